@@ -1,0 +1,5 @@
+"""Allows ``python -m bedrock_chat``."""
+
+from bedrock_chat.app import main
+
+raise SystemExit(main())

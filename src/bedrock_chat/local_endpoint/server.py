@@ -1,0 +1,410 @@
+"""The HTTP server: routes bedrock-runtime and bedrock requests, answers with Bedrock's shapes."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import logging
+import re
+import socket
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from bedrock_chat.local_endpoint.catalog import Catalog, CatalogModel
+from bedrock_chat.local_endpoint.converse import (
+    ConverseStreamEvents,
+    converse_response,
+    count_converse_input,
+    parse_converse,
+)
+from bedrock_chat.local_endpoint.errors import BedrockError, malformed, validation
+from bedrock_chat.local_endpoint.eventstream import encode_event
+from bedrock_chat.local_endpoint.faults import FAULT_HEADER, Fault, FaultState, find_fault
+from bedrock_chat.local_endpoint.generator import Generation, GenerationRequest, generate
+from bedrock_chat.local_endpoint.native import native_family
+from bedrock_chat.local_endpoint.streaming import (
+    ClientGone,
+    EventStreamWriter,
+    Pace,
+    StreamCutShort,
+    TokenSchedule,
+    chunk_frame,
+    parse_pace,
+)
+
+log = logging.getLogger(__name__)
+
+PACE_HEADER = "x-bedrock-local-pace"
+_MODEL_ROUTE = re.compile(r"^/model/([^/]+)/(invoke|invoke-with-response-stream|converse|converse-stream|count-tokens)$")
+_REGION = re.compile(r"Credential=[^/]+/\d{8}/([a-z0-9-]+)/")
+
+
+@dataclass
+class ServerOptions:
+    host: str = "127.0.0.1"
+    port: int = 0
+    tokens_per_second: float = 300.0
+    first_token_delay: float = 0.35
+    max_body_bytes: int = 20 * 1024 * 1024
+
+    @property
+    def pace(self) -> Pace:
+        return Pace(self.tokens_per_second, self.first_token_delay)
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    method: str
+    path: str
+    fault: str | None
+
+
+@dataclass
+class _SharedState:
+    options: ServerOptions
+    catalog: Catalog = field(default_factory=Catalog)
+    faults: FaultState = field(default_factory=FaultState)
+    stopping: threading.Event = field(default_factory=threading.Event)
+    requests: list[RecordedRequest] = field(default_factory=list)
+    connections: set[socket.socket] = field(default_factory=set)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def _metrics(input_tokens: int, output_tokens: int, start: float, first_byte: float | None) -> dict[str, int]:
+    now = time.monotonic()
+    return {
+        "inputTokenCount": input_tokens,
+        "outputTokenCount": output_tokens,
+        "invocationLatency": round((now - start) * 1000),
+        "firstByteLatency": round(((first_byte or now) - start) * 1000),
+    }
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "bedrock-chat-local"
+    state: _SharedState
+
+    # -- plumbing ---------------------------------------------------------------------------------
+
+    def setup(self) -> None:
+        super().setup()
+        with self.state.lock:
+            self.state.connections.add(self.connection)
+
+    def finish(self) -> None:
+        with self.state.lock:
+            self.state.connections.discard(self.connection)
+        try:
+            super().finish()
+        except OSError:
+            pass
+
+    def log_message(self, format: str, *args: Any) -> None:
+        log.debug("%s %s", self.address_string(), format % args)
+
+    def do_GET(self) -> None:
+        self._dispatch()
+
+    def do_POST(self) -> None:
+        self._dispatch()
+
+    def do_PUT(self) -> None:
+        self._dispatch()
+
+    def do_DELETE(self) -> None:
+        self._dispatch()
+
+    def _dispatch(self) -> None:
+        self.request_id = str(uuid.uuid4())
+        try:
+            body = self._read_body()
+            self._route(body)
+        except BedrockError as error:
+            self._send_error(error)
+        except (ClientGone, StreamCutShort):
+            self.close_connection = True
+        except Exception:
+            log.exception("local endpoint failed on %s %s", self.command, self.path)
+            self._send_error(BedrockError("InternalServerException", "An internal server error occurred."))
+
+    def _read_body(self) -> bytes:
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > self.state.options.max_body_bytes:
+            remaining = length
+            while remaining > 0:
+                remaining -= len(self.rfile.read(min(remaining, 1 << 16)) or b"\0" * remaining)
+            raise validation(
+                f"The request body of {length} bytes is larger than the limit of "
+                f"{self.state.options.max_body_bytes} bytes. Shorten the input and try again."
+            )
+        return self.rfile.read(length) if length else b""
+
+    def _region(self) -> str:
+        match = _REGION.search(self.headers.get("Authorization", ""))
+        return match.group(1) if match else "us-east-1"
+
+    def _send_json(self, payload: dict[str, Any], extra_headers: dict[str, str] | None = None) -> None:
+        data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("x-amzn-RequestId", self.request_id)
+        for name, value in (extra_headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _send_error(self, error: BedrockError) -> None:
+        data = json.dumps({"message": error.message}).encode("utf-8")
+        try:
+            self.send_response(error.status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.send_header("x-amzn-RequestId", self.request_id)
+            self.send_header("x-amzn-ErrorType", f"{error.code}:http://internal.amazon.com/coral/com.amazon.bedrock/")
+            self.end_headers()
+            self.wfile.write(data)
+        except OSError:
+            self.close_connection = True
+
+    # -- routing ----------------------------------------------------------------------------------
+
+    def _route(self, body: bytes) -> None:
+        url = urlsplit(self.path)
+        query = {key: values[-1] for key, values in parse_qs(url.query).items()}
+        fault = find_fault(self.headers.get(FAULT_HEADER), body)
+        with self.state.lock:
+            self.state.requests.append(RecordedRequest(self.command, self.path, fault.name if fault else None))
+        model_route = _MODEL_ROUTE.match(url.path)
+        if self.command == "POST" and model_route:
+            self.state.faults.raise_immediate(fault, url.path, body)
+            model = self.state.catalog.resolve(model_route.group(1))
+            operation = model_route.group(2)
+            if operation == "count-tokens":
+                self._count_tokens(model, body)
+            elif operation.startswith("invoke"):
+                self._invoke(model, body, fault, streaming=operation.endswith("stream"))
+            else:
+                self._converse(model, body, fault, streaming=operation.endswith("stream"))
+        elif self.command == "GET" and url.path == "/foundation-models":
+            summaries = self.state.catalog.foundation_model_summaries(self._region(), query)
+            self._send_json({"modelSummaries": summaries})
+        elif self.command == "GET" and url.path.startswith("/foundation-models/"):
+            self._get_foundation_model(unquote(url.path.rsplit("/", 1)[1]))
+        elif self.command == "GET" and url.path == "/inference-profiles":
+            self._list_inference_profiles(query)
+        else:
+            raise BedrockError("UnknownOperationException", f"No operation matches {self.command} {url.path}.")
+
+    def _get_foundation_model(self, model_id: str) -> None:
+        for summary in self.state.catalog.foundation_model_summaries(self._region(), {}):
+            if summary["modelId"] == model_id:
+                self._send_json({"modelDetails": summary})
+                return
+        raise BedrockError("ResourceNotFoundException", f"The model {model_id} was not found.")
+
+    def _list_inference_profiles(self, query: dict[str, str]) -> None:
+        profiles = self.state.catalog.inference_profile_summaries(self._region())
+        if query.get("typeEquals") == "APPLICATION":
+            profiles = []
+        try:
+            start = int(query.get("nextToken") or 0)
+            size = int(query.get("maxResults") or 1000)
+        except ValueError as error:
+            raise validation("nextToken and maxResults must be integers.") from error
+        page: dict[str, Any] = {"inferenceProfileSummaries": profiles[start : start + size]}
+        if start + size < len(profiles):
+            page["nextToken"] = str(start + size)
+        self._send_json(page)
+
+    @staticmethod
+    def _json_body(body: bytes) -> dict[str, Any]:
+        try:
+            data = json.loads(body or b"{}")
+        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+            raise malformed(f"#: the body is not valid JSON ({error.msg if hasattr(error, 'msg') else error})") \
+                from error
+        if not isinstance(data, dict):
+            raise malformed("#: expected type: JSONObject")
+        return data
+
+    # -- operations -------------------------------------------------------------------------------
+
+    def _count_tokens(self, model: CatalogModel, body: bytes) -> None:
+        request = self._json_body(body).get("input") or {}
+        if "converse" in request:
+            tokens = count_converse_input(request["converse"], model)
+        elif "invokeModel" in request:
+            try:
+                native_body = base64.b64decode(request["invokeModel"].get("body", ""), validate=True)
+            except (binascii.Error, AttributeError) as error:
+                raise validation("input.invokeModel.body must be base64-encoded JSON.") from error
+            tokens = native_family(model).parse(self._json_body(native_body), model).input_tokens
+        else:
+            raise validation("Provide either input.invokeModel or input.converse.")
+        self._send_json({"inputTokens": tokens})
+
+    def _simulate_latency(self, request: GenerationRequest, generation: Generation, pace: Pace) -> None:
+        total = pace.first_token_delay
+        if pace.tokens_per_second > 0:
+            total += generation.output_tokens / pace.tokens_per_second
+        if self.state.stopping.wait(min(total, 30.0)):
+            raise ClientGone
+
+    def _apply_whole_response_fault(self, fault: Fault | None) -> None:
+        if fault and fault.name == "drop":
+            self.connection.shutdown(socket.SHUT_RDWR)
+            raise StreamCutShort
+        if fault and fault.name == "stall" and self.state.stopping.wait(fault.argument or 30.0):
+            raise ClientGone
+
+    def _invoke(self, model: CatalogModel, body: bytes, fault: Fault | None, streaming: bool) -> None:
+        if streaming and not model.streaming:
+            raise validation("The model is unsupported for streaming.")
+        family = native_family(model)
+        request = family.parse(self._json_body(body), model)
+        generation = generate(request)
+        pace = parse_pace(self.headers.get(PACE_HEADER), self.state.options.pace)
+        start = time.monotonic()
+        if not streaming:
+            self._apply_whole_response_fault(fault)
+            self._simulate_latency(request, generation, pace)
+            latency = round((time.monotonic() - start) * 1000)
+            self._send_json(family.response(generation, model), {
+                "x-amzn-bedrock-invocation-latency": str(latency),
+                "x-amzn-bedrock-input-token-count": str(generation.input_tokens),
+                "x-amzn-bedrock-output-token-count": str(generation.output_tokens),
+                "x-amzn-bedrock-cache-read-input-token-count": "0",
+                "x-amzn-bedrock-cache-write-input-token-count": "0",
+            })
+            return
+
+        writer = self._start_stream()
+        schedule = TokenSchedule(writer, pace, fault, start)
+        first_byte: list[float] = []
+
+        def emit_chunks(chunks: list[dict[str, Any]]) -> None:
+            for chunk in chunks:
+                writer.add(chunk_frame(chunk))
+
+        def on_reasoning(token: str, index: int) -> None:
+            first_byte[:] = first_byte or [time.monotonic()]
+            emit_chunks(family.stream_reasoning(token))
+
+        def on_text(token: str, index: int) -> None:
+            first_byte[:] = first_byte or [time.monotonic()]
+            emit_chunks(family.stream_text(token, index - len(generation.reasoning_tokens), request))
+
+        emit_chunks(family.stream_start(request, model))
+        emitted = schedule.run(generation.reasoning_tokens, on_reasoning)
+        if generation.reasoning_tokens:
+            emit_chunks(family.stream_reasoning_end())
+        schedule.run(generation.text_tokens, on_text, offset=emitted)
+        metrics = _metrics(generation.input_tokens, generation.output_tokens, start,
+                           first_byte[0] if first_byte else None)
+        emit_chunks(family.stream_finish(generation, metrics))
+        writer.finish()
+
+    def _converse(self, model: CatalogModel, body: bytes, fault: Fault | None, streaming: bool) -> None:
+        request = parse_converse(self._json_body(body), model)
+        generation = generate(request)
+        pace = parse_pace(self.headers.get(PACE_HEADER), self.state.options.pace)
+        start = time.monotonic()
+        if not streaming:
+            self._apply_whole_response_fault(fault)
+            self._simulate_latency(request, generation, pace)
+            self._send_json(converse_response(generation, round((time.monotonic() - start) * 1000)))
+            return
+
+        writer = self._start_stream()
+        schedule = TokenSchedule(writer, pace, fault, start)
+        events = ConverseStreamEvents()
+
+        def emit(pairs: list[tuple[str, dict[str, Any]]]) -> None:
+            for event_type, payload in pairs:
+                writer.add(encode_event(event_type, payload))
+
+        emit(events.start(request))
+        emitted = schedule.run(generation.reasoning_tokens, lambda token, _: emit(events.reasoning(token)))
+        if generation.reasoning_tokens:
+            emit(events.reasoning_end())
+        schedule.run(generation.text_tokens, lambda token, _: emit(events.text(token)), offset=emitted)
+        emit(events.finish(generation, round((time.monotonic() - start) * 1000)))
+        writer.finish()
+
+    def _start_stream(self) -> EventStreamWriter:
+        self.send_response(200)
+        self.send_header("Content-Type", "application/vnd.amazon.eventstream")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.send_header("x-amzn-RequestId", self.request_id)
+        self.send_header("x-amzn-bedrock-content-type", "application/json")
+        self.end_headers()
+        return EventStreamWriter(self.wfile, self.connection, self.state.stopping)
+
+
+class _HTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+class LocalBedrockServer:
+    """Runs the endpoint on a background thread; use as a context manager or call start() and stop()."""
+
+    def __init__(self, options: ServerOptions | None = None) -> None:
+        self.options = options or ServerOptions()
+        self._state = _SharedState(self.options)
+        handler = type("Handler", (_Handler,), {"state": self._state})
+        self._httpd = _HTTPServer((self.options.host, self.options.port), handler)
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        host, port = self._httpd.server_address[:2]
+        shown = f"[{host}]" if ":" in str(host) else str(host)
+        return f"http://{shown}:{port}"
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        with self._state.lock:
+            return list(self._state.requests)
+
+    @property
+    def open_connections(self) -> int:
+        with self._state.lock:
+            return len(self._state.connections)
+
+    def start(self) -> LocalBedrockServer:
+        self._thread = threading.Thread(target=self._httpd.serve_forever, name="local-bedrock", daemon=True)
+        self._thread.start()
+        return self
+
+    def serve_forever(self) -> None:
+        self._httpd.serve_forever()
+
+    def stop(self) -> None:
+        """Stops accepting, ends streams in flight (their clients see a cut connection) and closes."""
+        self._state.stopping.set()
+        if self._thread is not None:
+            self._httpd.shutdown()
+            self._thread.join(timeout=5)
+        with self._state.lock:
+            connections = list(self._state.connections)
+        for connection in connections:
+            try:
+                connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        self._httpd.server_close()
+
+    def __enter__(self) -> LocalBedrockServer:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()

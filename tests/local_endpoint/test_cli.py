@@ -1,0 +1,45 @@
+"""``bedrock-chat-local`` starts, prints its URL, serves boto3, and stops on SIGTERM."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+
+from tests.conftest import make_client
+
+
+def _command() -> list[str]:
+    script = shutil.which("bedrock-chat-local", path=os.path.dirname(sys.executable))
+    return [script] if script else [sys.executable, "-m", "bedrock_chat.local_endpoint"]
+
+
+def test_cli_prints_url_serves_and_stops():
+    process = subprocess.Popen([*_command(), "--host", "127.0.0.1", "--port", "0", "--tokens-per-second", "0"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        match = re.search(r"listening on (http://127\.0\.0\.1:\d+)", line)
+        assert match, line
+        client = make_client("bedrock-runtime", match.group(1))
+        response = client.converse(modelId="amazon.nova-micro-v1:0",
+                                   messages=[{"role": "user", "content": [{"text": "hi"}]}])
+        assert response["stopReason"] == "end_turn"
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=10) == 0
+    assert "Traceback" not in process.stderr.read()  # type: ignore[union-attr]
+
+
+def test_cli_reports_a_busy_port():
+    with subprocess.Popen([*_command(), "--port", "0"], stdout=subprocess.PIPE, text=True) as first:
+        assert first.stdout is not None
+        port = first.stdout.readline().rsplit(":", 1)[1].strip()
+        second = subprocess.run([*_command(), "--port", port], capture_output=True, text=True, timeout=10)
+        first.terminate()
+    assert second.returncode == 2
+    assert "cannot listen" in second.stderr and "Traceback" not in second.stderr
