@@ -6,6 +6,7 @@ _STATUS = {
     "ValidationException": 400,
     "ServiceQuotaExceededException": 400,
     "AccessDeniedException": 403,
+    "ExpiredTokenException": 403,
     "ResourceNotFoundException": 404,
     "ModelTimeoutException": 408,
     "ModelErrorException": 424,

@@ -1,7 +1,7 @@
 """Faults on demand, chosen per request by a header or a ``[fault:NAME]`` directive in the prompt.
 
 Names: ``throttle`` (always), ``throttle-once`` (then success), ``access-denied``, ``validation``,
-``model-timeout``, ``not-ready``, ``internal``, ``unavailable``, ``stream-exception[:N]`` (an exception event
+``model-timeout``, ``expired-token``, ``not-ready``, ``internal``, ``unavailable``, ``stream-exception[:N]`` (an exception event
 after N tokens), ``drop[:N]`` (the connection is cut after N tokens), ``drip[:TPS]`` (a slow drip of TPS
 tokens a second) and ``stall[:SECONDS]`` (silence after the first tokens).
 """
@@ -24,6 +24,7 @@ _IMMEDIATE = {
     "access-denied": ("AccessDeniedException", "You don't have access to the model with the specified model ID."),
     "validation": ("ValidationException", "The request was rejected by the local endpoint's validation fault."),
     "model-timeout": ("ModelTimeoutException", "The model took too long to respond. Try again later."),
+    "expired-token": ("ExpiredTokenException", "The security token included in the request is expired"),
     "not-ready": ("ModelNotReadyException", "The model is not ready to serve inference requests."),
     "internal": ("InternalServerException", "An internal server error occurred. Retry your request."),
     "unavailable": ("ServiceUnavailableException", "The service is temporarily unavailable. Try again later."),

@@ -360,7 +360,24 @@ class MistralFamily(_PromptFamily):
         }]
 
 
+_DEEPSEEK_TURN = re.compile(r"<｜(User|Assistant)｜>(.*?)(?=<｜(?:User|Assistant)｜>|$)", re.DOTALL)
+
+
+def _deepseek_turns(prompt: str) -> tuple[str, tuple[Turn, ...]]:
+    head = prompt.split("<｜User｜>", 1)[0]
+    system = head.replace("<｜begin▁of▁sentence｜>", "").strip()
+    turns = []
+    for role, text in _DEEPSEEK_TURN.findall(prompt):
+        text = text.replace("<｜end▁of▁sentence｜>", "").strip()
+        if text:
+            turns.append(Turn(role.lower(), text))
+    return system, tuple(turns) or (Turn("user", prompt),)
+
+
 class DeepSeekFamily(_PromptFamily):
+    def turns(self, prompt: str) -> tuple[str, tuple[Turn, ...]]:
+        return _deepseek_turns(prompt)
+
     def response(self, generation: Generation, model: CatalogModel) -> dict[str, Any]:
         return {"choices": [{"text": generation.text, "stop_reason": _short_stop_reason(generation)}]}
 

@@ -1,0 +1,1 @@
+"""The Bedrock layer: boto3 sessions and clients, request bodies per API and family, stream decoding, errors."""

@@ -1,0 +1,141 @@
+"""Decodes every response shape (Converse, ConverseStream, each family's native body and chunks) into events."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bedrock_chat.core.events import (
+    MessageStopped,
+    ReasoningDelta,
+    ServiceMetrics,
+    StopReason,
+    StreamEvent,
+    TextDelta,
+    Usage,
+)
+
+
+def _converse_usage(usage: dict[str, Any]) -> Usage:
+    return Usage(usage.get("inputTokens"), usage.get("outputTokens"), usage.get("cacheReadInputTokens"),
+                 usage.get("cacheWriteInputTokens"))
+
+
+def converse_stream_event(event: dict[str, Any]) -> list[StreamEvent]:
+    """One ConverseStream event as boto3 yields it."""
+    if "contentBlockDelta" in event:
+        delta = event["contentBlockDelta"].get("delta", {})
+        if "text" in delta:
+            return [TextDelta(delta["text"])]
+        reasoning = delta.get("reasoningContent", {})
+        if reasoning.get("text"):
+            return [ReasoningDelta(reasoning["text"])]
+        return []
+    if "messageStop" in event:
+        return [MessageStopped(StopReason.from_wire(event["messageStop"].get("stopReason")))]
+    if "metadata" in event:
+        metadata = event["metadata"]
+        return [_converse_usage(metadata.get("usage", {})),
+                ServiceMetrics(latency_ms=metadata.get("metrics", {}).get("latencyMs"))]
+    return []
+
+
+def converse_response(response: dict[str, Any]) -> list[StreamEvent]:
+    events: list[StreamEvent] = []
+    for block in response.get("output", {}).get("message", {}).get("content", []):
+        if "reasoningContent" in block:
+            text = block["reasoningContent"].get("reasoningText", {}).get("text")
+            if text:
+                events.append(ReasoningDelta(text))
+        elif "text" in block:
+            events.append(TextDelta(block["text"]))
+    events.append(_converse_usage(response.get("usage", {})))
+    events.append(ServiceMetrics(latency_ms=response.get("metrics", {}).get("latencyMs")))
+    events.append(MessageStopped(StopReason.from_wire(response.get("stopReason"))))
+    return events
+
+
+def _invocation_metrics(chunk: dict[str, Any]) -> list[StreamEvent]:
+    metrics = chunk.get("amazon-bedrock-invocationMetrics")
+    if not metrics:
+        return []
+    return [
+        Usage(metrics.get("inputTokenCount"), metrics.get("outputTokenCount"),
+              metrics.get("cacheReadInputTokenCount"), metrics.get("cacheWriteInputTokenCount")),
+        ServiceMetrics(invocation_latency_ms=metrics.get("invocationLatency"),
+                       first_byte_latency_ms=metrics.get("firstByteLatency")),
+    ]
+
+
+def _stopped(reason: str | None) -> list[StreamEvent]:
+    return [MessageStopped(StopReason.from_wire(reason))] if reason else []
+
+
+def native_stream_chunk(family: str | None, chunk: dict[str, Any]) -> list[StreamEvent]:
+    """One decoded ``chunk`` payload of InvokeModelWithResponseStream, in the family's own shape."""
+    events: list[StreamEvent] = []
+    if family == "nova":
+        events = converse_stream_event(chunk)
+        if "metadata" in chunk:  # Nova's metadata repeats what the invocation metrics say
+            events = []
+    elif family == "anthropic":
+        kind = chunk.get("type")
+        if kind == "content_block_delta":
+            delta = chunk.get("delta", {})
+            if delta.get("type") == "text_delta":
+                events.append(TextDelta(delta.get("text", "")))
+            elif delta.get("type") == "thinking_delta":
+                events.append(ReasoningDelta(delta.get("thinking", "")))
+        elif kind == "message_start":
+            usage = chunk.get("message", {}).get("usage", {})
+            events.append(Usage(input_tokens=usage.get("input_tokens")))
+        elif kind == "message_delta":
+            events.extend(_stopped(chunk.get("delta", {}).get("stop_reason")))
+            events.append(Usage(output_tokens=chunk.get("usage", {}).get("output_tokens")))
+    elif family == "llama":
+        if chunk.get("generation"):
+            events.append(TextDelta(chunk["generation"]))
+        events.extend(_stopped(chunk.get("stop_reason")))
+    elif family in ("mistral", "deepseek"):
+        key = "outputs" if family == "mistral" else "choices"
+        for output in chunk.get(key, []):
+            if output.get("text"):
+                events.append(TextDelta(output["text"]))
+            events.extend(_stopped(output.get("stop_reason")))
+    elif family == "titan":
+        if chunk.get("outputText"):
+            events.append(TextDelta(chunk["outputText"]))
+        events.extend(_stopped(chunk.get("completionReason")))
+    return events + _invocation_metrics(chunk)
+
+
+def native_response(family: str | None, body: dict[str, Any], headers: dict[str, str]) -> list[StreamEvent]:
+    """A whole InvokeModel answer; the token counts and latency come from the response headers."""
+    events: list[StreamEvent] = []
+    if family == "nova":
+        events = [event for event in converse_response(body) if isinstance(event, TextDelta | MessageStopped)]
+    elif family == "anthropic":
+        for block in body.get("content", []):
+            if block.get("type") == "thinking":
+                events.append(ReasoningDelta(block.get("thinking", "")))
+            elif block.get("type") == "text":
+                events.append(TextDelta(block.get("text", "")))
+        events.extend(_stopped(body.get("stop_reason")))
+    elif family == "llama":
+        events = [TextDelta(body.get("generation", "")), *_stopped(body.get("stop_reason"))]
+    elif family in ("mistral", "deepseek"):
+        output = (body.get("outputs") or body.get("choices") or [{}])[0]
+        events = [TextDelta(output.get("text", "")), *_stopped(output.get("stop_reason"))]
+    elif family == "titan":
+        result = (body.get("results") or [{}])[0]
+        events = [TextDelta(result.get("outputText", "")), *_stopped(result.get("completionReason"))]
+
+    def header_int(name: str) -> int | None:
+        value = headers.get(name)
+        return int(value) if value and value.isdigit() else None
+
+    events.append(Usage(header_int("x-amzn-bedrock-input-token-count"),
+                        header_int("x-amzn-bedrock-output-token-count"),
+                        header_int("x-amzn-bedrock-cache-read-input-token-count"),
+                        header_int("x-amzn-bedrock-cache-write-input-token-count")))
+    events.append(ServiceMetrics(invocation_latency_ms=header_int("x-amzn-bedrock-invocation-latency")))
+    return events

@@ -1,0 +1,70 @@
+"""boto3 sessions and clients configured once: retries, timeouts, and the endpoint override."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+import botocore.session
+from botocore.config import Config
+
+from bedrock_chat import __version__
+
+# Only the local endpoint ever sees these; real AWS always gets the user's own credentials.
+LOCAL_CREDENTIALS = {"aws_access_key_id": "LOCALENDPOINT", "aws_secret_access_key": "not-a-secret"}
+
+
+@dataclass(frozen=True)
+class ConnectionSettings:
+    region: str = "us-east-1"
+    profile: str | None = None
+    endpoint_url: str | None = None
+    offline: bool = False
+    read_timeout: float = 300.0
+    connect_timeout: float = 10.0
+    max_attempts: int = 4
+    retry_mode: str = "adaptive"
+
+    @property
+    def description(self) -> str:
+        if self.offline:
+            return f"Offline (local endpoint {self.endpoint_url})"
+        where = f"{self.region}" + (f" via {self.endpoint_url}" if self.endpoint_url else "")
+        return f"{where}, profile {self.profile or 'default'}"
+
+
+class BedrockClients:
+    """The runtime client (inference) and the control-plane client (model lists) for one connection."""
+
+    def __init__(self, settings: ConnectionSettings) -> None:
+        self.settings = settings
+        config = Config(
+            retries={"mode": settings.retry_mode, "max_attempts": settings.max_attempts},  # type: ignore[typeddict-item]
+            read_timeout=settings.read_timeout,
+            connect_timeout=settings.connect_timeout,
+            tcp_keepalive=True,
+            user_agent_extra=f"bedrock-chat/{__version__}",
+        )
+        credentials: dict[str, str] = LOCAL_CREDENTIALS if settings.offline else {}
+        session = boto3.Session(
+            profile_name=None if settings.offline else settings.profile,
+            region_name=settings.region,
+            **credentials,
+        )
+        self.runtime: Any = session.client("bedrock-runtime", endpoint_url=settings.endpoint_url, config=config)
+        self.control: Any = session.client("bedrock", endpoint_url=settings.endpoint_url, config=config)
+
+
+def available_profiles() -> list[str]:
+    """Profiles from the user's AWS config and credentials files, SSO profiles included."""
+    return sorted(botocore.session.Session().available_profiles)
+
+
+def default_region(profile: str | None) -> str | None:
+    session = botocore.session.Session(profile=profile)
+    try:
+        region = session.get_config_variable("region")
+    except Exception:  # a broken or missing profile: the caller falls back to its own default
+        return None
+    return str(region) if region else None

@@ -1,0 +1,135 @@
+"""The model catalog: which models can chat, under which id to call them, their limits and prices."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from bedrock_chat.core.params import ParamLimits
+from bedrock_chat.resource_files import model_catalog_data
+
+FAMILIES = ("nova", "anthropic", "llama", "mistral", "titan", "deepseek")
+_PROFILE_PREFIXES = ("us.", "eu.", "apac.", "global.", "us-gov.")
+
+
+def base_model_id(model_id: str) -> str:
+    """``us.anthropic.claude...`` and ARNs map to the foundation model id they route to."""
+    if model_id.startswith("arn:"):
+        model_id = model_id.rsplit("/", 1)[-1]
+    for prefix in _PROFILE_PREFIXES:
+        if model_id.startswith(prefix):
+            return model_id[len(prefix):]
+    return model_id
+
+
+def family_of(model_id: str) -> str | None:
+    base = base_model_id(model_id)
+    if base.startswith("amazon.nova-") and "canvas" not in base and "reel" not in base and "sonic" not in base:
+        return "nova"
+    if base.startswith("amazon.titan-text"):
+        return "titan"
+    for family, prefix in (("anthropic", "anthropic.claude"), ("llama", "meta.llama"), ("mistral", "mistral."),
+                           ("deepseek", "deepseek.")):
+        if base.startswith(prefix):
+            return family
+    return None
+
+
+@dataclass(frozen=True)
+class Pricing:
+    input_per_1k: float
+    output_per_1k: float
+
+    def cost(self, input_tokens: int, output_tokens: int) -> float:
+        return input_tokens / 1000 * self.input_per_1k + output_tokens / 1000 * self.output_per_1k
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    model_id: str  # the foundation model
+    invoke_id: str  # what requests name: the model id, or an inference profile id where one is needed
+    name: str
+    provider: str
+    family: str | None
+    streaming: bool
+    reasoning: bool
+    limits: ParamLimits
+    pricing: Pricing | None
+
+    @property
+    def display_name(self) -> str:
+        suffix = " (cross-region)" if self.invoke_id != self.model_id else ""
+        return f"{self.provider} · {self.name}{suffix}"
+
+
+def _known() -> dict[str, dict[str, Any]]:
+    return {entry["modelId"]: entry for entry in model_catalog_data()["models"]}
+
+
+def limits_for(model_id: str) -> ParamLimits:
+    entry = _known().get(base_model_id(model_id))
+    if entry is None:
+        return ParamLimits(max_output_tokens=4096)
+    defaults = entry.get("defaults", {})
+    return ParamLimits(
+        max_output_tokens=max(1, entry["maxOutputTokens"]),
+        default_temperature=defaults.get("temperature", 0.7),
+        default_top_p=defaults.get("topP", 0.9),
+        default_max_tokens=defaults.get("maxTokens", 1024),
+    )
+
+
+def pricing_for(model_id: str) -> Pricing | None:
+    entry = _known().get(base_model_id(model_id))
+    if entry is None or "pricePer1kInput" not in entry:
+        return None
+    return Pricing(entry["pricePer1kInput"], entry["pricePer1kOutput"])
+
+
+def model_info(model_id: str, invoke_id: str | None = None, name: str | None = None,
+               provider: str | None = None, streaming: bool = True) -> ModelInfo:
+    entry = _known().get(base_model_id(model_id), {})
+    return ModelInfo(
+        model_id=base_model_id(model_id),
+        invoke_id=invoke_id or model_id,
+        name=name or entry.get("modelName", model_id),
+        provider=provider or entry.get("providerName", model_id.split(".", 1)[0].title()),
+        family=family_of(model_id),
+        streaming=streaming,
+        reasoning=bool(entry.get("reasoning", False)),
+        limits=limits_for(model_id),
+        pricing=pricing_for(model_id),
+    )
+
+
+def build_catalog(foundation_models: Iterable[dict[str, Any]],
+                  inference_profiles: Iterable[dict[str, Any]]) -> list[ModelInfo]:
+    """Chat-capable models from ListFoundationModels, each under the id a request must use.
+
+    Models offered only through inference profiles are listed under their profile id; models that also run
+    on demand are listed under their own id, with their profiles as extra entries.
+    """
+    profiles_by_model: dict[str, list[str]] = {}
+    for profile in inference_profiles:
+        for routed in profile.get("models", []):
+            model_id = str(routed.get("modelArn", "")).rsplit("/", 1)[-1]
+            profiles_by_model.setdefault(model_id, []).append(profile["inferenceProfileId"])
+
+    catalog: list[ModelInfo] = []
+    for summary in foundation_models:
+        model_id = summary["modelId"]
+        if "TEXT" not in summary.get("outputModalities", []) or family_of(model_id) is None:
+            continue
+        if summary.get("modelLifecycle", {}).get("status", "ACTIVE") != "ACTIVE":
+            continue
+        name, provider = summary.get("modelName"), summary.get("providerName")
+        streaming = bool(summary.get("responseStreamingSupported", True))
+        invoke_ids = []
+        if "ON_DEMAND" in summary.get("inferenceTypesSupported", []):
+            invoke_ids.append(model_id)
+        invoke_ids.extend(sorted(set(profiles_by_model.get(model_id, []))))
+        for invoke_id in invoke_ids:
+            catalog.append(model_info(model_id, invoke_id, name, provider, streaming))
+    catalog.sort(key=lambda info: (info.provider, info.name, info.invoke_id != info.model_id))
+    return catalog

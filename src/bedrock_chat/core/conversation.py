@@ -1,0 +1,98 @@
+"""Conversations and their messages, with the history each request sends."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import Enum
+from typing import Any
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+class Role(str, Enum):
+    USER = "user"
+    ASSISTANT = "assistant"
+
+
+class MessageState(str, Enum):
+    COMPLETE = "complete"
+    STREAMING = "streaming"
+    STOPPED = "stopped"  # the user pressed Stop; the partial text is kept
+    FAILED = "failed"  # an error ended it; any partial text is kept
+    INTERRUPTED = "interrupted"  # the app ended while it streamed; found so on the next start
+
+
+@dataclass
+class Message:
+    role: Role
+    text: str
+    id: str = field(default_factory=new_id)
+    reasoning: str = ""
+    model_id: str | None = None
+    api: str | None = None
+    parameters: dict[str, Any] | None = None
+    stats: dict[str, Any] | None = None
+    state: MessageState = MessageState.COMPLETE
+    error: str | None = None
+    created_at: str = field(default_factory=utc_now)
+    finished_at: str | None = None
+
+    @property
+    def counts_as_history(self) -> bool:
+        """Failed replies are shown but not sent back to the model; stopped ones keep what arrived."""
+        return bool(self.text.strip()) and self.state != MessageState.FAILED
+
+
+@dataclass
+class Conversation:
+    title: str = "New conversation"
+    id: str = field(default_factory=new_id)
+    created_at: str = field(default_factory=utc_now)
+    messages: list[Message] = field(default_factory=list)
+
+    def add_user_message(self, text: str) -> Message:
+        message = Message(Role.USER, text)
+        if not any(existing.role == Role.USER for existing in self.messages):
+            self.title = title_from_prompt(text)
+        self.messages.append(message)
+        return message
+
+    def start_reply(self, model_id: str, api: str, parameters: dict[str, Any]) -> Message:
+        message = Message(Role.ASSISTANT, "", model_id=model_id, api=api, parameters=parameters,
+                          state=MessageState.STREAMING)
+        self.messages.append(message)
+        return message
+
+    def last_user_message(self) -> Message | None:
+        return next((message for message in reversed(self.messages) if message.role == Role.USER), None)
+
+    def history(self) -> list[tuple[Role, str]]:
+        """Alternating turns, starting and ending with the user, as every model family requires."""
+        turns: list[tuple[Role, str]] = []
+        for message in self.messages:
+            if not message.counts_as_history:
+                continue
+            if turns and turns[-1][0] == message.role:
+                turns[-1] = (message.role, f"{turns[-1][1]}\n\n{message.text}")
+            else:
+                turns.append((message.role, message.text))
+        while turns and turns[0][0] != Role.USER:
+            turns.pop(0)
+        while turns and turns[-1][0] != Role.USER:
+            turns.pop()
+        return turns
+
+
+def title_from_prompt(text: str, limit: int = 60) -> str:
+    line = " ".join(text.split())
+    if not line:
+        return "New conversation"
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"

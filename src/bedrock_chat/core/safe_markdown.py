@@ -1,0 +1,93 @@
+"""Renders untrusted Markdown (model output) to HTML that cannot run, fetch or smuggle anything.
+
+Raw HTML is escaped, images become text, only http(s) links stay links, and fenced code is highlighted
+with inline styles. Each code block gets a ``copy-code:N`` link, resolved against ``code_blocks``.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from markdown_it import MarkdownIt
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import get_lexer_by_name, guess_lexer
+from pygments.util import ClassNotFound
+
+COPY_SCHEME = "copy-code"
+_SAFE_SCHEMES = {"http", "https"}
+
+
+def is_safe_link(url: str) -> bool:
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return False
+    return parts.scheme.lower() in _SAFE_SCHEMES and bool(parts.netloc)
+
+
+@dataclass
+class RenderedMarkdown:
+    html: str
+    code_blocks: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CodeTheme:
+    pygments_style: str
+    background: str
+    header: str
+
+
+LIGHT_CODE = CodeTheme("friendly", "#f4f5f7", "#6b7280")
+DARK_CODE = CodeTheme("monokai", "#1f2125", "#9ca3af")
+
+
+class _Renderer:
+    def __init__(self, theme: CodeTheme) -> None:
+        self.theme = theme
+        self.code_blocks: list[str] = []
+        self.parser = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+        self.parser.enable(["table", "strikethrough"])
+        self.parser.validateLink = is_safe_link  # type: ignore[method-assign]
+        rules = self.parser.renderer.rules
+        rules["image"] = self._image
+        rules["fence"] = self._fence
+        rules["code_block"] = self._fence
+        rules["table_open"] = lambda *args: '<table border="1" cellspacing="0" cellpadding="5" width="100%">\n'
+
+    def _image(self, tokens: list[Any], index: int, options: Any, env: Any) -> str:
+        token = tokens[index]
+        alt = html.escape(token.content or "image")
+        source = html.escape(str(token.attrGet("src") or ""))
+        return f"<i>[image: {alt}]</i> <small>({source})</small>"
+
+    def _fence(self, tokens: list[Any], index: int, options: Any, env: Any) -> str:
+        token = tokens[index]
+        code = token.content
+        language = (token.info or "").strip().split(" ")[0]
+        try:
+            lexer = get_lexer_by_name(language) if language else guess_lexer(code)
+        except ClassNotFound:
+            lexer = get_lexer_by_name("text")
+        formatter = HtmlFormatter(style=self.theme.pygments_style, noclasses=True, nowrap=True)
+        highlighted = highlight(code, lexer, formatter).rstrip("\n")
+        number = len(self.code_blocks)
+        self.code_blocks.append(code)
+        label = html.escape(language or lexer.name.lower())
+        return (
+            f'<table width="100%" cellspacing="0" cellpadding="8" bgcolor="{self.theme.background}">'
+            f'<tr><td><span style="color:{self.theme.header}; font-size:small">{label}</span>'
+            f'&nbsp;&nbsp;<a href="{COPY_SCHEME}:{number}" style="font-size:small">Copy</a>'
+            f'<pre style="font-family: monospace; margin:0">{highlighted}</pre></td></tr></table>\n'
+        )
+
+    def render(self, text: str) -> RenderedMarkdown:
+        return RenderedMarkdown(self.parser.render(text), self.code_blocks)
+
+
+def render_markdown(text: str, theme: CodeTheme = LIGHT_CODE) -> RenderedMarkdown:
+    return _Renderer(theme).render(text)
