@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 
 _TOKEN_PATTERN = re.compile(r"\s*(?:[A-Za-z]{1,8}|\d{1,3}|[^\sA-Za-z\d])|\s+$")
 _LENGTH_DIRECTIVE = re.compile(r"\[tokens:(\d{1,7})\]")
-_DIRECTIVE = re.compile(r"\[(?:fault|tokens):[^\]]*\]")
+_DIRECTIVE = re.compile(r"\[(?:fault|tokens):[^\]]*\]|\[echo\]")
+_ECHO = "[echo]"
 
 END_TURN = "end_turn"
 MAX_TOKENS = "max_tokens"
@@ -159,6 +160,8 @@ def _topic(prompt: str) -> str:
 
 def compose_answer(request: GenerationRequest) -> str:
     prompt = request.prompt
+    if _ECHO in prompt:  # tests of hostile output: the model "says" exactly what the prompt holds
+        return strip_directives(prompt)
     topic = _topic(prompt) or "your message"
     seed = f"{request.model_id}|{request.system}|{len(request.turns)}|{prompt}|{request.temperature:.2f}|{request.top_p:.2f}"
     sampler = _Sampler(random.Random(seed), request.temperature, request.top_p)

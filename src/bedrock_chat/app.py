@@ -1,0 +1,121 @@
+"""Entry point: parses the command line, builds the window (``create_window``) and runs the event loop.
+
+Startup imports only what the first window needs; boto3 is imported off the GUI thread after it shows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="bedrock-chat", description="Chat with the foundation models on "
+                                     "Amazon Bedrock. With no AWS credentials set up it starts offline, on the "
+                                     "built-in local endpoint.")
+    parser.add_argument("--offline", action="store_true", help="use the built-in local Bedrock endpoint")
+    parser.add_argument("--online", action="store_true", help="use AWS even if no credentials are found")
+    parser.add_argument("--endpoint-url", help="send requests to this Bedrock-compatible endpoint")
+    parser.add_argument("--region", help="AWS region (default: the profile's, or us-east-1)")
+    parser.add_argument("--profile", help="AWS profile from your config (SSO profiles included)")
+    parser.add_argument("--model", help="model or inference profile id to select, e.g. amazon.nova-micro-v1:0")
+    parser.add_argument("--data-dir", type=Path, help="where conversations and settings are kept")
+    parser.add_argument("--tokens-per-second", type=float, default=300.0,
+                        help="pace of the built-in endpoint's streams in offline mode (0: as fast as possible)")
+    return parser
+
+
+def _has_aws_credentials(profile: str | None) -> bool:
+    """A cheap look, without importing boto3: environment, profile, or the shared files."""
+    if profile or os.environ.get("AWS_PROFILE") or os.environ.get("AWS_ACCESS_KEY_ID"):
+        return True
+    if os.environ.get("AWS_CONTAINER_CREDENTIALS_FULL_URI") or os.environ.get("AWS_WEB_IDENTITY_TOKEN_FILE"):
+        return True
+    home = Path.home() / ".aws"
+    config = Path(os.environ.get("AWS_CONFIG_FILE", home / "config"))
+    credentials = Path(os.environ.get("AWS_SHARED_CREDENTIALS_FILE", home / "credentials"))
+    return any(path.is_file() and path.stat().st_size > 0 for path in (config, credentials))
+
+
+def _default_data_dir() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path("bedrock-chat", appauthor=False)
+
+
+def _ensure_async_loop(app: Any) -> None:
+    """qasync runs asyncio on Qt's own loop, so control-plane calls can be awaited without blocking."""
+    import qasync
+
+    try:
+        loop = asyncio.get_event_loop_policy().get_event_loop()
+    except RuntimeError:
+        loop = None
+    if not isinstance(loop, qasync.QEventLoop):
+        loop = qasync.QEventLoop(app, already_running=True)
+        asyncio.set_event_loop(loop)
+
+
+_local_servers: list[Any] = []
+
+
+def _start_local_endpoint(tokens_per_second: float) -> str:
+    from bedrock_chat.local_endpoint import LocalBedrockServer, ServerOptions
+
+    server = LocalBedrockServer(ServerOptions(tokens_per_second=tokens_per_second)).start()
+    _local_servers.append(server)
+    return server.url
+
+
+def stop_local_endpoints() -> None:
+    while _local_servers:
+        _local_servers.pop().stop()
+
+
+def create_window(argv: list[str] | None = None) -> Any:
+    """Builds the main window from command-line arguments without entering the event loop."""
+    from PySide6.QtWidgets import QApplication
+
+    from bedrock_chat.bedrock.session import ConnectionSettings
+    from bedrock_chat.ui.main_window import MainWindow
+
+    args = build_parser().parse_args(argv if argv is not None else [])
+    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "bedrock-chat"])
+    app.setApplicationName("Bedrock Chat")
+    app.setDesktopFileName("bedrock-chat")
+    _ensure_async_loop(app)
+
+    offline = args.offline or (not args.online and not args.endpoint_url and not _has_aws_credentials(args.profile))
+    endpoint = args.endpoint_url
+    if offline and not endpoint:
+        endpoint = _start_local_endpoint(args.tokens_per_second)
+    region = args.region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+    connection = ConnectionSettings(region=region, profile=args.profile, endpoint_url=endpoint, offline=offline)
+    data_dir = args.data_dir or _default_data_dir()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return MainWindow(connection, data_dir, preferred_model=args.model)
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    from PySide6.QtWidgets import QApplication
+
+    window = create_window(sys.argv[1:] if argv is None else argv)
+    window.show()
+    app = QApplication.instance()
+    assert app is not None
+    try:
+        return int(app.exec())
+    finally:
+        stop_local_endpoints()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,247 @@
+"""The conversation view: rendered messages, with the reply in flight appended at the end as it streams.
+
+Model output is untrusted: Markdown is rendered without raw HTML, no resource is ever loaded, and links
+are only reported (``link_requested``) for the window to confirm; nothing opens by itself.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QFont, QGuiApplication, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import QTextBrowser, QWidget
+
+from bedrock_chat.core.conversation import Conversation, Message, MessageState, Role
+from bedrock_chat.core.events import StopReason
+from bedrock_chat.core.safe_markdown import COPY_SCHEME, DARK_CODE, LIGHT_CODE, is_safe_link, render_markdown
+
+TOGGLE_SCHEME = "toggle-reasoning"
+RETRY_URL = "action:retry"
+
+
+class ChatView(QTextBrowser):
+    link_requested = Signal(QUrl)
+    """The user clicked an http(s) link; the window asks before opening it."""
+    link_blocked = Signal(str)
+    """The user clicked a link with a scheme we never open."""
+    retry_requested = Signal()
+    """The user clicked Retry under a failed reply."""
+    code_copied = Signal(int)
+    """A code block was copied to the clipboard (its length in characters)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("conversation")
+        self.setAccessibleName("Conversation")
+        self.setAccessibleDescription("The messages of this conversation; replies appear here as they stream.")
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.setSearchPaths([])
+        self.setUndoRedoEnabled(False)
+        self.document().setDocumentMargin(14)
+        self.anchorClicked.connect(self._on_anchor)
+        self._dark = False
+        self._conversation: Conversation | None = None
+        self._code_blocks: dict[str, list[str]] = {}
+        self._expanded_reasoning: set[str] = set()
+        self._reply_start: int | None = None
+        self._reply_has_text = False
+        self._reasoning_format = QTextCharFormat()
+        self._reasoning_format.setFontItalic(True)
+        self._text_format = QTextCharFormat()
+
+    # -- resources and links --------------------------------------------------------------------------
+
+    def loadResource(self, kind: int, name: QUrl | str) -> Any:
+        """Nothing is ever fetched: not from the network, not from ``file:``, not from anywhere."""
+        return None
+
+    def _on_anchor(self, url: QUrl) -> None:
+        text = url.toString()
+        scheme = url.scheme().lower()
+        if scheme == COPY_SCHEME:
+            message_id, _, number = url.path().partition(":")
+            blocks = self._code_blocks.get(message_id, [])
+            if number.isdigit() and int(number) < len(blocks):
+                QGuiApplication.clipboard().setText(blocks[int(number)])
+                self.code_copied.emit(len(blocks[int(number)]))
+        elif scheme == TOGGLE_SCHEME:
+            self._expanded_reasoning ^= {url.path()}
+            self.render_all()
+        elif text == RETRY_URL:
+            self.retry_requested.emit()
+        elif is_safe_link(text):
+            self.link_requested.emit(url)
+        else:
+            self.link_blocked.emit(scheme or text)
+
+    # -- whole-document rendering ----------------------------------------------------------------------
+
+    def set_dark(self, dark: bool) -> None:
+        self._dark = dark
+        self.render_all()
+
+    def set_conversation(self, conversation: Conversation) -> None:
+        self._conversation = conversation
+        self._expanded_reasoning.clear()
+        self.render_all()
+
+    def render_all(self) -> None:
+        """Used when switching conversations or themes, never per token."""
+        self._code_blocks.clear()
+        self._reply_start = None
+        conversation = self._conversation
+        parts = [self._message_html(message) for message in (conversation.messages if conversation else [])]
+        self.setHtml(self._style() + "".join(parts) if parts else self._empty_state())
+        self._scroll_to_end()
+
+    def _style(self) -> str:
+        return ""
+
+    def _empty_state(self) -> str:
+        color = "#9aa0a6" if self._dark else "#6b7280"
+        return (f'<div style="color:{color}"><p style="font-size:large"><b>Start a conversation</b></p>'
+                "<p>Pick a model above, adjust the parameters on the right, type a prompt below and press "
+                "<b>Ctrl+Enter</b>.</p></div>")
+
+    def _muted(self) -> str:
+        return "#9aa0a6" if self._dark else "#6b7280"
+
+    def _header_html(self, message: Message) -> str:
+        time = html.escape(message.created_at[11:16])
+        if message.role == Role.USER:
+            who, color = "You", ("#8ab4f8" if self._dark else "#1a56db")
+        else:
+            who = f"Assistant · {html.escape(message.model_id or '')}"
+            color = "#81c995" if self._dark else "#047857"
+        return (f'<p style="margin-top:14px; margin-bottom:2px"><b style="color:{color}">{who}</b> '
+                f'<span style="color:{self._muted()}; font-size:small">{time} UTC</span></p>')
+
+    def _message_html(self, message: Message) -> str:
+        parts = [self._header_html(message)]
+        if message.role == Role.USER:
+            text = html.escape(message.text).replace("\n", "<br>")
+            return "".join(parts) + f"<p>{text}</p>"
+        if message.reasoning:
+            expanded = message.id in self._expanded_reasoning
+            arrow, verb = ("▾", "hide") if expanded else ("▸", "show")
+            words = len(message.reasoning.split())
+            parts.append(f'<p style="color:{self._muted()}"><a href="{TOGGLE_SCHEME}:{message.id}">{arrow} Reasoning '
+                         f"({words} words) — {verb}</a></p>")
+            if expanded:
+                reasoning = html.escape(message.reasoning).replace("\n", "<br>")
+                parts.append(f'<blockquote style="color:{self._muted()}"><i>{reasoning}</i></blockquote>')
+        rendered = render_markdown(message.text, DARK_CODE if self._dark else LIGHT_CODE)
+        self._code_blocks[message.id] = rendered.code_blocks
+        parts.append(rendered.html.replace(f'href="{COPY_SCHEME}:', f'href="{COPY_SCHEME}:{message.id}:'))
+        parts.append(self._status_html(message))
+        return "".join(parts)
+
+    def _status_html(self, message: Message) -> str:
+        notes = []
+        stats = message.stats or {}
+        if message.state == MessageState.STOPPED:
+            notes.append("⏹ Stopped by you — the text above is what arrived.")
+        elif message.state == MessageState.INTERRUPTED:
+            notes.append("⚠ This reply was interrupted when the app closed.")
+        elif stats.get("stopReason") == StopReason.MAX_TOKENS.value:
+            notes.append("✂ Cut at the max tokens limit — raise Max tokens for a longer reply.")
+        html_notes = "".join(
+            f'<p style="color:#b45309; margin-top:4px">{html.escape(note)}</p>' for note in notes)
+        if message.state == MessageState.FAILED and message.error:
+            background = "#3b1d1d" if self._dark else "#fdecea"
+            foreground = "#f28b82" if self._dark else "#b3261e"
+            html_notes += (
+                f'<table width="100%" cellpadding="8" bgcolor="{background}"><tr><td>'
+                f'<span style="color:{foreground}">⚠ {html.escape(message.error)}</span> '
+                f'&nbsp;<a href="{RETRY_URL}">Retry</a></td></tr></table>')
+        if stats:
+            pieces = []
+            if stats.get("outputTokens") is not None:
+                pieces.append(f"{stats.get('inputTokens')} in · {stats['outputTokens']} out tokens")
+            if stats.get("timeToFirstTokenMs") is not None:
+                pieces.append(f"first token {stats['timeToFirstTokenMs']} ms")
+            if stats.get("latencyMs") is not None:
+                pieces.append(f"{stats['latencyMs']} ms total")
+            if stats.get("outputTokensPerSecond"):
+                pieces.append(f"{stats['outputTokensPerSecond']} tok/s")
+            if pieces:
+                html_notes += f'<p style="color:{self._muted()}; font-size:small">{" · ".join(pieces)}</p>'
+        return html_notes
+
+    # -- the reply in flight ---------------------------------------------------------------------------
+
+    def _end_cursor(self) -> QTextCursor:
+        cursor = QTextCursor(self.document())
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        return cursor
+
+    def _at_bottom(self) -> bool:
+        bar = self.verticalScrollBar()
+        return bar.value() >= bar.maximum() - 4
+
+    def _scroll_to_end(self) -> None:
+        bar = self.verticalScrollBar()
+        bar.setValue(bar.maximum())
+
+    def append_message(self, message: Message) -> None:
+        """Appends one finished message (a new prompt) without touching what is above it."""
+        if self._conversation is not None and len(self._conversation.messages) == 1:
+            self.clear()
+        follow = self._at_bottom()
+        self._end_cursor().insertHtml(self._message_html(message))
+        if follow:
+            self._scroll_to_end()
+
+    def begin_reply(self, message: Message) -> None:
+        if self._conversation is not None and len(self._conversation.messages) <= 1:
+            self.clear()
+        cursor = self._end_cursor()
+        self._reply_start = cursor.position()
+        cursor.insertHtml(self._header_html(message))
+        cursor.insertBlock()
+        self._reply_has_text = False
+        muted = self.palette().placeholderText().color()
+        self._reasoning_format.setForeground(muted)
+        self._text_format = QTextCharFormat()
+        self._text_format.setForeground(self.palette().text().color())
+        self._scroll_to_end()
+
+    def append_reply(self, reasoning: str, text: str) -> None:
+        """Appends at the end only: cost proportional to the new text, never to the reply so far."""
+        if self._reply_start is None:
+            return
+        follow = self._at_bottom()
+        cursor = self._end_cursor()
+        if reasoning:
+            cursor.insertText(reasoning, self._reasoning_format)
+        if text:
+            if not self._reply_has_text and cursor.block().length() > 1:
+                cursor.insertBlock()
+            self._reply_has_text = True
+            cursor.insertText(text, self._text_format)
+        if follow:
+            self._scroll_to_end()
+
+    def finish_reply(self, message: Message) -> None:
+        """Replaces the plain streamed text of the reply (only it) with its rendered form, once."""
+        follow = self._at_bottom()
+        if self._reply_start is None:
+            self.append_message(message)
+            return
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self._reply_start)
+        cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
+        cursor.removeSelectedText()
+        cursor.insertHtml(self._message_html(message))
+        self._reply_start = None
+        if follow:
+            self._scroll_to_end()
+
+    def set_font_size(self, points: int) -> None:
+        font = QFont(self.font())
+        font.setPointSize(points)
+        self.setFont(font)
+        self.document().setDefaultFont(font)

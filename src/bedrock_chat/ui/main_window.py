@@ -1,0 +1,692 @@
+"""The main window: model and connection bar, conversation, prompt, parameters, request preview, statistics."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from concurrent.futures import ThreadPoolExecutor
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QFont, QFontDatabase, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTabWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from bedrock_chat.bedrock.requests import TurnRequest
+from bedrock_chat.core.atomic import atomic_write_text
+from bedrock_chat.core.catalog import ModelInfo
+from bedrock_chat.core.conversation import Conversation, MessageState, Role, utc_now
+from bedrock_chat.core.events import ServiceMetrics, StopReason, Usage
+from bedrock_chat.core.params import GenerationParams
+from bedrock_chat.core.stats import ReplyStats, SessionTotals
+from bedrock_chat.core.transcript import TranscriptError, from_json, to_json, to_markdown
+from bedrock_chat.ui.autosave import ConversationAutosave
+from bedrock_chat.ui.chat_view import ChatView
+from bedrock_chat.ui.coalescer import FrameCoalescer
+from bedrock_chat.ui.param_panel import ParameterPanel
+from bedrock_chat.ui.prompt_editor import PromptEditor
+from bedrock_chat.ui.settings_store import SettingsStore
+from bedrock_chat.ui.stats_panel import StatsPanel
+from bedrock_chat.ui.theme import apply_theme
+from bedrock_chat.ui.worker import WorkerThread
+
+log = logging.getLogger(__name__)
+
+BEDROCK_REGIONS = (
+    "us-east-1", "us-east-2", "us-west-2", "ca-central-1", "sa-east-1", "eu-central-1", "eu-west-1",
+    "eu-west-2", "eu-west-3", "eu-north-1", "eu-south-1", "ap-northeast-1", "ap-northeast-2", "ap-south-1",
+    "ap-southeast-1", "ap-southeast-2", "us-gov-west-1",
+)
+DEFAULT_PROFILE_LABEL = "(default credentials)"
+
+
+def _connect_and_list(settings: Any) -> tuple[Any, list[ModelInfo], list[str]]:
+    """Runs off the GUI thread: importing boto3 and listing models both take a while."""
+    from bedrock_chat.bedrock.model_list import load_catalog
+    from bedrock_chat.bedrock.session import BedrockClients, available_profiles
+
+    clients = BedrockClients(settings)
+    profiles = [] if settings.offline else available_profiles()
+    return clients, load_catalog(clients.control), profiles
+
+
+class MainWindow(QMainWindow):
+    turn_requested = Signal(object, object, object)
+    """(runtime client, TurnRequest, CancelToken) for the worker thread."""
+    models_loaded = Signal(int)
+    """The model list arrived (how many models)."""
+    reply_finished = Signal(object)
+    """A reply ended in any way; carries the assistant ``Message``."""
+
+    def __init__(self, connection: Any, data_dir: Path, preferred_model: str | None = None) -> None:
+        super().__init__()
+        self.connection = connection
+        self.data_dir = data_dir
+        self.settings = SettingsStore(data_dir)
+        self.autosave = ConversationAutosave(data_dir / "conversations")
+        self._preferred_model = preferred_model or self.settings.last_model()
+        self.clients: Any = None
+        self.models: list[ModelInfo] = []
+        self.conversation = self.autosave.latest() or Conversation()
+        self.session_totals = SessionTotals()
+        self._reply: Any = None
+        self._reply_stats: ReplyStats | None = None
+        self._reply_model: ModelInfo | None = None
+        self._cancel: Any = None
+        self._load_task: asyncio.Future[Any] | None = None
+        # Plain Python threads for control-plane calls; qasync's default executor leaves QThreads at exit.
+        self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="bedrock-control")
+
+        self.setWindowTitle("Bedrock Chat")
+        self.setAccessibleName("Bedrock Chat")
+        self.resize(QSize(1280, 820))
+        self.workers = WorkerThread()
+        worker = self.workers.worker
+        self.turn_requested.connect(worker.run)
+        worker.started.connect(self._on_started)
+        # Bound methods of this GUI-thread object, never lambdas: a lambda would run on the worker thread.
+        worker.deltas_available.connect(self._on_deltas_available)
+        worker.usage_received.connect(self._on_usage)
+        worker.metrics_received.connect(self._on_metrics)
+        worker.stop_reason_received.connect(self._on_stop_reason)
+        worker.finished.connect(self._on_finished)
+        worker.cancelled.connect(self._on_cancelled)
+        worker.failed.connect(self._on_failed)
+        self._coalescer = FrameCoalescer(self._flush_deltas, self)
+        self._stats_timer = QTimer(self)
+        self._stats_timer.setInterval(100)
+        self._stats_timer.timeout.connect(self._refresh_stats)
+        self._preview_timer = QTimer(self)
+        self._preview_timer.setSingleShot(True)
+        self._preview_timer.setInterval(120)
+        self._preview_timer.timeout.connect(self._update_preview)
+
+        self._build_toolbar()
+        self._build_body()
+        self._build_menus()
+        self.statusBar().setAccessibleName("Status")
+        self._restore_layout()
+        self._apply_theme(self.settings.theme())
+        self.parameters.set_options(self.settings.options())
+        if self.settings.corrupt:
+            self.statusBar().showMessage("The settings file could not be read; defaults are in use.", 10000)
+        self.chat.set_conversation(self.conversation)
+        self._set_busy(False)
+        self.connect_to_bedrock()
+
+    # -- construction ------------------------------------------------------------------------------
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar("Connection")
+        bar.setObjectName("connection-bar")
+        bar.setMovable(False)
+        self.addToolBar(bar)
+        self.model_box = QComboBox()
+        self.model_box.setAccessibleName("Model")
+        self.model_box.setToolTip("The model that answers. Cross-region entries use an inference profile.")
+        self.model_box.setMinimumContentsLength(34)
+        self.model_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.model_box.addItem("Loading models…")
+        self.model_box.setEnabled(False)
+        self.model_box.currentIndexChanged.connect(self._on_model_chosen)
+        self.region_box = QComboBox()
+        self.region_box.setAccessibleName("Region")
+        self.region_box.setToolTip("The AWS region whose Bedrock endpoint is used.")
+        self.region_box.setEditable(True)
+        self.region_box.addItems(BEDROCK_REGIONS)
+        self.region_box.setCurrentText(self.connection.region)
+        self.profile_box = QComboBox()
+        self.profile_box.setAccessibleName("AWS profile")
+        self.profile_box.setToolTip("A profile from your AWS config (SSO profiles included).")
+        self.profile_box.addItem(DEFAULT_PROFILE_LABEL, None)
+        if self.connection.profile:
+            self.profile_box.addItem(self.connection.profile, self.connection.profile)
+            self.profile_box.setCurrentIndex(1)
+        self.refresh_button = QPushButton("Reconnect")
+        self.refresh_button.setAccessibleName("Reconnect")
+        self.refresh_button.setToolTip("Use the chosen region and profile and reload the model list.")
+        self.refresh_button.clicked.connect(self._on_connection_changed)
+        self.connection_label = QLabel()
+        self.connection_label.setAccessibleName("Connection")
+        for label, widget in (("Model", self.model_box), ("Region", self.region_box), ("Profile", self.profile_box)):
+            caption = QLabel(f"  {label} ")
+            caption.setBuddy(widget)
+            bar.addWidget(caption)
+            bar.addWidget(widget)
+        bar.addWidget(self.refresh_button)
+        spacer = QWidget()
+        spacer.setSizePolicy(spacer.sizePolicy().horizontalPolicy().Expanding,
+                             spacer.sizePolicy().verticalPolicy().Preferred)
+        bar.addWidget(spacer)
+        bar.addWidget(self.connection_label)
+        if self.connection.offline:
+            self.region_box.setEnabled(False)
+            self.profile_box.setEnabled(False)
+            self.refresh_button.setEnabled(False)
+
+    def _build_body(self) -> None:
+        self.chat = ChatView()
+        self.chat.link_requested.connect(self._confirm_link)
+        self.chat.link_blocked.connect(
+            lambda scheme: self.statusBar().showMessage(f"Blocked a “{scheme}” link: only http(s) links open.", 6000))
+        self.chat.retry_requested.connect(self.retry)
+        self.chat.code_copied.connect(lambda n: self.statusBar().showMessage(f"Copied {n:,} characters of code.", 4000))
+
+        self.error_banner = QFrame()
+        self.error_banner.setObjectName("error-banner")
+        self.error_banner.setAccessibleName("Error")
+        self.error_banner.setStyleSheet(
+            "#error-banner { background: #fdecea; border: 1px solid #f5c2c0; border-radius: 6px; }"
+            "#error-banner QLabel { color: #7f1d1d; }")
+        self.error_text = QLabel()
+        self.error_text.setWordWrap(True)
+        self.error_text.setAccessibleName("Error message")
+        self.retry_button = QPushButton("Retry")
+        self.retry_button.setAccessibleName("Retry")
+        self.retry_button.setToolTip("Send the same prompt again.")
+        self.retry_button.clicked.connect(self.retry)
+        dismiss = QPushButton("Dismiss")
+        dismiss.setAccessibleName("Dismiss error")
+        dismiss.clicked.connect(self.error_banner.hide)
+        banner_layout = QHBoxLayout(self.error_banner)
+        banner_layout.addWidget(self.error_text, 1)
+        banner_layout.addWidget(self.retry_button)
+        banner_layout.addWidget(dismiss)
+        self.error_banner.hide()
+
+        self.prompt = PromptEditor()
+        self.prompt.send_requested.connect(self.send)
+        self.prompt.stop_requested.connect(self.stop)
+        self.prompt.textChanged.connect(self._on_prompt_changed)
+        self.send_button = QPushButton("Send")
+        self.send_button.setAccessibleName("Send")
+        self.send_button.setToolTip("Send the prompt (Ctrl+Enter).")
+        self.send_button.setDefault(True)
+        self.send_button.clicked.connect(self.send)
+        self.stop_button = QPushButton("Stop")
+        self.stop_button.setAccessibleName("Stop")
+        self.stop_button.setToolTip("Stop the reply (Esc); what arrived is kept.")
+        self.stop_button.clicked.connect(self.stop)
+        buttons = QVBoxLayout()
+        buttons.addWidget(self.send_button)
+        buttons.addWidget(self.stop_button)
+        buttons.addStretch(1)
+        prompt_row = QWidget()
+        prompt_layout = QHBoxLayout(prompt_row)
+        prompt_layout.setContentsMargins(0, 0, 0, 0)
+        prompt_layout.addWidget(self.prompt, 1)
+        prompt_layout.addLayout(buttons)
+
+        chat_column = QWidget()
+        chat_layout = QVBoxLayout(chat_column)
+        chat_layout.setContentsMargins(8, 8, 4, 8)
+        chat_layout.addWidget(self.error_banner)
+        self.chat_splitter = QSplitter(Qt.Orientation.Vertical)
+        self.chat_splitter.setObjectName("chat-splitter")
+        self.chat_splitter.addWidget(self.chat)
+        self.chat_splitter.addWidget(prompt_row)
+        self.chat_splitter.setStretchFactor(0, 5)
+        self.chat_splitter.setStretchFactor(1, 1)
+        self.chat_splitter.setSizes([640, 130])
+        chat_layout.addWidget(self.chat_splitter)
+
+        self.parameters = ParameterPanel()
+        self.parameters.params_changed.connect(self._on_params_changed)
+        self.parameters.reset_requested.connect(self._reset_params)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.parameters)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.preview = QPlainTextEdit()
+        self.preview.setReadOnly(True)
+        self.preview.setAccessibleName("Request preview")
+        self.preview.setToolTip("The exact JSON body the next request sends.")
+        self.preview.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.side_tabs = QTabWidget()
+        self.side_tabs.setAccessibleName("Settings tabs")
+        self.side_tabs.addTab(scroll, "Parameters")
+        self.side_tabs.addTab(self.preview, "Request preview")
+        self.stats = StatsPanel()
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(4, 8, 8, 8)
+        side_layout.addWidget(self.side_tabs, 3)
+        side_layout.addWidget(self.stats, 0)
+
+        self.main_splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.main_splitter.setObjectName("main-splitter")
+        self.main_splitter.addWidget(chat_column)
+        self.main_splitter.addWidget(side)
+        self.main_splitter.setStretchFactor(0, 3)
+        self.main_splitter.setStretchFactor(1, 1)
+        self.main_splitter.setSizes([860, 400])
+        self.setCentralWidget(self.main_splitter)
+
+    def _action(self, menu: Any, text: str, slot: Any, shortcut: QKeySequence | str | None = None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        self._action(file_menu, "&New conversation", self.new_conversation, QKeySequence.StandardKey.New)
+        self._action(file_menu, "&Open transcript…", self.open_transcript, QKeySequence.StandardKey.Open)
+        file_menu.addSeparator()
+        self._action(file_menu, "&Save transcript…", self.save_transcript, QKeySequence.StandardKey.Save)
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        chat_menu = self.menuBar().addMenu("&Chat")
+        self._action(chat_menu, "&Send", self.send, "Ctrl+Return")
+        self._action(chat_menu, "S&top", self.stop, "Esc")
+        self._action(chat_menu, "&Retry last prompt", self.retry, "Ctrl+R")
+        self._action(chat_menu, "&Copy last reply", self.copy_last_reply, "Ctrl+Shift+C")
+        view_menu = self.menuBar().addMenu("&View")
+        for theme in ("system", "light", "dark"):
+            self._action(view_menu, f"{theme.title()} theme", lambda _=False, t=theme: self._apply_theme(t, save=True))
+        view_menu.addSeparator()
+        self._action(view_menu, "Larger text", lambda: self._zoom(1), QKeySequence.StandardKey.ZoomIn)
+        self._action(view_menu, "Smaller text", lambda: self._zoom(-1), QKeySequence.StandardKey.ZoomOut)
+        help_menu = self.menuBar().addMenu("&Help")
+        self._action(help_menu, "&About Bedrock Chat", self._about)
+
+    # -- connection and models ---------------------------------------------------------------------
+
+    def connect_to_bedrock(self) -> None:
+        """Creates clients and loads the model list off the GUI thread (through qasync)."""
+        self.clients = None
+        self._set_busy(False)
+        self.connection_label.setText(f"Connecting: {self.connection.description}")
+        self._load_task = asyncio.ensure_future(self._load_models(self.connection))
+
+    async def _load_models(self, connection: Any) -> None:
+        loop = asyncio.get_event_loop()
+        try:
+            clients, models, profiles = await loop.run_in_executor(self._executor, _connect_and_list,
+                                                                       connection)
+        except Exception as error:  # shown in the window; never a traceback
+            from bedrock_chat.bedrock.errors import describe_error
+
+            if connection is self.connection:
+                self.model_box.clear()
+                self.model_box.addItem("No models: see the message above")
+                self.connection_label.setText(self.connection.description)
+                self.show_error(str(describe_error(error, connection.region)), retryable=False)
+            return
+        if connection is not self.connection:
+            return  # the user switched region or profile meanwhile
+        self.clients = clients
+        self.models = models
+        self._fill_profiles(profiles)
+        self._fill_models()
+        self.connection_label.setText(self.connection.description)
+        self.error_banner.hide()
+        self._set_busy(False)
+        self.models_loaded.emit(len(models))
+
+    def _fill_profiles(self, profiles: list[str]) -> None:
+        current = self.profile_box.currentData()
+        self.profile_box.blockSignals(True)
+        self.profile_box.clear()
+        self.profile_box.addItem(DEFAULT_PROFILE_LABEL, None)
+        for name in profiles:
+            self.profile_box.addItem(name, name)
+        self.profile_box.setCurrentIndex(max(0, self.profile_box.findData(current)))
+        self.profile_box.blockSignals(False)
+
+    def _fill_models(self) -> None:
+        self.model_box.blockSignals(True)
+        self.model_box.clear()
+        for model in self.models:
+            self.model_box.addItem(model.display_name, model.invoke_id)
+            self.model_box.setItemData(self.model_box.count() - 1, model.invoke_id, Qt.ItemDataRole.ToolTipRole)
+        wanted = self._preferred_model or "amazon.nova-micro-v1:0"
+        index = self.model_box.findData(wanted)
+        if index < 0:
+            index = max(0, self.model_box.findData("amazon.nova-micro-v1:0"))
+        self.model_box.setCurrentIndex(index)
+        self.model_box.setEnabled(bool(self.models))
+        self.model_box.blockSignals(False)
+        self._on_model_chosen()
+
+    def current_model(self) -> ModelInfo | None:
+        invoke_id = self.model_box.currentData()
+        return next((model for model in self.models if model.invoke_id == invoke_id), None)
+
+    def _on_model_chosen(self, *_: object) -> None:
+        model = self.current_model()
+        if model is None:
+            return
+        self.settings.set_last_model(model.invoke_id)
+        self._preferred_model = model.invoke_id
+        saved = self.settings.params_for(model.invoke_id)
+        self.parameters.set_model(model, saved or GenerationParams.defaults_for(model.limits))
+        self._schedule_preview()
+
+    def _on_connection_changed(self) -> None:
+        region = self.region_box.currentText().strip()
+        profile = self.profile_box.currentData()
+        self.connection = replace(self.connection, region=region, profile=profile)
+        self.settings.set_connection(region, profile)
+        self.connect_to_bedrock()
+
+    # -- parameters and preview --------------------------------------------------------------------
+
+    def _on_params_changed(self) -> None:
+        model = self.current_model()
+        if model is not None:
+            self.settings.set_params_for(model.invoke_id, self.parameters.params())
+        self.settings.set_options(self.parameters.options())
+        self._schedule_preview()
+
+    def _reset_params(self) -> None:
+        model = self.current_model()
+        if model is not None:
+            self.parameters.set_params(GenerationParams.defaults_for(model.limits))
+
+    def _on_prompt_changed(self) -> None:
+        self._update_send_enabled()
+        self._schedule_preview()
+
+    def _schedule_preview(self) -> None:
+        self._preview_timer.start()
+
+    def build_request(self, prompt: str | None = None) -> TurnRequest | None:
+        model = self.current_model()
+        if model is None:
+            return None
+        history = self.conversation.history()
+        if prompt is not None:
+            history = [*history, (Role.USER, prompt)] if not history or history[-1][0] != Role.USER else [
+                *history[:-1], (Role.USER, f"{history[-1][1]}\n\n{prompt}")]
+        return TurnRequest(model, history, self.parameters.params(), self.parameters.options())
+
+    def _update_preview(self) -> None:
+        request = self.build_request(self.prompt.toPlainText().strip() or "…your prompt…")
+        if request is None:
+            self.preview.setPlainText("Choose a model to see the request body.")
+            return
+        try:
+            body = request.preview()
+        except ValueError as error:
+            body = str(error)
+        header = f"// {request.operation} → {request.model.invoke_id}\n"
+        self.preview.setPlainText(header + body)
+
+    # -- turns -------------------------------------------------------------------------------------
+
+    @property
+    def busy(self) -> bool:
+        return self._reply is not None
+
+    def _set_busy(self, busy: bool) -> None:
+        self.stop_button.setEnabled(busy)
+        self.model_box.setEnabled(not busy and bool(self.models))
+        self._update_send_enabled()
+
+    def _update_send_enabled(self) -> None:
+        ready = self.clients is not None and self.current_model() is not None and not self.busy
+        self.send_button.setEnabled(ready and bool(self.prompt.toPlainText().strip()))
+
+    def send(self) -> None:
+        text = self.prompt.toPlainText().strip()
+        if not text or not self.send_button.isEnabled():
+            return
+        message = self.conversation.add_user_message(text)
+        self.chat.append_message(message)
+        self.prompt.clear()
+        self._start_turn()
+
+    def retry(self) -> None:
+        if self.busy or self.clients is None or self.conversation.last_user_message() is None:
+            return
+        self._start_turn()
+
+    def _start_turn(self) -> None:
+        request = self.build_request()
+        if request is None or not request.history:
+            return
+        from bedrock_chat.bedrock.turn import CancelToken
+
+        self.error_banner.hide()
+        params = request.params
+        self._reply = self.conversation.start_reply(request.model.invoke_id, request.options.api,
+                                                    {**params.to_dict(), "streaming": request.streaming})
+        self._reply_model = request.model
+        self._reply_stats = ReplyStats(started_at=time.monotonic())
+        self._cancel = CancelToken()
+        self.chat.begin_reply(self._reply)
+        self._set_busy(True)
+        self._stats_timer.start()
+        self._refresh_stats()
+        self.statusBar().showMessage(f"Waiting for {request.model.name}…")
+        self._save()
+        self.turn_requested.emit(self.clients.runtime, request, self._cancel)
+
+    def stop(self) -> None:
+        if self._cancel is not None:
+            self.statusBar().showMessage("Stopping…")
+            self._cancel.cancel()
+
+    def _on_started(self, request_id: str, at: float) -> None:
+        if self._reply_stats is not None:
+            self._reply_stats.request_id = request_id or None
+        self.statusBar().showMessage("Receiving…")
+
+    def _on_deltas_available(self) -> None:
+        self._coalescer.request()
+
+    def _on_finished(self, at: float) -> None:
+        self._end_reply(MessageState.COMPLETE, at)
+
+    def _on_cancelled(self, at: float) -> None:
+        self._end_reply(MessageState.STOPPED, at)
+
+    def _flush_deltas(self) -> None:
+        reasoning, text = self.workers.worker.buffer.drain()
+        if self._reply is None or not (reasoning or text):
+            return
+        self._reply.reasoning += reasoning
+        self._reply.text += text
+        if self._reply_stats is not None:
+            self._reply_stats.note_text(reasoning + text, time.monotonic())
+        self.chat.append_reply(reasoning, text)
+        self.autosave.save_if_due(self.conversation)
+
+    def _on_usage(self, usage: Usage) -> None:
+        if self._reply_stats is not None:
+            self._reply_stats.usage = self._reply_stats.usage.merged(usage)
+
+    def _on_metrics(self, metrics: ServiceMetrics) -> None:
+        if self._reply_stats is not None:
+            self._reply_stats.service = self._reply_stats.service.merged(metrics)
+
+    def _on_stop_reason(self, reason: StopReason) -> None:
+        if self._reply_stats is not None:
+            self._reply_stats.stop_reason = reason
+
+    def _on_failed(self, error: Any, at: float) -> None:
+        self._end_reply(MessageState.FAILED, at, str(error))
+        self.show_error(str(error), retryable=True)
+
+    def _end_reply(self, state: MessageState, at: float, error: str | None = None) -> None:
+        self._coalescer.flush_now()
+        reply, stats = self._reply, self._reply_stats
+        if reply is None or stats is None:
+            return
+        stats.finished_at = at
+        if state == MessageState.STOPPED:
+            stats.stop_reason = StopReason.STOPPED_BY_USER
+        elif state == MessageState.FAILED:
+            stats.stop_reason = StopReason.ERROR
+        reply.state = state
+        reply.error = error
+        reply.stats = stats.to_dict(at)
+        reply.finished_at = utc_now()
+        self._stats_timer.stop()
+        self.stats.show_reply(stats, self._reply_model.pricing if self._reply_model else None)
+        if state != MessageState.FAILED:
+            self.session_totals.add(stats, self._reply_model.pricing if self._reply_model else None)
+            self.stats.show_session(self.session_totals)
+        self.chat.finish_reply(reply)
+        self._reply = None
+        self._cancel = None
+        self._set_busy(False)
+        self._save()
+        messages = {MessageState.COMPLETE: f"Reply {stats.stop_reason.label if stats.stop_reason else 'finished'}.",
+                    MessageState.STOPPED: "Stopped; the partial reply is kept.",
+                    MessageState.FAILED: "The reply failed; see the message above."}
+        self.statusBar().showMessage(messages.get(state, ""), 8000)
+        self.prompt.setFocus()
+        self.reply_finished.emit(reply)
+
+    def _refresh_stats(self) -> None:
+        if self._reply_stats is not None:
+            self.stats.show_reply(self._reply_stats, self._reply_model.pricing if self._reply_model else None)
+
+    def show_error(self, text: str, retryable: bool) -> None:
+        self.error_text.setText(f"⚠ {text}")
+        self.retry_button.setVisible(retryable and self.conversation.last_user_message() is not None)
+        self.error_banner.show()
+
+    # -- files -------------------------------------------------------------------------------------
+
+    def _save(self) -> None:
+        try:
+            self.autosave.save(self.conversation)
+        except OSError as error:
+            self.statusBar().showMessage(f"Could not save the conversation: {error.strerror}. Check free disk "
+                                         "space and permissions of the data folder.", 10000)
+
+    def new_conversation(self) -> None:
+        if self.busy:
+            self.stop()
+            return
+        self.conversation = Conversation()
+        self.chat.set_conversation(self.conversation)
+        self.error_banner.hide()
+        self._schedule_preview()
+        self.prompt.setFocus()
+
+    def save_transcript(self, path: str | None = None) -> None:
+        if not path:
+            path, _ = QFileDialog.getSaveFileName(self, "Save transcript", str(Path.home() / _file_stem(
+                self.conversation.title)), "Markdown (*.md);;JSON transcript (*.json)")
+        if not path:
+            return
+        self.write_transcript(Path(path))
+
+    def write_transcript(self, path: Path) -> None:
+        text = to_json(self.conversation) if path.suffix.lower() == ".json" else to_markdown(self.conversation)
+        try:
+            atomic_write_text(path, text)
+        except OSError as error:
+            QMessageBox.warning(self, "Save transcript", f"Could not write {path}: {error.strerror}.\n\n"
+                                "Choose another folder or free some disk space.")
+            return
+        self.statusBar().showMessage(f"Saved {path}", 6000)
+
+    def open_transcript(self, path: str | None = None) -> None:
+        if not path:
+            path, _ = QFileDialog.getOpenFileName(self, "Open transcript", str(Path.home()),
+                                                  "JSON transcript (*.json)")
+        if path:
+            self.load_transcript(Path(path))
+
+    def load_transcript(self, path: Path) -> bool:
+        try:
+            conversation = from_json(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, TranscriptError) as error:
+            self.show_error(f"Could not open {path.name}: {error}", retryable=False)
+            return False
+        if self.busy:
+            self.stop()
+        self.conversation = conversation
+        self.chat.set_conversation(conversation)
+        self._save()
+        self.statusBar().showMessage(f"Opened {path.name}", 6000)
+        return True
+
+    # -- small actions -----------------------------------------------------------------------------
+
+    def copy_last_reply(self) -> None:
+        reply = next((m for m in reversed(self.conversation.messages) if m.role == Role.ASSISTANT), None)
+        if reply is not None:
+            QApplication.clipboard().setText(reply.text)
+            self.statusBar().showMessage("Copied the last reply.", 4000)
+
+    def _confirm_link(self, url: QUrl) -> None:
+        answer = QMessageBox.question(
+            self, "Open link?", f"Open this address in your browser?\n\n{url.toString()}",
+            QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel)
+        if answer == QMessageBox.StandardButton.Open:
+            QDesktopServices.openUrl(url)
+
+    def _apply_theme(self, theme: str, save: bool = False) -> None:
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            self.chat.set_dark(apply_theme(app, theme))
+        if save:
+            self.settings.set_theme(theme)
+
+    def _zoom(self, step: int) -> None:
+        font = QFont(self.chat.font())
+        self.chat.set_font_size(max(8, min(28, font.pointSize() + step)))
+
+    def _about(self) -> None:
+        QMessageBox.about(self, "About Bedrock Chat",
+                          "Bedrock Chat: a desktop client for the foundation models on Amazon Bedrock.\n\n"
+                          f"Connection: {self.connection.description}\nData folder: {self.data_dir}")
+
+    def _restore_layout(self) -> None:
+        geometry = self.settings.layout("geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        for name, splitter in (("main-splitter", self.main_splitter), ("chat-splitter", self.chat_splitter)):
+            state = self.settings.layout(name)
+            if state is not None:
+                splitter.restoreState(state)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._cancel is not None:
+            self._cancel.cancel()
+        self.workers.shutdown()
+        if self._reply is not None:
+            self._coalescer.flush_now()
+            self._reply.state = MessageState.STOPPED
+            self._reply.finished_at = utc_now()
+        self._save()
+        self.settings.set_layout("geometry", self.saveGeometry())
+        self.settings.set_layout("main-splitter", self.main_splitter.saveState())
+        self.settings.set_layout("chat-splitter", self.chat_splitter.saveState())
+        self.settings.sync()
+        if self._load_task is not None:
+            self._load_task.cancel()
+        self._executor.shutdown(wait=False, cancel_futures=True)
+        super().closeEvent(event)
+
+
+def _file_stem(title: str) -> str:
+    safe = "".join(ch if ch.isalnum() or ch in " -_" else "_" for ch in title).strip()
+    return (safe or "conversation")[:60]

@@ -1,0 +1,83 @@
+"""Remembered choices (model, region, profile, API, parameters per model, window layout) in QSettings.
+
+No credential ever passes through here: only names (profile, region), ids and numbers.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings
+
+from bedrock_chat.core.params import GenerationParams, RequestOptions
+
+log = logging.getLogger(__name__)
+
+
+class SettingsStore:
+    def __init__(self, data_dir: Path) -> None:
+        self.path = data_dir / "settings.ini"
+        self._settings = QSettings(str(self.path), QSettings.Format.IniFormat)
+        self.corrupt = self._settings.status() != QSettings.Status.NoError
+        if self.corrupt:
+            log.warning("settings file %s is unreadable; using defaults", self.path)
+
+    def _text(self, key: str) -> str | None:
+        value = self._settings.value(key)
+        return value if isinstance(value, str) and value else None
+
+    def last_model(self) -> str | None:
+        return self._text("connection/model")
+
+    def set_last_model(self, model_id: str) -> None:
+        self._settings.setValue("connection/model", model_id)
+
+    def region(self) -> str | None:
+        return self._text("connection/region")
+
+    def profile(self) -> str | None:
+        return self._text("connection/profile")
+
+    def set_connection(self, region: str, profile: str | None) -> None:
+        self._settings.setValue("connection/region", region)
+        self._settings.setValue("connection/profile", profile or "")
+
+    def params_for(self, model_id: str) -> GenerationParams | None:
+        raw = self._text(f"params/{model_id.replace('/', '_')}")
+        if raw is None:
+            return None
+        try:
+            return GenerationParams.from_dict(json.loads(raw))
+        except (ValueError, TypeError, AttributeError):
+            log.warning("ignoring unreadable saved parameters for %s", model_id)
+            return None
+
+    def set_params_for(self, model_id: str, params: GenerationParams) -> None:
+        self._settings.setValue(f"params/{model_id.replace('/', '_')}", json.dumps(params.to_dict()))
+
+    def options(self) -> RequestOptions:
+        api = self._text("request/api") or "converse"
+        streaming = self._settings.value("request/streaming", "true")
+        return RequestOptions(api if api in ("converse", "invoke") else "converse", str(streaming).lower() != "false")
+
+    def set_options(self, options: RequestOptions) -> None:
+        self._settings.setValue("request/api", options.api)
+        self._settings.setValue("request/streaming", "true" if options.streaming else "false")
+
+    def layout(self, name: str) -> QByteArray | None:
+        value = self._settings.value(f"window/{name}")
+        return value if isinstance(value, QByteArray) else None
+
+    def set_layout(self, name: str, state: QByteArray) -> None:
+        self._settings.setValue(f"window/{name}", state)
+
+    def theme(self) -> str:
+        return self._text("view/theme") or "system"
+
+    def set_theme(self, theme: str) -> None:
+        self._settings.setValue("view/theme", theme)
+
+    def sync(self) -> None:
+        self._settings.sync()
