@@ -81,6 +81,7 @@ def stop_local_endpoints() -> None:
 
 def create_window(argv: list[str] | None = None) -> Any:
     """Builds the main window from command-line arguments without entering the event loop."""
+    from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
     from bedrock_chat.bedrock.session import ConnectionSettings
@@ -89,7 +90,7 @@ def create_window(argv: list[str] | None = None) -> Any:
     args = build_parser().parse_args(argv if argv is not None else [])
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "bedrock-chat"])
     app.setApplicationName("Bedrock Chat")
-    app.setDesktopFileName("bedrock-chat")
+    QGuiApplication.setDesktopFileName("bedrock-chat")
     _ensure_async_loop(app)
 
     offline = args.offline or (not args.online and not args.endpoint_url and not _has_aws_credentials(args.profile))

@@ -49,4 +49,5 @@ def test_inference_profile_pagination(control):
     pages = list(paginator.paginate(PaginationConfig={"PageSize": 4}))
     assert len(pages) > 2
     everything = [p["inferenceProfileId"] for page in pages for p in page["inferenceProfileSummaries"]]
-    assert everything == [p["inferenceProfileId"] for p in control.list_inference_profiles()["inferenceProfileSummaries"]]
+    whole = control.list_inference_profiles()["inferenceProfileSummaries"]
+    assert everything == [profile["inferenceProfileId"] for profile in whole]

@@ -78,7 +78,8 @@ def describe_error(error: BaseException, region: str | None = None) -> UserError
             True))
         detail = service_message if service_message.endswith(".") or not service_message else service_message + "."
         return UserError(title, f"Bedrock said: {detail}" if detail else "", action, retryable)
-    if isinstance(error, boto_errors.SSOError | boto_errors.UnauthorizedSSOTokenError | boto_errors.TokenRetrievalError):
+    sso_errors = boto_errors.SSOError | boto_errors.UnauthorizedSSOTokenError | boto_errors.TokenRetrievalError
+    if isinstance(error, sso_errors):
         return UserError("Your AWS SSO session has expired or is missing",
                          "", "Run aws sso login --profile NAME in a terminal, then retry.", True)
     if isinstance(error, boto_errors.NoCredentialsError | boto_errors.PartialCredentialsError):

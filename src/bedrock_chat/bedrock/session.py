@@ -39,18 +39,19 @@ class BedrockClients:
 
     def __init__(self, settings: ConnectionSettings) -> None:
         self.settings = settings
+        retries: Any = {"mode": settings.retry_mode, "max_attempts": settings.max_attempts}
         config = Config(
-            retries={"mode": settings.retry_mode, "max_attempts": settings.max_attempts},  # type: ignore[typeddict-item]
+            retries=retries,
             read_timeout=settings.read_timeout,
             connect_timeout=settings.connect_timeout,
             tcp_keepalive=True,
             user_agent_extra=f"bedrock-chat/{__version__}",
         )
-        credentials: dict[str, str] = LOCAL_CREDENTIALS if settings.offline else {}
         session = boto3.Session(
+            aws_access_key_id=LOCAL_CREDENTIALS["aws_access_key_id"] if settings.offline else None,
+            aws_secret_access_key=LOCAL_CREDENTIALS["aws_secret_access_key"] if settings.offline else None,
             profile_name=None if settings.offline else settings.profile,
             region_name=settings.region,
-            **credentials,
         )
         self.runtime: Any = session.client("bedrock-runtime", endpoint_url=settings.endpoint_url, config=config)
         self.control: Any = session.client("bedrock", endpoint_url=settings.endpoint_url, config=config)

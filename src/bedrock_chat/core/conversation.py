@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 
@@ -17,12 +17,12 @@ def new_id() -> str:
     return uuid.uuid4().hex
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     USER = "user"
     ASSISTANT = "assistant"
 
 
-class MessageState(str, Enum):
+class MessageState(StrEnum):
     COMPLETE = "complete"
     STREAMING = "streaming"
     STOPPED = "stopped"  # the user pressed Stop; the partial text is kept

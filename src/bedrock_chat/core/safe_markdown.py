@@ -53,7 +53,8 @@ class _Renderer:
         self.parser = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
         self.parser.enable(["table", "strikethrough"])
         self.parser.validateLink = is_safe_link  # type: ignore[method-assign]
-        rules = self.parser.renderer.rules
+        renderer: Any = self.parser.renderer
+        rules = renderer.rules
         rules["image"] = self._image
         rules["fence"] = self._fence
         rules["code_block"] = self._fence

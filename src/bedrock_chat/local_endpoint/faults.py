@@ -1,9 +1,10 @@
 """Faults on demand, chosen per request by a header or a ``[fault:NAME]`` directive in the prompt.
 
 Names: ``throttle`` (always), ``throttle-once`` (then success), ``access-denied``, ``validation``,
-``model-timeout``, ``expired-token``, ``not-ready``, ``internal``, ``unavailable``, ``stream-exception[:N]`` (an exception event
-after N tokens), ``drop[:N]`` (the connection is cut after N tokens), ``drip[:TPS]`` (a slow drip of TPS
-tokens a second) and ``stall[:SECONDS]`` (silence after the first tokens).
+``model-timeout``, ``expired-token``, ``not-ready``, ``internal``, ``unavailable``,
+``stream-exception[:N]`` (an exception event after N tokens), ``drop[:N]`` (the connection is cut after
+N tokens), ``drip[:TPS]`` (a slow drip of TPS tokens a second) and ``stall[:SECONDS]`` (silence after the
+first tokens).
 """
 
 from __future__ import annotations

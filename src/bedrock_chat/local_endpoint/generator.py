@@ -121,7 +121,9 @@ _CLOSINGS = (
     "That should give you a solid starting point.",
     "Let me know if you want a deeper dive into any part.",
 )
-_NON_LATIN = "In other scripts: नमस्ते (Nepali) · こんにちは (Japanese) · Привет (Russian) · مرحبا (Arabic) · 你好 (Chinese)."
+_NON_LATIN = (
+    "In other scripts: नमस्ते (Nepali) · こんにちは (Japanese) · Привет (Russian) · مرحبا (Arabic) · 你好 (Chinese)."
+)
 
 
 class _Sampler:
@@ -163,7 +165,8 @@ def compose_answer(request: GenerationRequest) -> str:
     if _ECHO in prompt:  # tests of hostile output: the model "says" exactly what the prompt holds
         return strip_directives(prompt)
     topic = _topic(prompt) or "your message"
-    seed = f"{request.model_id}|{request.system}|{len(request.turns)}|{prompt}|{request.temperature:.2f}|{request.top_p:.2f}"
+    seed = "|".join((request.model_id, request.system, str(len(request.turns)), prompt,
+                     f"{request.temperature:.2f}", f"{request.top_p:.2f}"))
     sampler = _Sampler(random.Random(seed), request.temperature, request.top_p)
 
     lowered = prompt.lower()

@@ -274,7 +274,7 @@ class _PromptFamily:
 
     limit_key = "max_tokens"
     stop_key: str | None = "stop"
-    allowed: set[str] = {"prompt", "max_tokens", "temperature", "top_p", "top_k", "stop"}
+    allowed: frozenset[str] = frozenset({"prompt", "max_tokens", "temperature", "top_p", "top_k", "stop"})
 
     def turns(self, prompt: str) -> tuple[str, tuple[Turn, ...]]:
         return "", (Turn("user", prompt),)
@@ -312,7 +312,7 @@ def _short_stop_reason(generation: Generation) -> str:
 class LlamaFamily(_PromptFamily):
     limit_key = "max_gen_len"
     stop_key = None
-    allowed = {"prompt", "max_gen_len", "temperature", "top_p", "images"}
+    allowed = frozenset({"prompt", "max_gen_len", "temperature", "top_p", "images"})
 
     def turns(self, prompt: str) -> tuple[str, tuple[Turn, ...]]:
         return _llama_turns(prompt)

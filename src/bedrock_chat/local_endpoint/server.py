@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import json
 import logging
 import re
@@ -41,7 +42,8 @@ from bedrock_chat.local_endpoint.streaming import (
 log = logging.getLogger(__name__)
 
 PACE_HEADER = "x-bedrock-local-pace"
-_MODEL_ROUTE = re.compile(r"^/model/([^/]+)/(invoke|invoke-with-response-stream|converse|converse-stream|count-tokens)$")
+_MODEL_ROUTE = re.compile(
+    r"^/model/([^/]+)/(invoke|invoke-with-response-stream|converse|converse-stream|count-tokens)$")
 _REGION = re.compile(r"Credential=[^/]+/\d{8}/([a-z0-9-]+)/")
 
 
@@ -101,10 +103,8 @@ class _Handler(BaseHTTPRequestHandler):
     def finish(self) -> None:
         with self.state.lock:
             self.state.connections.discard(self.connection)
-        try:
+        with contextlib.suppress(OSError):
             super().finish()
-        except OSError:
-            pass
 
     def log_message(self, format: str, *args: Any) -> None:
         log.debug("%s %s", self.address_string(), format % args)
@@ -366,8 +366,9 @@ class LocalBedrockServer:
 
     @property
     def url(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        shown = f"[{host}]" if ":" in str(host) else str(host)
+        address = self._httpd.server_address
+        host, port = str(address[0]), int(address[1])
+        shown = f"[{host}]" if ":" in host else host
         return f"http://{shown}:{port}"
 
     @property
@@ -397,10 +398,8 @@ class LocalBedrockServer:
         with self._state.lock:
             connections = list(self._state.connections)
         for connection in connections:
-            try:
+            with contextlib.suppress(OSError):
                 connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
         self._httpd.server_close()
 
     def __enter__(self) -> LocalBedrockServer:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import base64
+import contextlib
+import io
 import json
 import socket
 import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, BinaryIO
+from typing import Any
 
 from bedrock_chat.local_endpoint.eventstream import encode_event, encode_exception
 from bedrock_chat.local_endpoint.faults import Fault
@@ -59,7 +61,7 @@ def chunk_frame(payload: dict[str, Any]) -> bytes:
 class EventStreamWriter:
     """Buffers frames and writes them as HTTP chunks, sleeping (interruptibly) to keep the pace."""
 
-    def __init__(self, output: BinaryIO, connection: socket.socket, stopping: threading.Event) -> None:
+    def __init__(self, output: io.BufferedIOBase, connection: socket.socket, stopping: threading.Event) -> None:
         self._output = output
         self._connection = connection
         self._stopping = stopping
@@ -103,10 +105,8 @@ class EventStreamWriter:
 
     def drop(self) -> None:
         self.flush()
-        try:
+        with contextlib.suppress(OSError):
             self._connection.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
         raise StreamCutShort
 
 

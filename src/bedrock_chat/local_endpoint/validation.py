@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from bedrock_chat.local_endpoint.catalog import CatalogModel
@@ -14,7 +15,7 @@ def require_object(value: Any, where: str) -> dict[str, Any]:
     return value
 
 
-def reject_unknown_keys(body: dict[str, Any], allowed: set[str], where: str = "#") -> None:
+def reject_unknown_keys(body: dict[str, Any], allowed: set[str] | frozenset[str], where: str = "#") -> None:
     for key in body:
         if key not in allowed:
             raise malformed(f"{where}: extraneous key [{key}] is not permitted")
@@ -68,7 +69,7 @@ def check_alternation(roles: list[str]) -> None:
     if roles[0] != "user":
         raise validation("A conversation must start with a user message. Try again with a conversation "
                          "that starts with a user message.")
-    for previous, current in zip(roles, roles[1:], strict=False):
+    for previous, current in itertools.pairwise(roles):
         if previous == current:
             raise validation("A conversation must alternate between user and assistant roles. Make sure the "
                              "conversation alternates between user and assistant roles and try again.")

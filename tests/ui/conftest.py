@@ -1,0 +1,37 @@
+"""Fixtures that build the real main window, wired to a local endpoint, with its own data folder."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bedrock_chat.app import create_window
+
+
+@pytest.fixture
+def make_window(qtbot: Any, tmp_path: Path) -> Iterator[Callable[..., Any]]:
+    windows: list[Any] = []
+
+    def build(url: str, *extra: str, data_dir: Path | None = None, wait_for_models: bool = True) -> Any:
+        window = create_window(["--offline", "--endpoint-url", url, "--data-dir", str(data_dir or tmp_path), *extra])
+        qtbot.addWidget(window)
+        window.show()
+        if wait_for_models:
+            qtbot.waitUntil(lambda: bool(window.models) and window.send_button is not None, timeout=15000)
+        windows.append(window)
+        return window
+
+    yield build
+    for window in windows:
+        window.close()
+
+
+def send_prompt(qtbot: Any, window: Any, text: str, timeout: int = 15000) -> Any:
+    """Types a prompt, clicks Send and waits until the reply ends in any way; returns the reply message."""
+    window.prompt.setPlainText(text)
+    with qtbot.waitSignal(window.reply_finished, timeout=timeout) as blocker:
+        window.send_button.click()
+    return blocker.args[0]

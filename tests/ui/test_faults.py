@@ -1,0 +1,133 @@
+"""Stop, close mid-stream, and every failure shown as a clear message with the prompt kept for Retry."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from bedrock_chat.core.conversation import MessageState, Role
+from tests.conftest import send_header
+from tests.ui.conftest import send_prompt
+
+
+def _wait_for_text(qtbot, window):
+    qtbot.waitUntil(lambda: window._reply is not None and len(window._reply.text) > 0, timeout=10000)
+
+
+def test_stop_ends_a_silent_stream_within_half_a_second(qtbot, make_window, paced_server):
+    window = make_window(paced_server.url)
+    window.prompt.setPlainText("Tell me a story [fault:stall:30]")
+    window.send_button.click()
+    assert not window.send_button.isEnabled() and window.stop_button.isEnabled()
+    _wait_for_text(qtbot, window)
+    qtbot.wait(300)  # the server is now silent
+    partial = window._reply.text
+    pressed = time.monotonic()
+    with qtbot.waitSignal(window.reply_finished, timeout=2000) as blocker:
+        window.stop_button.click()
+    assert time.monotonic() - pressed < 0.5
+    reply = blocker.args[0]
+    assert reply.state == MessageState.STOPPED
+    assert reply.text == partial and partial
+    assert "Stopped by you" in window.chat.toPlainText()
+    assert window.stats.values["stop"].text() == "stopped by you"
+    assert window.send_button.isEnabled() is False  # the prompt box is empty again
+    window.prompt.setPlainText("next")
+    assert window.send_button.isEnabled()
+
+
+def test_escape_stops(qtbot, make_window, paced_server):
+    from PySide6.QtCore import Qt
+
+    window = make_window(paced_server.url)
+    window.prompt.setPlainText("Tell me a story [fault:drip:20]")
+    window.send_button.click()
+    _wait_for_text(qtbot, window)
+    with qtbot.waitSignal(window.reply_finished, timeout=2000) as blocker:
+        qtbot.keyClick(window.prompt, Qt.Key.Key_Escape)
+    assert blocker.args[0].state == MessageState.STOPPED
+
+
+def test_closing_mid_stream_shuts_the_worker_down(qtbot, make_window, paced_server, tmp_path):
+    window = make_window(paced_server.url)
+    window.prompt.setPlainText("Tell me a story [fault:stall:30]")
+    window.send_button.click()
+    _wait_for_text(qtbot, window)
+    started = time.monotonic()
+    window.close()
+    assert time.monotonic() - started < 2
+    assert not window.workers.thread.isRunning()
+    reopened = make_window(paced_server.url, data_dir=tmp_path)
+    kept = reopened.conversation.messages[-1]
+    assert kept.role == Role.ASSISTANT and kept.text and kept.state == MessageState.STOPPED
+
+
+@pytest.mark.parametrize(
+    ("fault", "expected", "partial"),
+    [
+        ("access-denied", "Model access", False),
+        ("validation", "Bedrock rejected the request", False),
+        ("model-timeout", "took too long", False),
+        ("throttle", "Slow down", False),
+        ("expired-token", "credentials have expired", False),
+        ("stream-exception:10", "stream failed partway", True),
+        ("drop:10", "connection dropped", True),
+    ],
+)
+def test_failures_are_clear_messages_and_retry_works(qtbot, make_window, local_server, fault, expected, partial):
+    window = make_window(local_server.url)
+    send_header(window.clients.runtime, "x-bedrock-local-fault", fault)
+    reply = send_prompt(qtbot, window, "Explain retries")
+    assert reply.state == MessageState.FAILED
+    assert expected in window.error_text.text()
+    assert not window.error_banner.isHidden() and not window.retry_button.isHidden()
+    assert expected in window.chat.toPlainText()
+    assert "Traceback" not in window.chat.toPlainText()
+    assert bool(reply.text) == partial
+    assert window.conversation.last_user_message().text == "Explain retries"
+
+    window.clients.runtime.meta.events.unregister("before-sign.*.*", unique_id="header-x-bedrock-local-fault")
+    with qtbot.waitSignal(window.reply_finished, timeout=15000) as blocker:
+        window.retry_button.click()
+    retried = blocker.args[0]
+    assert retried.state == MessageState.COMPLETE
+    assert window.error_banner.isHidden()
+    states = [(m.role, m.state) for m in window.conversation.messages]
+    assert states == [(Role.USER, MessageState.COMPLETE), (Role.ASSISTANT, MessageState.FAILED),
+                      (Role.ASSISTANT, MessageState.COMPLETE)]
+    # The failed reply stays visible but is never sent back to the model.
+    assert window.conversation.history() == [(Role.USER, "Explain retries")]
+
+
+def test_throttle_once_is_retried_by_botocore(qtbot, make_window, local_server):
+    window = make_window(local_server.url)
+    reply = send_prompt(qtbot, window, "Retry me quietly [fault:throttle-once]")
+    assert reply.state == MessageState.COMPLETE
+    assert window.error_banner.isHidden()
+
+
+def test_missing_credentials(qtbot, make_window, local_server, monkeypatch):
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    from bedrock_chat.app import create_window
+
+    window = create_window(["--online", "--endpoint-url", local_server.url, "--data-dir", "/tmp/bc-no-creds"])
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: not window.error_banner.isHidden(), timeout=15000)
+    assert "No AWS credentials were found" in window.error_text.text()
+    assert "aws configure" in window.error_text.text()
+    assert not window.send_button.isEnabled()
+    window.close()
+
+
+def test_unreachable_region(qtbot, make_window):
+    from bedrock_chat.app import create_window
+
+    window = create_window(["--offline", "--endpoint-url", "http://127.0.0.1:9", "--region", "xx-nowhere-1",
+                            "--data-dir", "/tmp/bc-unreachable"])
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: not window.error_banner.isHidden(), timeout=30000)
+    assert "Cannot reach Bedrock in xx-nowhere-1" in window.error_text.text()
+    assert "pick a region" in window.error_text.text()
+    window.close()
