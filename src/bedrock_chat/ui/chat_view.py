@@ -10,7 +10,7 @@ import html
 from typing import Any
 
 from PySide6.QtCore import QUrl, Signal
-from PySide6.QtGui import QFont, QGuiApplication, QTextCharFormat, QTextCursor
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QTextBlockFormat, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from bedrock_chat.core.conversation import Conversation, Message, MessageState, Role
@@ -94,11 +94,8 @@ class ChatView(QTextBrowser):
         self._reply_start = None
         conversation = self._conversation
         parts = [self._message_html(message) for message in (conversation.messages if conversation else [])]
-        self.setHtml(self._style() + "".join(parts) if parts else self._empty_state())
+        self.setHtml("".join(parts) if parts else self._empty_state())
         self._scroll_to_end()
-
-    def _style(self) -> str:
-        return ""
 
     def _empty_state(self) -> str:
         color = "#9aa0a6" if self._dark else "#6b7280"
@@ -178,6 +175,16 @@ class ChatView(QTextBrowser):
         cursor.movePosition(QTextCursor.MoveOperation.End)
         return cursor
 
+    def _new_block_cursor(self) -> QTextCursor:
+        """A cursor on a fresh, plainly formatted block at the end, so inserted HTML never merges upward."""
+        cursor = self._end_cursor()
+        if cursor.block().length() > 1:
+            cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
+        else:
+            cursor.setBlockFormat(QTextBlockFormat())
+            cursor.setCharFormat(QTextCharFormat())
+        return cursor
+
     def _at_bottom(self) -> bool:
         bar = self.verticalScrollBar()
         return bar.value() >= bar.maximum() - 4
@@ -191,22 +198,23 @@ class ChatView(QTextBrowser):
         if self._conversation is not None and len(self._conversation.messages) == 1:
             self.clear()
         follow = self._at_bottom()
-        self._end_cursor().insertHtml(self._message_html(message))
+        self._new_block_cursor().insertHtml(self._message_html(message))
         if follow:
             self._scroll_to_end()
 
     def begin_reply(self, message: Message) -> None:
         if self._conversation is not None and len(self._conversation.messages) <= 1:
             self.clear()
-        cursor = self._end_cursor()
+        cursor = self._new_block_cursor()
         self._reply_start = cursor.position()
         cursor.insertHtml(self._header_html(message))
-        cursor.insertBlock()
+        # Plain formats for the streamed text: nothing inherited from the header's small, muted runs.
+        cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
         self._reply_has_text = False
-        muted = self.palette().placeholderText().color()
-        self._reasoning_format.setForeground(muted)
+        self._reasoning_format = QTextCharFormat()
+        self._reasoning_format.setFontItalic(True)
+        self._reasoning_format.setForeground(QColor(self._muted()))
         self._text_format = QTextCharFormat()
-        self._text_format.setForeground(self.palette().text().color())
         self._scroll_to_end()
 
     def append_reply(self, reasoning: str, text: str) -> None:
@@ -219,7 +227,7 @@ class ChatView(QTextBrowser):
             cursor.insertText(reasoning, self._reasoning_format)
         if text:
             if not self._reply_has_text and cursor.block().length() > 1:
-                cursor.insertBlock()
+                cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
             self._reply_has_text = True
             cursor.insertText(text, self._text_format)
         if follow:

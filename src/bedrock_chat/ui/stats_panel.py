@@ -91,7 +91,7 @@ class StatsPanel(QWidget):
         self.cut_notice.setVisible(stats.stop_reason is not None and stats.stop_reason.value == "max_tokens")
 
     def show_session(self, totals: SessionTotals) -> None:
-        cost = f"${totals.cost:.6f}" + ("" if totals.cost_known else " (some prices unknown)")
+        cost = f"${totals.cost:.6f}" + ("" if totals.cost_known else " (replies without usage or price not included)")
         replies = "1 reply" if totals.replies == 1 else f"{totals.replies} replies"
         self.session.setText(f"{replies} · {totals.input_tokens:,} in · "
                              f"{totals.output_tokens:,} out tokens · {cost}")
