@@ -84,7 +84,7 @@ def create_window(argv: list[str] | None = None) -> Any:
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
-    from bedrock_chat.bedrock.session import ConnectionSettings
+    from bedrock_chat.bedrock.connection import ConnectionSettings
     from bedrock_chat.ui.main_window import MainWindow
 
     args = build_parser().parse_args(argv if argv is not None else [])

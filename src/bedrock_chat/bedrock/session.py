@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import boto3
@@ -10,28 +9,10 @@ import botocore.session
 from botocore.config import Config
 
 from bedrock_chat import __version__
+from bedrock_chat.bedrock.connection import ConnectionSettings
 
 # Only the local endpoint ever sees these; real AWS always gets the user's own credentials.
 LOCAL_CREDENTIALS = {"aws_access_key_id": "LOCALENDPOINT", "aws_secret_access_key": "not-a-secret"}
-
-
-@dataclass(frozen=True)
-class ConnectionSettings:
-    region: str = "us-east-1"
-    profile: str | None = None
-    endpoint_url: str | None = None
-    offline: bool = False
-    read_timeout: float = 300.0
-    connect_timeout: float = 10.0
-    max_attempts: int = 4
-    retry_mode: str = "adaptive"
-
-    @property
-    def description(self) -> str:
-        if self.offline:
-            return f"Offline (local endpoint {self.endpoint_url})"
-        where = f"{self.region}" + (f" via {self.endpoint_url}" if self.endpoint_url else "")
-        return f"{where}, profile {self.profile or 'default'}"
 
 
 class BedrockClients:

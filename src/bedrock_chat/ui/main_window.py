@@ -131,7 +131,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("The settings file could not be read; defaults are in use.", 10000)
         self.chat.set_conversation(self.conversation)
         self._set_busy(False)
-        self.connect_to_bedrock()
+        # After the first frame: importing boto3 (even on another thread) would hold up the first paint.
+        QTimer.singleShot(0, self.connect_to_bedrock)
 
     # -- construction ------------------------------------------------------------------------------
 

@@ -30,11 +30,16 @@ class DeltaBuffer:
         self._lock = threading.Lock()
         self._text: list[str] = []
         self._reasoning: list[str] = []
+        self._pending_since = 0.0
+        self.last_wait_s = 0.0
+        """How long the text of the latest drain waited to be shown (benchmarks read it)."""
 
     def add(self, text: str, reasoning: bool) -> bool:
         """Returns True when the buffer was empty, i.e. the GUI thread needs a wake-up."""
         with self._lock:
             was_empty = not self._text and not self._reasoning
+            if was_empty:
+                self._pending_since = time.monotonic()
             (self._reasoning if reasoning else self._text).append(text)
             return was_empty
 
@@ -44,6 +49,8 @@ class DeltaBuffer:
             reasoning, text = "".join(self._reasoning), "".join(self._text)
             self._reasoning.clear()
             self._text.clear()
+            if reasoning or text:
+                self.last_wait_s = time.monotonic() - self._pending_since
         return reasoning, text
 
 
