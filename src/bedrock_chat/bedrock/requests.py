@@ -61,6 +61,11 @@ class TurnRequest:
         return json.dumps(self.body(), ensure_ascii=False, indent=2)
 
 
+def _text_messages(history: History) -> list[dict[str, Any]]:
+    """Messages in the shape Converse and Nova's native body share."""
+    return [{"role": role.value, "content": [{"text": text}]} for role, text in history]
+
+
 def converse_body(history: History, params: GenerationParams, thinking: bool) -> dict[str, Any]:
     config: dict[str, Any] = {"maxTokens": params.max_tokens}
     if thinking:
@@ -70,7 +75,7 @@ def converse_body(history: History, params: GenerationParams, thinking: bool) ->
     if params.stop_sequences:
         config["stopSequences"] = list(params.stop_sequences)
     body: dict[str, Any] = {
-        "messages": [{"role": role.value, "content": [{"text": text}]} for role, text in history],
+        "messages": _text_messages(history),
         "inferenceConfig": config,
     }
     if params.system_prompt:
@@ -89,7 +94,7 @@ def _nova(history: History, params: GenerationParams) -> dict[str, Any]:
         config["stopSequences"] = list(params.stop_sequences)
     body: dict[str, Any] = {
         "schemaVersion": "messages-v1",
-        "messages": [{"role": role.value, "content": [{"text": text}]} for role, text in history],
+        "messages": _text_messages(history),
         "inferenceConfig": config,
     }
     if params.system_prompt:

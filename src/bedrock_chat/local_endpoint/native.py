@@ -269,7 +269,20 @@ def _mistral_turns(prompt: str) -> tuple[Turn, ...]:
     return tuple(turns) or (Turn("user", prompt.replace("<s>", "").strip()),)
 
 
-class _PromptFamily:
+class _TextOnlyStream:
+    """Families whose stream has no opening events and no reasoning blocks."""
+
+    def stream_start(self, request: GenerationRequest, model: CatalogModel) -> list[Chunk]:
+        return []
+
+    def stream_reasoning(self, token: str) -> list[Chunk]:
+        return []
+
+    def stream_reasoning_end(self) -> list[Chunk]:
+        return []
+
+
+class _PromptFamily(_TextOnlyStream):
     """Families whose native body is one prompt string with family-specific limit and stop keys."""
 
     limit_key = "max_tokens"
@@ -295,14 +308,6 @@ class _PromptFamily:
             stop_sequences=check.stop_list(stops, self.stop_key or "stop"),
         )
 
-    def stream_start(self, request: GenerationRequest, model: CatalogModel) -> list[Chunk]:
-        return []
-
-    def stream_reasoning(self, token: str) -> list[Chunk]:
-        return []
-
-    def stream_reasoning_end(self) -> list[Chunk]:
-        return []
 
 
 def _short_stop_reason(generation: Generation) -> str:
@@ -394,7 +399,7 @@ class DeepSeekFamily(_PromptFamily):
 _TITAN_REASONS = {MAX_TOKENS: "LENGTH", STOP_SEQUENCE: "STOP_CRITERIA_MET"}
 
 
-class TitanFamily:
+class TitanFamily(_TextOnlyStream):
     def parse(self, body: dict[str, Any], model: CatalogModel) -> GenerationRequest:
         check.reject_unknown_keys(body, {"inputText", "textGenerationConfig"})
         text = check.text_value(check.require_key(body, "inputText"), "#/inputText")
@@ -422,14 +427,6 @@ class TitanFamily:
             }],
         }
 
-    def stream_start(self, request: GenerationRequest, model: CatalogModel) -> list[Chunk]:
-        return []
-
-    def stream_reasoning(self, token: str) -> list[Chunk]:
-        return []
-
-    def stream_reasoning_end(self) -> list[Chunk]:
-        return []
 
     def stream_text(self, token: str, emitted: int, request: GenerationRequest) -> list[Chunk]:
         return [{
