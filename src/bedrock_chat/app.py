@@ -86,6 +86,7 @@ def create_window(argv: list[str] | None = None) -> Any:
 
     from bedrock_chat.bedrock.connection import ConnectionSettings
     from bedrock_chat.ui.main_window import MainWindow
+    from bedrock_chat.ui.settings_store import SettingsStore
 
     args = build_parser().parse_args(argv if argv is not None else [])
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "bedrock-chat"])
@@ -97,10 +98,13 @@ def create_window(argv: list[str] | None = None) -> Any:
     endpoint = args.endpoint_url
     if offline and not endpoint:
         endpoint = _start_local_endpoint(args.tokens_per_second)
-    region = args.region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
-    connection = ConnectionSettings(region=region, profile=args.profile, endpoint_url=endpoint, offline=offline)
     data_dir = args.data_dir or _default_data_dir()
     data_dir.mkdir(parents=True, exist_ok=True)
+    saved = SettingsStore(data_dir)
+    region = (args.region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+              or saved.region() or "us-east-1")
+    profile = args.profile or saved.profile()
+    connection = ConnectionSettings(region=region, profile=profile, endpoint_url=endpoint, offline=offline)
     return MainWindow(connection, data_dir, preferred_model=args.model)
 
 

@@ -87,3 +87,12 @@ def test_every_control_has_an_accessible_name(qtbot, make_window, local_server):
         for widget in window.findChildren(kind):
             if widget.isVisibleTo(window) and widget.parent() is not None:
                 assert widget.accessibleName(), f"{kind.__name__} {widget.objectName()}"
+
+
+def test_region_and_profile_choice_is_remembered(qtbot, make_window, local_server, tmp_path):
+    window = make_window(local_server.url)
+    window.settings.set_connection("eu-west-1", "analyst-sso")
+    window.close()
+    again = make_window(local_server.url, data_dir=tmp_path)
+    assert again.connection.region == "eu-west-1" and again.connection.profile == "analyst-sso"
+    assert again.region_box.currentText() == "eu-west-1"
