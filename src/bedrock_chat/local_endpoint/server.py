@@ -27,7 +27,7 @@ from bedrock_chat.local_endpoint.converse import (
 from bedrock_chat.local_endpoint.errors import BedrockError, malformed, validation
 from bedrock_chat.local_endpoint.eventstream import encode_event
 from bedrock_chat.local_endpoint.faults import FAULT_HEADER, Fault, FaultState, find_fault
-from bedrock_chat.local_endpoint.generator import Generation, GenerationRequest, generate
+from bedrock_chat.local_endpoint.generator import Generation, generate
 from bedrock_chat.local_endpoint.native import native_family
 from bedrock_chat.local_endpoint.streaming import (
     ClientGone,
@@ -251,7 +251,7 @@ class _Handler(BaseHTTPRequestHandler):
             raise validation("Provide either input.invokeModel or input.converse.")
         self._send_json({"inputTokens": tokens})
 
-    def _simulate_latency(self, request: GenerationRequest, generation: Generation, pace: Pace) -> None:
+    def _simulate_latency(self, generation: Generation, pace: Pace) -> None:
         total = pace.first_token_delay
         if pace.tokens_per_second > 0:
             total += generation.output_tokens / pace.tokens_per_second
@@ -275,7 +275,7 @@ class _Handler(BaseHTTPRequestHandler):
         start = time.monotonic()
         if not streaming:
             self._apply_whole_response_fault(fault)
-            self._simulate_latency(request, generation, pace)
+            self._simulate_latency(generation, pace)
             latency = round((time.monotonic() - start) * 1000)
             self._send_json(family.response(generation, model), {
                 "x-amzn-bedrock-invocation-latency": str(latency),
@@ -319,7 +319,7 @@ class _Handler(BaseHTTPRequestHandler):
         start = time.monotonic()
         if not streaming:
             self._apply_whole_response_fault(fault)
-            self._simulate_latency(request, generation, pace)
+            self._simulate_latency(generation, pace)
             self._send_json(converse_response(generation, round((time.monotonic() - start) * 1000)))
             return
 
