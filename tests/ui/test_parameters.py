@@ -96,3 +96,13 @@ def test_region_and_profile_choice_is_remembered(qtbot, make_window, local_serve
     again = make_window(local_server.url, data_dir=tmp_path)
     assert again.connection.region == "eu-west-1" and again.connection.profile == "analyst-sso"
     assert again.region_box.currentText() == "eu-west-1"
+
+
+def test_preview_after_a_turn_holds_the_reply_and_the_draft_apart(qtbot, make_window, local_server):
+    window = make_window(local_server.url)
+    reply = send_prompt(qtbot, window, "first question")
+    window.prompt.setPlainText("second question")
+    messages = _preview(window)["messages"]
+    assert [m["role"] for m in messages] == ["user", "assistant", "user"]
+    assert messages[1]["content"][0]["text"] == reply.text
+    assert messages[2]["content"][0]["text"] == "second question"

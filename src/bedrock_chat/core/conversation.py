@@ -74,16 +74,18 @@ class Conversation:
     def last_user_message(self) -> Message | None:
         return next((message for message in reversed(self.messages) if message.role == Role.USER), None)
 
-    def history(self) -> list[tuple[Role, str]]:
-        """Alternating turns, starting and ending with the user, as every model family requires."""
+    def history(self, draft: str | None = None) -> list[tuple[Role, str]]:
+        """Alternating turns, starting and ending with the user, as every model family requires.
+
+        ``draft`` is a prompt not yet sent (the request preview): it counts as the next user message.
+        """
+        sent = [(message.role, message.text) for message in self.messages if message.counts_as_history]
         turns: list[tuple[Role, str]] = []
-        for message in self.messages:
-            if not message.counts_as_history:
-                continue
-            if turns and turns[-1][0] == message.role:
-                turns[-1] = (message.role, f"{turns[-1][1]}\n\n{message.text}")
+        for role, text in [*sent, *([(Role.USER, draft)] if draft else [])]:
+            if turns and turns[-1][0] == role:
+                turns[-1] = (role, f"{turns[-1][1]}\n\n{text}")
             else:
-                turns.append((message.role, message.text))
+                turns.append((role, text))
         while turns and turns[0][0] != Role.USER:
             turns.pop(0)
         while turns and turns[-1][0] != Role.USER:

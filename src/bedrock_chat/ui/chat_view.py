@@ -98,8 +98,7 @@ class ChatView(QTextBrowser):
         self._scroll_to_end()
 
     def _empty_state(self) -> str:
-        color = "#9aa0a6" if self._dark else "#6b7280"
-        return (f'<div style="color:{color}"><p style="font-size:large"><b>Start a conversation</b></p>'
+        return (f'<div style="color:{self._muted()}"><p style="font-size:large"><b>Start a conversation</b></p>'
                 "<p>Pick a model above, adjust the parameters on the right, type a prompt below and press "
                 "<b>Ctrl+Enter</b>.</p></div>")
 

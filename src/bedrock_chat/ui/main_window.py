@@ -418,10 +418,7 @@ class MainWindow(QMainWindow):
         model = self.current_model()
         if model is None:
             return None
-        history = self.conversation.history()
-        if prompt is not None:
-            history = [*history, (Role.USER, prompt)] if not history or history[-1][0] != Role.USER else [
-                *history[:-1], (Role.USER, f"{history[-1][1]}\n\n{prompt}")]
+        history = self.conversation.history(draft=prompt)
         return TurnRequest(model, history, self.parameters.params(), self.parameters.options())
 
     def _update_preview(self) -> None:
@@ -547,9 +544,9 @@ class MainWindow(QMainWindow):
         reply.stats = stats.to_dict(at)
         reply.finished_at = utc_now()
         self._stats_timer.stop()
-        self.stats.show_reply(stats, self._reply_model.pricing if self._reply_model else None)
+        self.stats.show_reply(stats, self._reply_pricing)
         if state != MessageState.FAILED:
-            self.session_totals.add(stats, self._reply_model.pricing if self._reply_model else None)
+            self.session_totals.add(stats, self._reply_pricing)
             self.stats.show_session(self.session_totals)
         self.chat.finish_reply(reply)
         self._reply = None
@@ -563,9 +560,13 @@ class MainWindow(QMainWindow):
         self.prompt.setFocus()
         self.reply_finished.emit(reply)
 
+    @property
+    def _reply_pricing(self) -> Any:
+        return self._reply_model.pricing if self._reply_model else None
+
     def _refresh_stats(self) -> None:
         if self._reply_stats is not None:
-            self.stats.show_reply(self._reply_stats, self._reply_model.pricing if self._reply_model else None)
+            self.stats.show_reply(self._reply_stats, self._reply_pricing)
 
     def show_error(self, text: str, retryable: bool) -> None:
         self.error_text.setText(f"⚠ {text}")
