@@ -89,6 +89,7 @@ def create_window(argv: list[str] | None = None) -> Any:
     from bedrock_chat.ui.settings_store import SettingsStore
 
     args = build_parser().parse_args(argv if argv is not None else [])
+    quiet_sdk_loggers()
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "bedrock-chat"])
     app.setApplicationName("Bedrock Chat")
     QGuiApplication.setDesktopFileName("bedrock-chat")
@@ -108,8 +109,15 @@ def create_window(argv: list[str] | None = None) -> Any:
     return MainWindow(connection, data_dir, preferred_model=args.model)
 
 
+def quiet_sdk_loggers() -> None:
+    """botocore and urllib3 log signed request headers (session tokens) at DEBUG: never let them through."""
+    for name in ("botocore", "boto3", "urllib3"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    quiet_sdk_loggers()
     from PySide6.QtWidgets import QApplication
 
     window = create_window(sys.argv[1:] if argv is None else argv)

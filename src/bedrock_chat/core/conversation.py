@@ -28,6 +28,7 @@ class MessageState(StrEnum):
     STOPPED = "stopped"  # the user pressed Stop; the partial text is kept
     FAILED = "failed"  # an error ended it; any partial text is kept
     INTERRUPTED = "interrupted"  # the app ended while it streamed; found so on the next start
+    SUPERSEDED = "superseded"  # replaced by a regenerated reply; kept, but no longer sent to the model
 
 
 @dataclass
@@ -47,20 +48,23 @@ class Message:
 
     @property
     def counts_as_history(self) -> bool:
-        """Failed replies are shown but not sent back to the model; stopped ones keep what arrived."""
-        return bool(self.text.strip()) and self.state != MessageState.FAILED
+        """Failed and superseded replies are shown but not sent back; stopped ones keep what arrived."""
+        return bool(self.text.strip()) and self.state not in (MessageState.FAILED, MessageState.SUPERSEDED)
+
+
+DEFAULT_TITLE = "New conversation"
 
 
 @dataclass
 class Conversation:
-    title: str = "New conversation"
+    title: str = DEFAULT_TITLE
     id: str = field(default_factory=new_id)
     created_at: str = field(default_factory=utc_now)
     messages: list[Message] = field(default_factory=list)
 
     def add_user_message(self, text: str) -> Message:
         message = Message(Role.USER, text)
-        if not any(existing.role == Role.USER for existing in self.messages):
+        if self.title == DEFAULT_TITLE and not any(existing.role == Role.USER for existing in self.messages):
             self.title = title_from_prompt(text)
         self.messages.append(message)
         return message
@@ -96,5 +100,5 @@ class Conversation:
 def title_from_prompt(text: str, limit: int = 60) -> str:
     line = " ".join(text.split())
     if not line:
-        return "New conversation"
+        return DEFAULT_TITLE
     return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"

@@ -45,6 +45,7 @@ PACE_HEADER = "x-bedrock-local-pace"
 _MODEL_ROUTE = re.compile(
     r"^/model/([^/]+)/(invoke|invoke-with-response-stream|converse|converse-stream|count-tokens)$")
 _REGION = re.compile(r"Credential=[^/]+/\d{8}/([a-z0-9-]+)/")
+_ACCESS_KEY = re.compile(r"Credential=([^/]+)/")
 
 
 @dataclass
@@ -65,6 +66,7 @@ class RecordedRequest:
     method: str
     path: str
     fault: str | None
+    access_key_id: str | None = None  # which key signed it (tests check credentials flow); never the secret
 
 
 @dataclass
@@ -181,7 +183,9 @@ class _Handler(BaseHTTPRequestHandler):
         query = {key: values[-1] for key, values in parse_qs(url.query).items()}
         fault = find_fault(self.headers.get(FAULT_HEADER), body)
         with self.state.lock:
-            self.state.requests.append(RecordedRequest(self.command, self.path, fault.name if fault else None))
+            signer = _ACCESS_KEY.search(self.headers.get("Authorization", ""))
+            self.state.requests.append(RecordedRequest(self.command, self.path, fault.name if fault else None,
+                                                       signer.group(1) if signer else None))
         model_route = _MODEL_ROUTE.match(url.path)
         if self.command == "POST" and model_route:
             self.state.faults.raise_immediate(fault, url.path, body)

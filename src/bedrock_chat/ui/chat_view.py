@@ -18,6 +18,7 @@ from bedrock_chat.core.events import StopReason
 from bedrock_chat.core.safe_markdown import COPY_SCHEME, DARK_CODE, LIGHT_CODE, is_safe_link, render_markdown
 
 TOGGLE_SCHEME = "toggle-reasoning"
+MESSAGE_SCHEME = "message"  # message:ACTION:ID for edit, copy and regenerate
 RETRY_URL = "action:retry"
 
 
@@ -30,6 +31,8 @@ class ChatView(QTextBrowser):
     """The user clicked Retry under a failed reply."""
     code_copied = Signal(int)
     """A code block was copied to the clipboard (its length in characters)."""
+    message_action = Signal(str, str)
+    """The user clicked Edit, Copy or Regenerate on a message: action and message id."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -67,6 +70,9 @@ class ChatView(QTextBrowser):
             if number.isdigit() and int(number) < len(blocks):
                 QGuiApplication.clipboard().setText(blocks[int(number)])
                 self.code_copied.emit(len(blocks[int(number)]))
+        elif scheme == MESSAGE_SCHEME:
+            action, _, message_id = url.path().partition(":")
+            self.message_action.emit(action, message_id)
         elif scheme == TOGGLE_SCHEME:
             self._expanded_reasoning ^= {url.path()}
             self.render_all()
@@ -112,8 +118,11 @@ class ChatView(QTextBrowser):
         else:
             who = f"Assistant · {html.escape(message.model_id or '')}"
             color = "#81c995" if self._dark else "#047857"
-        return (f'<p style="margin-top:14px; margin-bottom:2px"><b style="color:{color}">{who}</b> '
-                f'<span style="color:{self._muted()}; font-size:small">{time} UTC</span></p>')
+        actions = ("edit", "copy") if message.role == Role.USER else ("copy", "regenerate")
+        links = " ".join(f'<a href="{MESSAGE_SCHEME}:{action}:{message.id}">{action.title()}</a>' for action in actions)
+        return (f'<p style="margin-top:14px; margin-bottom:2px"><a name="m-{message.id}"></a>'
+                f'<b style="color:{color}">{who}</b> '
+                f'<span style="color:{self._muted()}; font-size:small">{time} UTC &nbsp; {links}</span></p>')
 
     def _message_html(self, message: Message) -> str:
         parts = [self._header_html(message)]
@@ -140,6 +149,8 @@ class ChatView(QTextBrowser):
         stats = message.stats or {}
         if message.state == MessageState.STOPPED:
             notes.append("⏹ Stopped by you — the text above is what arrived.")
+        elif message.state == MessageState.SUPERSEDED:
+            notes.append("↻ Replaced by a regenerated reply below; no longer sent to the model.")
         elif message.state == MessageState.INTERRUPTED:
             notes.append("⚠ This reply was interrupted when the app closed.")
         elif stats.get("stopReason") == StopReason.MAX_TOKENS.value:
@@ -246,6 +257,9 @@ class ChatView(QTextBrowser):
         self._reply_start = None
         if follow:
             self._scroll_to_end()
+
+    def scroll_to_message(self, message_id: str) -> None:
+        self.scrollToAnchor(f"m-{message_id}")
 
     def set_font_size(self, points: int) -> None:
         font = QFont(self.font())

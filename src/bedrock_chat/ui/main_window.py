@@ -15,9 +15,9 @@ from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QFont, QFontDa
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
-    QFileDialog,
     QFrame,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -32,19 +32,20 @@ from PySide6.QtWidgets import (
 )
 
 from bedrock_chat.bedrock.requests import TurnRequest
-from bedrock_chat.core.atomic import atomic_write_text
 from bedrock_chat.core.catalog import ModelInfo
 from bedrock_chat.core.conversation import Conversation, MessageState, Role, utc_now
 from bedrock_chat.core.events import ServiceMetrics, StopReason, Usage
 from bedrock_chat.core.params import GenerationParams
 from bedrock_chat.core.stats import ReplyStats, SessionTotals
-from bedrock_chat.core.transcript import TranscriptError, from_json, to_json, to_markdown
-from bedrock_chat.ui.autosave import ConversationAutosave
+from bedrock_chat.core.storage import ConversationStore, StoreError
+from bedrock_chat.core.transfer import export_conversation
+from bedrock_chat.ui import conversation_files
 from bedrock_chat.ui.chat_view import ChatView
 from bedrock_chat.ui.coalescer import FrameCoalescer
 from bedrock_chat.ui.param_panel import ParameterPanel
 from bedrock_chat.ui.prompt_editor import PromptEditor
 from bedrock_chat.ui.settings_store import SettingsStore
+from bedrock_chat.ui.sidebar import Sidebar
 from bedrock_chat.ui.stats_panel import StatsPanel
 from bedrock_chat.ui.theme import apply_theme
 from bedrock_chat.ui.worker import WorkerThread
@@ -57,6 +58,7 @@ BEDROCK_REGIONS = (
     "ap-southeast-1", "ap-southeast-2", "us-gov-west-1",
 )
 DEFAULT_PROFILE_LABEL = "(default credentials)"
+REPLY_SAVE_INTERVAL_S = 1.0
 
 
 def _connect_and_list(settings: Any) -> tuple[Any, list[ModelInfo], list[str]]:
@@ -82,16 +84,21 @@ class MainWindow(QMainWindow):
         self.connection = connection
         self.data_dir = data_dir
         self.settings = SettingsStore(data_dir)
-        self.autosave = ConversationAutosave(data_dir / "conversations")
+        self.store, store_problem = _open_store(data_dir)
         self._preferred_model = preferred_model or self.settings.last_model()
         self.clients: Any = None
         self.models: list[ModelInfo] = []
-        self.conversation = self.autosave.latest() or Conversation()
+        summaries = self.store.summaries()
+        self.conversation = self.store.load(summaries[0].id) if summaries else Conversation()
+        self._last_reply_save = 0.0
+        self._deleted: list[str] = []
         self.session_totals = SessionTotals()
         self._reply: Any = None
         self._reply_stats: ReplyStats | None = None
         self._reply_model: ModelInfo | None = None
         self._cancel: Any = None
+        self._editing: str | None = None
+        self._closed = False
         self._load_task: asyncio.Future[Any] | None = None
         # Plain Python threads for control-plane calls; qasync's default executor leaves QThreads at exit.
         self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="bedrock-control")
@@ -129,6 +136,9 @@ class MainWindow(QMainWindow):
         self.parameters.set_options(self.settings.options())
         if self.settings.corrupt:
             self.statusBar().showMessage("The settings file could not be read; defaults are in use.", 10000)
+        if store_problem:
+            self.show_error(store_problem, retryable=False)
+        self.refresh_sidebar()
         self.chat.set_conversation(self.conversation)
         self._set_busy(False)
         # After the first frame: importing boto3 (even on another thread) would hold up the first paint.
@@ -190,6 +200,7 @@ class MainWindow(QMainWindow):
         self.chat.link_blocked.connect(
             lambda scheme: self.statusBar().showMessage(f"Blocked a “{scheme}” link: only http(s) links open.", 6000))
         self.chat.retry_requested.connect(self.retry)
+        self.chat.message_action.connect(self._on_message_action)
         self.chat.code_copied.connect(lambda n: self.statusBar().showMessage(f"Copied {n:,} characters of code.", 4000))
 
         self.error_banner = QFrame()
@@ -273,13 +284,22 @@ class MainWindow(QMainWindow):
         side_layout.addWidget(self.side_tabs, 3)
         side_layout.addWidget(self.stats, 0)
 
+        self.sidebar = Sidebar()
+        self.sidebar.new_requested.connect(self.new_conversation)
+        self.sidebar.conversation_chosen.connect(self.open_conversation)
+        self.sidebar.hit_chosen.connect(self.jump_to_message)
+        self.sidebar.search_changed.connect(self.search)
+        self.sidebar.action_requested.connect(self._on_sidebar_action)
+
         self.main_splitter = QSplitter(Qt.Orientation.Horizontal)
         self.main_splitter.setObjectName("main-splitter")
+        self.main_splitter.addWidget(self.sidebar)
         self.main_splitter.addWidget(chat_column)
         self.main_splitter.addWidget(side)
-        self.main_splitter.setStretchFactor(0, 3)
-        self.main_splitter.setStretchFactor(1, 1)
-        self.main_splitter.setSizes([860, 400])
+        self.main_splitter.setStretchFactor(0, 1)
+        self.main_splitter.setStretchFactor(1, 3)
+        self.main_splitter.setStretchFactor(2, 1)
+        self.main_splitter.setSizes([250, 800, 380])
         self.setCentralWidget(self.main_splitter)
 
     def _action(self, menu: Any, text: str, slot: Any,
@@ -294,9 +314,11 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
         self._action(file_menu, "&New conversation", self.new_conversation, QKeySequence.StandardKey.New)
-        self._action(file_menu, "&Open transcript…", self.open_transcript, QKeySequence.StandardKey.Open)
+        self._action(file_menu, "&Import transcripts…", lambda: conversation_files.import_dialog(self),
+                     QKeySequence.StandardKey.Open)
         file_menu.addSeparator()
         self._action(file_menu, "&Save transcript…", self.save_transcript, QKeySequence.StandardKey.Save)
+        self._action(file_menu, "Export &all conversations…", lambda: conversation_files.export_all_dialog(self))
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         chat_menu = self.menuBar().addMenu("&Chat")
@@ -304,6 +326,9 @@ class MainWindow(QMainWindow):
         self._action(chat_menu, "S&top", self.stop, "Esc")
         self._action(chat_menu, "&Retry last prompt", self.retry, "Ctrl+R")
         self._action(chat_menu, "&Copy last reply", self.copy_last_reply, "Ctrl+Shift+C")
+        self._action(chat_menu, "Re&generate last reply", self.regenerate_last, "Ctrl+Shift+R")
+        self._action(chat_menu, "&Undo delete", self.undo_delete, QKeySequence.StandardKey.Undo)
+        self._action(chat_menu, "&Find in conversations", self.sidebar.search.setFocus, QKeySequence.StandardKey.Find)
         view_menu = self.menuBar().addMenu("&View")
         for theme in ("system", "light", "dark"):
             self._action(view_menu, f"{theme.title()} theme", lambda _=False, t=theme: self._apply_theme(t, save=True))
@@ -452,10 +477,15 @@ class MainWindow(QMainWindow):
         text = self.prompt.toPlainText().strip()
         if not text or not self.send_button.isEnabled():
             return
+        if self._editing is not None:
+            self._branch_from(self._editing, "edited")
+            self._editing = None
         message = self.conversation.add_user_message(text)
+        self._store_message(message)
         self.chat.append_message(message)
         self.prompt.clear()
         self._start_turn()
+        self.refresh_sidebar()
 
     def retry(self) -> None:
         if self.busy or self.clients is None or self.conversation.last_user_message() is None:
@@ -480,7 +510,7 @@ class MainWindow(QMainWindow):
         self._stats_timer.start()
         self._refresh_stats()
         self.statusBar().showMessage(f"Waiting for {request.model.name}…")
-        self._save()
+        self._store_message(self._reply)
         self.turn_requested.emit(self.clients.runtime, request, self._cancel)
 
     def stop(self) -> None:
@@ -511,7 +541,8 @@ class MainWindow(QMainWindow):
         if self._reply_stats is not None:
             self._reply_stats.note_text(reasoning + text, time.monotonic())
         self.chat.append_reply(reasoning, text)
-        self.autosave.save_if_due(self.conversation)
+        if time.monotonic() - self._last_reply_save >= REPLY_SAVE_INTERVAL_S:
+            self._store_message(self._reply)
 
     def _on_usage(self, usage: Usage) -> None:
         if self._reply_stats is not None:
@@ -530,6 +561,8 @@ class MainWindow(QMainWindow):
         self.show_error(str(error), retryable=True)
 
     def _end_reply(self, state: MessageState, at: float, error: str | None = None) -> None:
+        if self._closed:
+            return  # a signal the worker sent just before the window closed
         self._coalescer.flush_now()
         reply, stats = self._reply, self._reply_stats
         if reply is None or stats is None:
@@ -552,7 +585,8 @@ class MainWindow(QMainWindow):
         self._reply = None
         self._cancel = None
         self._set_busy(False)
-        self._save()
+        self._store_message(reply)
+        self.refresh_sidebar()
         messages = {MessageState.COMPLETE: f"Reply {stats.stop_reason.label if stats.stop_reason else 'finished'}.",
                     MessageState.STOPPED: "Stopped; the partial reply is kept.",
                     MessageState.FAILED: "The reply failed; see the message above."}
@@ -573,63 +607,173 @@ class MainWindow(QMainWindow):
         self.retry_button.setVisible(retryable and self.conversation.last_user_message() is not None)
         self.error_banner.show()
 
-    # -- files -------------------------------------------------------------------------------------
+    # -- storage and history -----------------------------------------------------------------------
 
-    def _save(self) -> None:
+    def _store_message(self, message: Any) -> None:
+        """Each message is written as it happens; a reply in flight at least once a second."""
         try:
-            self.autosave.save(self.conversation)
-        except OSError as error:
-            self.statusBar().showMessage(f"Could not save the conversation: {error.strerror}. Check free disk "
-                                         "space and permissions of the data folder.", 10000)
+            self.store.save_message(self.conversation, message)
+        except Exception as error:  # a full disk or a locked file must never end the session
+            log.error("cannot save message: %s", error)
+            self.statusBar().showMessage(f"Could not save the conversation: {error}. Check free disk space and "
+                                         "the permissions of the data folder.", 10000)
+        self._last_reply_save = time.monotonic()
 
-    def new_conversation(self) -> None:
-        if self.busy:
-            self.stop()
-            return
-        self.conversation = Conversation()
-        self.chat.set_conversation(self.conversation)
+    def refresh_sidebar(self) -> None:
+        query = self.sidebar.search.text().strip()
+        if query:
+            self.search(query)
+        else:
+            self.sidebar.show_conversations(self.store.summaries(), self.conversation.id)
+
+    def search(self, query: str) -> None:
+        if query:
+            self.sidebar.show_hits(query, self.store.search(query))
+        else:
+            self.sidebar.show_conversations(self.store.summaries(), self.conversation.id)
+
+    def _show_conversation(self, conversation: Conversation) -> None:
+        self.conversation = conversation
+        self._editing = None
+        self.chat.set_conversation(conversation)
         self.error_banner.hide()
         self._schedule_preview()
-        self.prompt.setFocus()
+        self.refresh_sidebar()
 
-    def save_transcript(self, path: str | None = None) -> None:
-        if not path:
-            path, _ = QFileDialog.getSaveFileName(self, "Save transcript", str(Path.home() / _file_stem(
-                self.conversation.title)), "Markdown (*.md);;JSON transcript (*.json)")
-        if not path:
+    def _can_switch(self) -> bool:
+        if self.busy:
+            self.statusBar().showMessage("Stop the reply (Esc) before switching conversations.", 6000)
+            return False
+        return True
+
+    def new_conversation(self) -> None:
+        if self._can_switch():
+            self._show_conversation(Conversation())
+            self.prompt.setFocus()
+
+    def open_conversation(self, conversation_id: str) -> None:
+        if self._can_switch() and conversation_id != self.conversation.id:
+            self._show_conversation(self.store.load(conversation_id))
+
+    def jump_to_message(self, conversation_id: str, message_id: str) -> None:
+        if conversation_id != self.conversation.id:
+            if not self._can_switch():
+                return
+            self.conversation = self.store.load(conversation_id)
+            self.chat.set_conversation(self.conversation)
+            self._schedule_preview()
+        self.chat.scroll_to_message(message_id)
+
+    def _on_sidebar_action(self, action: str, conversation_id: str) -> None:
+        if action == "rename":
+            current = next((s.title for s in self.store.summaries() if s.id == conversation_id), "")
+            title, accepted = QInputDialog.getText(self, "Rename conversation", "Title:", text=current)
+            if accepted:
+                self.rename_conversation(conversation_id, title)
+        elif action == "duplicate":
+            copy = self.store.duplicate(conversation_id)
+            self.open_conversation(copy.id)
+        elif action in ("pin", "unpin"):
+            self.store.set_pinned(conversation_id, action == "pin")
+            self.refresh_sidebar()
+        elif action == "delete":
+            self.delete_conversation(conversation_id)
+        elif action == "export":
+            conversation_files.export_dialog(self, self.store.load(conversation_id))
+
+    def rename_conversation(self, conversation_id: str, title: str) -> None:
+        self.store.rename(conversation_id, title)
+        if conversation_id == self.conversation.id:
+            self.conversation.title = title.strip() or "Untitled"
+        self.refresh_sidebar()
+
+    def delete_conversation(self, conversation_id: str) -> None:
+        if conversation_id == self.conversation.id and not self._can_switch():
             return
-        self.write_transcript(Path(path))
+        self.store.delete(conversation_id)
+        self._deleted.append(conversation_id)
+        if conversation_id == self.conversation.id:
+            self._show_conversation(Conversation())
+        else:
+            self.refresh_sidebar()
+        self.statusBar().showMessage("Conversation deleted. Undo with Ctrl+Z.", 10000)
+
+    def undo_delete(self) -> None:
+        if self._deleted:
+            conversation_id = self._deleted.pop()
+            self.store.restore(conversation_id)
+            self.open_conversation(conversation_id)
+            self.statusBar().showMessage("Conversation restored.", 5000)
+
+    def _branch_from(self, message_id: str, reason: str) -> None:
+        """Earlier turns are never lost: editing or regenerating in the middle starts a branch."""
+        if not any(m.id == message_id for m in self.conversation.messages):
+            return
+        self.store.save_conversation(self.conversation)
+        branch = self.store.duplicate(self.conversation.id, upto_message=message_id,
+                                      title=f"{self.conversation.title} ({reason})")
+        self._show_conversation(branch)
+
+    def _on_message_action(self, action: str, message_id: str) -> None:
+        message = next((m for m in self.conversation.messages if m.id == message_id), None)
+        if message is None:
+            return
+        if action == "copy":
+            QApplication.clipboard().setText(message.text)
+            self.statusBar().showMessage("Copied the message.", 4000)
+        elif action == "edit" and self._can_switch():
+            self._editing = message_id
+            self.prompt.setPlainText(message.text)
+            self.prompt.setFocus()
+            self.statusBar().showMessage("Editing an earlier prompt: Send starts a branch from there; the "
+                                         "original conversation keeps its later turns.", 10000)
+        elif action == "regenerate":
+            self.regenerate(message_id)
+
+    def regenerate_last(self) -> None:
+        reply = next((m for m in reversed(self.conversation.messages) if m.role == Role.ASSISTANT), None)
+        if reply is not None:
+            self.regenerate(reply.id)
+
+    def regenerate(self, message_id: str) -> None:
+        if not self._can_switch() or self.clients is None:
+            return
+        if self.conversation.messages and self.conversation.messages[-1].id == message_id:
+            last = self.conversation.messages[-1]
+            last.state = MessageState.SUPERSEDED
+            self._store_message(last)
+            self.chat.render_all()
+        else:
+            self._branch_from(message_id, "regenerated")
+        self._start_turn()
+
+    def save_transcript(self) -> None:
+        conversation_files.export_dialog(self, self.conversation)
 
     def write_transcript(self, path: Path) -> None:
-        text = to_json(self.conversation) if path.suffix.lower() == ".json" else to_markdown(self.conversation)
         try:
-            atomic_write_text(path, text)
+            export_conversation(self.conversation, path)
         except OSError as error:
             QMessageBox.warning(self, "Save transcript", f"Could not write {path}: {error.strerror}.\n\n"
                                 "Choose another folder or free some disk space.")
             return
         self.statusBar().showMessage(f"Saved {path}", 6000)
 
-    def open_transcript(self, path: str | None = None) -> None:
-        if not path:
-            path, _ = QFileDialog.getOpenFileName(self, "Open transcript", str(Path.home()),
-                                                  "JSON transcript (*.json)")
-        if path:
-            self.load_transcript(Path(path))
+    def import_transcripts(self, paths: list[Path]) -> list[str]:
+        """Imports what is readable, opens the last one, and returns one sentence per rejected file."""
+        from bedrock_chat.core.transfer import read_transcripts
+
+        result = read_transcripts(paths)
+        imported = [self.store.import_conversation(conversation) for conversation in result.conversations]
+        if imported and self._can_switch():
+            self._show_conversation(self.store.load(imported[-1].id))
+        if result.errors:
+            self.show_error("Not imported: " + " ".join(result.errors), retryable=False)
+        self.statusBar().showMessage(f"Imported {len(imported)} of {len(paths)} files.", 8000)
+        return result.errors
 
     def load_transcript(self, path: Path) -> bool:
-        try:
-            conversation = from_json(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, TranscriptError) as error:
-            self.show_error(f"Could not open {path.name}: {error}", retryable=False)
-            return False
-        if self.busy:
-            self.stop()
-        self.conversation = conversation
-        self.chat.set_conversation(conversation)
-        self._save()
-        self.statusBar().showMessage(f"Opened {path.name}", 6000)
-        return True
+        return not self.import_transcripts([path])
 
     # -- small actions -----------------------------------------------------------------------------
 
@@ -672,6 +816,10 @@ class MainWindow(QMainWindow):
                 splitter.restoreState(state)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self._closed:
+            super().closeEvent(event)
+            return
+        self._closed = True
         if self._cancel is not None:
             self._cancel.cancel()
         self.workers.shutdown()
@@ -679,7 +827,10 @@ class MainWindow(QMainWindow):
             self._coalescer.flush_now()
             self._reply.state = MessageState.STOPPED
             self._reply.finished_at = utc_now()
-        self._save()
+            self._store_message(self._reply)
+            self._reply = None
+        self.store.purge_deleted()
+        self.store.close()
         self.settings.set_layout("geometry", self.saveGeometry())
         self.settings.set_layout("main-splitter", self.main_splitter.saveState())
         self.settings.set_layout("chat-splitter", self.chat_splitter.saveState())
@@ -690,6 +841,9 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
-def _file_stem(title: str) -> str:
-    safe = "".join(ch if ch.isalnum() or ch in " -_" else "_" for ch in title).strip()
-    return (safe or "conversation")[:60]
+def _open_store(data_dir: Path) -> tuple[ConversationStore, str | None]:
+    """The history database; if it cannot be opened, an in-memory one keeps this session working."""
+    try:
+        return ConversationStore(data_dir / "conversations.sqlite3"), None
+    except StoreError as error:
+        return ConversationStore(Path(":memory:")), f"{error} This session is not being saved."

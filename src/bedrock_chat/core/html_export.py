@@ -1,0 +1,64 @@
+"""A conversation as one standalone HTML page: inline styles, no scripts, and a policy that loads nothing."""
+
+from __future__ import annotations
+
+import html
+
+from bedrock_chat.core.conversation import Conversation, MessageState, Role
+from bedrock_chat.core.safe_markdown import LIGHT_CODE, render_markdown
+
+_STYLE = """
+body { font: 15px/1.55 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1f2328; background: #f6f7f9;
+       margin: 0; }
+main { max-width: 820px; margin: 0 auto; padding: 32px 24px 64px; }
+h1.title { font-size: 26px; margin: 0 0 4px; }
+.meta { color: #6b7280; font-size: 13px; margin-bottom: 28px; }
+.message { background: #fff; border: 1px solid #e5e7eb; border-radius: 10px; padding: 14px 18px; margin: 14px 0; }
+.message.user { background: #eef4ff; border-color: #d6e4ff; }
+.who { font-weight: 600; font-size: 13px; color: #047857; margin-bottom: 6px; }
+.user .who { color: #1a56db; }
+.who span { color: #6b7280; font-weight: 400; }
+.note { color: #b45309; font-size: 13px; }
+.stats { color: #6b7280; font-size: 12px; margin-top: 8px; }
+details { color: #6b7280; margin-bottom: 8px; }
+pre { overflow-x: auto; margin: 0; }
+table { border-collapse: collapse; }
+td, th { border: 1px solid #d0d7de; padding: 4px 8px; }
+a[href^="copy-code:"] { display: none; }
+"""
+
+
+def to_html(conversation: Conversation) -> str:
+    title = html.escape(conversation.title)
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        # Model output is untrusted: the page may load nothing and run nothing, wherever it is opened.
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">",
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{title}</title><style>{_STYLE}</style></head><body><main>",
+        f'<h1 class="title">{title}</h1>',
+        f'<div class="meta">Started {html.escape(conversation.created_at)} · {len(conversation.messages)} messages'
+        " · exported from bedrock-chat</div>",
+    ]
+    for message in conversation.messages:
+        role = "user" if message.role == Role.USER else "assistant"
+        who = "You" if message.role == Role.USER else f"Assistant · {html.escape(message.model_id or '')}"
+        parts.append(f'<section class="message {role}"><div class="who">{who} '
+                     f"<span>{html.escape(message.created_at)}</span></div>")
+        if message.role == Role.USER:
+            parts.append(f"<p>{html.escape(message.text).replace(chr(10), '<br>')}</p>")
+        else:
+            if message.reasoning:
+                parts.append(f"<details><summary>Reasoning</summary><p>{html.escape(message.reasoning)}</p></details>")
+            parts.append(render_markdown(message.text, LIGHT_CODE).html)
+            if message.state != MessageState.COMPLETE:
+                note = f"Reply {message.state.value}" + (f": {message.error}" if message.error else "")
+                parts.append(f'<p class="note">{html.escape(note)}</p>')
+            stats = message.stats or {}
+            if stats.get("outputTokens") is not None:
+                parts.append(f'<div class="stats">{stats.get("inputTokens")} in · {stats["outputTokens"]} out tokens'
+                             f' · {stats.get("latencyMs")} ms</div>')
+        parts.append("</section>")
+    parts.append("</main></body></html>\n")
+    return "\n".join(parts)

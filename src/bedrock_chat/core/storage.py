@@ -1,0 +1,292 @@
+"""The conversation store: SQLite in WAL mode, a versioned schema with migrations, full-text search (FTS5).
+
+One transaction per change. Messages are upserted as they grow, so a reply in flight survives a crash.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bedrock_chat.core.conversation import Conversation, Message, MessageState, Role, new_id, utc_now
+
+HIGHLIGHT_START, HIGHLIGHT_END = "\x02", "\x03"
+
+_V1 = """
+CREATE TABLE conversations (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE messages (
+    id TEXT PRIMARY KEY,
+    conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    role TEXT NOT NULL,
+    text TEXT NOT NULL,
+    reasoning TEXT NOT NULL DEFAULT '',
+    model_id TEXT,
+    api TEXT,
+    parameters TEXT,
+    stats TEXT,
+    state TEXT NOT NULL,
+    error TEXT,
+    created_at TEXT NOT NULL,
+    finished_at TEXT
+);
+CREATE INDEX messages_by_conversation ON messages(conversation_id, position);
+"""
+
+_V2 = """
+ALTER TABLE conversations ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE conversations ADD COLUMN deleted_at TEXT;
+CREATE INDEX conversations_by_update ON conversations(pinned DESC, updated_at DESC);
+CREATE VIRTUAL TABLE messages_fts USING fts5(text, content='messages', content_rowid='rowid');
+INSERT INTO messages_fts(rowid, text) SELECT rowid, text FROM messages;
+CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+    INSERT INTO messages_fts(rowid, text) VALUES (new.rowid, new.text);
+END;
+CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+    INSERT INTO messages_fts(messages_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
+END;
+CREATE TRIGGER messages_fts_update AFTER UPDATE OF text ON messages BEGIN
+    INSERT INTO messages_fts(messages_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
+    INSERT INTO messages_fts(rowid, text) VALUES (new.rowid, new.text);
+END;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class StoreError(RuntimeError):
+    """The database cannot be used (newer schema, corrupt file); the message says what to do."""
+
+
+@dataclass(frozen=True)
+class ConversationSummary:
+    id: str
+    title: str
+    created_at: str
+    updated_at: str
+    pinned: bool
+    model_id: str | None
+    message_count: int
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    conversation_id: str
+    message_id: str
+    title: str
+    role: Role
+    snippet: str  # matched words wrapped in HIGHLIGHT_START / HIGHLIGHT_END
+
+
+def fts_query(text: str) -> str | None:
+    """A user's words as an FTS5 query: every word must match, the last one as a prefix."""
+    words = [word.replace('"', '""') for word in text.split() if any(ch.isalnum() for ch in word)]
+    if not words:
+        return None
+    quoted = [f'"{word}"' for word in words]
+    quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+def _json_or_none(value: dict[str, Any] | None) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False)
+
+
+class ConversationStore:
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._db = sqlite3.connect(self.path, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+        except sqlite3.DatabaseError as error:
+            raise StoreError(f"The conversation database {self.path} cannot be read ({error}). Move it aside "
+                             "to start with an empty history; the old file stays for recovery.") from error
+        self._mark_interrupted()
+
+    def close(self) -> None:
+        self._db.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    @property
+    def schema_version(self) -> int:
+        return int(self._db.execute("PRAGMA user_version").fetchone()[0])
+
+    def _migrate(self) -> None:
+        version = self.schema_version
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"The conversation database was written by a newer bedrock-chat (schema {version}); "
+                             "update bedrock-chat to open it.")
+        for number in range(version, SCHEMA_VERSION):
+            with self._transaction() as db:
+                for statement in _statements(MIGRATIONS[number]):
+                    db.execute(statement)
+                db.execute(f"PRAGMA user_version = {number + 1}")
+
+    def _mark_interrupted(self) -> None:
+        with self._transaction() as db:
+            db.execute("UPDATE messages SET state = ? WHERE state = ?",
+                       (MessageState.INTERRUPTED.value, MessageState.STREAMING.value))
+
+    # -- writing ----------------------------------------------------------------------------------
+
+    def save_conversation(self, conversation: Conversation) -> None:
+        """Writes the conversation and all its messages in one transaction."""
+        with self._transaction() as db:
+            self._upsert_conversation(db, conversation)
+            for position, message in enumerate(conversation.messages):
+                self._upsert_message(db, conversation.id, position, message)
+
+    def save_message(self, conversation: Conversation, message: Message) -> None:
+        """Writes one message (a new prompt, or a reply as it grows) and touches its conversation."""
+        position = next(index for index, item in enumerate(conversation.messages) if item is message)
+        with self._transaction() as db:
+            self._upsert_conversation(db, conversation)
+            self._upsert_message(db, conversation.id, position, message)
+
+    @staticmethod
+    def _upsert_conversation(db: sqlite3.Connection, conversation: Conversation) -> None:
+        db.execute(
+            "INSERT INTO conversations (id, title, created_at, updated_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(id) DO UPDATE SET title = excluded.title, updated_at = excluded.updated_at",
+            (conversation.id, conversation.title, conversation.created_at, utc_now()),
+        )
+
+    @staticmethod
+    def _upsert_message(db: sqlite3.Connection, conversation_id: str, position: int, message: Message) -> None:
+        db.execute(
+            "INSERT INTO messages (id, conversation_id, position, role, text, reasoning, model_id, api, parameters,"
+            " stats, state, error, created_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT(id) DO UPDATE SET position = excluded.position, text = excluded.text,"
+            " reasoning = excluded.reasoning, parameters = excluded.parameters, stats = excluded.stats,"
+            " state = excluded.state, error = excluded.error, finished_at = excluded.finished_at",
+            (message.id, conversation_id, position, message.role.value, message.text, message.reasoning,
+             message.model_id, message.api, _json_or_none(message.parameters), _json_or_none(message.stats),
+             message.state.value, message.error, message.created_at, message.finished_at),
+        )
+
+    def rename(self, conversation_id: str, title: str) -> None:
+        with self._transaction() as db:
+            db.execute("UPDATE conversations SET title = ? WHERE id = ?",
+                       (title.strip() or "Untitled", conversation_id))
+
+    def set_pinned(self, conversation_id: str, pinned: bool) -> None:
+        with self._transaction() as db:
+            db.execute("UPDATE conversations SET pinned = ? WHERE id = ?", (int(pinned), conversation_id))
+
+    def delete(self, conversation_id: str) -> None:
+        """Hides the conversation; ``restore`` brings it back until ``purge_deleted`` removes it for good."""
+        with self._transaction() as db:
+            db.execute("UPDATE conversations SET deleted_at = ? WHERE id = ?", (utc_now(), conversation_id))
+
+    def restore(self, conversation_id: str) -> None:
+        with self._transaction() as db:
+            db.execute("UPDATE conversations SET deleted_at = NULL WHERE id = ?", (conversation_id,))
+
+    def purge_deleted(self) -> int:
+        with self._transaction() as db:
+            return db.execute("DELETE FROM conversations WHERE deleted_at IS NOT NULL").rowcount
+
+    def duplicate(self, conversation_id: str, upto_message: str | None = None,
+                  title: str | None = None) -> Conversation:
+        """A copy with fresh ids, optionally only up to (not including) one message: a branch point."""
+        source = self.load(conversation_id)
+        messages = source.messages
+        if upto_message is not None:
+            cut = next((index for index, message in enumerate(messages) if message.id == upto_message), len(messages))
+            messages = messages[:cut]
+        copy = Conversation(title=title or f"{source.title} (copy)", messages=_with_new_ids(messages))
+        self.save_conversation(copy)
+        return copy
+
+    # -- reading ----------------------------------------------------------------------------------
+
+    def import_conversation(self, conversation: Conversation) -> Conversation:
+        """Stores an imported transcript; one whose id is already here comes in as a copy with new ids."""
+        exists = self._db.execute("SELECT 1 FROM conversations WHERE id = ?", (conversation.id,)).fetchone()
+        if exists:
+            conversation = Conversation(title=conversation.title, created_at=conversation.created_at,
+                                        messages=_with_new_ids(conversation.messages))
+        self.save_conversation(conversation)
+        return conversation
+
+    def summaries(self) -> list[ConversationSummary]:
+        rows = self._db.execute(
+            "SELECT c.id, c.title, c.created_at, c.updated_at, c.pinned,"
+            " (SELECT model_id FROM messages m WHERE m.conversation_id = c.id AND m.model_id IS NOT NULL"
+            "  ORDER BY position DESC LIMIT 1),"
+            " (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id)"
+            " FROM conversations c WHERE c.deleted_at IS NULL ORDER BY c.pinned DESC, c.updated_at DESC"
+        ).fetchall()
+        return [ConversationSummary(row[0], row[1], row[2], row[3], bool(row[4]), row[5], row[6]) for row in rows]
+
+    def load(self, conversation_id: str) -> Conversation:
+        head = self._db.execute("SELECT title, created_at FROM conversations WHERE id = ?",
+                                (conversation_id,)).fetchone()
+        if head is None:
+            raise KeyError(conversation_id)
+        rows = self._db.execute(
+            "SELECT id, role, text, reasoning, model_id, api, parameters, stats, state, error, created_at,"
+            " finished_at FROM messages WHERE conversation_id = ? ORDER BY position", (conversation_id,)
+        ).fetchall()
+        messages = [
+            Message(role=Role(row[1]), text=row[2], id=row[0], reasoning=row[3], model_id=row[4], api=row[5],
+                    parameters=json.loads(row[6]) if row[6] else None, stats=json.loads(row[7]) if row[7] else None,
+                    state=MessageState(row[8]), error=row[9], created_at=row[10], finished_at=row[11])
+            for row in rows
+        ]
+        return Conversation(title=head[0], id=conversation_id, created_at=head[1], messages=messages)
+
+    def search(self, text: str, limit: int = 50) -> list[SearchHit]:
+        query = fts_query(text)
+        if query is None:
+            return []
+        rows = self._db.execute(
+            "SELECT m.conversation_id, m.id, c.title, m.role,"
+            f" snippet(messages_fts, 0, '{HIGHLIGHT_START}', '{HIGHLIGHT_END}', '…', 12)"
+            " FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid"
+            " JOIN conversations c ON c.id = m.conversation_id"
+            " WHERE messages_fts MATCH ? AND c.deleted_at IS NULL ORDER BY rank LIMIT ?",
+            (query, limit),
+        ).fetchall()
+        return [SearchHit(row[0], row[1], row[2], Role(row[3]), row[4]) for row in rows]
+
+
+def _with_new_ids(messages: list[Message]) -> list[Message]:
+    return [Message(**{**message.__dict__, "id": new_id()}) for message in messages]
+
+
+def _statements(script: str) -> list[str]:
+    """Splits a migration into statements, keeping trigger bodies whole."""
+    statements, current = [], []
+    for line in script.strip().splitlines():
+        current.append(line)
+        joined = "\n".join(current).strip()
+        if joined.endswith(";") and sqlite3.complete_statement(joined):
+            statements.append(joined)
+            current = []
+    return statements
+

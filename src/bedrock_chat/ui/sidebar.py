@@ -1,0 +1,127 @@
+"""The conversation list with search: newest first, pinned on top; search hits jump to their message."""
+
+from __future__ import annotations
+
+import html
+from functools import partial
+
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMenu,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from bedrock_chat.core.storage import HIGHLIGHT_END, HIGHLIGHT_START, ConversationSummary, SearchHit
+
+_CONVERSATION, _HIT = Qt.ItemDataRole.UserRole, Qt.ItemDataRole.UserRole + 1
+
+
+def snippet_html(snippet: str) -> str:
+    escaped = html.escape(snippet.replace("\n", " "))
+    return escaped.replace(HIGHLIGHT_START, "<b>").replace(HIGHLIGHT_END, "</b>")
+
+
+class Sidebar(QWidget):
+    conversation_chosen = Signal(str)
+    """The user picked a conversation (its id)."""
+    hit_chosen = Signal(str, str)
+    """The user picked a search hit: conversation id and message id."""
+    new_requested = Signal()
+    """The user asked for a new conversation."""
+    search_changed = Signal(str)
+    """The search text changed (debounced)."""
+    action_requested = Signal(str, str)
+    """A context-menu action (rename, duplicate, pin, unpin, delete, export) on a conversation id."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.new_button = QPushButton("New conversation")
+        self.new_button.setAccessibleName("New conversation")
+        self.new_button.setToolTip("Start a new conversation (Ctrl+N).")
+        self.new_button.clicked.connect(self.new_requested)
+        self.search = QLineEdit()
+        self.search.setAccessibleName("Search conversations")
+        self.search.setPlaceholderText("Search all conversations…")
+        self.search.setToolTip("Full-text search across every message (Ctrl+F).")
+        self.search.setClearButtonEnabled(True)
+        self.list = QListWidget()
+        self.list.setAccessibleName("Conversations")
+        self.list.setToolTip("Your conversations, newest first. Right-click for rename, pin, delete…")
+        self.list.setWordWrap(True)
+        self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.list.customContextMenuRequested.connect(self._context_menu)
+        self.list.itemActivated.connect(self._activated)
+        self.list.itemClicked.connect(self._activated)
+        self.caption = QLabel()
+        self.caption.setAccessibleName("Conversation list caption")
+        self.caption.setStyleSheet("color: palette(placeholder-text);")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 4, 8)
+        layout.addWidget(self.new_button)
+        layout.addWidget(self.search)
+        layout.addWidget(self.caption)
+        layout.addWidget(self.list, 1)
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(150)
+        self._debounce.timeout.connect(lambda: self.search_changed.emit(self.search.text().strip()))
+        self.search.textChanged.connect(lambda _: self._debounce.start())
+        self._current: str | None = None
+
+    def show_conversations(self, summaries: list[ConversationSummary], current: str | None) -> None:
+        self._current = current
+        self.list.clear()
+        self.caption.setText(f"{len(summaries)} conversation{'s' if len(summaries) != 1 else ''}")
+        for summary in summaries:
+            pin = "📌 " if summary.pinned else ""
+            model = summary.model_id.split(".", 1)[-1] if summary.model_id else "no replies yet"
+            item = QListWidgetItem(f"{pin}{summary.title}\n{summary.updated_at[:10]} · {model}")
+            item.setData(_CONVERSATION, summary.id)
+            item.setToolTip(f"{summary.title}\n{summary.message_count} messages · pinned: {summary.pinned}")
+            self.list.addItem(item)
+            if summary.id == current:
+                self.list.setCurrentItem(item)
+
+    def show_hits(self, query: str, hits: list[SearchHit]) -> None:
+        self.list.clear()
+        self.caption.setText(f"{len(hits)} match{'es' if len(hits) != 1 else ''} for “{query}”")
+        for hit in hits:
+            item = QListWidgetItem()
+            item.setData(_CONVERSATION, hit.conversation_id)
+            item.setData(_HIT, hit.message_id)
+            label = QLabel(f"<b>{html.escape(hit.title)}</b><br><small>{hit.role.value}: "
+                           f"{snippet_html(hit.snippet)}</small>")
+            label.setWordWrap(True)
+            label.setTextFormat(Qt.TextFormat.RichText)
+            label.setAccessibleName(f"Search result in {hit.title}")
+            label.setContentsMargins(4, 4, 4, 4)
+            item.setSizeHint(label.sizeHint())
+            self.list.addItem(item)
+            self.list.setItemWidget(item, label)
+
+    def _activated(self, item: QListWidgetItem) -> None:
+        conversation_id = item.data(_CONVERSATION)
+        message_id = item.data(_HIT)
+        if message_id:
+            self.hit_chosen.emit(conversation_id, message_id)
+        elif conversation_id and conversation_id != self._current:
+            self.conversation_chosen.emit(conversation_id)
+
+    def _context_menu(self, position: QPoint) -> None:
+        item = self.list.itemAt(position)
+        if item is None or item.data(_HIT):
+            return
+        conversation_id = item.data(_CONVERSATION)
+        menu = QMenu(self)
+        pinned = item.text().startswith("📌")
+        for label, action in (("Rename…", "rename"), ("Duplicate", "duplicate"),
+                              ("Unpin" if pinned else "Pin", "unpin" if pinned else "pin"),
+                              ("Export…", "export"), ("Delete", "delete")):
+            menu.addAction(label, partial(self.action_requested.emit, action, conversation_id))
+        menu.exec(self.list.mapToGlobal(position))

@@ -1,0 +1,136 @@
+"""History through the window: new, switch, rename, pin, delete and undo, search and jump, branches,
+regenerate, export and import, and no secret anywhere on disk."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from PySide6.QtCore import QUrl
+
+from bedrock_chat.core.conversation import MessageState, Role
+from tests.ui.conftest import send_prompt
+
+
+def _titles(window) -> list[str]:
+    return [window.sidebar.list.item(i).text().split("\n")[0] for i in range(window.sidebar.list.count())]
+
+
+def test_new_switch_rename_pin_delete_undo(qtbot, make_window, local_server):
+    window = make_window(local_server.url)
+    send_prompt(qtbot, window, "first topic about volcanoes")
+    window.new_conversation()
+    assert window.chat.toPlainText().startswith("Start a conversation")
+    send_prompt(qtbot, window, "second topic about rivers")
+    assert _titles(window) == ["second topic about rivers", "first topic about volcanoes"]
+
+    first_id = window.store.summaries()[1].id
+    window.sidebar.list.item(1).setSelected(True)
+    window.sidebar._activated(window.sidebar.list.item(1))
+    assert window.conversation.id == first_id and "volcanoes" in window.chat.toPlainText()
+
+    window.rename_conversation(first_id, "Volcano notes")
+    window._on_sidebar_action("pin", first_id)
+    assert _titles(window) == ["📌 Volcano notes", "second topic about rivers"]
+
+    window.delete_conversation(first_id)
+    assert _titles(window) == ["second topic about rivers"]
+    assert window.conversation.messages == []
+    window.undo_delete()
+    assert window.conversation.id == first_id and window.conversation.title == "Volcano notes"
+    assert len(_titles(window)) == 2
+
+
+def test_search_finds_an_old_reply_and_jumps_to_it(qtbot, make_window, local_server, tmp_path):
+    window = make_window(local_server.url)
+    target = send_prompt(qtbot, window, "capital of Japan please")
+    window.new_conversation()
+    send_prompt(qtbot, window, "something else entirely")
+    window.close()
+    again = make_window(local_server.url, data_dir=tmp_path)
+    qtbot.keyClicks(again.sidebar.search, "Tokyo")
+    qtbot.waitUntil(lambda: "match" in again.sidebar.caption.text(), timeout=3000)
+    assert again.sidebar.caption.text() == "1 match for “Tokyo”"
+    label = again.sidebar.list.itemWidget(again.sidebar.list.item(0))
+    assert "<b>Tokyo</b>" in label.text()
+    again.sidebar._activated(again.sidebar.list.item(0))
+    assert again.conversation.messages[1].id == target.id
+    assert "The capital of Japan is Tokyo." in again.chat.toPlainText()
+
+
+def test_edit_an_earlier_prompt_branches_and_regenerate_supersedes(qtbot, make_window, local_server):
+    window = make_window(local_server.url)
+    send_prompt(qtbot, window, "capital of France")
+    send_prompt(qtbot, window, "and its rivers?")
+    original_id = window.conversation.id
+    first_user = window.conversation.messages[0]
+    window.chat.anchorClicked.emit(QUrl(f"message:edit:{first_user.id}"))
+    assert window.prompt.toPlainText() == "capital of France"
+    window.prompt.setPlainText("capital of Japan")
+    with qtbot.waitSignal(window.reply_finished, timeout=15000):
+        window.send_button.click()
+    assert window.conversation.id != original_id
+    assert [m.text for m in window.conversation.messages if m.role == Role.USER] == ["capital of Japan"]
+    assert window.conversation.title.endswith("(edited)")
+    assert len(window.store.load(original_id).messages) == 4  # the later turns did not vanish
+
+    old_reply = window.conversation.messages[-1]
+    with qtbot.waitSignal(window.reply_finished, timeout=15000) as blocker:
+        window.chat.anchorClicked.emit(QUrl(f"message:regenerate:{old_reply.id}"))
+    assert old_reply.state == MessageState.SUPERSEDED
+    assert blocker.args[0].state == MessageState.COMPLETE
+    assert "Replaced by a regenerated reply" in window.chat.toPlainText()
+    assert window.conversation.history() == [(Role.USER, "capital of Japan")]
+
+    window.chat.anchorClicked.emit(QUrl(f"message:copy:{blocker.args[0].id}"))
+    from PySide6.QtGui import QGuiApplication
+
+    assert QGuiApplication.clipboard().text() == blocker.args[0].text
+
+
+def test_export_all_and_import_with_a_corrupt_file(qtbot, make_window, local_server, tmp_path):
+    window = make_window(local_server.url, data_dir=tmp_path / "data")
+    send_prompt(qtbot, window, "exported question")
+    from bedrock_chat.core.transfer import export_all
+
+    out = tmp_path / "out"
+    written = export_all([window.store.load(s.id) for s in window.store.summaries()], out)
+    corrupt = out / "corrupt.json"
+    corrupt.write_text(written[0].read_text()[:-40])
+    other = make_window(local_server.url, data_dir=tmp_path / "other")
+    errors = other.import_transcripts([written[0], corrupt])
+    assert len(errors) == 1 and "corrupt.json" in errors[0]
+    assert "Not imported: corrupt.json" in other.error_text.text()
+    assert [s.title for s in other.store.summaries()] == ["exported question"]
+    assert "exported question" in other.chat.toPlainText()
+    window.write_transcript(out / "page.html")
+    assert "default-src 'none'" in (out / "page.html").read_text()
+
+
+def test_no_secret_is_stored_anywhere(qtbot, make_window, local_server, tmp_path, monkeypatch, caplog):
+    secret_key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYSECRETKEY"
+    session_token = "FwoGZXIvYXdzSESSIONTOKENabcdef0123456789"
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAUSERKEYFORTEST01")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", secret_key)
+    monkeypatch.setenv("AWS_SESSION_TOKEN", session_token)
+    caplog.set_level(logging.DEBUG)
+    from bedrock_chat.app import create_window
+
+    data = tmp_path / "data"
+    window = create_window(["--online", "--endpoint-url", local_server.url, "--data-dir", str(data)])
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: bool(window.models), timeout=15000)
+    send_prompt(qtbot, window, "a question with my real credentials [fault:throttle-once]")
+    assert any(r.access_key_id == "AKIAUSERKEYFORTEST01" for r in local_server.requests)  # they were used
+    for suffix in (".md", ".json", ".html"):
+        window.write_transcript(tmp_path / f"export{suffix}")
+    window.close()
+    files = [path for path in tmp_path.rglob("*") if path.is_file()]
+    assert any(path.name == "conversations.sqlite3" for path in files)
+    assert any(path.name == "settings.ini" for path in files)
+    for path in files:
+        content = path.read_bytes()
+        for secret in (secret_key, session_token, "AKIAUSERKEYFORTEST01"):
+            assert secret.encode() not in content, (path, secret)
+    logged = caplog.text + json.dumps([r.getMessage() for r in caplog.records])
+    assert secret_key not in logged and session_token not in logged
