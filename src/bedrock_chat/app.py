@@ -106,7 +106,7 @@ def create_window(argv: list[str] | None = None) -> Any:
               or saved.region() or "us-east-1")
     profile = args.profile or saved.profile()
     connection = ConnectionSettings(region=region, profile=profile, endpoint_url=endpoint, offline=offline)
-    return MainWindow(connection, data_dir, preferred_model=args.model)
+    return MainWindow(connection, data_dir, saved, preferred_model=args.model)
 
 
 def quiet_sdk_loggers() -> None:

@@ -72,8 +72,11 @@ def test_parameters_persist_per_model_and_across_restarts(qtbot, make_window, lo
 def test_corrupt_settings_fall_back_to_defaults(qtbot, make_window, local_server, tmp_path):
     (tmp_path / "settings.ini").write_bytes(b"\xff\xfe[params]\nbroken=\x00\x01{{{\n[connection\nmodel=")
     window = make_window(local_server.url, data_dir=tmp_path)
-    assert window.current_model() is not None
-    assert window.parameters.params().max_tokens >= 1
+    assert window.current_model().invoke_id == "amazon.nova-micro-v1:0"
+    assert window.parameters.params().max_tokens == 1024
+    assert "settings file could not be read" in window.error_text.text()
+    assert not window.error_banner.isHidden()
+    assert list(tmp_path.glob("settings.corrupt-*.ini"))
 
 
 def test_every_control_has_an_accessible_name(qtbot, make_window, local_server):

@@ -79,11 +79,12 @@ class MainWindow(QMainWindow):
     reply_finished = Signal(object)
     """A reply ended in any way; carries the assistant ``Message``."""
 
-    def __init__(self, connection: Any, data_dir: Path, preferred_model: str | None = None) -> None:
+    def __init__(self, connection: Any, data_dir: Path, settings: SettingsStore,
+                 preferred_model: str | None = None) -> None:
         super().__init__()
         self.connection = connection
         self.data_dir = data_dir
-        self.settings = SettingsStore(data_dir)
+        self.settings = settings
         self.store, store_problem = _open_store(data_dir)
         self._preferred_model = preferred_model or self.settings.last_model()
         self.clients: Any = None
@@ -99,6 +100,7 @@ class MainWindow(QMainWindow):
         self._cancel: Any = None
         self._editing: str | None = None
         self._closed = False
+        self._banner_about_connection = False
         self._load_task: asyncio.Future[Any] | None = None
         # Plain Python threads for control-plane calls; qasync's default executor leaves QThreads at exit.
         self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="bedrock-control")
@@ -135,7 +137,8 @@ class MainWindow(QMainWindow):
         self._apply_theme(self.settings.theme())
         self.parameters.set_options(self.settings.options())
         if self.settings.corrupt:
-            self.statusBar().showMessage("The settings file could not be read; defaults are in use.", 10000)
+            self.show_error("The settings file could not be read, so defaults are in use; the old file was kept "
+                            "beside it as settings.corrupt-….ini.", retryable=False)
         if store_problem:
             self.show_error(store_problem, retryable=False)
         self.refresh_sidebar()
@@ -359,7 +362,8 @@ class MainWindow(QMainWindow):
                 self.model_box.clear()
                 self.model_box.addItem("No models: see the message above")
                 self.connection_label.setText(self.connection.description)
-                self.show_error(str(describe_error(error, connection.region)), retryable=False)
+                self.show_error(str(describe_error(error, connection.region)), retryable=False,
+                                about_connection=True)
             return
         if connection is not self.connection:
             return  # the user switched region or profile meanwhile
@@ -368,7 +372,8 @@ class MainWindow(QMainWindow):
         self._fill_profiles(profiles)
         self._fill_models()
         self.connection_label.setText(self.connection.description)
-        self.error_banner.hide()
+        if self._banner_about_connection:
+            self.error_banner.hide()
         self._set_busy(False)
         self.models_loaded.emit(len(models))
 
@@ -602,7 +607,8 @@ class MainWindow(QMainWindow):
         if self._reply_stats is not None:
             self.stats.show_reply(self._reply_stats, self._reply_pricing)
 
-    def show_error(self, text: str, retryable: bool) -> None:
+    def show_error(self, text: str, retryable: bool, about_connection: bool = False) -> None:
+        self._banner_about_connection = about_connection
         self.error_text.setText(f"⚠ {text}")
         self.retry_button.setVisible(retryable and self.conversation.last_user_message() is not None)
         self.error_banner.show()

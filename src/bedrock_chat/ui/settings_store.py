@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
@@ -22,7 +23,11 @@ class SettingsStore:
         self._settings = QSettings(str(self.path), QSettings.Format.IniFormat)
         self.corrupt = self._settings.status() != QSettings.Status.NoError
         if self.corrupt:
-            log.warning("settings file %s is unreadable; using defaults", self.path)
+            # Keep the broken file for whoever wants to look at it, and start from defaults.
+            aside = self.path.with_name(f"settings.corrupt-{int(time.time())}.ini")
+            self.path.replace(aside)
+            log.warning("settings file %s is unreadable; moved to %s, using defaults", self.path, aside.name)
+            self._settings = QSettings(str(self.path), QSettings.Format.IniFormat)
 
     def _text(self, key: str) -> str | None:
         value = self._settings.value(key)
