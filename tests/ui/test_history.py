@@ -134,3 +134,24 @@ def test_no_secret_is_stored_anywhere(qtbot, make_window, local_server, tmp_path
             assert secret.encode() not in content, (path, secret)
     logged = caplog.text + json.dumps([r.getMessage() for r in caplog.records])
     assert secret_key not in logged and session_token not in logged
+
+
+def test_long_conversations_open_with_the_latest_messages_and_page_back(qtbot, make_window, local_server):
+    from bedrock_chat.core.conversation import Conversation, Message
+    from bedrock_chat.ui.chat_view import EARLIER_URL, RENDER_WINDOW
+
+    window = make_window(local_server.url)
+    conversation = Conversation(title="long")
+    for index in range(150):
+        conversation.messages.append(Message(Role.USER, f"question number {index}"))
+        conversation.messages.append(Message(Role.ASSISTANT, f"answer number {index}", model_id="m"))
+    window.store.save_conversation(conversation)
+    window.open_conversation(conversation.id)
+    shown = window.chat.toPlainText()
+    assert "answer number 149" in shown and "question number 0\n" not in shown
+    assert f"({300 - RENDER_WINDOW} not shown)" in shown
+    window.chat.anchorClicked.emit(QUrl(EARLIER_URL))
+    assert f"({300 - RENDER_WINDOW - 100} not shown)" in window.chat.toPlainText()
+    window.jump_to_message(conversation.id, conversation.messages[0].id)
+    assert "question number 0" in window.chat.toPlainText()
+    assert "not shown" not in window.chat.toPlainText()

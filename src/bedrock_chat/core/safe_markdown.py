@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -47,9 +48,11 @@ DARK_CODE = CodeTheme("monokai", "#1f2125", "#9ca3af")
 
 
 class _Renderer:
+    """One parser per code theme, built once: building markdown-it costs more than rendering a message."""
+
     def __init__(self, theme: CodeTheme) -> None:
         self.theme = theme
-        self.code_blocks: list[str] = []
+        self.formatter = HtmlFormatter(style=theme.pygments_style, noclasses=True, nowrap=True)
         self.parser = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
         self.parser.enable(["table", "strikethrough"])
         self.parser.validateLink = is_safe_link  # type: ignore[method-assign]
@@ -66,7 +69,7 @@ class _Renderer:
         source = html.escape(str(token.attrGet("src") or ""))
         return f"<i>[image: {alt}]</i> <small>({source})</small>"
 
-    def _fence(self, tokens: list[Any], index: int, options: Any, env: Any) -> str:
+    def _fence(self, tokens: list[Any], index: int, options: Any, env: dict[str, Any]) -> str:
         token = tokens[index]
         code = token.content
         language = (token.info or "").strip().split(" ")[0]
@@ -74,10 +77,10 @@ class _Renderer:
             lexer = get_lexer_by_name(language) if language else guess_lexer(code)
         except ClassNotFound:
             lexer = get_lexer_by_name("text")
-        formatter = HtmlFormatter(style=self.theme.pygments_style, noclasses=True, nowrap=True)
-        highlighted = highlight(code, lexer, formatter).rstrip("\n")
-        number = len(self.code_blocks)
-        self.code_blocks.append(code)
+        highlighted = highlight(code, lexer, self.formatter).rstrip("\n")
+        code_blocks: list[str] = env["code_blocks"]
+        number = len(code_blocks)
+        code_blocks.append(code)
         label = html.escape(language or lexer.name.lower())
         return (
             f'<table width="100%" cellspacing="0" cellpadding="8" bgcolor="{self.theme.background}">'
@@ -87,8 +90,14 @@ class _Renderer:
         )
 
     def render(self, text: str) -> RenderedMarkdown:
-        return RenderedMarkdown(self.parser.render(text), self.code_blocks)
+        env: dict[str, Any] = {"code_blocks": []}
+        return RenderedMarkdown(self.parser.render(text, env), env["code_blocks"])
+
+
+@cache
+def _renderer(theme: CodeTheme) -> _Renderer:
+    return _Renderer(theme)
 
 
 def render_markdown(text: str, theme: CodeTheme = LIGHT_CODE) -> RenderedMarkdown:
-    return _Renderer(theme).render(text)
+    return _renderer(theme).render(text)

@@ -20,6 +20,10 @@ from bedrock_chat.core.safe_markdown import COPY_SCHEME, DARK_CODE, LIGHT_CODE, 
 TOGGLE_SCHEME = "toggle-reasoning"
 MESSAGE_SCHEME = "message"  # message:ACTION:ID for edit, copy and regenerate
 RETRY_URL = "action:retry"
+EARLIER_URL = "action:earlier"
+# Opening a long conversation renders only its latest messages; older ones come on request, a page at a time.
+RENDER_WINDOW = 60
+EARLIER_PAGE = 100
 
 
 class ChatView(QTextBrowser):
@@ -50,6 +54,7 @@ class ChatView(QTextBrowser):
         self._code_blocks: dict[str, list[str]] = {}
         self._expanded_reasoning: set[str] = set()
         self._reply_start: int | None = None
+        self._shown = RENDER_WINDOW
         self._reply_has_text = False
         self._reasoning_format = QTextCharFormat()
         self._reasoning_format.setFontItalic(True)
@@ -76,6 +81,10 @@ class ChatView(QTextBrowser):
         elif scheme == TOGGLE_SCHEME:
             self._expanded_reasoning ^= {url.path()}
             self.render_all()
+        elif text == EARLIER_URL:
+            first_shown = self._first_shown_message()
+            self._shown += EARLIER_PAGE
+            self.render_all(scroll_to=first_shown)
         elif text == RETRY_URL:
             self.retry_requested.emit()
         elif is_safe_link(text):
@@ -92,16 +101,32 @@ class ChatView(QTextBrowser):
     def set_conversation(self, conversation: Conversation) -> None:
         self._conversation = conversation
         self._expanded_reasoning.clear()
+        self._shown = RENDER_WINDOW
         self.render_all()
 
-    def render_all(self) -> None:
+    def _hidden_count(self) -> int:
+        return max(0, len(self._conversation.messages) - self._shown) if self._conversation else 0
+
+    def _first_shown_message(self) -> str | None:
+        if not self._conversation or not self._conversation.messages:
+            return None
+        return self._conversation.messages[self._hidden_count()].id
+
+    def render_all(self, scroll_to: str | None = None) -> None:
         """Used when switching conversations or themes, never per token."""
         self._code_blocks.clear()
         self._reply_start = None
-        conversation = self._conversation
-        parts = [self._message_html(message) for message in (conversation.messages if conversation else [])]
+        messages = self._conversation.messages if self._conversation else []
+        hidden = self._hidden_count()
+        parts = [self._message_html(message) for message in messages[hidden:]]
+        if hidden:
+            parts.insert(0, f'<p align="center"><a href="{EARLIER_URL}">▲ Show {min(hidden, EARLIER_PAGE)} earlier '
+                            f"messages</a> <small>({hidden} not shown)</small></p>")
         self.setHtml("".join(parts) if parts else self._empty_state())
-        self._scroll_to_end()
+        if scroll_to:
+            self.scrollToAnchor(f"m-{scroll_to}")
+        else:
+            self._scroll_to_end()
 
     def _empty_state(self) -> str:
         return (f'<div style="color:{self._muted()}"><p style="font-size:large"><b>Start a conversation</b></p>'
@@ -259,7 +284,13 @@ class ChatView(QTextBrowser):
             self._scroll_to_end()
 
     def scroll_to_message(self, message_id: str) -> None:
-        self.scrollToAnchor(f"m-{message_id}")
+        messages = self._conversation.messages if self._conversation else []
+        index = next((i for i, message in enumerate(messages) if message.id == message_id), None)
+        if index is not None and index < self._hidden_count():
+            self._shown = len(messages) - index
+            self.render_all(scroll_to=message_id)
+        else:
+            self.scrollToAnchor(f"m-{message_id}")
 
     def set_font_size(self, points: int) -> None:
         font = QFont(self.font())
