@@ -31,7 +31,7 @@ def test_new_switch_rename_pin_delete_undo(qtbot, make_window, local_server):
 
     window.rename_conversation(first_id, "Volcano notes")
     window._on_sidebar_action("pin", first_id)
-    assert _titles(window) == ["📌 Volcano notes", "second topic about rivers"]
+    assert _titles(window) == ["★ Volcano notes", "second topic about rivers"]
 
     window.delete_conversation(first_id)
     assert _titles(window) == ["second topic about rivers"]

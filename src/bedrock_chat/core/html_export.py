@@ -22,10 +22,15 @@ h1.title { font-size: 26px; margin: 0 0 4px; }
 .stats { color: #6b7280; font-size: 12px; margin-top: 8px; }
 details { color: #6b7280; margin-bottom: 8px; }
 pre { overflow-x: auto; margin: 0; }
-table { border-collapse: collapse; }
+table { border-collapse: collapse; margin: 10px 0; }
 td, th { border: 1px solid #d0d7de; padding: 4px 8px; }
 a[href^="copy-code:"] { display: none; }
 """
+
+
+def _when(timestamp: str) -> str:
+    """``2026-11-25T20:01:20.702Z`` as ``2026-11-25 20:01 UTC``."""
+    return html.escape(f"{timestamp[:10]} {timestamp[11:16]} UTC" if len(timestamp) >= 16 else timestamp)
 
 
 def to_html(conversation: Conversation) -> str:
@@ -38,14 +43,14 @@ def to_html(conversation: Conversation) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{title}</title><style>{_STYLE}</style></head><body><main>",
         f'<h1 class="title">{title}</h1>',
-        f'<div class="meta">Started {html.escape(conversation.created_at)} · {len(conversation.messages)} messages'
+        f'<div class="meta">Started {_when(conversation.created_at)} · {len(conversation.messages)} messages'
         " · exported from bedrock-chat</div>",
     ]
     for message in conversation.messages:
         role = "user" if message.role == Role.USER else "assistant"
         who = "You" if message.role == Role.USER else f"Assistant · {html.escape(message.model_id or '')}"
         parts.append(f'<section class="message {role}"><div class="who">{who} '
-                     f"<span>{html.escape(message.created_at)}</span></div>")
+                     f"<span>{_when(message.created_at)}</span></div>")
         if message.role == Role.USER:
             parts.append(f"<p>{html.escape(message.text).replace(chr(10), '<br>')}</p>")
         else:

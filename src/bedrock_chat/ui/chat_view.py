@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from PySide6.QtCore import QUrl, Signal
+from PySide6.QtCore import QTimer, QUrl, Signal
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QTextBlockFormat, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
@@ -123,10 +123,13 @@ class ChatView(QTextBrowser):
             parts.insert(0, f'<p align="center"><a href="{EARLIER_URL}">▲ Show {min(hidden, EARLIER_PAGE)} earlier '
                             f"messages</a> <small>({hidden} not shown)</small></p>")
         self.setHtml("".join(parts) if parts else self._empty_state())
+        # Layout of a fresh document finishes on the next turn of the event loop; scroll after it too.
         if scroll_to:
             self.scrollToAnchor(f"m-{scroll_to}")
+            QTimer.singleShot(0, lambda: self.scrollToAnchor(f"m-{scroll_to}"))
         else:
             self._scroll_to_end()
+            QTimer.singleShot(0, self._scroll_to_end)
 
     def _empty_state(self) -> str:
         return (f'<div style="color:{self._muted()}"><p style="font-size:large"><b>Start a conversation</b></p>'

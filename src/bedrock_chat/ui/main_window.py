@@ -90,7 +90,8 @@ class MainWindow(QMainWindow):
         self.clients: Any = None
         self.models: list[ModelInfo] = []
         summaries = self.store.summaries()
-        self.conversation = self.store.load(summaries[0].id) if summaries else Conversation()
+        latest = max(summaries, key=lambda summary: summary.updated_at, default=None)
+        self.conversation = self.store.load(latest.id) if latest else Conversation()
         self._last_reply_save = 0.0
         self._deleted: list[str] = []
         self.session_totals = SessionTotals()
@@ -268,6 +269,7 @@ class MainWindow(QMainWindow):
         self.parameters.params_changed.connect(self._on_params_changed)
         self.parameters.reset_requested.connect(self._reset_params)
         scroll = QScrollArea()
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.parameters)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -282,12 +284,14 @@ class MainWindow(QMainWindow):
         self.side_tabs.addTab(self.preview, "Request preview")
         self.stats = StatsPanel()
         side = QWidget()
+        side.setMinimumWidth(400)
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(4, 8, 8, 8)
         side_layout.addWidget(self.side_tabs, 3)
         side_layout.addWidget(self.stats, 0)
 
         self.sidebar = Sidebar()
+        self.sidebar.setMinimumWidth(200)
         self.sidebar.new_requested.connect(self.new_conversation)
         self.sidebar.conversation_chosen.connect(self.open_conversation)
         self.sidebar.hit_chosen.connect(self.jump_to_message)
@@ -302,7 +306,7 @@ class MainWindow(QMainWindow):
         self.main_splitter.setStretchFactor(0, 1)
         self.main_splitter.setStretchFactor(1, 3)
         self.main_splitter.setStretchFactor(2, 1)
-        self.main_splitter.setSizes([250, 800, 380])
+        self.main_splitter.setSizes([230, 700, 400])
         self.setCentralWidget(self.main_splitter)
 
     def _action(self, menu: Any, text: str, slot: Any,

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from bedrock_chat.core.storage import HIGHLIGHT_END, HIGHLIGHT_START, ConversationSummary, SearchHit
 
+PIN_MARK = "★"  # in every common UI font, unlike an emoji pin
 _CONVERSATION, _HIT = Qt.ItemDataRole.UserRole, Qt.ItemDataRole.UserRole + 1
 
 
@@ -54,6 +55,7 @@ class Sidebar(QWidget):
         self.list.setAccessibleName("Conversations")
         self.list.setToolTip("Your conversations, newest first. Right-click for rename, pin, delete…")
         self.list.setWordWrap(True)
+        self.list.setSpacing(3)
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list.customContextMenuRequested.connect(self._context_menu)
         self.list.itemActivated.connect(self._activated)
@@ -79,7 +81,7 @@ class Sidebar(QWidget):
         self.list.clear()
         self.caption.setText(f"{len(summaries)} conversation{'s' if len(summaries) != 1 else ''}")
         for summary in summaries:
-            pin = "📌 " if summary.pinned else ""
+            pin = f"{PIN_MARK} " if summary.pinned else ""
             model = summary.model_id.split(".", 1)[-1] if summary.model_id else "no replies yet"
             item = QListWidgetItem(f"{pin}{summary.title}\n{summary.updated_at[:10]} · {model}")
             item.setData(_CONVERSATION, summary.id)
@@ -119,7 +121,7 @@ class Sidebar(QWidget):
             return
         conversation_id = item.data(_CONVERSATION)
         menu = QMenu(self)
-        pinned = item.text().startswith("📌")
+        pinned = item.text().startswith(PIN_MARK)
         for label, action in (("Rename…", "rename"), ("Duplicate", "duplicate"),
                               ("Unpin" if pinned else "Pin", "unpin" if pinned else "pin"),
                               ("Export…", "export"), ("Delete", "delete")):
