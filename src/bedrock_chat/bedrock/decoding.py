@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+from collections.abc import Callable
+from typing import Any, ParamSpec
 
 from bedrock_chat.core.events import (
     MessageStopped,
@@ -14,16 +16,39 @@ from bedrock_chat.core.events import (
     Usage,
 )
 
+P = ParamSpec("P")
+
+
+class MalformedStreamError(ValueError):
+    """A stream event that decodes but is not what the API promises (missing fields, invalid JSON)."""
+
 
 def _converse_usage(usage: dict[str, Any]) -> Usage:
     return Usage(usage.get("inputTokens"), usage.get("outputTokens"), usage.get("cacheReadInputTokens"),
                  usage.get("cacheWriteInputTokens"))
 
 
+def _guarded(decode: Callable[P, list[StreamEvent]]) -> Callable[P, list[StreamEvent]]:
+    """Events of the wrong shape become one typed error instead of an AttributeError deep in a worker."""
+
+    @functools.wraps(decode)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> list[StreamEvent]:
+        try:
+            result = decode(*args, **kwargs)
+        except (AttributeError, TypeError, KeyError, IndexError, ValueError) as error:
+            raise MalformedStreamError(f"an event of the stream has an unexpected shape ({error!r})") from error
+        return result
+
+    return wrapper
+
+
+@_guarded
 def converse_stream_event(event: dict[str, Any]) -> list[StreamEvent]:
     """One ConverseStream event as boto3 yields it."""
+    # Required members are indexed, not .get(): botocore turns an unparsable event payload into {}, and a
+    # delta that silently vanished would be text lost without a word.
     if "contentBlockDelta" in event:
-        delta = event["contentBlockDelta"].get("delta", {})
+        delta = event["contentBlockDelta"]["delta"]
         if "text" in delta:
             return [TextDelta(delta["text"])]
         reasoning = delta.get("reasoningContent", {})
@@ -31,10 +56,10 @@ def converse_stream_event(event: dict[str, Any]) -> list[StreamEvent]:
             return [ReasoningDelta(reasoning["text"])]
         return []
     if "messageStop" in event:
-        return [MessageStopped(StopReason.from_wire(event["messageStop"].get("stopReason")))]
+        return [MessageStopped(StopReason.from_wire(event["messageStop"]["stopReason"]))]
     if "metadata" in event:
         metadata = event["metadata"]
-        return [_converse_usage(metadata.get("usage", {})),
+        return [_converse_usage(metadata["usage"]),
                 ServiceMetrics(latency_ms=metadata.get("metrics", {}).get("latencyMs"))]
     return []
 
@@ -70,6 +95,7 @@ def _stopped(reason: str | None) -> list[StreamEvent]:
     return [MessageStopped(StopReason.from_wire(reason))] if reason else []
 
 
+@_guarded
 def native_stream_chunk(family: str | None, chunk: dict[str, Any]) -> list[StreamEvent]:
     """One decoded ``chunk`` payload of InvokeModelWithResponseStream, in the family's own shape."""
     events: list[StreamEvent] = []

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from botocore import eventstream
 from botocore import exceptions as boto_errors
 from urllib3 import exceptions as http_errors
 
+from bedrock_chat.bedrock.decoding import MalformedStreamError
 from bedrock_chat.bedrock.requests import UnsupportedRequest
 
 
@@ -91,6 +93,9 @@ def describe_error(error: BaseException, region: str | None = None) -> UserError
                          "Choose another profile in the toolbar.", False)
     if isinstance(error, boto_errors.NoRegionError | boto_errors.InvalidRegionError):
         return UserError("No valid AWS region is set", "", "Pick a region in the toolbar.", False)
+    if isinstance(error, MalformedStreamError | eventstream.ParserError | boto_errors.ResponseStreamingError):
+        return UserError("The reply stream arrived damaged", "The text that arrived before the damage is kept.",
+                         "Retry; if it keeps happening, check for a proxy or network device altering traffic.", True)
     if isinstance(error, boto_errors.EndpointConnectionError):
         return UserError(f"Cannot reach Bedrock{where}",
                          "The endpoint did not answer.",

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from bedrock_chat.bedrock.decoding import (
+    MalformedStreamError,
     converse_response,
     converse_stream_event,
     native_response,
@@ -108,7 +109,13 @@ def run_turn(runtime: Any, request: TurnRequest, emit: EventSink, cancel: Cancel
 def _native_event(family: str | None, event: dict[str, Any]) -> list[StreamEvent]:
     if "chunk" not in event:
         return []
-    return native_stream_chunk(family, json.loads(event["chunk"]["bytes"]))
+    try:
+        chunk = json.loads(event["chunk"]["bytes"])
+    except (KeyError, TypeError, ValueError) as error:
+        raise MalformedStreamError(f"a chunk of the stream could not be decoded ({type(error).__name__})") from error
+    if not isinstance(chunk, dict):
+        raise MalformedStreamError("a chunk of the stream is not a JSON object")
+    return native_stream_chunk(family, chunk)
 
 
 def _emit_all(events: Iterable[StreamEvent], emit: EventSink) -> None:

@@ -22,7 +22,16 @@ def _encode_headers(headers: dict[str, str]) -> bytes:
 
 def encode_message(headers: dict[str, str], payload: bytes) -> bytes:
     """One frame: prelude (lengths and their CRC), headers, payload, message CRC."""
-    header_bytes = _encode_headers(headers)
+    return _frame(_encode_headers(headers), payload)
+
+
+def reframe(frame: bytes, payload: bytes) -> bytes:
+    """The same event (same headers) with another payload; how a fault delivers a broken one."""
+    headers_length = struct.unpack(">I", frame[4:8])[0]
+    return _frame(frame[12 : 12 + headers_length], payload)
+
+
+def _frame(header_bytes: bytes, payload: bytes) -> bytes:
     total_length = 12 + len(header_bytes) + len(payload) + 4
     prelude = struct.pack(">II", total_length, len(header_bytes))
     prelude += struct.pack(">I", zlib.crc32(prelude) & 0xFFFFFFFF)

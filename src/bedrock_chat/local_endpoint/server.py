@@ -182,6 +182,7 @@ class _Handler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         query = {key: values[-1] for key, values in parse_qs(url.query).items()}
         fault = find_fault(self.headers.get(FAULT_HEADER), body)
+        self._fault = fault
         with self.state.lock:
             signer = _ACCESS_KEY.search(self.headers.get("Authorization", ""))
             self.state.requests.append(RecordedRequest(self.command, self.path, fault.name if fault else None,
@@ -350,12 +351,16 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("x-amzn-RequestId", self.request_id)
         self.send_header("x-amzn-bedrock-content-type", "application/json")
         self.end_headers()
-        return EventStreamWriter(self.wfile, self.connection, self.state.stopping)
+        return EventStreamWriter(self.wfile, self.connection, self.state.stopping, self._fault)
 
 
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hung up is routine (Stop, a cut stream); anything else is logged, never printed."""
+        log.debug("connection from %s ended abruptly", client_address, exc_info=True)
 
 
 class LocalBedrockServer:

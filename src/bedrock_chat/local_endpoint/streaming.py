@@ -7,13 +7,14 @@ import contextlib
 import io
 import json
 import socket
+import struct
 import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from bedrock_chat.local_endpoint.eventstream import encode_event, encode_exception
+from bedrock_chat.local_endpoint.eventstream import encode_event, encode_exception, reframe
 from bedrock_chat.local_endpoint.faults import Fault
 
 _FLUSH_BYTES = 32 * 1024
@@ -61,16 +62,45 @@ def chunk_frame(payload: dict[str, Any]) -> bytes:
 class EventStreamWriter:
     """Buffers frames and writes them as HTTP chunks, sleeping (interruptibly) to keep the pace."""
 
-    def __init__(self, output: io.BufferedIOBase, connection: socket.socket, stopping: threading.Event) -> None:
+    def __init__(self, output: io.BufferedIOBase, connection: socket.socket, stopping: threading.Event,
+                 fault: Fault | None = None) -> None:
         self._output = output
         self._connection = connection
         self._stopping = stopping
         self._buffer = bytearray()
+        self._fault = fault
+        self._frames = 0
+        self._written = 0
 
     def add(self, frame: bytes) -> None:
+        frame = self._damage(frame)
+        if self._fault is not None and self._fault.name == "cut-bytes":
+            budget = int(self._fault.argument or 0) - self._written
+            if len(frame) >= budget:
+                self._buffer += frame[:budget]
+                self.drop()
+        self._written += len(frame)
         self._buffer += frame
         if len(self._buffer) >= _FLUSH_BYTES:
             self.flush()
+
+    def _damage(self, frame: bytes) -> bytes:
+        """Wire-level faults: the frame numbered by the fault's argument arrives broken, or after a stranger."""
+        self._frames += 1
+        fault = self._fault
+        if fault is None or self._frames != fault.after_tokens(default=5):
+            return frame
+        if fault.name == "corrupt-crc":
+            return frame[:-1] + bytes([frame[-1] ^ 0xFF])
+        if fault.name == "bad-json":
+            return reframe(frame, b'{"bytes": "not json')
+        if fault.name == "unknown-event":
+            return encode_event("futureEventType", {"novel": True}) + frame
+        if fault.name == "oversized":
+            # A prelude announcing a 24 MiB message, beyond what any client accepts, then the cut.
+            self._buffer += struct.pack(">II", 24 * 1024 * 1024, 0)
+            self.drop()
+        return frame
 
     def flush(self) -> None:
         if not self._buffer:

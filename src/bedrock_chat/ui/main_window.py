@@ -848,6 +848,9 @@ class MainWindow(QMainWindow):
         if self._load_task is not None:
             self._load_task.cancel()
         self._executor.shutdown(wait=False, cancel_futures=True)
+        if self.clients is not None:  # releases their pooled connections now, not at garbage collection
+            self.clients.runtime.close()
+            self.clients.control.close()
         super().closeEvent(event)
 
 
