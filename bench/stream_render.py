@@ -7,12 +7,15 @@ and the same figures again with 200 earlier messages in the conversation.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -112,18 +115,37 @@ def through_window(url: str, history_messages: int) -> dict[str, float]:
     }
 
 
+@contextlib.contextmanager
+def endpoint_process() -> Iterator[str]:
+    """The endpoint in its own process, as Bedrock is: its work does not compete with the app for the GIL."""
+    process = subprocess.Popen([sys.executable, "-m", "bedrock_chat.local_endpoint", "--port", "0",
+                                "--tokens-per-second", "0", "--first-token-delay", "0"],
+                               stdout=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        yield process.stdout.readline().split("listening on ")[1].strip()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
 def main() -> int:
-    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 3
-    with LocalBedrockServer(ServerOptions(tokens_per_second=0, first_token_delay=0)) as server:
-        baselines = [baseline(server.url) for _ in range(runs)]
-        fresh = [through_window(server.url, 0) for _ in range(runs)]
-        with_history = [through_window(server.url, 200) for _ in range(runs)]
+    runs = int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() else 3
+    in_process = "--in-process" in sys.argv
+    server = (LocalBedrockServer(ServerOptions(tokens_per_second=0, first_token_delay=0)) if in_process
+              else None)
+    with (server if server is not None else endpoint_process()) as endpoint:
+        url = endpoint.url if server is not None else endpoint
+        baselines = [baseline(url) for _ in range(runs)]
+        fresh = [through_window(url, 0) for _ in range(runs)]
+        with_history = [through_window(url, 200) for _ in range(runs)]
 
     def median(rows: list[dict[str, float]], key: str) -> float:
         return round(statistics.median(row[key] for row in rows), 3)
 
     base = round(statistics.median(baselines), 3)
-    report: dict[str, Any] = {"deltas": DELTAS, "runs": runs, "baseline_wall_s": base}
+    report: dict[str, Any] = {"deltas": DELTAS, "runs": runs, "endpoint": "in-process" if in_process else "subprocess",
+                              "baseline_wall_s": base}
     for label, rows in (("", fresh), ("history200_", with_history)):
         for key in ("wall_s", "stall_max_ms", "stall_p99_ms", "delta_to_screen_p99_ms"):
             report[label + key] = median(rows, key)

@@ -126,3 +126,26 @@ def test_worker_thread_shuts_down_cleanly(qtbot):
     workers.shutdown()
     workers.shutdown()
     assert not workers.thread.isRunning()
+
+
+def _normalized(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def test_block_by_block_rendering_matches_a_fresh_render(qtbot, make_window, paced_server):
+    window = make_window(paced_server.url, "--model", "us.anthropic.claude-3-7-sonnet-20250219-v1:0")
+    window.parameters.max_tokens.set_value(3000)
+    window.parameters.reasoning.setChecked(True)
+    window.prompt.setPlainText("Explain streaming [tokens:600]")
+    with qtbot.waitSignal(window.reply_finished, timeout=30000) as blocker:
+        window.send_button.click()
+        qtbot.waitUntil(lambda: window.chat._streaming is not None and "### Key points\n\n- " in
+                        window._reply.text[: window.chat._streaming._rendered_chars], timeout=20000)
+        assert "Key points" in window.chat.toPlainText()  # a finished block was rendered while streaming
+        assert "### Key points" not in window.chat.toPlainText()
+    reply = blocker.args[0]
+    streamed = _normalized(window.chat.toPlainText())
+    copies = list(window.chat._code_blocks[reply.id])
+    window.chat.render_all()
+    assert streamed == _normalized(window.chat.toPlainText())
+    assert copies == window.chat._code_blocks[reply.id] and copies

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from markdown_it import MarkdownIt
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
+from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name, guess_lexer
 from pygments.util import ClassNotFound
 
@@ -47,6 +48,22 @@ LIGHT_CODE = CodeTheme("friendly", "#f4f5f7", "#6b7280")
 DARK_CODE = CodeTheme("monokai", "#1f2125", "#9ca3af")
 
 
+@cache
+def _lexer_for(language: str) -> Lexer:
+    """Cached: pygments looks up plugin entry points on every call by name, tens of milliseconds each."""
+    try:
+        return get_lexer_by_name(language)
+    except ClassNotFound:
+        return get_lexer_by_name("text")
+
+
+def _guessed_lexer(code: str) -> Lexer:
+    try:
+        return guess_lexer(code)
+    except ClassNotFound:
+        return _lexer_for("text")
+
+
 class _Renderer:
     """One parser per code theme, built once: building markdown-it costs more than rendering a message."""
 
@@ -73,10 +90,7 @@ class _Renderer:
         token = tokens[index]
         code = token.content
         language = (token.info or "").strip().split(" ")[0]
-        try:
-            lexer = get_lexer_by_name(language) if language else guess_lexer(code)
-        except ClassNotFound:
-            lexer = get_lexer_by_name("text")
+        lexer = _lexer_for(language) if language else _guessed_lexer(code)
         highlighted = highlight(code, lexer, self.formatter).rstrip("\n")
         code_blocks: list[str] = env["code_blocks"]
         number = len(code_blocks)

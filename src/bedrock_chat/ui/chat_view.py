@@ -10,12 +10,20 @@ import html
 from typing import Any
 
 from PySide6.QtCore import QTimer, QUrl, Signal
-from PySide6.QtGui import QColor, QFont, QGuiApplication, QTextBlockFormat, QTextCharFormat, QTextCursor
+from PySide6.QtGui import QFont, QGuiApplication, QTextBlockFormat, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from bedrock_chat.core.conversation import Conversation, Message, MessageState, Role
 from bedrock_chat.core.events import StopReason
-from bedrock_chat.core.safe_markdown import COPY_SCHEME, DARK_CODE, LIGHT_CODE, is_safe_link, render_markdown
+from bedrock_chat.core.safe_markdown import (
+    COPY_SCHEME,
+    DARK_CODE,
+    LIGHT_CODE,
+    RenderedMarkdown,
+    is_safe_link,
+    render_markdown,
+)
+from bedrock_chat.ui.streaming_reply import StreamingReply
 
 TOGGLE_SCHEME = "toggle-reasoning"
 MESSAGE_SCHEME = "message"  # message:ACTION:ID for edit, copy and regenerate
@@ -53,12 +61,8 @@ class ChatView(QTextBrowser):
         self._conversation: Conversation | None = None
         self._code_blocks: dict[str, list[str]] = {}
         self._expanded_reasoning: set[str] = set()
-        self._reply_start: int | None = None
+        self._streaming: StreamingReply | None = None
         self._shown = RENDER_WINDOW
-        self._reply_has_text = False
-        self._reasoning_format = QTextCharFormat()
-        self._reasoning_format.setFontItalic(True)
-        self._text_format = QTextCharFormat()
 
     # -- resources and links --------------------------------------------------------------------------
 
@@ -115,7 +119,7 @@ class ChatView(QTextBrowser):
     def render_all(self, scroll_to: str | None = None) -> None:
         """Used when switching conversations or themes, never per token."""
         self._code_blocks.clear()
-        self._reply_start = None
+        self._streaming = None
         messages = self._conversation.messages if self._conversation else []
         hidden = self._hidden_count()
         parts = [self._message_html(message) for message in messages[hidden:]]
@@ -157,20 +161,29 @@ class ChatView(QTextBrowser):
         if message.role == Role.USER:
             text = html.escape(message.text).replace("\n", "<br>")
             return "".join(parts) + f"<p>{text}</p>"
-        if message.reasoning:
-            expanded = message.id in self._expanded_reasoning
-            arrow, verb = ("▾", "hide") if expanded else ("▸", "show")
-            words = len(message.reasoning.split())
-            parts.append(f'<p style="color:{self._muted()}"><a href="{TOGGLE_SCHEME}:{message.id}">{arrow} Reasoning '
-                         f"({words} words) — {verb}</a></p>")
-            if expanded:
-                reasoning = html.escape(message.reasoning).replace("\n", "<br>")
-                parts.append(f'<blockquote style="color:{self._muted()}"><i>{reasoning}</i></blockquote>')
-        rendered = render_markdown(message.text, DARK_CODE if self._dark else LIGHT_CODE)
+        return "".join(parts) + self._reply_body_html(message)
+
+    def _render(self, text: str) -> RenderedMarkdown:
+        return render_markdown(text, DARK_CODE if self._dark else LIGHT_CODE)
+
+    def _reasoning_html(self, message: Message) -> str:
+        if not message.reasoning:
+            return ""
+        expanded = message.id in self._expanded_reasoning
+        arrow, verb = ("▾", "hide") if expanded else ("▸", "show")
+        words = len(message.reasoning.split())
+        link = (f'<p style="color:{self._muted()}"><a href="{TOGGLE_SCHEME}:{message.id}">{arrow} Reasoning '
+                f"({words} words) — {verb}</a></p>")
+        if not expanded:
+            return link
+        reasoning = html.escape(message.reasoning).replace("\n", "<br>")
+        return link + f'<blockquote style="color:{self._muted()}"><i>{reasoning}</i></blockquote>'
+
+    def _reply_body_html(self, message: Message) -> str:
+        rendered = self._render(message.text)
         self._code_blocks[message.id] = rendered.code_blocks
-        parts.append(rendered.html.replace(f'href="{COPY_SCHEME}:', f'href="{COPY_SCHEME}:{message.id}:'))
-        parts.append(self._status_html(message))
-        return "".join(parts)
+        body = rendered.html.replace(f'href="{COPY_SCHEME}:', f'href="{COPY_SCHEME}:{message.id}:')
+        return self._reasoning_html(message) + body + self._status_html(message)
 
     def _status_html(self, message: Message) -> str:
         notes = []
@@ -244,45 +257,33 @@ class ChatView(QTextBrowser):
         if self._conversation is not None and len(self._conversation.messages) <= 1:
             self.clear()
         cursor = self._new_block_cursor()
-        self._reply_start = cursor.position()
         cursor.insertHtml(self._header_html(message))
         # Plain formats for the streamed text: nothing inherited from the header's small, muted runs.
         cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
-        self._reply_has_text = False
-        self._reasoning_format = QTextCharFormat()
-        self._reasoning_format.setFontItalic(True)
-        self._reasoning_format.setForeground(QColor(self._muted()))
-        self._text_format = QTextCharFormat()
+        self._code_blocks[message.id] = []
+        self._streaming = StreamingReply(self.document(), message, self._muted(), self._render,
+                                         self._code_blocks[message.id])
         self._scroll_to_end()
 
     def append_reply(self, reasoning: str, text: str) -> None:
         """Appends at the end only: cost proportional to the new text, never to the reply so far."""
-        if self._reply_start is None:
+        streaming = self._streaming
+        if streaming is None:
             return
         follow = self._at_bottom()
-        cursor = self._end_cursor()
-        if reasoning:
-            cursor.insertText(reasoning, self._reasoning_format)
-        if text:
-            if not self._reply_has_text and cursor.block().length() > 1:
-                cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
-            self._reply_has_text = True
-            cursor.insertText(text, self._text_format)
+        streaming.append(reasoning, text, lambda: self._reasoning_html(streaming.message))
         if follow:
             self._scroll_to_end()
 
     def finish_reply(self, message: Message) -> None:
-        """Replaces the plain streamed text of the reply (only it) with its rendered form, once."""
+        """Renders the rest of the reply (its last block) and its status; earlier blocks are already rendered."""
         follow = self._at_bottom()
-        if self._reply_start is None:
+        streaming = self._streaming
+        if streaming is None:
             self.append_message(message)
             return
-        cursor = QTextCursor(self.document())
-        cursor.setPosition(self._reply_start)
-        cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
-        cursor.removeSelectedText()
-        cursor.insertHtml(self._message_html(message))
-        self._reply_start = None
+        streaming.finish(self._status_html(message), lambda: self._reply_body_html(message))
+        self._streaming = None
         if follow:
             self._scroll_to_end()
 

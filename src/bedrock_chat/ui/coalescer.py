@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer
 
-FRAME_MS = 16
+FRAME_MS = 10
 
 
 class FrameCoalescer(QObject):
@@ -21,7 +21,3 @@ class FrameCoalescer(QObject):
     def request(self) -> None:
         if not self._timer.isActive():
             self._timer.start()
-
-    def flush_now(self) -> None:
-        self._timer.stop()
-        self._callback()

@@ -59,6 +59,9 @@ BEDROCK_REGIONS = (
 )
 DEFAULT_PROFILE_LABEL = "(default credentials)"
 REPLY_SAVE_INTERVAL_S = 1.0
+# A frame's share of work for the reply in flight: what arrives faster than this is shown over the next frames.
+FRAME_BUDGET_S = 0.012
+SLICE_CHARS = 4096
 
 
 def _connect_and_list(settings: Any) -> tuple[Any, list[ModelInfo], list[str]]:
@@ -101,6 +104,7 @@ class MainWindow(QMainWindow):
         self._cancel: Any = None
         self._editing: str | None = None
         self._closed = False
+        self._pending_end: tuple[MessageState, float, Any] | None = None
         self._banner_about_connection = False
         self._load_task: asyncio.Future[Any] | None = None
         # Plain Python threads for control-plane calls; qasync's default executor leaves QThreads at exit.
@@ -536,22 +540,41 @@ class MainWindow(QMainWindow):
         self._coalescer.request()
 
     def _on_finished(self, at: float) -> None:
-        self._end_reply(MessageState.COMPLETE, at)
+        self._end_when_shown(MessageState.COMPLETE, at)
 
     def _on_cancelled(self, at: float) -> None:
-        self._end_reply(MessageState.STOPPED, at)
+        self._end_when_shown(MessageState.STOPPED, at)
 
-    def _flush_deltas(self) -> None:
-        reasoning, text = self.workers.worker.buffer.drain()
-        if self._reply is None or not (reasoning or text):
-            return
-        self._reply.reasoning += reasoning
-        self._reply.text += text
-        if self._reply_stats is not None:
-            self._reply_stats.note_text(reasoning + text, time.monotonic())
-        self.chat.append_reply(reasoning, text)
-        if time.monotonic() - self._last_reply_save >= REPLY_SAVE_INTERVAL_S:
+    def _end_when_shown(self, state: MessageState, at: float, error: Any = None) -> None:
+        """The reply ends once the text that arrived before the end is on screen."""
+        self._pending_end = (state, at, error)
+        self._coalescer.request()
+
+    def _flush_deltas(self, budget_s: float | None = FRAME_BUDGET_S) -> None:
+        """Shows what arrived, in slices, for at most ``budget_s`` per frame; the rest waits for the next."""
+        buffer = self.workers.worker.buffer
+        deadline = time.perf_counter() + budget_s if budget_s is not None else None
+        while self._reply is not None:
+            reasoning, text = buffer.drain(limit=SLICE_CHARS)
+            if not (reasoning or text):
+                break
+            self._reply.reasoning += reasoning
+            self._reply.text += text
+            if self._reply_stats is not None:
+                self._reply_stats.note_text(reasoning + text, time.monotonic())
+            self.chat.append_reply(reasoning, text)
+            if deadline is not None and time.perf_counter() > deadline:
+                break
+        if self._reply is not None and time.monotonic() - self._last_reply_save >= REPLY_SAVE_INTERVAL_S:
             self._store_message(self._reply)
+        if buffer.pending():
+            self._coalescer.request()
+        elif self._pending_end is not None:
+            state, at, error = self._pending_end
+            self._pending_end = None
+            self._end_reply(state, at, str(error) if error is not None else None)
+            if error is not None:
+                self.show_error(str(error), retryable=True)
 
     def _on_usage(self, usage: Usage) -> None:
         if self._reply_stats is not None:
@@ -566,13 +589,11 @@ class MainWindow(QMainWindow):
             self._reply_stats.stop_reason = reason
 
     def _on_failed(self, error: Any, at: float) -> None:
-        self._end_reply(MessageState.FAILED, at, str(error))
-        self.show_error(str(error), retryable=True)
+        self._end_when_shown(MessageState.FAILED, at, error)
 
     def _end_reply(self, state: MessageState, at: float, error: str | None = None) -> None:
         if self._closed:
             return  # a signal the worker sent just before the window closed
-        self._coalescer.flush_now()
         reply, stats = self._reply, self._reply_stats
         if reply is None or stats is None:
             return
@@ -834,7 +855,7 @@ class MainWindow(QMainWindow):
             self._cancel.cancel()
         self.workers.shutdown()
         if self._reply is not None:
-            self._coalescer.flush_now()
+            self._flush_deltas(budget_s=None)
             self._reply.state = MessageState.STOPPED
             self._reply.finished_at = utc_now()
             self._store_message(self._reply)

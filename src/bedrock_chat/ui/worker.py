@@ -43,15 +43,25 @@ class DeltaBuffer:
             (self._reasoning if reasoning else self._text).append(text)
             return was_empty
 
-    def drain(self) -> tuple[str, str]:
-        """(reasoning, text) collected since the last drain."""
+    def drain(self, limit: int | None = None) -> tuple[str, str]:
+        """(reasoning, text) collected since the last drain; at most ``limit`` characters of text.
+
+        What is left stays pending since the same moment, so the waiting time it reports stays honest.
+        """
         with self._lock:
             reasoning, text = "".join(self._reasoning), "".join(self._text)
             self._reasoning.clear()
             self._text.clear()
+            if limit is not None and len(text) > limit:
+                text, rest = text[:limit], text[limit:]
+                self._text.append(rest)
             if reasoning or text:
                 self.last_wait_s = time.monotonic() - self._pending_since
         return reasoning, text
+
+    def pending(self) -> bool:
+        with self._lock:
+            return bool(self._text or self._reasoning)
 
 
 class TurnWorker(QObject):
