@@ -6,7 +6,7 @@ Startup imports only what the first window needs; boto3 is imported off the GUI 
 from __future__ import annotations
 
 import argparse
-import asyncio
+import functools
 import logging
 import os
 import sys
@@ -50,19 +50,6 @@ def _default_data_dir() -> Path:
     return user_data_path("bedrock-chat", appauthor=False)
 
 
-def _ensure_async_loop(app: Any) -> None:
-    """qasync runs asyncio on Qt's own loop, so control-plane calls can be awaited without blocking."""
-    import qasync
-
-    try:
-        loop = asyncio.get_event_loop_policy().get_event_loop()
-    except RuntimeError:
-        loop = None
-    if not isinstance(loop, qasync.QEventLoop):
-        loop = qasync.QEventLoop(app, already_running=True)
-        asyncio.set_event_loop(loop)
-
-
 _local_servers: list[Any] = []
 
 
@@ -96,20 +83,20 @@ def create_window(argv: list[str] | None = None) -> Any:
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "bedrock-chat"])
     app.setApplicationName("Bedrock Chat")
     QGuiApplication.setDesktopFileName("bedrock-chat")
-    _ensure_async_loop(app)
 
     offline = args.offline or (not args.online and not args.endpoint_url and not _has_aws_credentials(args.profile))
-    endpoint = args.endpoint_url
-    if offline and not endpoint:
-        endpoint = _start_local_endpoint(args.tokens_per_second)
+    # The built-in endpoint starts on a background thread once the window is up (its imports take 60 ms).
+    start_endpoint = None
+    if offline and not args.endpoint_url:
+        start_endpoint = functools.partial(_start_local_endpoint, args.tokens_per_second)
     data_dir = args.data_dir or _default_data_dir()
     data_dir.mkdir(parents=True, exist_ok=True)
     saved = SettingsStore(data_dir)
     region = (args.region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
               or saved.region() or "us-east-1")
     profile = args.profile or saved.profile()
-    connection = ConnectionSettings(region=region, profile=profile, endpoint_url=endpoint, offline=offline)
-    return MainWindow(connection, data_dir, saved, preferred_model=args.model)
+    connection = ConnectionSettings(region=region, profile=profile, endpoint_url=args.endpoint_url, offline=offline)
+    return MainWindow(connection, data_dir, saved, preferred_model=args.model, start_endpoint=start_endpoint)
 
 
 def quiet_sdk_loggers() -> None:

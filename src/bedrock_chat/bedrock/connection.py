@@ -19,6 +19,6 @@ class ConnectionSettings:
     @property
     def description(self) -> str:
         if self.offline:
-            return f"Offline (local endpoint {self.endpoint_url})"
+            return f"Offline (local endpoint {self.endpoint_url or 'starting…'})"
         where = f"{self.region}" + (f" via {self.endpoint_url}" if self.endpoint_url else "")
         return f"{where}, profile {self.profile or 'default'}"

@@ -9,15 +9,13 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from markdown_it import MarkdownIt
-from pygments import highlight
-from pygments.formatters import HtmlFormatter
-from pygments.lexer import Lexer
-from pygments.lexers import get_lexer_by_name, guess_lexer
-from pygments.util import ClassNotFound
+if TYPE_CHECKING:
+    from pygments.lexer import Lexer
+
+# markdown-it and pygments load with the first rendering, not at startup (30 ms of imports).
 
 COPY_SCHEME = "copy-code"
 _SAFE_SCHEMES = {"http", "https"}
@@ -51,6 +49,9 @@ DARK_CODE = CodeTheme("monokai", "#1f2125", "#9ca3af")
 @cache
 def _lexer_for(language: str) -> Lexer:
     """Cached: pygments looks up plugin entry points on every call by name, tens of milliseconds each."""
+    from pygments.lexers import get_lexer_by_name
+    from pygments.util import ClassNotFound
+
     try:
         return get_lexer_by_name(language)
     except ClassNotFound:
@@ -58,6 +59,9 @@ def _lexer_for(language: str) -> Lexer:
 
 
 def _guessed_lexer(code: str) -> Lexer:
+    from pygments.lexers import guess_lexer
+    from pygments.util import ClassNotFound
+
     try:
         return guess_lexer(code)
     except ClassNotFound:
@@ -68,6 +72,9 @@ class _Renderer:
     """One parser per code theme, built once: building markdown-it costs more than rendering a message."""
 
     def __init__(self, theme: CodeTheme) -> None:
+        from markdown_it import MarkdownIt
+        from pygments.formatters import HtmlFormatter
+
         self.theme = theme
         self.formatter = HtmlFormatter(style=theme.pygments_style, noclasses=True, nowrap=True)
         self.parser = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
@@ -91,6 +98,8 @@ class _Renderer:
         code = token.content
         language = (token.info or "").strip().split(" ")[0]
         lexer = _lexer_for(language) if language else _guessed_lexer(code)
+        from pygments import highlight
+
         highlighted = highlight(code, lexer, self.formatter).rstrip("\n")
         code_blocks: list[str] = env["code_blocks"]
         number = len(code_blocks)

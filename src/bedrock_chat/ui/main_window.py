@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QFont, QFontDatabase, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QFont, QFontDatabase, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -38,8 +38,6 @@ from bedrock_chat.core.events import ServiceMetrics, StopReason, Usage
 from bedrock_chat.core.params import GenerationParams
 from bedrock_chat.core.stats import ReplyStats, SessionTotals
 from bedrock_chat.core.storage import ConversationStore, StoreError
-from bedrock_chat.core.transfer import export_conversation
-from bedrock_chat.ui import conversation_files
 from bedrock_chat.ui.chat_view import ChatView
 from bedrock_chat.ui.coalescer import FrameCoalescer
 from bedrock_chat.ui.param_panel import ParameterPanel
@@ -59,6 +57,7 @@ BEDROCK_REGIONS = (
 )
 DEFAULT_PROFILE_LABEL = "(default credentials)"
 REPLY_SAVE_INTERVAL_S = 1.0
+FIRST_FRAME_FALLBACK_MS = 100  # a window that is never shown still connects
 # A frame's share of work for the reply in flight: what arrives faster than this is shown over the next frames.
 FRAME_BUDGET_S = 0.012
 SLICE_CHARS = 4096
@@ -83,9 +82,10 @@ class MainWindow(QMainWindow):
     """A reply ended in any way; carries the assistant ``Message``."""
 
     def __init__(self, connection: Any, data_dir: Path, settings: SettingsStore,
-                 preferred_model: str | None = None) -> None:
+                 preferred_model: str | None = None, start_endpoint: Callable[[], str] | None = None) -> None:
         super().__init__()
         self.connection = connection
+        self._start_endpoint = start_endpoint
         self.data_dir = data_dir
         self.settings = settings
         self.store, store_problem = _open_store(data_dir)
@@ -106,7 +106,7 @@ class MainWindow(QMainWindow):
         self._closed = False
         self._pending_end: tuple[MessageState, float, Any] | None = None
         self._banner_about_connection = False
-        self._load_task: asyncio.Future[Any] | None = None
+        self._load_task: Any = None  # an asyncio future; asyncio itself loads after the first frame
         # Plain Python threads for control-plane calls; qasync's default executor leaves QThreads at exit.
         self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="bedrock-control")
 
@@ -147,10 +147,10 @@ class MainWindow(QMainWindow):
         if store_problem:
             self.show_error(store_problem, retryable=False)
         self.refresh_sidebar()
-        self.chat.set_conversation(self.conversation)
         self._set_busy(False)
-        # After the first frame: importing boto3 (even on another thread) would hold up the first paint.
-        QTimer.singleShot(0, self.connect_to_bedrock)
+        self._after_first_frame_done = False
+        # Startup shows the window first; the conversation, asyncio, boto3 and the endpoint come right after.
+        QTimer.singleShot(FIRST_FRAME_FALLBACK_MS, self._after_first_frame)
 
     # -- construction ------------------------------------------------------------------------------
 
@@ -325,11 +325,11 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
         self._action(file_menu, "&New conversation", self.new_conversation, QKeySequence.StandardKey.New)
-        self._action(file_menu, "&Import transcripts…", lambda: conversation_files.import_dialog(self),
+        self._action(file_menu, "&Import transcripts…", lambda: _files().import_dialog(self),
                      QKeySequence.StandardKey.Open)
         file_menu.addSeparator()
         self._action(file_menu, "&Save transcript…", self.save_transcript, QKeySequence.StandardKey.Save)
-        self._action(file_menu, "Export &all conversations…", lambda: conversation_files.export_all_dialog(self))
+        self._action(file_menu, "Export &all conversations…", lambda: _files().export_all_dialog(self))
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         chat_menu = self.menuBar().addMenu("&Chat")
@@ -349,6 +349,18 @@ class MainWindow(QMainWindow):
         help_menu = self.menuBar().addMenu("&Help")
         self._action(help_menu, "&About Bedrock Chat", self._about)
 
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._after_first_frame_done:
+            QTimer.singleShot(0, self._after_first_frame)
+
+    def _after_first_frame(self) -> None:
+        if self._after_first_frame_done or self._closed:
+            return
+        self._after_first_frame_done = True
+        self.chat.set_conversation(self.conversation)
+        self.connect_to_bedrock()
+
     # -- connection and models ---------------------------------------------------------------------
 
     def connect_to_bedrock(self) -> None:
@@ -356,11 +368,22 @@ class MainWindow(QMainWindow):
         self.clients = None
         self._set_busy(False)
         self.connection_label.setText(f"Connecting: {self.connection.description}")
+        import asyncio
+
+        from bedrock_chat.ui.async_loop import ensure_async_loop
+
+        ensure_async_loop()
         self._load_task = asyncio.ensure_future(self._load_models(self.connection))
 
     async def _load_models(self, connection: Any) -> None:
+        import asyncio
+
         loop = asyncio.get_event_loop()
         try:
+            if self._start_endpoint is not None and connection.endpoint_url is None:
+                url = await loop.run_in_executor(self._executor, self._start_endpoint)
+                self._start_endpoint = None
+                self.connection = connection = replace(connection, endpoint_url=url)
             clients, models, profiles = await loop.run_in_executor(self._executor, _connect_and_list,
                                                                        connection)
         except Exception as error:  # shown in the window; never a traceback
@@ -710,7 +733,7 @@ class MainWindow(QMainWindow):
         elif action == "delete":
             self.delete_conversation(conversation_id)
         elif action == "export":
-            conversation_files.export_dialog(self, self.store.load(conversation_id))
+            _files().export_dialog(self, self.store.load(conversation_id))
 
     def rename_conversation(self, conversation_id: str, title: str) -> None:
         self.store.rename(conversation_id, title)
@@ -779,9 +802,11 @@ class MainWindow(QMainWindow):
         self._start_turn()
 
     def save_transcript(self) -> None:
-        conversation_files.export_dialog(self, self.conversation)
+        _files().export_dialog(self, self.conversation)
 
     def write_transcript(self, path: Path) -> None:
+        from bedrock_chat.core.transfer import export_conversation
+
         try:
             export_conversation(self.conversation, path)
         except OSError as error:
@@ -873,6 +898,13 @@ class MainWindow(QMainWindow):
             self.clients.runtime.close()
             self.clients.control.close()
         super().closeEvent(event)
+
+
+def _files() -> Any:
+    """File dialogs and exporters load on first use, not at startup."""
+    from bedrock_chat.ui import conversation_files
+
+    return conversation_files
 
 
 def _open_store(data_dir: Path) -> tuple[ConversationStore, str | None]:
