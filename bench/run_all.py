@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ("stream_render", "startup")
+BENCHMARKS = ("stream_render", "startup", "history")
 
 
 def main() -> int:

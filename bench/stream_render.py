@@ -110,8 +110,8 @@ def through_window(url: str, history_messages: int) -> dict[str, float]:
     return {
         "wall_s": round(done[0] - started, 3),
         "stall_max_ms": round(max(gaps) * 1000, 1),
-        "stall_p99_ms": round(_percentile(gaps, 0.99) * 1000, 1),
-        "delta_to_screen_p99_ms": round(_percentile(waits, 0.99) * 1000, 1),
+        "gaps": gaps,
+        "waits": waits,
     }
 
 
@@ -140,15 +140,21 @@ def main() -> int:
         fresh = [through_window(url, 0) for _ in range(runs)]
         with_history = [through_window(url, 200) for _ in range(runs)]
 
-    def median(rows: list[dict[str, float]], key: str) -> float:
+    def median(rows: list[dict[str, Any]], key: str) -> float:
         return round(statistics.median(row[key] for row in rows), 3)
+
+    def pooled_p99_ms(rows: list[dict[str, Any]], key: str) -> float:
+        """One run has ~80 heartbeats, so its p99 is its maximum; pooled over the runs it means something."""
+        return round(_percentile([value for row in rows for value in row[key]], 0.99) * 1000, 1)
 
     base = round(statistics.median(baselines), 3)
     report: dict[str, Any] = {"deltas": DELTAS, "runs": runs, "endpoint": "in-process" if in_process else "subprocess",
                               "baseline_wall_s": base}
     for label, rows in (("", fresh), ("history200_", with_history)):
-        for key in ("wall_s", "stall_max_ms", "stall_p99_ms", "delta_to_screen_p99_ms"):
+        for key in ("wall_s", "stall_max_ms"):
             report[label + key] = median(rows, key)
+        report[label + "stall_p99_ms"] = pooled_p99_ms(rows, "gaps")
+        report[label + "delta_to_screen_p99_ms"] = pooled_p99_ms(rows, "waits")
         report[label + "ratio"] = round(report[label + "wall_s"] / base, 3)
     print(json.dumps(report))
     return 0

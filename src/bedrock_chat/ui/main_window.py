@@ -36,6 +36,7 @@ from bedrock_chat.core.catalog import ModelInfo
 from bedrock_chat.core.conversation import Conversation, MessageState, Role, utc_now
 from bedrock_chat.core.events import ServiceMetrics, StopReason, Usage
 from bedrock_chat.core.params import GenerationParams
+from bedrock_chat.core.safe_markdown import warm_up_rendering
 from bedrock_chat.core.stats import ReplyStats, SessionTotals
 from bedrock_chat.core.storage import ConversationStore, StoreError
 from bedrock_chat.ui.chat_view import ChatView
@@ -360,6 +361,7 @@ class MainWindow(QMainWindow):
         self._after_first_frame_done = True
         self.chat.set_conversation(self.conversation)
         self.connect_to_bedrock()
+        self._executor.submit(warm_up_rendering)
 
     # -- connection and models ---------------------------------------------------------------------
 
