@@ -132,6 +132,16 @@ def _normalized(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+def _block_layout(document) -> list[tuple[str, bool, float, float]]:
+    """Each block's text, list membership and spacing: what a reader sees of the structure."""
+    blocks, block = [], document.begin()
+    while block.isValid():
+        form = block.blockFormat()
+        blocks.append((block.text().strip(), block.textList() is not None, form.topMargin(), form.bottomMargin()))
+        block = block.next()
+    return blocks
+
+
 def test_block_by_block_rendering_matches_a_fresh_render(qtbot, make_window, paced_server):
     window = make_window(paced_server.url, "--model", "us.anthropic.claude-3-7-sonnet-20250219-v1:0")
     window.parameters.max_tokens.set_value(3000)
@@ -145,7 +155,9 @@ def test_block_by_block_rendering_matches_a_fresh_render(qtbot, make_window, pac
         assert "### Key points" not in window.chat.toPlainText()
     reply = blocker.args[0]
     streamed = _normalized(window.chat.toPlainText())
+    streamed_layout = _block_layout(window.chat.document())
     copies = list(window.chat._code_blocks[reply.id])
     window.chat.render_all()
     assert streamed == _normalized(window.chat.toPlainText())
+    assert streamed_layout == _block_layout(window.chat.document())
     assert copies == window.chat._code_blocks[reply.id] and copies

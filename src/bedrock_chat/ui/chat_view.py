@@ -23,6 +23,7 @@ from bedrock_chat.core.safe_markdown import (
     is_safe_link,
     render_markdown,
 )
+from bedrock_chat.ui.rich_text import insert_html
 from bedrock_chat.ui.streaming_reply import StreamingReply
 
 TOGGLE_SCHEME = "toggle-reasoning"
@@ -249,7 +250,7 @@ class ChatView(QTextBrowser):
         if self._conversation is not None and len(self._conversation.messages) == 1:
             self.clear()
         follow = self._at_bottom()
-        self._new_block_cursor().insertHtml(self._message_html(message))
+        insert_html(self._new_block_cursor(), self._message_html(message))
         if follow:
             self._scroll_to_end()
 
@@ -257,7 +258,8 @@ class ChatView(QTextBrowser):
         if self._conversation is not None and len(self._conversation.messages) <= 1:
             self.clear()
         cursor = self._new_block_cursor()
-        cursor.insertHtml(self._header_html(message))
+        insert_html(cursor, self._header_html(message))
+        cursor = self._end_cursor()
         # Plain formats for the streamed text: nothing inherited from the header's small, muted runs.
         cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
         self._code_blocks[message.id] = []

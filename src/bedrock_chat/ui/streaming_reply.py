@@ -15,6 +15,7 @@ from PySide6.QtGui import QColor, QTextBlockFormat, QTextCharFormat, QTextCursor
 from bedrock_chat.core.conversation import Message
 from bedrock_chat.core.markdown_blocks import finished_prefix_length
 from bedrock_chat.core.safe_markdown import COPY_SCHEME, RenderedMarkdown
+from bedrock_chat.ui.rich_text import insert_html
 
 _COPY_LINK = re.compile(rf'href="{COPY_SCHEME}:(\d+)"')
 
@@ -73,7 +74,8 @@ class StreamingReply:
             self.text_started = True
             if self._message.reasoning:  # the streamed thoughts fold into their collapsed link
                 cursor = self._replace_from(self.body_start)
-                cursor.insertHtml(reasoning_html())
+                insert_html(cursor, reasoning_html())
+                cursor = self._end()
                 self._fresh_block(cursor)
             self._tail_start = cursor.position()
         tail = self._message.text[self._rendered_chars:]
@@ -86,7 +88,8 @@ class StreamingReply:
     def _render_finished(self, tail: str, finished: int) -> None:
         """Text that completes blocks goes in rendered, never first as plain text to be replaced."""
         cursor = self._replace_from(self._tail_start)
-        cursor.insertHtml(self.rendered_html(tail[:finished]))
+        insert_html(cursor, self.rendered_html(tail[:finished]))
+        cursor = self._end()
         self._fresh_block(cursor)
         self._tail_start = cursor.position()
         self._rendered_chars += finished
@@ -98,8 +101,8 @@ class StreamingReply:
         """Renders what is left (the last block) and the status line; only if no text ever came, everything."""
         if not self.text_started:
             cursor = self._replace_from(self.body_start)
-            cursor.insertHtml(whole_html())
+            insert_html(cursor, whole_html())
             return
         cursor = self._replace_from(self._tail_start)
         rest = self._message.text[self._rendered_chars:]
-        cursor.insertHtml(self.rendered_html(rest) + status_html)
+        insert_html(cursor, self.rendered_html(rest) + status_html)
