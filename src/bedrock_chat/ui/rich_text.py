@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QTextCursor, QTextDocument
+import functools
+import re
+
+from PySide6.QtGui import QTextBlockFormat, QTextCursor, QTextDocument
 
 
 def insert_html(cursor: QTextCursor, fragment: str) -> None:
@@ -18,7 +21,19 @@ def insert_html(cursor: QTextCursor, fragment: str) -> None:
         joiner.setPosition(first.position() - 1)
         joiner.deleteChar()
         return
+    opening = _OPENING_TAG.match(fragment)
+    intended = _block_format_of(opening.group(0) if opening else "<p>")
+    if intended is not None:
+        QTextCursor(first).setBlockFormat(intended)
+
+
+_OPENING_TAG = re.compile(r"\s*<[a-zA-Z0-9]+[^>]*>")
+
+
+@functools.cache
+def _block_format_of(opening_tag: str) -> QTextBlockFormat | None:
+    """The block format Qt gives an element that opens with this tag (None for list items), parsed once."""
     scratch = QTextDocument()
-    scratch.setHtml(fragment)
-    if scratch.begin().textList() is None:
-        QTextCursor(first).setBlockFormat(scratch.begin().blockFormat())
+    scratch.setHtml(f"{opening_tag}x")
+    block = scratch.begin()
+    return None if block.textList() is not None else QTextBlockFormat(block.blockFormat())
