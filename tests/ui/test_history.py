@@ -29,14 +29,14 @@ def test_new_switch_rename_pin_delete_undo(qtbot, make_window, local_server):
     window.sidebar._activated(window.sidebar.list.item(1))
     assert window.conversation.id == first_id and "volcanoes" in window.chat.toPlainText()
 
-    window.rename_conversation(first_id, "Volcano notes")
-    window._on_sidebar_action("pin", first_id)
+    window.history.rename_conversation(first_id, "Volcano notes")
+    window.history.on_sidebar_action("pin", first_id)
     assert _titles(window) == ["★ Volcano notes", "second topic about rivers"]
 
-    window.delete_conversation(first_id)
+    window.history.delete_conversation(first_id)
     assert _titles(window) == ["second topic about rivers"]
     assert window.conversation.messages == []
-    window.undo_delete()
+    window.history.undo_delete()
     assert window.conversation.id == first_id and window.conversation.title == "Volcano notes"
     assert len(_titles(window)) == 2
 
@@ -98,7 +98,7 @@ def test_export_all_and_import_with_a_corrupt_file(qtbot, make_window, local_ser
     corrupt = out / "corrupt.json"
     corrupt.write_text(written[0].read_text()[:-40])
     other = make_window(local_server.url, data_dir=tmp_path / "other")
-    errors = other.import_transcripts([written[0], corrupt])
+    errors = other.history.import_transcripts([written[0], corrupt])
     assert len(errors) == 1 and "corrupt.json" in errors[0]
     assert "Not imported: corrupt.json" in other.error_text.text()
     assert [s.title for s in other.store.summaries()] == ["exported question"]
@@ -146,12 +146,12 @@ def test_long_conversations_open_with_the_latest_messages_and_page_back(qtbot, m
         conversation.messages.append(Message(Role.USER, f"question number {index}"))
         conversation.messages.append(Message(Role.ASSISTANT, f"answer number {index}", model_id="m"))
     window.store.save_conversation(conversation)
-    window.open_conversation(conversation.id)
+    window.history.open_conversation(conversation.id)
     shown = window.chat.toPlainText()
     assert "answer number 149" in shown and "question number 0\n" not in shown
     assert f"({300 - RENDER_WINDOW} not shown)" in shown
     window.chat.anchorClicked.emit(QUrl(EARLIER_URL))
     assert f"({300 - RENDER_WINDOW - 100} not shown)" in window.chat.toPlainText()
-    window.jump_to_message(conversation.id, conversation.messages[0].id)
+    window.history.jump_to_message(conversation.id, conversation.messages[0].id)
     assert "question number 0" in window.chat.toPlainText()
     assert "not shown" not in window.chat.toPlainText()

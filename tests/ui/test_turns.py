@@ -48,7 +48,7 @@ def test_type_send_stream_stats_save_and_reload(qtbot, make_window, local_server
 
     window.new_conversation()
     assert window.conversation.messages == []
-    assert window.load_transcript(json_path)
+    assert window.history.import_transcripts([json_path]) == []
     assert [m.text for m in window.conversation.messages] == [m["text"] for m in saved["conversation"]["messages"]]
     assert "Kathmandu" in window.chat.toPlainText()
 

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -41,6 +40,7 @@ from bedrock_chat.core.stats import ReplyStats, SessionTotals
 from bedrock_chat.core.storage import ConversationStore, StoreError
 from bedrock_chat.ui.chat_view import ChatView
 from bedrock_chat.ui.coalescer import FrameCoalescer
+from bedrock_chat.ui.history_actions import HistoryActions, conversation_files
 from bedrock_chat.ui.param_panel import ParameterPanel
 from bedrock_chat.ui.prompt_editor import PromptEditor
 from bedrock_chat.ui.settings_store import SettingsStore
@@ -97,13 +97,12 @@ class MainWindow(QMainWindow):
         latest = max(summaries, key=lambda summary: summary.updated_at, default=None)
         self.conversation = self.store.load(latest.id) if latest else Conversation()
         self._last_reply_save = 0.0
-        self._deleted: list[str] = []
         self.session_totals = SessionTotals()
         self._reply: Any = None
         self._reply_stats: ReplyStats | None = None
         self._reply_model: ModelInfo | None = None
         self._cancel: Any = None
-        self._editing: str | None = None
+        self.history = HistoryActions(self)
         self._closed = False
         self._pending_end: tuple[MessageState, float, Any] | None = None
         self._banner_about_connection = False
@@ -147,7 +146,7 @@ class MainWindow(QMainWindow):
                             "beside it as settings.corrupt-….ini.", retryable=False)
         if store_problem:
             self.show_error(store_problem, retryable=False)
-        self.refresh_sidebar()
+        self.history.refresh_sidebar()
         self._set_busy(False)
         self._after_first_frame_done = False
         # Startup shows the window first; the conversation, asyncio, boto3 and the endpoint come right after.
@@ -209,7 +208,7 @@ class MainWindow(QMainWindow):
         self.chat.link_blocked.connect(
             lambda scheme: self.statusBar().showMessage(f"Blocked a “{scheme}” link: only http(s) links open.", 6000))
         self.chat.retry_requested.connect(self.retry)
-        self.chat.message_action.connect(self._on_message_action)
+        self.chat.message_action.connect(self.history.on_message_action)
         self.chat.code_copied.connect(lambda n: self.statusBar().showMessage(f"Copied {n:,} characters of code.", 4000))
 
         self.error_banner = QFrame()
@@ -298,10 +297,10 @@ class MainWindow(QMainWindow):
         self.sidebar = Sidebar()
         self.sidebar.setMinimumWidth(200)
         self.sidebar.new_requested.connect(self.new_conversation)
-        self.sidebar.conversation_chosen.connect(self.open_conversation)
-        self.sidebar.hit_chosen.connect(self.jump_to_message)
-        self.sidebar.search_changed.connect(self.search)
-        self.sidebar.action_requested.connect(self._on_sidebar_action)
+        self.sidebar.conversation_chosen.connect(self.history.open_conversation)
+        self.sidebar.hit_chosen.connect(self.history.jump_to_message)
+        self.sidebar.search_changed.connect(self.history.search)
+        self.sidebar.action_requested.connect(self.history.on_sidebar_action)
 
         self.main_splitter = QSplitter(Qt.Orientation.Horizontal)
         self.main_splitter.setObjectName("main-splitter")
@@ -326,11 +325,11 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
         self._action(file_menu, "&New conversation", self.new_conversation, QKeySequence.StandardKey.New)
-        self._action(file_menu, "&Import transcripts…", lambda: _files().import_dialog(self),
+        self._action(file_menu, "&Import transcripts…", lambda: conversation_files().import_dialog(self),
                      QKeySequence.StandardKey.Open)
         file_menu.addSeparator()
         self._action(file_menu, "&Save transcript…", self.save_transcript, QKeySequence.StandardKey.Save)
-        self._action(file_menu, "Export &all conversations…", lambda: _files().export_all_dialog(self))
+        self._action(file_menu, "Export &all conversations…", lambda: conversation_files().export_all_dialog(self))
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         chat_menu = self.menuBar().addMenu("&Chat")
@@ -338,8 +337,8 @@ class MainWindow(QMainWindow):
         self._action(chat_menu, "S&top", self.stop, "Esc")
         self._action(chat_menu, "&Retry last prompt", self.retry, "Ctrl+R")
         self._action(chat_menu, "&Copy last reply", self.copy_last_reply, "Ctrl+Shift+C")
-        self._action(chat_menu, "Re&generate last reply", self.regenerate_last, "Ctrl+Shift+R")
-        self._action(chat_menu, "&Undo delete", self.undo_delete, QKeySequence.StandardKey.Undo)
+        self._action(chat_menu, "Re&generate last reply", self.history.regenerate_last, "Ctrl+Shift+R")
+        self._action(chat_menu, "&Undo delete", self.history.undo_delete, QKeySequence.StandardKey.Undo)
         self._action(chat_menu, "&Find in conversations", self.sidebar.search.setFocus, QKeySequence.StandardKey.Find)
         view_menu = self.menuBar().addMenu("&View")
         for theme in ("system", "light", "dark"):
@@ -447,7 +446,7 @@ class MainWindow(QMainWindow):
         self._preferred_model = model.invoke_id
         saved = self.settings.params_for(model.invoke_id)
         self.parameters.set_model(model, saved or GenerationParams.defaults_for(model.limits))
-        self._schedule_preview()
+        self.schedule_preview()
 
     def _on_connection_changed(self) -> None:
         region = self.region_box.currentText().strip()
@@ -463,7 +462,7 @@ class MainWindow(QMainWindow):
         if model is not None:
             self.settings.set_params_for(model.invoke_id, self.parameters.params())
         self.settings.set_options(self.parameters.options())
-        self._schedule_preview()
+        self.schedule_preview()
 
     def _reset_params(self) -> None:
         model = self.current_model()
@@ -472,9 +471,9 @@ class MainWindow(QMainWindow):
 
     def _on_prompt_changed(self) -> None:
         self._update_send_enabled()
-        self._schedule_preview()
+        self.schedule_preview()
 
-    def _schedule_preview(self) -> None:
+    def schedule_preview(self) -> None:
         self._preview_timer.start()
 
     def build_request(self, prompt: str | None = None) -> TurnRequest | None:
@@ -515,22 +514,22 @@ class MainWindow(QMainWindow):
         text = self.prompt.toPlainText().strip()
         if not text or not self.send_button.isEnabled():
             return
-        if self._editing is not None:
-            self._branch_from(self._editing, "edited")
-            self._editing = None
+        editing = self.history.take_editing()
+        if editing is not None:
+            self.history.branch_from(editing, "edited")
         message = self.conversation.add_user_message(text)
-        self._store_message(message)
+        self.store_message(message)
         self.chat.append_message(message)
         self.prompt.clear()
-        self._start_turn()
-        self.refresh_sidebar()
+        self.start_turn()
+        self.history.refresh_sidebar()
 
     def retry(self) -> None:
         if self.busy or self.clients is None or self.conversation.last_user_message() is None:
             return
-        self._start_turn()
+        self.start_turn()
 
-    def _start_turn(self) -> None:
+    def start_turn(self) -> None:
         request = self.build_request()
         if request is None or not request.history:
             return
@@ -548,7 +547,7 @@ class MainWindow(QMainWindow):
         self._stats_timer.start()
         self._refresh_stats()
         self.statusBar().showMessage(f"Waiting for {request.model.name}…")
-        self._store_message(self._reply)
+        self.store_message(self._reply)
         self.turn_requested.emit(self.clients.runtime, request, self._cancel)
 
     def stop(self) -> None:
@@ -591,7 +590,7 @@ class MainWindow(QMainWindow):
             if deadline is not None and time.perf_counter() > deadline:
                 break
         if self._reply is not None and time.monotonic() - self._last_reply_save >= REPLY_SAVE_INTERVAL_S:
-            self._store_message(self._reply)
+            self.store_message(self._reply)
         if buffer.pending():
             self._coalescer.request()
         elif self._pending_end is not None:
@@ -640,8 +639,8 @@ class MainWindow(QMainWindow):
         self._reply = None
         self._cancel = None
         self._set_busy(False)
-        self._store_message(reply)
-        self.refresh_sidebar()
+        self.store_message(reply)
+        self.history.refresh_sidebar()
         messages = {MessageState.COMPLETE: f"Reply {stats.stop_reason.label if stats.stop_reason else 'finished'}.",
                     MessageState.STOPPED: "Stopped; the partial reply is kept.",
                     MessageState.FAILED: "The reply failed; see the message above."}
@@ -663,9 +662,9 @@ class MainWindow(QMainWindow):
         self.retry_button.setVisible(retryable and self.conversation.last_user_message() is not None)
         self.error_banner.show()
 
-    # -- storage and history -----------------------------------------------------------------------
+    # -- storage ---------------------------------------------------------------------------------------
 
-    def _store_message(self, message: Any) -> None:
+    def store_message(self, message: Any) -> None:
         """Each message is written as it happens; a reply in flight at least once a second."""
         try:
             self.store.save_message(self.conversation, message)
@@ -675,136 +674,27 @@ class MainWindow(QMainWindow):
                                          "the permissions of the data folder.", 10000)
         self._last_reply_save = time.monotonic()
 
-    def refresh_sidebar(self) -> None:
-        query = self.sidebar.search.text().strip()
-        if query:
-            self.search(query)
-        else:
-            self.sidebar.show_conversations(self.store.summaries(), self.conversation.id)
-
-    def search(self, query: str) -> None:
-        if query:
-            self.sidebar.show_hits(query, self.store.search(query))
-        else:
-            self.sidebar.show_conversations(self.store.summaries(), self.conversation.id)
-
-    def _show_conversation(self, conversation: Conversation) -> None:
+    def show_conversation(self, conversation: Conversation) -> None:
         self.conversation = conversation
-        self._editing = None
+        self.history.editing = None
         self.chat.set_conversation(conversation)
         self.error_banner.hide()
-        self._schedule_preview()
-        self.refresh_sidebar()
+        self.schedule_preview()
+        self.history.refresh_sidebar()
 
-    def _can_switch(self) -> bool:
+    def can_switch(self) -> bool:
         if self.busy:
             self.statusBar().showMessage("Stop the reply (Esc) before switching conversations.", 6000)
             return False
         return True
 
     def new_conversation(self) -> None:
-        if self._can_switch():
-            self._show_conversation(Conversation())
+        if self.can_switch():
+            self.show_conversation(Conversation())
             self.prompt.setFocus()
-
-    def open_conversation(self, conversation_id: str) -> None:
-        if self._can_switch() and conversation_id != self.conversation.id:
-            self._show_conversation(self.store.load(conversation_id))
-
-    def jump_to_message(self, conversation_id: str, message_id: str) -> None:
-        if conversation_id != self.conversation.id:
-            if not self._can_switch():
-                return
-            self.conversation = self.store.load(conversation_id)
-            self.chat.set_conversation(self.conversation)
-            self._schedule_preview()
-        self.chat.scroll_to_message(message_id)
-
-    def _on_sidebar_action(self, action: str, conversation_id: str) -> None:
-        if action == "rename":
-            current = next((s.title for s in self.store.summaries() if s.id == conversation_id), "")
-            title, accepted = QInputDialog.getText(self, "Rename conversation", "Title:", text=current)
-            if accepted:
-                self.rename_conversation(conversation_id, title)
-        elif action == "duplicate":
-            copy = self.store.duplicate(conversation_id)
-            self.open_conversation(copy.id)
-        elif action in ("pin", "unpin"):
-            self.store.set_pinned(conversation_id, action == "pin")
-            self.refresh_sidebar()
-        elif action == "delete":
-            self.delete_conversation(conversation_id)
-        elif action == "export":
-            _files().export_dialog(self, self.store.load(conversation_id))
-
-    def rename_conversation(self, conversation_id: str, title: str) -> None:
-        self.store.rename(conversation_id, title)
-        if conversation_id == self.conversation.id:
-            self.conversation.title = title.strip() or "Untitled"
-        self.refresh_sidebar()
-
-    def delete_conversation(self, conversation_id: str) -> None:
-        if conversation_id == self.conversation.id and not self._can_switch():
-            return
-        self.store.delete(conversation_id)
-        self._deleted.append(conversation_id)
-        if conversation_id == self.conversation.id:
-            self._show_conversation(Conversation())
-        else:
-            self.refresh_sidebar()
-        self.statusBar().showMessage("Conversation deleted. Undo with Ctrl+Z.", 10000)
-
-    def undo_delete(self) -> None:
-        if self._deleted:
-            conversation_id = self._deleted.pop()
-            self.store.restore(conversation_id)
-            self.open_conversation(conversation_id)
-            self.statusBar().showMessage("Conversation restored.", 5000)
-
-    def _branch_from(self, message_id: str, reason: str) -> None:
-        """Earlier turns are never lost: editing or regenerating in the middle starts a branch."""
-        if not any(m.id == message_id for m in self.conversation.messages):
-            return
-        self.store.save_conversation(self.conversation)
-        branch = self.store.duplicate(self.conversation.id, upto_message=message_id,
-                                      title=f"{self.conversation.title} ({reason})")
-        self._show_conversation(branch)
-
-    def _on_message_action(self, action: str, message_id: str) -> None:
-        message = next((m for m in self.conversation.messages if m.id == message_id), None)
-        if message is None:
-            return
-        if action == "copy":
-            QApplication.clipboard().setText(message.text)
-            self.statusBar().showMessage("Copied the message.", 4000)
-        elif action == "edit" and self._can_switch():
-            self._editing = message_id
-            self.prompt.setPlainText(message.text)
-            self.prompt.setFocus()
-            self.statusBar().showMessage("Editing an earlier prompt: Send starts a branch from there; the "
-                                         "original conversation keeps its later turns.", 10000)
-        elif action == "regenerate":
-            self.regenerate(message_id)
-
-    def regenerate_last(self) -> None:
-        reply = next((m for m in reversed(self.conversation.messages) if m.role == Role.ASSISTANT), None)
-        if reply is not None:
-            self.regenerate(reply.id)
-
-    def regenerate(self, message_id: str) -> None:
-        if not self._can_switch() or self.clients is None:
-            return
-        if self.conversation.messages and self.conversation.messages[-1].id == message_id:
-            last = self.conversation.messages[-1]
-            last.state = MessageState.SUPERSEDED
-            self._store_message(last)
-            self.chat.render_all()
-        else:
-            self._branch_from(message_id, "regenerated")
-        self._start_turn()
 
     def save_transcript(self) -> None:
-        _files().export_dialog(self, self.conversation)
+        conversation_files().export_dialog(self, self.conversation)
 
     def write_transcript(self, path: Path) -> None:
         from bedrock_chat.core.transfer import export_conversation
@@ -816,22 +706,6 @@ class MainWindow(QMainWindow):
                                 "Choose another folder or free some disk space.")
             return
         self.statusBar().showMessage(f"Saved {path}", 6000)
-
-    def import_transcripts(self, paths: list[Path]) -> list[str]:
-        """Imports what is readable, opens the last one, and returns one sentence per rejected file."""
-        from bedrock_chat.core.transfer import read_transcripts
-
-        result = read_transcripts(paths)
-        imported = [self.store.import_conversation(conversation) for conversation in result.conversations]
-        if imported and self._can_switch():
-            self._show_conversation(self.store.load(imported[-1].id))
-        if result.errors:
-            self.show_error("Not imported: " + " ".join(result.errors), retryable=False)
-        self.statusBar().showMessage(f"Imported {len(imported)} of {len(paths)} files.", 8000)
-        return result.errors
-
-    def load_transcript(self, path: Path) -> bool:
-        return not self.import_transcripts([path])
 
     # -- small actions -----------------------------------------------------------------------------
 
@@ -885,7 +759,7 @@ class MainWindow(QMainWindow):
             self._flush_deltas(budget_s=None)
             self._reply.state = MessageState.STOPPED
             self._reply.finished_at = utc_now()
-            self._store_message(self._reply)
+            self.store_message(self._reply)
             self._reply = None
         self.store.purge_deleted()
         self.store.close()
@@ -901,12 +775,6 @@ class MainWindow(QMainWindow):
             self.clients.control.close()
         super().closeEvent(event)
 
-
-def _files() -> Any:
-    """File dialogs and exporters load on first use, not at startup."""
-    from bedrock_chat.ui import conversation_files
-
-    return conversation_files
 
 
 def _open_store(data_dir: Path) -> tuple[ConversationStore, str | None]:

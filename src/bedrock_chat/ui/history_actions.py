@@ -1,0 +1,162 @@
+"""What a person does with the history: the sidebar (open, search, rename, pin, duplicate, delete and undo),
+message actions (edit into a branch, regenerate, copy), and import of transcripts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QApplication, QInputDialog
+
+from bedrock_chat.core.conversation import Conversation, MessageState, Role
+
+
+def conversation_files() -> Any:
+    """File dialogs and exporters load on first use, not at startup."""
+    from bedrock_chat.ui import conversation_files
+
+    return conversation_files
+
+
+class HistoryActions:
+    """Acts on the window's store, sidebar and chat view; the window owns them and the reply in flight."""
+
+    def __init__(self, window: Any) -> None:
+        self._window = window
+        self._deleted: list[str] = []  # conversation ids, most recent last, for Undo
+        self.editing: str | None = None  # the earlier prompt being edited; Send then starts a branch from it
+
+    def refresh_sidebar(self) -> None:
+        self.search(self._window.sidebar.search.text().strip())
+
+    def search(self, query: str) -> None:
+        window = self._window
+        if query:
+            window.sidebar.show_hits(query, window.store.search(query))
+        else:
+            window.sidebar.show_conversations(window.store.summaries(), window.conversation.id)
+
+    def open_conversation(self, conversation_id: str) -> None:
+        window = self._window
+        if window.can_switch() and conversation_id != window.conversation.id:
+            window.show_conversation(window.store.load(conversation_id))
+
+    def jump_to_message(self, conversation_id: str, message_id: str) -> None:
+        """Opens a search hit's conversation without leaving the search results, and scrolls to the message."""
+        window = self._window
+        if conversation_id != window.conversation.id:
+            if not window.can_switch():
+                return
+            window.conversation = window.store.load(conversation_id)
+            window.chat.set_conversation(window.conversation)
+            window.schedule_preview()
+        window.chat.scroll_to_message(message_id)
+
+    def on_sidebar_action(self, action: str, conversation_id: str) -> None:
+        store = self._window.store
+        if action == "rename":
+            current = next((s.title for s in store.summaries() if s.id == conversation_id), "")
+            title, accepted = QInputDialog.getText(self._window, "Rename conversation", "Title:", text=current)
+            if accepted:
+                self.rename_conversation(conversation_id, title)
+        elif action == "duplicate":
+            self.open_conversation(store.duplicate(conversation_id).id)
+        elif action in ("pin", "unpin"):
+            store.set_pinned(conversation_id, action == "pin")
+            self.refresh_sidebar()
+        elif action == "delete":
+            self.delete_conversation(conversation_id)
+        elif action == "export":
+            conversation_files().export_dialog(self._window, store.load(conversation_id))
+
+    def rename_conversation(self, conversation_id: str, title: str) -> None:
+        window = self._window
+        window.store.rename(conversation_id, title)
+        if conversation_id == window.conversation.id:
+            window.conversation.title = title.strip() or "Untitled"
+        self.refresh_sidebar()
+
+    def delete_conversation(self, conversation_id: str) -> None:
+        window = self._window
+        current = conversation_id == window.conversation.id
+        if current and not window.can_switch():
+            return
+        window.store.delete(conversation_id)
+        self._deleted.append(conversation_id)
+        if current:
+            window.show_conversation(Conversation())
+        else:
+            self.refresh_sidebar()
+        window.statusBar().showMessage("Conversation deleted. Undo with Ctrl+Z.", 10000)
+
+    def undo_delete(self) -> None:
+        if self._deleted:
+            conversation_id = self._deleted.pop()
+            self._window.store.restore(conversation_id)
+            self.open_conversation(conversation_id)
+            self._window.statusBar().showMessage("Conversation restored.", 5000)
+
+    def branch_from(self, message_id: str, reason: str) -> None:
+        """Earlier turns are never lost: editing or regenerating in the middle starts a branch."""
+        window = self._window
+        conversation = window.conversation
+        if not any(message.id == message_id for message in conversation.messages):
+            return
+        window.store.save_conversation(conversation)
+        branch = window.store.duplicate(conversation.id, upto_message=message_id,
+                                        title=f"{conversation.title} ({reason})")
+        window.show_conversation(branch)
+
+    def take_editing(self) -> str | None:
+        editing, self.editing = self.editing, None
+        return editing
+
+    def on_message_action(self, action: str, message_id: str) -> None:
+        window = self._window
+        message = next((m for m in window.conversation.messages if m.id == message_id), None)
+        if message is None:
+            return
+        if action == "copy":
+            QApplication.clipboard().setText(message.text)
+            window.statusBar().showMessage("Copied the message.", 4000)
+        elif action == "edit" and window.can_switch():
+            self.editing = message_id
+            window.prompt.setPlainText(message.text)
+            window.prompt.setFocus()
+            window.statusBar().showMessage("Editing an earlier prompt: Send starts a branch from there; the "
+                                           "original conversation keeps its later turns.", 10000)
+        elif action == "regenerate":
+            self.regenerate(message_id)
+
+    def regenerate_last(self) -> None:
+        reply = next((m for m in reversed(self._window.conversation.messages) if m.role == Role.ASSISTANT), None)
+        if reply is not None:
+            self.regenerate(reply.id)
+
+    def regenerate(self, message_id: str) -> None:
+        """The last reply is superseded in place; an older one is regenerated in a branch."""
+        window = self._window
+        if not window.can_switch() or window.clients is None:
+            return
+        messages = window.conversation.messages
+        if messages and messages[-1].id == message_id:
+            messages[-1].state = MessageState.SUPERSEDED
+            window.store_message(messages[-1])
+            window.chat.render_all()
+        else:
+            self.branch_from(message_id, "regenerated")
+        window.start_turn()
+
+    def import_transcripts(self, paths: list[Path]) -> list[str]:
+        """Imports what is readable, opens the last one, and returns one sentence per rejected file."""
+        from bedrock_chat.core.transfer import read_transcripts
+
+        window = self._window
+        result = read_transcripts(paths)
+        imported = [window.store.import_conversation(conversation) for conversation in result.conversations]
+        if imported and window.can_switch():
+            window.show_conversation(window.store.load(imported[-1].id))
+        if result.errors:
+            window.show_error("Not imported: " + " ".join(result.errors), retryable=False)
+        window.statusBar().showMessage(f"Imported {len(imported)} of {len(paths)} files.", 8000)
+        return result.errors
