@@ -756,8 +756,10 @@ class MainWindow(QMainWindow):
             self._cancel.cancel()
         self.workers.shutdown()
         if self._reply is not None:
+            # A reply that had ended but was not yet all on screen keeps how it ended; any other was cut short.
+            ended = self._pending_end
             self._flush_deltas(budget_s=None)
-            self._reply.state = MessageState.STOPPED
+            self._reply.state = ended[0] if ended else MessageState.STOPPED
             self._reply.finished_at = utc_now()
             self.store_message(self._reply)
             self._reply = None
@@ -774,7 +776,6 @@ class MainWindow(QMainWindow):
             self.clients.runtime.close()
             self.clients.control.close()
         super().closeEvent(event)
-
 
 
 def _open_store(data_dir: Path) -> tuple[ConversationStore, str | None]:
