@@ -9,6 +9,7 @@ import argparse
 import functools
 import logging
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -105,6 +106,22 @@ def quiet_sdk_loggers() -> None:
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
+def _close_on_termination(window: Any) -> None:
+    """SIGTERM and SIGINT close the window as a click would, so the reply in flight and the layout are saved."""
+    from PySide6.QtCore import QTimer
+
+    def close(signum: int, frame: Any) -> None:
+        window.close()
+
+    signal.signal(signal.SIGTERM, close)
+    signal.signal(signal.SIGINT, close)
+    # Python runs signal handlers only between bytecodes; a light timer gives it the chance in Qt's loop.
+    timer = QTimer(window)
+    timer.setInterval(200)
+    timer.timeout.connect(lambda: None)
+    timer.start()
+
+
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     quiet_sdk_loggers()
@@ -114,6 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     window.show()
     app = QApplication.instance()
     assert app is not None
+    _close_on_termination(window)
     try:
         return int(app.exec())
     finally:
