@@ -37,6 +37,7 @@ from bedrock_chat.local_endpoint.streaming import (
     TokenSchedule,
     chunk_frame,
     parse_pace,
+    wait_watching_client,
 )
 
 log = logging.getLogger(__name__)
@@ -69,6 +70,14 @@ class RecordedRequest:
     access_key_id: str | None = None  # which key signed it (tests check credentials flow); never the secret
 
 
+@dataclass(frozen=True)
+class ConnectionEnd:
+    """A client connection ended (tests check that Stop hangs up): the fault of its last request, and when."""
+
+    fault: str | None
+    at: float
+
+
 @dataclass
 class _SharedState:
     options: ServerOptions
@@ -77,6 +86,7 @@ class _SharedState:
     stopping: threading.Event = field(default_factory=threading.Event)
     requests: list[RecordedRequest] = field(default_factory=list)
     connections: set[socket.socket] = field(default_factory=set)
+    ended: list[ConnectionEnd] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -99,12 +109,14 @@ class _Handler(BaseHTTPRequestHandler):
 
     def setup(self) -> None:
         super().setup()
+        self._fault: Fault | None = None
         with self.state.lock:
             self.state.connections.add(self.connection)
 
     def finish(self) -> None:
         with self.state.lock:
             self.state.connections.discard(self.connection)
+            self.state.ended.append(ConnectionEnd(self._fault.name if self._fault else None, time.monotonic()))
         with contextlib.suppress(OSError):
             super().finish()
 
@@ -190,6 +202,8 @@ class _Handler(BaseHTTPRequestHandler):
         model_route = _MODEL_ROUTE.match(url.path)
         if self.command == "POST" and model_route:
             self.state.faults.raise_immediate(fault, url.path, body)
+            if fault and fault.name == "hang":  # a cold model or a hung proxy: not even response headers
+                self._wait_watching_client(fault.argument or 30.0)
             model = self.state.catalog.resolve(model_route.group(1))
             operation = model_route.group(2)
             if operation == "count-tokens":
@@ -260,15 +274,17 @@ class _Handler(BaseHTTPRequestHandler):
         total = pace.first_token_delay
         if pace.tokens_per_second > 0:
             total += generation.output_tokens / pace.tokens_per_second
-        if self.state.stopping.wait(min(total, 30.0)):
-            raise ClientGone
+        self._wait_watching_client(min(total, 30.0))
+
+    def _wait_watching_client(self, seconds: float) -> None:
+        wait_watching_client(self.connection, self.state.stopping, seconds)
 
     def _apply_whole_response_fault(self, fault: Fault | None) -> None:
         if fault and fault.name == "drop":
             self.connection.shutdown(socket.SHUT_RDWR)
             raise StreamCutShort
-        if fault and fault.name == "stall" and self.state.stopping.wait(fault.argument or 30.0):
-            raise ClientGone
+        if fault and fault.name == "stall":
+            self._wait_watching_client(fault.argument or 30.0)
 
     def _invoke(self, model: CatalogModel, body: bytes, fault: Fault | None, streaming: bool) -> None:
         if streaming and not model.streaming:
@@ -384,6 +400,11 @@ class LocalBedrockServer:
     def requests(self) -> list[RecordedRequest]:
         with self._state.lock:
             return list(self._state.requests)
+
+    @property
+    def connection_ends(self) -> list[ConnectionEnd]:
+        with self._state.lock:
+            return list(self._state.ended)
 
     @property
     def open_connections(self) -> int:

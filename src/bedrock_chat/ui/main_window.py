@@ -31,15 +31,13 @@ from PySide6.QtWidgets import (
 )
 
 from bedrock_chat.bedrock.requests import TurnRequest
-from bedrock_chat.core.catalog import ModelInfo
-from bedrock_chat.core.conversation import Conversation, MessageState, Role, utc_now
-from bedrock_chat.core.events import ServiceMetrics, StopReason, Usage
+from bedrock_chat.core.catalog import ModelInfo, Pricing
+from bedrock_chat.core.conversation import Conversation, Message, MessageState, Role
 from bedrock_chat.core.params import GenerationParams
 from bedrock_chat.core.safe_markdown import warm_up_rendering
-from bedrock_chat.core.stats import ReplyStats, SessionTotals
+from bedrock_chat.core.stats import ReplyStats
 from bedrock_chat.core.storage import ConversationStore, StoreError
 from bedrock_chat.ui.chat_view import ChatView
-from bedrock_chat.ui.coalescer import FrameCoalescer
 from bedrock_chat.ui.history_actions import HistoryActions, conversation_files
 from bedrock_chat.ui.param_panel import ParameterPanel
 from bedrock_chat.ui.prompt_editor import PromptEditor
@@ -47,7 +45,7 @@ from bedrock_chat.ui.settings_store import SettingsStore
 from bedrock_chat.ui.sidebar import Sidebar
 from bedrock_chat.ui.stats_panel import StatsPanel
 from bedrock_chat.ui.theme import apply_theme
-from bedrock_chat.ui.worker import WorkerThread
+from bedrock_chat.ui.turn_controller import TurnController
 
 log = logging.getLogger(__name__)
 
@@ -57,11 +55,7 @@ BEDROCK_REGIONS = (
     "ap-southeast-1", "ap-southeast-2", "us-gov-west-1",
 )
 DEFAULT_PROFILE_LABEL = "(default credentials)"
-REPLY_SAVE_INTERVAL_S = 1.0
 FIRST_FRAME_FALLBACK_MS = 100  # a window that is never shown still connects
-# A frame's share of work for the reply in flight: what arrives faster than this is shown over the next frames.
-FRAME_BUDGET_S = 0.012
-SLICE_CHARS = 4096
 
 
 def _connect_and_list(settings: Any) -> tuple[Any, list[ModelInfo], list[str]]:
@@ -75,8 +69,6 @@ def _connect_and_list(settings: Any) -> tuple[Any, list[ModelInfo], list[str]]:
 
 
 class MainWindow(QMainWindow):
-    turn_requested = Signal(object, object, object)
-    """(runtime client, TurnRequest, CancelToken) for the worker thread."""
     models_loaded = Signal(int)
     """The model list arrived (how many models)."""
     reply_finished = Signal(object)
@@ -92,19 +84,13 @@ class MainWindow(QMainWindow):
         self.store, store_problem = _open_store(data_dir)
         self._preferred_model = preferred_model or self.settings.last_model()
         self.clients: Any = None
+        self._retired_clients: list[Any] = []  # clients of earlier connections, closed once no turn uses them
         self.models: list[ModelInfo] = []
         summaries = self.store.summaries()
         latest = max(summaries, key=lambda summary: summary.updated_at, default=None)
         self.conversation = self.store.load(latest.id) if latest else Conversation()
-        self._last_reply_save = 0.0
-        self.session_totals = SessionTotals()
-        self._reply: Any = None
-        self._reply_stats: ReplyStats | None = None
-        self._reply_model: ModelInfo | None = None
-        self._cancel: Any = None
         self.history = HistoryActions(self)
         self._closed = False
-        self._pending_end: tuple[MessageState, float, Any] | None = None
         self._banner_about_connection = False
         self._load_task: Any = None  # an asyncio future; asyncio itself loads after the first frame
         # Plain Python threads for control-plane calls; qasync's default executor leaves QThreads at exit.
@@ -113,22 +99,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Bedrock Chat")
         self.setAccessibleName("Bedrock Chat")
         self.resize(QSize(1280, 820))
-        self.workers = WorkerThread()
-        worker = self.workers.worker
-        self.turn_requested.connect(worker.run)
-        worker.started.connect(self._on_started)
-        # Bound methods of this GUI-thread object, never lambdas: a lambda would run on the worker thread.
-        worker.deltas_available.connect(self._on_deltas_available)
-        worker.usage_received.connect(self._on_usage)
-        worker.metrics_received.connect(self._on_metrics)
-        worker.stop_reason_received.connect(self._on_stop_reason)
-        worker.finished.connect(self._on_finished)
-        worker.cancelled.connect(self._on_cancelled)
-        worker.failed.connect(self._on_failed)
-        self._coalescer = FrameCoalescer(self._flush_deltas, self)
-        self._stats_timer = QTimer(self)
-        self._stats_timer.setInterval(100)
-        self._stats_timer.timeout.connect(self._refresh_stats)
+        self.turns = TurnController(self)
         self._preview_timer = QTimer(self)
         self._preview_timer.setSingleShot(True)
         self._preview_timer.setInterval(120)
@@ -147,7 +118,8 @@ class MainWindow(QMainWindow):
         if store_problem:
             self.show_error(store_problem, retryable=False)
         self.history.refresh_sidebar()
-        self._set_busy(False)
+        self._wire_turns()
+        self._update_controls()
         self._after_first_frame_done = False
         # Startup shows the window first; the conversation, asyncio, boto3 and the endpoint come right after.
         QTimer.singleShot(FIRST_FRAME_FALLBACK_MS, self._after_first_frame)
@@ -366,8 +338,11 @@ class MainWindow(QMainWindow):
 
     def connect_to_bedrock(self) -> None:
         """Creates clients and loads the model list off the GUI thread (through qasync)."""
+        if self.clients is not None:  # a reply in flight keeps the client it started with
+            self._retired_clients.append(self.clients)
+            self._close_unused_clients()
         self.clients = None
-        self._set_busy(False)
+        self._update_controls()
         self.connection_label.setText(f"Connecting: {self.connection.description}")
         import asyncio
 
@@ -398,6 +373,8 @@ class MainWindow(QMainWindow):
                                 about_connection=True)
             return
         if connection is not self.connection:
+            clients.runtime.close()
+            clients.control.close()
             return  # the user switched region or profile meanwhile
         self.clients = clients
         self.models = models
@@ -406,7 +383,7 @@ class MainWindow(QMainWindow):
         self.connection_label.setText(self.connection.description)
         if self._banner_about_connection:
             self.error_banner.hide()
-        self._set_busy(False)
+        self._update_controls()
         self.models_loaded.emit(len(models))
 
     def _fill_profiles(self, profiles: list[str]) -> None:
@@ -430,7 +407,7 @@ class MainWindow(QMainWindow):
         if index < 0:
             index = max(0, self.model_box.findData("amazon.nova-micro-v1:0"))
         self.model_box.setCurrentIndex(index)
-        self.model_box.setEnabled(bool(self.models))
+        self.model_box.setEnabled(bool(self.models) and not self.busy)
         self.model_box.blockSignals(False)
         self._on_model_chosen()
 
@@ -497,13 +474,26 @@ class MainWindow(QMainWindow):
 
     # -- turns -------------------------------------------------------------------------------------
 
+    def _wire_turns(self) -> None:
+        turns = self.turns
+        turns.reply_started.connect(self._on_reply_started)
+        turns.text_arrived.connect(self.chat.append_reply)
+        turns.reply_progressed.connect(self.store_message)
+        turns.stats_changed.connect(self.stats.show_reply)
+        turns.reply_failed.connect(self._on_reply_failed)
+        turns.reply_finished.connect(self._on_reply_finished)
+        turns.busy_changed.connect(self._update_controls)
+        turns.status_changed.connect(self.statusBar().showMessage)
+        turns.runtime_released.connect(self._close_unused_clients)
+
     @property
     def busy(self) -> bool:
-        return self._reply is not None
+        return self.turns.busy
 
-    def _set_busy(self, busy: bool) -> None:
+    def _update_controls(self, *_: object) -> None:
+        busy = self.busy
         self.stop_button.setEnabled(busy)
-        self.model_box.setEnabled(not busy and bool(self.models))
+        self.model_box.setEnabled(not busy and bool(self.models))  # a reply keeps the model it started with
         self._update_send_enabled()
 
     def _update_send_enabled(self) -> None:
@@ -531,130 +521,38 @@ class MainWindow(QMainWindow):
 
     def start_turn(self) -> None:
         request = self.build_request()
-        if request is None or not request.history:
+        if request is None or not request.history or self.clients is None:
             return
-        from bedrock_chat.bedrock.turn import CancelToken
-
-        self.error_banner.hide()
-        params = request.params
-        self._reply = self.conversation.start_reply(request.model.invoke_id, request.options.api,
-                                                    {**params.to_dict(), "streaming": request.streaming})
-        self._reply_model = request.model
-        self._reply_stats = ReplyStats(started_at=time.monotonic())
-        self._cancel = CancelToken()
-        self.chat.begin_reply(self._reply)
-        self._set_busy(True)
-        self._stats_timer.start()
-        self._refresh_stats()
-        self.statusBar().showMessage(f"Waiting for {request.model.name}…")
-        self.store_message(self._reply)
-        self.turn_requested.emit(self.clients.runtime, request, self._cancel)
+        self.turns.start(self.clients.runtime, request, self.conversation)
 
     def stop(self) -> None:
-        if self._cancel is not None:
-            self.statusBar().showMessage("Stopping…")
-            self._cancel.cancel()
+        self.turns.stop()
 
-    def _on_started(self, request_id: str, at: float) -> None:
-        if self._reply_stats is not None:
-            self._reply_stats.request_id = request_id or None
-        self.statusBar().showMessage("Receiving…")
+    def _on_reply_started(self, reply: Message) -> None:
+        self.error_banner.hide()
+        self.chat.begin_reply(reply)
+        self.store_message(reply)
 
-    def _on_deltas_available(self) -> None:
-        self._coalescer.request()
+    def _on_reply_failed(self, reply: Message, error: str) -> None:
+        self.show_error(error, retryable=True)
 
-    def _on_finished(self, at: float) -> None:
-        self._end_when_shown(MessageState.COMPLETE, at)
-
-    def _on_cancelled(self, at: float) -> None:
-        self._end_when_shown(MessageState.STOPPED, at)
-
-    def _end_when_shown(self, state: MessageState, at: float, error: Any = None) -> None:
-        """The reply ends once the text that arrived before the end is on screen."""
-        self._pending_end = (state, at, error)
-        self._coalescer.request()
-
-    def _flush_deltas(self, budget_s: float | None = FRAME_BUDGET_S) -> None:
-        """Shows what arrived, in slices, for at most ``budget_s`` per frame; the rest waits for the next."""
-        buffer = self.workers.worker.buffer
-        deadline = time.perf_counter() + budget_s if budget_s is not None else None
-        while self._reply is not None:
-            reasoning, text = buffer.drain(limit=SLICE_CHARS)
-            if not (reasoning or text):
-                break
-            self._reply.reasoning += reasoning
-            self._reply.text += text
-            if self._reply_stats is not None:
-                self._reply_stats.note_text(reasoning + text, time.monotonic())
-            self.chat.append_reply(reasoning, text)
-            if deadline is not None and time.perf_counter() > deadline:
-                break
-        if self._reply is not None and time.monotonic() - self._last_reply_save >= REPLY_SAVE_INTERVAL_S:
-            self.store_message(self._reply)
-        if buffer.pending():
-            self._coalescer.request()
-        elif self._pending_end is not None:
-            state, at, error = self._pending_end
-            self._pending_end = None
-            self._end_reply(state, at, str(error) if error is not None else None)
-            if error is not None:
-                self.show_error(str(error), retryable=True)
-
-    def _on_usage(self, usage: Usage) -> None:
-        if self._reply_stats is not None:
-            self._reply_stats.usage = self._reply_stats.usage.merged(usage)
-
-    def _on_metrics(self, metrics: ServiceMetrics) -> None:
-        if self._reply_stats is not None:
-            self._reply_stats.service = self._reply_stats.service.merged(metrics)
-
-    def _on_stop_reason(self, reason: StopReason) -> None:
-        if self._reply_stats is not None:
-            self._reply_stats.stop_reason = reason
-
-    def _on_failed(self, error: Any, at: float) -> None:
-        self._end_when_shown(MessageState.FAILED, at, error)
-
-    def _end_reply(self, state: MessageState, at: float, error: str | None = None) -> None:
-        if self._closed:
-            return  # a signal the worker sent just before the window closed
-        reply, stats = self._reply, self._reply_stats
-        if reply is None or stats is None:
-            return
-        stats.finished_at = at
-        if state == MessageState.STOPPED:
-            stats.stop_reason = StopReason.STOPPED_BY_USER
-        elif state == MessageState.FAILED:
-            stats.stop_reason = StopReason.ERROR
-        reply.state = state
-        reply.error = error
-        reply.stats = stats.to_dict(at)
-        reply.finished_at = utc_now()
-        self._stats_timer.stop()
-        self.stats.show_reply(stats, self._reply_pricing)
-        if state != MessageState.FAILED:
-            self.session_totals.add(stats, self._reply_pricing)
-            self.stats.show_session(self.session_totals)
+    def _on_reply_finished(self, reply: Message, stats: ReplyStats, pricing: Pricing | None) -> None:
+        self.stats.show_reply(stats, pricing)
+        if reply.state != MessageState.FAILED:
+            self.stats.show_session(self.turns.session_totals)
         self.chat.finish_reply(reply)
-        self._reply = None
-        self._cancel = None
-        self._set_busy(False)
         self.store_message(reply)
         self.history.refresh_sidebar()
-        messages = {MessageState.COMPLETE: f"Reply {stats.stop_reason.label if stats.stop_reason else 'finished'}.",
-                    MessageState.STOPPED: "Stopped; the partial reply is kept.",
-                    MessageState.FAILED: "The reply failed; see the message above."}
-        self.statusBar().showMessage(messages.get(state, ""), 8000)
         self.prompt.setFocus()
         self.reply_finished.emit(reply)
 
-    @property
-    def _reply_pricing(self) -> Any:
-        return self._reply_model.pricing if self._reply_model else None
-
-    def _refresh_stats(self) -> None:
-        if self._reply_stats is not None:
-            self.stats.show_reply(self._reply_stats, self._reply_pricing)
+    def _close_unused_clients(self, *_: object) -> None:
+        """Clients of an earlier connection are closed once no turn, stopped ones included, still uses them."""
+        for clients in list(self._retired_clients):
+            if not self.turns.uses(clients.runtime):
+                self._retired_clients.remove(clients)
+                clients.runtime.close()
+                clients.control.close()
 
     def show_error(self, text: str, retryable: bool, about_connection: bool = False) -> None:
         self._banner_about_connection = about_connection
@@ -752,17 +650,11 @@ class MainWindow(QMainWindow):
             super().closeEvent(event)
             return
         self._closed = True
-        if self._cancel is not None:
-            self._cancel.cancel()
-        self.workers.shutdown()
-        if self._reply is not None:
-            # A reply that had ended but was not yet all on screen keeps how it ended; any other was cut short.
-            ended = self._pending_end
-            self._flush_deltas(budget_s=None)
-            self._reply.state = ended[0] if ended else MessageState.STOPPED
-            self._reply.finished_at = utc_now()
-            self.store_message(self._reply)
-            self._reply = None
+        # Never waits for a turn's thread: what arrived is saved, and a reply that had ended but was not yet
+        # all on screen keeps how it ended; any other was cut short.
+        reply = self.turns.shutdown()
+        if reply is not None:
+            self.store_message(reply)
         self.store.purge_deleted()
         self.store.close()
         self.settings.set_layout("geometry", self.saveGeometry())
@@ -772,9 +664,10 @@ class MainWindow(QMainWindow):
         if self._load_task is not None:
             self._load_task.cancel()
         self._executor.shutdown(wait=False, cancel_futures=True)
-        if self.clients is not None:  # releases their pooled connections now, not at garbage collection
-            self.clients.runtime.close()
-            self.clients.control.close()
+        for clients in [*self._retired_clients, self.clients]:
+            if clients is not None:  # releases their pooled connections now, not at garbage collection
+                clients.runtime.close()
+                clients.control.close()
         super().closeEvent(event)
 
 
