@@ -137,6 +137,7 @@ class _ReportsSocket:
         sock: socket.socket = super()._new_conn()  # type: ignore[misc]
         if token is not None:
             token.adopt_socket(sock)  # a turn stopped while connecting has it shut down here
+            token.raise_if_cancelled()
         return sock
 
     def request(self, *args: Any, **kwargs: Any) -> Any:
