@@ -3,6 +3,7 @@ window within half a second, the server sees the hang-up, nothing is retried, an
 
 from __future__ import annotations
 
+import socket
 import time
 
 import pytest
@@ -66,3 +67,46 @@ def test_stop_ends_the_turn_at_every_phase(qtbot, make_window, paced_server, fau
     assert _faulted(paced_server, name) == sent
     assert stopped.text == partial and stopped.state == MessageState.STOPPED
     assert window.chat.toPlainText().count("Stopped by you") == 1
+
+
+def test_stop_while_connecting_ends_at_once_and_the_late_connection_sends_nothing(qtbot, make_window, paced_server):
+    from bedrock_chat.bedrock.session import BedrockClients, ConnectionSettings
+
+    window = make_window(paced_server.url)
+    # A listening socket whose accept queue is full: the kernel drops the SYN, so connect() hangs.
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(0)
+    port = listener.getsockname()[1]
+    filler = socket.create_connection(("127.0.0.1", port))
+    reachable = window.clients.runtime
+    unreachable = BedrockClients(ConnectionSettings(endpoint_url=f"http://127.0.0.1:{port}", offline=True)).runtime
+    try:
+        window.clients.runtime = unreachable  # the next turn goes to a host that does not answer the SYN
+        window.prompt.setPlainText("Tell me about rivers")
+        window.send_button.click()
+        qtbot.wait(300)
+        pressed = time.monotonic()
+        with qtbot.waitSignal(window.reply_finished, timeout=2000) as blocker:
+            window.stop_button.click()
+        assert time.monotonic() - pressed < 0.5
+        assert blocker.args[0].state == MessageState.STOPPED
+
+        window.clients.runtime = reachable
+        follow_up = send_prompt(qtbot, window, "And about lakes?")
+        assert follow_up.state == MessageState.COMPLETE  # not held up by the turn still stuck in connect()
+
+        listener.accept()[0].close()  # room in the queue: the retransmitted SYN now completes, after Stop
+        listener.settimeout(5)
+        late, _ = listener.accept()
+        late.settimeout(5)
+        assert late.recv(4096) == b""  # the stopped turn hung up without sending its request
+        late.close()
+        qtbot.waitUntil(lambda: not window.turns.uses(unreachable), timeout=5000)
+        listener.settimeout(1)
+        with pytest.raises(TimeoutError):
+            listener.accept()  # and botocore did not try again
+    finally:
+        filler.close()
+        listener.close()
+        unreachable.close()
