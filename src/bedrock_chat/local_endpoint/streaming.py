@@ -38,12 +38,15 @@ def wait_watching_client(connection: socket.socket, stopping: threading.Event, s
     while (remaining := deadline - time.monotonic()) > 0:
         if stopping.is_set():
             raise ClientGone
+        slice_s = min(remaining, 0.05)
         try:
-            readable, _, _ = select.select([connection], [], [], min(remaining, 0.05))
+            readable, _, _ = select.select([connection], [], [], slice_s)
             if readable and not connection.recv(1, socket.MSG_PEEK):
                 raise ClientGone
         except (OSError, ValueError) as error:  # reset by the client, or already closed
             raise ClientGone from error
+        if readable:  # bytes of a pipelined request: not a hang-up, and no reason to spin on select
+            stopping.wait(slice_s)
     if stopping.is_set():
         raise ClientGone
 
