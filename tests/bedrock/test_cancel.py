@@ -71,13 +71,13 @@ def test_stop_hangs_up_at_once_and_sends_nothing_more(paced_server, fault, api, 
     if fault.startswith("stall"):
         _wait(lambda: bool(turn.text()))
     time.sleep(0.3)  # the server is silent now
-    requests = len(paced_server.requests)
     pressed = time.monotonic()
     turn.cancel.cancel()
     turn.thread.join(timeout=2)
     assert time.monotonic() - pressed < 0.5
     assert turn.outcome == ["cancelled"]
     _wait(lambda: any(end.fault == fault.split(":")[0] for end in paced_server.connection_ends), timeout=0.5)
+    requests = len(paced_server.requests)
     time.sleep(0.5)
     assert len(paced_server.requests) == requests  # botocore's read-timeout retries never happen
 
@@ -90,9 +90,9 @@ def test_stop_during_retry_back_off_sends_no_retry(paced_server):
     _wait(lambda: len(paced_server.requests) >= 1)
     time.sleep(0.02)  # the 429 is answered; botocore is backing off
     turn.cancel.cancel()
-    requests = len(paced_server.requests)
     # The idle keep-alive connection the throttled answer came on is closed too.
     _wait(lambda: any(end.fault == "throttle" for end in paced_server.connection_ends), timeout=0.5)
+    requests = len(paced_server.requests)  # everything sent before Stop, on that connection, was read by now
     turn.thread.join(timeout=25)  # the back-off sleep itself is botocore's; it ends within its cap
     assert turn.outcome == ["cancelled"]
     time.sleep(0.3)

