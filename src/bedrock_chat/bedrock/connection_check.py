@@ -6,14 +6,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 
 from botocore import exceptions as boto_errors
 
 from bedrock_chat.bedrock.connection import ConnectionSettings
 from bedrock_chat.bedrock.errors import describe_error
 from bedrock_chat.bedrock.session import BedrockClients
-from bedrock_chat.core.api_keys import describe_expiry, short_term_expiry
 
 DEFAULT_TEST_MODEL = "amazon.nova-micro-v1:0"
 CHECKS = ("Credentials", "Model listing", "Converse")
@@ -57,12 +55,13 @@ def _failed(check: str, error: BaseException, settings: ConnectionSettings) -> V
 
 
 def _check_credentials(clients: BedrockClients, settings: ConnectionSettings) -> Verdict:
-    if settings.uses_api_key and settings.api_key:
+    key = settings.effective_api_key
+    if settings.uses_api_key and key is not None:
         # A Bedrock API key works with Bedrock only; STS cannot vouch for it, the next two checks do.
-        expiry = short_term_expiry(settings.api_key)
-        if expiry is not None and expiry <= datetime.now(UTC):
-            return Verdict("Credentials", False, describe_expiry(settings.api_key))
-        return Verdict("Credentials", True, "Using a Bedrock API key. " + describe_expiry(settings.api_key))
+        if key.expired():
+            return Verdict("Credentials", False, f"The {key.describe()} has expired. Generate a new key in the "
+                                                 "Amazon Bedrock console (API keys) and paste it here.")
+        return Verdict("Credentials", True, f"Using the {key.describe()}.")
     sts = clients.sts()
     try:
         identity = sts.get_caller_identity()

@@ -61,8 +61,9 @@ def _auth_preference(settings: ConnectionSettings) -> dict[str, Any]:
 def _botocore_session(settings: ConnectionSettings) -> botocore.session.Session:
     """A session whose bearer token is the pasted API key, passed in memory (never through os.environ)."""
     session = botocore.session.Session()
-    if settings.uses_api_key and settings.api_key:
-        environ = {"AWS_BEARER_TOKEN_BEDROCK": settings.api_key}
+    key = settings.effective_api_key
+    if settings.uses_api_key and key is not None:
+        environ = {"AWS_BEARER_TOKEN_BEDROCK": key.secret}
         session.register_component("token_provider", botocore.tokens.TokenProviderChain(
             providers=[botocore.tokens.ScopedEnvTokenProvider(session, environ=environ)]))
     return session

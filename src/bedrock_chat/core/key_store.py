@@ -1,56 +1,19 @@
-"""Bedrock API keys: what a pasted key says about itself (short-term keys carry their expiry), and where it is
-kept (the operating system's keyring; in memory until the app closes when no keyring service runs).
+"""Where a pasted Bedrock API key is kept: the operating system's keyring (the ``keyring`` package), or, when no
+keyring service runs, in memory until the app closes.
 
 No Qt and no boto3 here. The key never reaches a log, the settings, the database or an export.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import logging
 import threading
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from urllib.parse import parse_qs, urlsplit
 
 log = logging.getLogger(__name__)
 
-SHORT_TERM_PREFIX = "bedrock-api-key-"
 KEYRING_SERVICE = "bedrock-chat"
 KEYRING_USER = "bedrock-api-key"
-
-
-def short_term_expiry(key: str) -> datetime | None:
-    """When a short-term key stops working, or None for a long-term key (or anything unreadable).
-
-    A short-term key is ``bedrock-api-key-`` + base64 of a SigV4-presigned URL, whose ``X-Amz-Date`` and
-    ``X-Amz-Expires`` say when it was signed and for how long.
-    """
-    key = key.strip()
-    if not key.startswith(SHORT_TERM_PREFIX):
-        return None
-    encoded = key[len(SHORT_TERM_PREFIX):]
-    try:
-        url = base64.b64decode(encoded + "=" * (-len(encoded) % 4), validate=False).decode("utf-8")
-        query = parse_qs(urlsplit(url if "://" in url else "https://" + url).query)
-        signed = datetime.strptime(query["X-Amz-Date"][0], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
-        return signed + timedelta(seconds=int(query["X-Amz-Expires"][0]))
-    except (binascii.Error, UnicodeDecodeError, KeyError, IndexError, ValueError):
-        return None
-
-
-def describe_expiry(key: str, now: datetime | None = None) -> str:
-    """One line for the Connection dialog: when a short-term key expires, or that the key is long-term."""
-    expiry = short_term_expiry(key)
-    if expiry is None:
-        return "Long-term key (or one whose expiry cannot be read): it works until it is revoked or expires."
-    left = expiry - (now or datetime.now(UTC))
-    when = expiry.astimezone().strftime("%Y-%m-%d %H:%M")
-    if left.total_seconds() <= 0:
-        return f"Short-term key: expired at {when}. Generate a new one in the Amazon Bedrock console."
-    hours, rest = divmod(int(left.total_seconds()), 3600)
-    return f"Short-term key: expires at {when} (in {hours} h {rest // 60} min)."
 
 
 @dataclass(frozen=True)
