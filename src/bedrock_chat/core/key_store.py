@@ -77,6 +77,18 @@ class ApiKeyStore:
             log.info("no stored API key removed: %s", type(error).__name__)
         return self.status()
 
+    @staticmethod
+    def keyring_available() -> bool:
+        """Whether a keyring service can hold the key (False on a headless box without one)."""
+        try:
+            import keyring
+            from keyring.backends import fail
+
+            return not isinstance(keyring.get_keyring(), fail.Keyring)
+        except Exception as error:  # a broken backend is as good as none
+            log.info("keyring unusable: %s", type(error).__name__)
+            return False
+
     def status(self) -> KeyStatus:
         with self._lock:
             has_key, persistent = self._memory is not None, self._persistent
