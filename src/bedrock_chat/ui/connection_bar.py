@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QSizePolicy, QTool
 
 from bedrock_chat.bedrock.connection import ConnectionSettings
 from bedrock_chat.core.catalog import ModelInfo
+from bedrock_chat.core.key_store import KeyStatus
 from bedrock_chat.ui.connection_controller import Connected, ConnectionController, ConnectionFailure
 
 BEDROCK_REGIONS = (
@@ -82,6 +83,8 @@ class ConnectionBar(QToolBar):
         for button in self.findChildren(QToolButton, "qt_toolbar_ext_button"):
             button.setAccessibleName("More toolbar controls")
             button.setToolTip("Show the toolbar controls that do not fit.")
+        self._key_in_memory_only = False
+        controller.key_status_changed.connect(self._on_key_status)
         controller.connecting.connect(self._on_connecting)
         controller.connected.connect(self._on_connected)
         controller.failed.connect(self._on_failed)
@@ -92,9 +95,20 @@ class ConnectionBar(QToolBar):
         self.connection_label.setText(f"Connecting: {settings.description}")
         self.model_box.setEnabled(False)
 
+    def _on_key_status(self, status: KeyStatus) -> None:
+        self._key_in_memory_only = status.has_key and not status.persistent
+        self.connection_label.setToolTip(status.note)
+        self._describe(self._controller.settings)
+
+    def _describe(self, settings: ConnectionSettings) -> None:
+        # Said where it stays in sight: a key kept in memory only is gone after a restart.
+        memory_only = self._key_in_memory_only and settings.api_key is not None
+        self.connection_label.setText(settings.description + (" (API key in memory only, until you quit)"
+                                                              if memory_only else ""))
+
     def _on_connected(self, result: Connected) -> None:
         self._fill_profiles(result.profiles)
-        self.connection_label.setText(result.settings.description)
+        self._describe(result.settings)
         self._fill_models(result.models)
 
     def _on_failed(self, failure: ConnectionFailure) -> None:
@@ -103,7 +117,7 @@ class ConnectionBar(QToolBar):
         self.model_box.addItem("No models: see the message above")
         self.model_box.blockSignals(False)
         self.model_box.setEnabled(False)
-        self.connection_label.setText(failure.settings.description)
+        self._describe(failure.settings)
 
     def _fill_profiles(self, profiles: list[str]) -> None:
         current = self.profile_box.currentData()

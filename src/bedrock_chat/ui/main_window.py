@@ -6,7 +6,7 @@ import logging
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QFont, QFontDatabase, QKeySequence, QPaintEvent
@@ -39,6 +39,9 @@ from bedrock_chat.core.storage import ConversationStore, StoreError
 from bedrock_chat.ui.chat_view import ChatView
 from bedrock_chat.ui.coalescer import FrameCoalescer
 from bedrock_chat.ui.connection_bar import ConnectionBar
+
+if TYPE_CHECKING:
+    from bedrock_chat.ui.connection_dialog import ConnectionDialog
 from bedrock_chat.ui.connection_controller import Clients, Connected, ConnectionController, ConnectionFailure
 from bedrock_chat.ui.history_actions import HistoryActions, conversation_files
 from bedrock_chat.ui.param_panel import ParameterPanel
@@ -76,6 +79,7 @@ class MainWindow(QMainWindow):
         self.connection_ctl.users = self
         self._preferred_model = preferred_model or self.settings.last_model()
         self._turn_clients: Clients | None = None  # the clients the reply in flight started with
+        self.connection_dialog: ConnectionDialog | None = None
         summaries = self.store.summaries()
         latest = max(summaries, key=lambda summary: summary.updated_at, default=None)
         self.conversation = self.store.load(latest.id) if latest else Conversation()
@@ -355,9 +359,7 @@ class MainWindow(QMainWindow):
         self._update_send_enabled()
 
     def _on_key_status(self, status: KeyStatus) -> None:
-        # Said where it is seen: a key kept in memory only is gone after a restart.
-        self.connection_label.setToolTip(status.note)
-        self.statusBar().showMessage(status.note, 0 if status.has_key and not status.persistent else 8000)
+        self.statusBar().showMessage(status.note, 10000)
 
     def _on_sso_login_finished(self, ok: bool) -> None:
         self.statusBar().showMessage("Signed in with AWS SSO; reconnecting…" if ok else
@@ -371,10 +373,20 @@ class MainWindow(QMainWindow):
     def open_connection_dialog(self) -> None:
         from bedrock_chat.ui.connection_dialog import ConnectionDialog
 
+        if self.connection_dialog is not None and self.connection_dialog.isVisible():
+            self.connection_dialog.raise_()
+            return
         model = self.current_model()
-        dialog = ConnectionDialog(self.connection_ctl, model.invoke_id if model else None, self)
-        if dialog.exec():
-            self.connection_bar.show_settings(self.connection)
+        # open(), not exec(): window-modal without a nested event loop, so replies keep streaming meanwhile.
+        self.connection_dialog = ConnectionDialog(self.connection_ctl, model.invoke_id if model else None, self)
+        self.connection_dialog.accepted.connect(lambda: self.connection_bar.show_settings(self.connection))
+        self.connection_dialog.finished.connect(self._on_connection_dialog_closed)
+        self.connection_dialog.open()
+
+    def _on_connection_dialog_closed(self) -> None:
+        if self.connection_dialog is not None:
+            self.connection_dialog.deleteLater()
+            self.connection_dialog = None
 
     def current_model(self) -> ModelInfo | None:
         return self.connection_bar.current_model()
