@@ -21,7 +21,7 @@ import keyring
 import pytest
 from keyring.backend import KeyringBackend
 from keyring.backends import fail
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QPushButton, QWidget
 
 from bedrock_chat.local_endpoint import LocalBedrockServer, ServerOptions
 from bedrock_chat.local_endpoint.server import bearer_fingerprint
@@ -264,6 +264,26 @@ def test_a_pasted_key_is_used_over_https_and_a_new_key_rebuilds_the_clients(qtbo
         assert KEY_A not in record.getMessage() and KEY_B not in record.getMessage()
 
 
+def test_an_offline_window_goes_online_with_a_pasted_key(qtbot, make_window, local_server, https_server,
+                                                          use_keyring):
+    use_keyring(fail.Keyring())
+    window = make_window(local_server.url)
+    assert window.connection.offline and not window.region_box.isEnabled()
+    dialog = open_dialog(qtbot, window)
+    named(dialog, QCheckBox, "Offline").setChecked(False)
+    named(dialog, QLineEdit, "Endpoint URL").setText(https_server.url)
+    named(dialog, QLineEdit, "Bedrock API key").setText(KEY_A)
+    verdicts = run_test(qtbot, dialog)
+    assert all(text.startswith("✓ ") for text in verdicts.values()), verdicts
+    assert "API key" in verdicts["Credentials"]
+    with qtbot.waitSignal(window.models_loaded, timeout=15000):
+        named(dialog, QPushButton, "Connect").click()
+    assert not window.connection.offline and window.region_box.isEnabled()
+    send_prompt(qtbot, window, "now online")
+    assert https_server.requests[-1].bearer_fingerprint == bearer_fingerprint(KEY_A)
+    assert "API key" in window.connection_label.text()
+
+
 def test_the_dialog_says_a_key_stays_in_memory_when_no_keyring_works(qtbot, make_window, local_server,
                                                                      use_keyring):
     use_keyring(fail.Keyring())
@@ -294,6 +314,12 @@ def test_a_key_in_the_keyring_is_used_after_a_restart_and_can_be_forgotten(qtbot
     assert status.args[0].persistent
     assert store.get_password("bedrock-chat", "bedrock-api-key") == KEY_A
     window.close()
+    # With no AWS credentials at all, the saved key is a way in: the app no longer starts offline.
+    from bedrock_chat.app import create_window
+
+    plain = create_window(["--data-dir", str(data_dir)])
+    assert not plain.connection.offline
+    plain.close()
 
     again = online_window(https_server.url, data_dir)
     qtbot.waitUntil(lambda: bool(again.models), timeout=15000)
@@ -394,7 +420,7 @@ def test_reconnect_during_a_reply_keeps_stop_and_closes_the_old_clients_after(qt
 def test_the_connection_controls_have_names_and_tooltips(qtbot, make_window, local_server):
     window = make_window(local_server.url)
     dialog = open_dialog(qtbot, window)
-    for kind in (QLineEdit, QPushButton, QComboBox):
+    for kind in (QLineEdit, QPushButton, QComboBox, QCheckBox):
         for widget in dialog.findChildren(kind):
             if widget.isVisibleTo(dialog) and not isinstance(widget.parent(), QComboBox):  # an editable box's own
                 assert widget.accessibleName() and widget.toolTip(), widget

@@ -75,10 +75,7 @@ class ConnectionBar(QToolBar):
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.addWidget(spacer)
         self.addWidget(self.connection_label)
-        if settings.offline:
-            self.region_box.setEnabled(False)
-            self.profile_box.setEnabled(False)
-            self.refresh_button.setEnabled(False)
+        self._enable_for(settings)
         # Qt's own "more" arrow appears when the window is narrow; it is a control a person uses too.
         for button in self.findChildren(QToolButton, "qt_toolbar_ext_button"):
             button.setAccessibleName("More toolbar controls")
@@ -91,7 +88,13 @@ class ConnectionBar(QToolBar):
 
     # -- what the controller reports -------------------------------------------------------------------
 
+    def _enable_for(self, settings: ConnectionSettings) -> None:
+        """Offline, region and profile mean nothing: the built-in endpoint answers."""
+        for widget in (self.region_box, self.profile_box, self.refresh_button):
+            widget.setEnabled(not settings.offline)
+
     def _on_connecting(self, settings: ConnectionSettings) -> None:
+        self._enable_for(settings)
         self.connection_label.setText(f"Connecting: {settings.description}")
         self.model_box.setEnabled(False)
 

@@ -111,6 +111,7 @@ class ConnectionController(QObject):
         self._retired: list[Clients] = []
         self._task: Any = None  # an asyncio future; asyncio itself loads after the first frame
         self._key_loaded = False
+        self._local_url: str | None = None  # the built-in endpoint, once started
         self._key_task: Any = None
         self._sso_process: QProcess | None = None
         # Plain Python threads for control-plane calls; qasync's default executor leaves QThreads at exit.
@@ -138,10 +139,15 @@ class ConnectionController(QObject):
         self.connect_to_bedrock()
 
     def apply(self, region: str, profile: str | None, endpoint_url: str | None, new_key: str | None,
-              forget_key: bool) -> None:
+              forget_key: bool, offline: bool | None = None) -> None:
         """What the Connection dialog asks for: store or forget the key (off the GUI thread), then reconnect."""
-        self.settings = replace(self.settings, region=region, profile=profile,
-                                endpoint_url=endpoint_url if not self.settings.offline else self.settings.endpoint_url)
+        offline = self.settings.offline if offline is None else offline
+        if offline and endpoint_url is None:
+            endpoint_url = self._local_url  # None: the built-in endpoint starts
+        if not offline and endpoint_url is not None and endpoint_url == self._local_url:
+            endpoint_url = None  # going online: the region's own endpoint, not the built-in one
+        self.settings = replace(self.settings, region=region, profile=profile, endpoint_url=endpoint_url,
+                                offline=offline)
         self._store.set_connection(region, profile)
         if forget_key:
             self.settings = replace(self.settings, api_key=None)
@@ -158,7 +164,12 @@ class ConnectionController(QObject):
 
     async def _report_key_status(self, future: Any) -> None:
         status: KeyStatus = await asyncio.wrap_future(future)
+        self._store.set_api_key_saved(status.has_key and status.persistent)
         self.key_status_changed.emit(status)
+
+    @property
+    def local_url(self) -> str | None:
+        return self._local_url
 
     def key_status(self) -> KeyStatus:
         return self.key_store.status()
@@ -166,10 +177,12 @@ class ConnectionController(QObject):
     async def _load(self, settings: ConnectionSettings) -> None:
         loop = asyncio.get_event_loop()
         try:
-            if self._start_endpoint is not None and settings.endpoint_url is None:
-                url = await loop.run_in_executor(self.executor, self._start_endpoint)
-                self._start_endpoint = None
-                self.settings = settings = replace(settings, endpoint_url=url)
+            if settings.offline and settings.endpoint_url is None:
+                if self._local_url is None and self._start_endpoint is not None:
+                    self._local_url = await loop.run_in_executor(self.executor, self._start_endpoint)
+                if settings is not self.settings:
+                    return
+                self.settings = settings = replace(settings, endpoint_url=self._local_url)
             if not self._key_loaded and not settings.offline and settings.api_key is None:
                 self._key_loaded = True
                 stored = await loop.run_in_executor(self.executor, self.key_store.load)

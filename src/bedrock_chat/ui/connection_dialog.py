@@ -10,6 +10,7 @@ from dataclasses import replace
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -66,6 +67,9 @@ class ConnectionDialog(QDialog):
         self.forget_button.clicked.connect(self._on_forget)
         self.key_expiry = QLabel()
         self.key_storage = QLabel()
+        self.offline_box = QCheckBox("Offline: the built-in local endpoint answers")
+        self.offline_box.setChecked(settings.offline)
+        self.offline_box.toggled.connect(self._on_offline_toggled)
         self.endpoint_edit = QLineEdit(settings.endpoint_url or "")
         self.endpoint_edit.setPlaceholderText("https://bedrock-runtime.REGION.amazonaws.com (leave empty)")
         self.test_button = QPushButton("Test connection")
@@ -79,6 +83,8 @@ class ConnectionDialog(QDialog):
             (self.forget_button, "Forget API key", "Remove the saved API key from the keyring and this session."),
             (self.key_expiry, "API key expiry", "When the key stops working (short-term keys)."),
             (self.key_storage, "API key storage", "Where the key is kept."),
+            (self.offline_box, "Offline", "Use the built-in local endpoint instead of AWS (no credentials "
+                                          "needed). Uncheck to use AWS with a profile or an API key."),
             (self.endpoint_edit, "Endpoint URL", "A Bedrock-compatible endpoint (a VPC endpoint, a proxy); empty: "
                                                  "the region's own."),
             (self.test_button, "Test connection", "Check credentials, model listing and one tiny Converse call "
@@ -103,11 +109,11 @@ class ConnectionDialog(QDialog):
         form.addRow("Bedrock &API key", key_row)
         form.addRow("", self.key_expiry)
         form.addRow("", self.key_storage)
+        form.addRow("", self.offline_box)
         form.addRow("&Endpoint URL", self.endpoint_edit)
-        if settings.offline:
-            note = QLabel("Offline: the built-in local endpoint answers. An API key is used only over HTTPS.")
-            note.setWordWrap(True)
-            form.addRow("", note)
+        note = QLabel("An API key is sent only over HTTPS: never to the built-in endpoint or an http:// URL.")
+        note.setWordWrap(True)
+        form.addRow("", note)
         checks = QFormLayout()
         for name, label in self.verdicts.items():
             checks.addRow(f"{name}:", label)
@@ -179,11 +185,20 @@ class ConnectionDialog(QDialog):
 
     # -- values and checks -----------------------------------------------------------------------------
 
+    def _on_offline_toggled(self, offline: bool) -> None:
+        local = self._controller.local_url
+        if not offline and local is not None and self.endpoint_edit.text().strip() == local:
+            self.endpoint_edit.clear()  # going online: the region's own endpoint
+        elif offline and not self.endpoint_edit.text().strip() and local is not None:
+            self.endpoint_edit.setText(local)
+
     def chosen_settings(self) -> ConnectionSettings:
         settings = self._controller.settings
-        endpoint = self.endpoint_edit.text().strip() or (settings.endpoint_url if settings.offline else None)
+        offline = self.offline_box.isChecked()
+        endpoint = self.endpoint_edit.text().strip() or (self._controller.local_url if offline else None)
         return replace(settings, region=self.region_box.currentText().strip() or settings.region,
-                       profile=self.profile_box.currentData(), endpoint_url=endpoint, api_key=self._current_key())
+                       profile=self.profile_box.currentData(), endpoint_url=endpoint, offline=offline,
+                       api_key=self._current_key())
 
     def test_connection(self) -> None:
         if self._testing:
@@ -221,5 +236,6 @@ class ConnectionDialog(QDialog):
     def accept(self) -> None:
         chosen = self.chosen_settings()
         new_key = self.key_edit.text().strip() or None
-        self._controller.apply(chosen.region, chosen.profile, chosen.endpoint_url, new_key, self._forget)
+        endpoint = self.endpoint_edit.text().strip() or None
+        self._controller.apply(chosen.region, chosen.profile, endpoint, new_key, self._forget, chosen.offline)
         super().accept()
