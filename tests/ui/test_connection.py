@@ -359,7 +359,10 @@ def test_a_short_term_key_shows_its_expiry(qtbot, make_window, local_server):
 def sso_profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     config = tmp_path / "aws-config"
     config.write_text("[profile dev-sso]\nsso_start_url = https://example.awsapps.com/start\nsso_region = us-east-1\n"
-                      "sso_account_id = 123456789012\nsso_role_name = Dev\nregion = us-east-1\n")
+                      "sso_account_id = 123456789012\nsso_role_name = Dev\nregion = us-east-1\n"
+                      "[profile analyst-sso]\nsso_session = corp\nsso_account_id = 123456789012\n"
+                      "sso_role_name = Analyst\n[sso-session corp]\nsso_start_url = https://example.awsapps.com/start\n"
+                      "sso_region = us-east-1\n")
     monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
     monkeypatch.setenv("HOME", str(tmp_path))  # no SSO token cache: the session is "expired"
     return "dev-sso"
@@ -374,6 +377,11 @@ def test_an_expired_sso_session_names_the_profile_and_hides_the_button_without_t
     qtbot.waitUntil(window.error_banner.isVisible, timeout=15000)
     assert "“dev-sso”" in window.error_text.text() and "aws sso login --profile dev-sso" in window.error_text.text()
     assert not window.sso_button.isVisible()
+    # The dialog lists the config's profiles, SSO ones included, read off the GUI thread.
+    dialog = open_dialog(qtbot, window)
+    profiles = named(dialog, QComboBox, "AWS profile")
+    qtbot.waitUntil(lambda: profiles.findData("analyst-sso") >= 0, timeout=5000)
+    assert profiles.currentData() == "dev-sso"
 
 
 def test_the_sso_button_runs_aws_sso_login_for_the_profile_then_reconnects(qtbot, online_window, local_server,

@@ -39,6 +39,8 @@ class ConnectionDialog(QDialog):
     """All three checks have answered."""
     keyring_checked = Signal(bool)
     """Whether a system keyring can hold a pasted key (looked up off the GUI thread)."""
+    profiles_found = Signal(object)
+    """The profiles in the AWS config files (``list[str]``), read off the GUI thread."""
 
     def __init__(self, controller: ConnectionController, model_id: str | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -136,6 +138,7 @@ class ConnectionDialog(QDialog):
         self.verdict_received.connect(self._show_verdict)
         self.checks_finished.connect(self._on_checks_finished)
         self.keyring_checked.connect(self._on_keyring_checked)
+        self.profiles_found.connect(self._fill_profiles)
         controller.key_status_changed.connect(self._show_key_status)
         self._show_key_status(controller.key_status())
         self._on_key_edited()
@@ -174,9 +177,25 @@ class ConnectionDialog(QDialog):
             self.key_storage.setText(status.note)
 
     def _look_for_keyring(self) -> None:
+        """On a control-plane thread: the keyring backend and the AWS config files may both be slow to read."""
         available = self._controller.key_store.keyring_available()
         with contextlib.suppress(RuntimeError):  # the dialog was closed meanwhile
             self.keyring_checked.emit(available)
+        try:
+            from bedrock_chat.bedrock.session import available_profiles
+
+            profiles = available_profiles()
+        except Exception:  # an unreadable config file: the profiles already shown stay
+            return
+        with contextlib.suppress(RuntimeError):
+            self.profiles_found.emit(profiles)
+
+    def _fill_profiles(self, profiles: object) -> None:
+        if not isinstance(profiles, list):
+            return
+        for name in profiles:
+            if isinstance(name, str) and self.profile_box.findData(name) < 0:
+                self.profile_box.addItem(name, name)
 
     def _on_keyring_checked(self, available: bool) -> None:
         if not available and not self._controller.key_status().has_key:
