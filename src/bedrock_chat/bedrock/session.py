@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import boto3
+import botocore.loaders
 import botocore.session
 import botocore.tokens
 from botocore.config import Config
@@ -53,6 +55,20 @@ class BedrockClients:
         self.control.close()
 
 
+_loader_lock = threading.Lock()
+_loader: botocore.loaders.Loader | None = None
+
+
+def _shared_loader(session: botocore.session.Session) -> botocore.loaders.Loader:
+    """One data loader for every connection: it caches the service models and endpoint data it has read, so a
+    reconnect or a Test connection does not parse the same JSON again (a third of a second of GIL each time)."""
+    global _loader
+    with _loader_lock:
+        if _loader is None:
+            _loader = botocore.loaders.create_loader(session.get_config_variable("data_path"))
+        return _loader
+
+
 def _auth_preference(settings: ConnectionSettings) -> dict[str, Any]:
     """botocore prefers bearer auth only for a token in os.environ; for the pasted key it is chosen in code."""
     return {"auth_scheme_preference": "httpBearerAuth"} if settings.uses_api_key else {}
@@ -61,6 +77,7 @@ def _auth_preference(settings: ConnectionSettings) -> dict[str, Any]:
 def _botocore_session(settings: ConnectionSettings) -> botocore.session.Session:
     """A session whose bearer token is the pasted API key, passed in memory (never through os.environ)."""
     session = botocore.session.Session()
+    session.register_component("data_loader", _shared_loader(session))
     key = settings.effective_api_key
     if settings.uses_api_key and key is not None:
         environ = {"AWS_BEARER_TOKEN_BEDROCK": key.secret}
