@@ -382,6 +382,9 @@ def test_an_expired_sso_session_names_the_profile_and_hides_the_button_without_t
     profiles = named(dialog, QComboBox, "AWS profile")
     qtbot.waitUntil(lambda: profiles.findData("analyst-sso") >= 0, timeout=5000)
     assert profiles.currentData() == "dev-sso"
+    verdicts = run_test(qtbot, dialog)
+    assert verdicts["Credentials"].startswith("✗ The AWS SSO session of profile “dev-sso”"), verdicts
+    assert "aws sso login --profile dev-sso" in verdicts["Credentials"]
 
 
 def test_the_sso_button_runs_aws_sso_login_for_the_profile_then_reconnects(qtbot, online_window, local_server,

@@ -50,6 +50,10 @@ def run_checks(settings: ConnectionSettings, model_id: str | None,
 
 
 def _failed(check: str, error: BaseException, settings: ConnectionSettings) -> Verdict:
+    if isinstance(error, boto_errors.SSOError | boto_errors.TokenRetrievalError):
+        profile = settings.profile or "default"
+        return Verdict(check, False, f"The AWS SSO session of profile “{profile}” has expired or is missing. Run "
+                                     f"aws sso login --profile {profile}, then test again.")
     problem = describe_error(error, settings.region)
     return Verdict(check, False, f"{problem.title}. {problem.action}".strip())
 

@@ -130,11 +130,9 @@ class ConnectionController(QObject):
             self._task.cancel()
         self._task = asyncio.ensure_future(self._load(self.settings))
 
-    def reconnect(self, region: str, profile: str | None, endpoint_url: str | None = None,
-                  keep_endpoint: bool = True) -> None:
-        """The user chose another region, profile or endpoint; remembered for next time (names only)."""
-        endpoint = self.settings.endpoint_url if keep_endpoint else endpoint_url
-        self.settings = replace(self.settings, region=region, profile=profile, endpoint_url=endpoint)
+    def reconnect(self, region: str, profile: str | None) -> None:
+        """The toolbar's Reconnect: another region or profile, remembered for next time (names only)."""
+        self.settings = replace(self.settings, region=region, profile=profile)
         self._store.set_connection(region, profile)
         self.connect_to_bedrock()
 
