@@ -61,8 +61,11 @@ class CancelToken:
         """The response stream being read (a fallback for a client whose sockets are not reported)."""
         with self._lock:
             self._stream = stream
+            sock = self._socket
         if self.cancelled:
-            _interrupt(stream)
+            if sock is not None:
+                _shut_down(sock)
+            _interrupt(stream)  # on the reading thread itself: nothing to wait for
 
     def release(self) -> None:
         """The turn is over: its socket may go back to the pool and serve another turn, so forget it."""
@@ -76,8 +79,9 @@ class CancelToken:
         with self._lock:
             sock, stream = self._socket, self._stream
         if sock is not None:
-            _shut_down(sock)
-        if stream is not None:
+            _shut_down(sock)  # the reading thread gets EOF and closes the stream itself
+        elif stream is not None:
+            # Closing a stream another thread reads waits for that read; only after the shutdown it returns.
             _interrupt(stream)
 
     @contextlib.contextmanager

@@ -12,6 +12,7 @@ import botocore.tokens
 from botocore.config import Config
 
 from bedrock_chat import __version__
+from bedrock_chat.bedrock.cancel import make_interruptible
 from bedrock_chat.bedrock.connection import ConnectionSettings
 
 # Only the local endpoint ever sees these; real AWS always gets the user's own credentials.
@@ -42,6 +43,7 @@ class BedrockClients:
         )
         self.runtime: Any = self._session.client("bedrock-runtime", endpoint_url=settings.endpoint_url,
                                                  config=config)
+        make_interruptible(self.runtime)  # before its first request: Stop then reaches every socket it opens
         self.control: Any = self._session.client("bedrock", endpoint_url=settings.endpoint_url, config=config)
 
     def sts(self) -> Any:
