@@ -139,6 +139,7 @@ def run(window: Any) -> NoReturn:
     _close_on_termination(window)
     try:
         code = int(app.exec())
+        window.close()  # if something other than closing the window ended the loop, it saves what it holds now
     finally:
         stop_local_endpoints()
     logging.shutdown()
