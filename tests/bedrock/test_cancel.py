@@ -76,7 +76,7 @@ def test_stop_hangs_up_at_once_and_sends_nothing_more(paced_server, fault, api, 
     turn.thread.join(timeout=2)
     assert time.monotonic() - pressed < 0.5
     assert turn.outcome == ["cancelled"]
-    _wait(lambda: any(end.fault == fault.split(":")[0] for end in paced_server.connection_ends), timeout=0.5)
+    _wait(lambda: any(end.fault == fault.split(":")[0] for end in paced_server.connection_ends), timeout=1.0)
     requests = len(paced_server.requests)
     time.sleep(0.5)
     assert len(paced_server.requests) == requests  # botocore's read-timeout retries never happen
@@ -91,7 +91,7 @@ def test_stop_during_retry_back_off_sends_no_retry(paced_server):
     time.sleep(0.02)  # the 429 is answered; botocore is backing off
     turn.cancel.cancel()
     # The idle keep-alive connection the throttled answer came on is closed too.
-    _wait(lambda: any(end.fault == "throttle" for end in paced_server.connection_ends), timeout=0.5)
+    _wait(lambda: any(end.fault == "throttle" for end in paced_server.connection_ends), timeout=1.0)
     requests = len(paced_server.requests)  # everything sent before Stop, on that connection, was read by now
     turn.thread.join(timeout=25)  # the back-off sleep itself is botocore's; it ends within its cap
     assert turn.outcome == ["cancelled"]

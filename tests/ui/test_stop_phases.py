@@ -56,7 +56,7 @@ def test_stop_ends_the_turn_at_every_phase(qtbot, make_window, paced_server, fau
     assert stopped.state == MessageState.STOPPED and stopped.text == partial
     assert not window.stop_button.isEnabled() and window.model_box.isEnabled()
     qtbot.waitUntil(lambda: any(end.fault == name and end.at >= pressed for end in paced_server.connection_ends),
-                    timeout=500)  # the server saw the connection closed
+                    timeout=1000)  # the server saw the connection closed (it polls every 50 ms)
     sent = _faulted(paced_server, name)  # everything sent before Stop, on that connection, has been read by now
 
     runtime.meta.events.unregister("before-sign.*.*", unique_id=f"header-{FAULT_HEADER}")
