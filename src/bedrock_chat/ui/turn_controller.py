@@ -86,7 +86,6 @@ class TurnController(QObject):
         signals.metrics_received.connect(self._on_metrics)
         signals.stop_reason_received.connect(self._on_stop_reason)
         signals.finished.connect(self._on_finished)
-        signals.cancelled.connect(self._on_cancelled)
         signals.failed.connect(self._on_failed)
         signals.thread_ended.connect(self._on_thread_ended)
 
@@ -184,9 +183,6 @@ class TurnController(QObject):
 
     def _on_finished(self, number: int, at: float) -> None:
         self._end_when_shown(number, MessageState.COMPLETE, at)
-
-    def _on_cancelled(self, number: int, at: float) -> None:
-        self._end_when_shown(number, MessageState.STOPPED, at)
 
     def _on_failed(self, number: int, error: object, at: float) -> None:
         self._end_when_shown(number, MessageState.FAILED, at, str(error))

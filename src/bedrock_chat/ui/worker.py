@@ -85,8 +85,6 @@ class TurnSignals(QObject):
     """The model's own ``StopReason``."""
     finished = Signal(int, float)
     """The reply ended normally, at this monotonic time."""
-    cancelled = Signal(int, float)
-    """The turn noticed it was stopped."""
     failed = Signal(int, object, float)
     """A ``UserError`` describing what went wrong and what to do."""
     thread_ended = Signal(int)
@@ -147,7 +145,7 @@ class TurnRunner:
         try:
             run_turn(self.runtime, self._request, self._emit_event, self.cancel)
         except TurnCancelled:
-            self._emit(signals.cancelled, time.monotonic())
+            pass  # the controller ended the turn when Stop was pressed
         except Exception as error:  # every failure becomes a message in the window, never a traceback
             region = getattr(getattr(self.runtime, "meta", None), "region_name", None)
             self._emit(signals.failed, describe_error(error, region), time.monotonic())
