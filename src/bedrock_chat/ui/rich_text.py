@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import functools
+import html
 import re
+from urllib.parse import quote
 
 from PySide6.QtGui import QTextBlockFormat, QTextCursor, QTextDocument
 
@@ -37,3 +39,9 @@ def _block_format_of(opening_tag: str) -> QTextBlockFormat | None:
     scratch.setHtml(f"{opening_tag}x")
     block = scratch.begin()
     return None if block.textList() is not None else QTextBlockFormat(block.blockFormat())
+
+
+def link_token(message_id: str) -> str:
+    """A message id as it appears in the view's anchors and links: percent-encoded, so an id from a file can
+    never close an attribute or add markup. ``QUrl.path()`` decodes it back to the id."""
+    return html.escape(quote(message_id, safe=""))
