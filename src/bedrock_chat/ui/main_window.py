@@ -188,6 +188,7 @@ class MainWindow(QMainWindow):
         self.refresh_button.setToolTip("Use the chosen region and profile and reload the model list.")
         self.refresh_button.clicked.connect(self._on_connection_changed)
         self.connection_label = QLabel()
+        self.connection_label.setTextFormat(Qt.TextFormat.PlainText)  # profile names and URLs from outside
         self.connection_label.setAccessibleName("Connection")
         for label, widget in (("Model", self.model_box), ("Region", self.region_box), ("Profile", self.profile_box)):
             caption = QLabel(f"  {label} ")

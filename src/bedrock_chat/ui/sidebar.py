@@ -61,6 +61,7 @@ class Sidebar(QWidget):
         self.list.itemActivated.connect(self._activated)
         self.list.itemClicked.connect(self._activated)
         self.caption = QLabel()
+        self.caption.setTextFormat(Qt.TextFormat.PlainText)  # it quotes the search text
         self.caption.setAccessibleName("Conversation list caption")
         self.caption.setStyleSheet("color: palette(placeholder-text);")
         layout = QVBoxLayout(self)
