@@ -207,12 +207,15 @@ def to_markdown(conversation: Conversation) -> str:
         if message.role == Role.USER:
             lines += [f"## You · {message.created_at}", "", message.text, ""]
             continue
-        lines += [f"## Assistant ({message.model_id or 'unknown model'}) · {message.created_at}", ""]
+        # Metadata is escaped, as Markdown viewers render inline HTML; the texts themselves stay verbatim.
+        model = html.escape(message.model_id or "unknown model")
+        lines += [f"## Assistant ({model}) · {html.escape(message.created_at)}", ""]
         if message.reasoning:
             lines += ["<details><summary>Reasoning</summary>", "", message.reasoning, "", "</details>", ""]
         lines += [message.text, ""]
         if message.state != MessageState.COMPLETE:
-            lines += [f"_Reply {message.state.value}{': ' + message.error if message.error else ''}_", ""]
+            error = f": {html.escape(message.error)}" if message.error else ""
+            lines += [f"_Reply {message.state.value}{error}_", ""]
         if message.stats:
             lines += [f"<sub>{_stats_line(message.stats)}</sub>", ""]
     return "\n".join(lines)
