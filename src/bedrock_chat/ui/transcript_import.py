@@ -91,6 +91,7 @@ class TranscriptImporter(QObject):
         self._cancel.set()
         if self._thread is not None:
             self._thread.join(timeout=30)
+            self._thread = None
 
     # -- the worker thread ---------------------------------------------------------------------------
 
