@@ -230,3 +230,41 @@ def test_ctrl_o_opens_the_import_dialog(qtbot, make_window, local_server, tmp_pa
         qtbot.keyClick(window.chat, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
     assert blocker.args[0].summary() == "Imported 1 of 1 file."
     assert window.conversation.title == "from the keyboard"
+
+
+def test_every_sidebar_context_menu_action(qtbot, make_window, local_server, tmp_path, monkeypatch):
+    """Each item of a conversation's right-click menu, triggered through its QAction, with dialogs answered."""
+    from PySide6.QtWidgets import QInputDialog
+
+    from tests.ui.conftest import send_prompt
+
+    window = make_window(local_server.url, data_dir=tmp_path / "data")
+    send_prompt(qtbot, window, "a conversation to act on")
+    sidebar, done = window.sidebar, set()
+
+    def trigger(name: str) -> None:
+        item = next(sidebar.list.item(i) for i in range(sidebar.list.count())
+                    if sidebar.list.item(i).data(Qt.ItemDataRole.UserRole) == window.conversation.id)
+        menu = sidebar.context_menu(item)
+        action = next(a for a in menu.actions() if a.objectName() == name)
+        action.trigger()
+        done.add(name)
+
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("Renamed by hand", True)))
+    trigger("rename")
+    assert window.conversation.title == "Renamed by hand"
+    trigger("pin")
+    assert sidebar.list.item(0).text().startswith("★ Renamed by hand")
+    trigger("unpin")
+    assert not sidebar.list.item(0).text().startswith("★")
+    original = window.conversation.id
+    trigger("duplicate")
+    assert window.conversation.id != original and window.conversation.title == "Renamed by hand (copy)"
+    page = tmp_path / "exported.html"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(page), "")))
+    trigger("export")
+    assert "a conversation to act on" in page.read_text()
+    copy = window.conversation.id
+    trigger("delete")
+    assert copy not in {s.id for s in window.store.summaries()} and window.conversation.messages == []
+    assert done == {"rename", "pin", "unpin", "duplicate", "export", "delete"}

@@ -116,15 +116,24 @@ class Sidebar(QWidget):
         elif conversation_id and conversation_id != self._current:
             self.conversation_chosen.emit(conversation_id)
 
-    def _context_menu(self, position: QPoint) -> None:
-        item = self.list.itemAt(position)
-        if item is None or item.data(_HIT):
-            return
+    def context_menu(self, item: QListWidgetItem) -> QMenu | None:
+        """The right-click menu of a conversation in the list (None for a search hit); its QActions are what
+        tests trigger."""
+        if item.data(_HIT):
+            return None
         conversation_id = item.data(_CONVERSATION)
         menu = QMenu(self)
+        menu.setAccessibleName("Conversation actions")
         pinned = item.text().startswith(PIN_MARK)
         for label, action in (("Rename…", "rename"), ("Duplicate", "duplicate"),
                               ("Unpin" if pinned else "Pin", "unpin" if pinned else "pin"),
                               ("Export…", "export"), ("Delete", "delete")):
-            menu.addAction(label, partial(self.action_requested.emit, action, conversation_id))
-        menu.exec(self.list.mapToGlobal(position))
+            menu.addAction(label, partial(self.action_requested.emit, action, conversation_id)).setObjectName(action)
+        return menu
+
+    def _context_menu(self, position: QPoint) -> None:
+        item = self.list.itemAt(position)
+        menu = self.context_menu(item) if item is not None else None
+        if menu is not None:
+            menu.exec(self.list.mapToGlobal(position))
+            menu.deleteLater()
