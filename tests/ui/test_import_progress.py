@@ -65,3 +65,19 @@ def test_closing_during_an_import_waits_and_keeps_nothing_half_written(qtbot, ma
         count = database.execute("SELECT COUNT(*) FROM messages WHERE conversation_id = ?",
                                  (conversation_id,)).fetchone()[0]
         assert count == 2400
+
+
+def test_the_window_keeps_working_during_a_large_import(qtbot, make_window, local_server, tmp_path, monkeypatch):
+    """A reply streams and is saved while 40 MB are imported; both end up whole in the database."""
+    from tests.ui.conftest import send_prompt
+
+    window = make_window(local_server.url, data_dir=tmp_path / "data")
+    _answer_open_dialog(monkeypatch, [_large(tmp_path, messages=2000)])
+    with qtbot.waitSignal(window.importer.finished, timeout=60000) as blocker:
+        window.action_by_id["file.import"].trigger()
+        assert window.importer.running  # its end is delivered through the event loop, so this cannot race
+        reply = send_prompt(qtbot, window, "capital of Japan while importing")
+        chatted = window.conversation.id
+    assert "Tokyo" in reply.text and blocker.args[0].errors == []
+    assert [m.text for m in window.store.load(chatted).messages][-1] == reply.text
+    assert len(window.store.load(blocker.args[0].imported[0].id).messages) == 2000

@@ -72,7 +72,8 @@ class TranscriptImporter(QObject):
         dialog.setWindowTitle("Import transcripts")
         dialog.setAccessibleName("Import progress")
         dialog.setToolTip("Reading, checking and storing the chosen transcripts.")
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        # Not modal: the window stays usable (a reply can stream) while the worker imports.
+        dialog.setWindowModality(Qt.WindowModality.NonModal)
         dialog.setMinimumDuration(400)  # a small import finishes before any dialog appears
         dialog.setAutoClose(False)
         dialog.setAutoReset(False)
