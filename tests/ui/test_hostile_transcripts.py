@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QTimer, QUrl
 from PySide6.QtGui import QColor, QImage
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QToolTip
 
 from bedrock_chat.core.conversation import Conversation, Message, MessageState, Role
 from bedrock_chat.core.transcript import to_json
@@ -177,7 +177,7 @@ def test_crafted_ids_and_stats_in_the_database_stay_text(qtbot, make_window, loc
     image.fill(QColor("blue"))
     image.save(str(watched))
     payload = f'x"><img src="{watched.as_uri()}"><a name="y'
-    crafted = Conversation(title="crafted in the database")
+    crafted = Conversation(title=f"crafted in the database {payload}")
     crafted.messages = [
         Message(Role.USER, "hello", id=payload),
         Message(Role.ASSISTANT, "```\ncode\n```", id=f"{payload}:2", reasoning="thought", model_id=payload,
@@ -191,6 +191,12 @@ def test_crafted_ids_and_stats_in_the_database_stay_text(qtbot, make_window, loc
     assert watch.events()
     item = next(window.sidebar.list.item(i) for i in range(window.sidebar.list.count())
                 if window.sidebar.list.item(i).text().startswith("crafted in the database"))
+    # Hovering shows the item's tooltip, which Qt renders as HTML (loading images) when it looks like HTML.
+    QToolTip.showText(window.sidebar.list.visualItemRect(item).center(), item.toolTip(), window.sidebar.list)
+    qtbot.wait(50)
+    assert watch.events() == []
+    assert "&lt;img" in QToolTip.text() and "<img" not in QToolTip.text()
+    QToolTip.hideText()
     window.sidebar.list.itemClicked.emit(item)  # a click on the conversation in the list
     assert window.conversation.id == crafted.id
     window.chat.anchorClicked.emit(QUrl(f"toggle-reasoning:{payload}:2"))

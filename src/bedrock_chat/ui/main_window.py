@@ -44,6 +44,7 @@ from bedrock_chat.ui.coalescer import FrameCoalescer
 from bedrock_chat.ui.history_actions import HistoryActions
 from bedrock_chat.ui.param_panel import ParameterPanel
 from bedrock_chat.ui.prompt_editor import PromptEditor
+from bedrock_chat.ui.rich_text import verbatim
 from bedrock_chat.ui.settings_store import SettingsStore
 from bedrock_chat.ui.sidebar import Sidebar
 from bedrock_chat.ui.stats_panel import StatsPanel
@@ -397,7 +398,8 @@ class MainWindow(QMainWindow):
         self.model_box.clear()
         for model in self.models:
             self.model_box.addItem(model.display_name, model.invoke_id)
-            self.model_box.setItemData(self.model_box.count() - 1, model.invoke_id, Qt.ItemDataRole.ToolTipRole)
+            tip = verbatim(model.invoke_id)  # ids come from the network; a tooltip may render as HTML
+            self.model_box.setItemData(self.model_box.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
         wanted = self._preferred_model or "amazon.nova-micro-v1:0"
         index = self.model_box.findData(wanted)
         if index < 0:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from bedrock_chat.core.storage import HIGHLIGHT_END, HIGHLIGHT_START, ConversationSummary, SearchHit
+from bedrock_chat.ui.rich_text import verbatim
 
 PIN_MARK = "★"  # in every common UI font, unlike an emoji pin
 _CONVERSATION, _HIT = Qt.ItemDataRole.UserRole, Qt.ItemDataRole.UserRole + 1
@@ -86,7 +87,7 @@ class Sidebar(QWidget):
             model = summary.model_id.split(".", 1)[-1] if summary.model_id else "no replies yet"
             item = QListWidgetItem(f"{pin}{summary.title}\n{summary.updated_at[:10]} · {model}")
             item.setData(_CONVERSATION, summary.id)
-            item.setToolTip(f"{summary.title}\n{summary.message_count} messages · pinned: {summary.pinned}")
+            item.setToolTip(verbatim(f"{summary.title}\n{summary.message_count} messages · pinned: {summary.pinned}"))
             self.list.addItem(item)
             if summary.id == current:
                 self.list.setCurrentItem(item)
