@@ -81,3 +81,22 @@ def test_the_window_keeps_working_during_a_large_import(qtbot, make_window, loca
     assert "Tokyo" in reply.text and blocker.args[0].errors == []
     assert [m.text for m in window.store.load(chatted).messages][-1] == reply.text
     assert len(window.store.load(blocker.args[0].imported[0].id).messages) == 2000
+
+
+def test_import_into_a_session_only_store(qtbot, make_window, local_server, tmp_path, monkeypatch):
+    """When the database could not be opened the session runs on an in-memory store, which a second
+    connection cannot see: files are still read off the GUI thread and stored on it."""
+    from pathlib import Path
+
+    from bedrock_chat.core.storage import ConversationStore
+    from tests.ui.menu_helpers import import_through_menu
+
+    window = make_window(local_server.url, data_dir=tmp_path / "data")
+    window.store = ConversationStore(Path(":memory:"))
+    assert not window.store.file_backed
+    broken = tmp_path / "broken.json"
+    broken.write_text("{", encoding="utf-8")
+    report = import_through_menu(qtbot, window, monkeypatch, [_large(tmp_path, messages=10), broken])
+    assert len(report.imported) == 1 and len(report.errors) == 1 and report.errors[0].startswith("broken.json: ")
+    assert [s.title for s in window.store.summaries()] == ["large"]
+    assert len(window.conversation.messages) == 10
