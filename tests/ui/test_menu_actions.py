@@ -160,6 +160,15 @@ def _zoom(step: int) -> Callable[[Person], None]:
     return check
 
 
+def _file_connection(person: Person) -> None:
+    window = person.window
+    person.trigger("file.connection")
+    person.qtbot.waitUntil(lambda: window.connection_dialog is not None and window.connection_dialog.isVisible())
+    window.connection_dialog.reject()  # Cancel: nothing changes
+    person.qtbot.waitUntil(lambda: window.connection_dialog is None)
+    assert window.clients is not None
+
+
 def _help_about(person: Person) -> None:
     shown: list[str] = []
     person.monkeypatch.setattr(QMessageBox, "about", staticmethod(lambda parent, title, text: shown.append(text)))
@@ -185,6 +194,7 @@ CHECKS: dict[str, Callable[[Person], None]] = {
     "view.theme_system": _theme("system"),
     "view.zoom_in": _zoom(1),
     "view.zoom_out": _zoom(-1),
+    "file.connection": _file_connection,
     "help.about": _help_about,
     "file.quit": _file_quit,
 }
