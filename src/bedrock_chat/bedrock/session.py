@@ -1,4 +1,4 @@
-"""boto3 sessions and clients configured once: retries, timeouts, and the endpoint override."""
+"""boto3 sessions and clients configured once: retries, timeouts, the endpoint override, API keys and proxies."""
 
 from __future__ import annotations
 
@@ -7,12 +7,41 @@ from typing import Any
 import boto3
 import botocore.session
 from botocore.config import Config
+from botocore.tokens import FrozenAuthToken
 
 from bedrock_chat import __version__
-from bedrock_chat.bedrock.connection import ConnectionSettings
+from bedrock_chat.bedrock.api_key import ApiKey
+from bedrock_chat.bedrock.connection import ConnectionSettings, is_loopback_url
+from bedrock_chat.bedrock.errors import ErrorContext, UnexpectedResponseError, remember_context
 
 # Only the local endpoint ever sees these; real AWS always gets the user's own credentials.
 LOCAL_CREDENTIALS = {"aws_access_key_id": "LOCALENDPOINT", "aws_secret_access_key": "not-a-secret"}
+_BEDROCK_CONTENT_TYPES = ("application/json", "application/vnd.amazon.eventstream", "application/x-amz-json")
+
+
+class _KeyTokenProvider:
+    """Hands botocore the key entered in the app, so it never has to sit in os.environ or on disk."""
+
+    METHOD = "bedrock-chat-api-key"
+
+    def __init__(self, key: ApiKey) -> None:
+        self._key = key
+
+    def load_token(self, **_: Any) -> FrozenAuthToken:
+        return FrozenAuthToken(self._key.secret)
+
+
+def _reject_foreign_answers(response_dict: dict[str, Any], **_: Any) -> None:
+    """A captive portal or web filter answers with HTML or a redirect; say so instead of parsing it as Bedrock's."""
+    status = int(response_dict.get("status_code") or 0)
+    headers = response_dict.get("headers") or {}
+    content_type = str(headers.get("content-type", "")).lower()
+    location = headers.get("location")
+    html = content_type.startswith("text/html")
+    if not html and isinstance(response_dict.get("body"), bytes | bytearray) and not content_type:
+        html = bytes(response_dict["body"][:200]).lstrip().lower().startswith((b"<!doctype html", b"<html"))
+    if html or 300 <= status < 400:
+        raise UnexpectedResponseError(status, content_type, str(location) if location else None, None)
 
 
 class BedrockClients:
@@ -21,21 +50,43 @@ class BedrockClients:
     def __init__(self, settings: ConnectionSettings) -> None:
         self.settings = settings
         retries: Any = {"mode": settings.retry_mode, "max_attempts": settings.max_attempts}
+        options: dict[str, Any] = {}
+        key = settings.effective_api_key
+        if settings.uses_api_key:
+            options["signature_version"] = "bearer"
+        elif key is not None:
+            # botocore prefers bearer auth for the "bedrock" signing name whenever AWS_BEARER_TOKEN_BEDROCK is set,
+            # and bearer refuses http. Naming SigV4 in code is what keeps the offline endpoint working.
+            options["signature_version"] = "v4"
+        if is_loopback_url(settings.endpoint_url):
+            options["proxies"] = {}  # NO_PROXY semantics: loopback traffic never goes through HTTP(S)_PROXY
         config = Config(
             retries=retries,
             read_timeout=settings.read_timeout,
             connect_timeout=settings.connect_timeout,
             tcp_keepalive=True,
             user_agent_extra=f"bedrock-chat/{__version__}",
+            **options,
         )
+        core = botocore.session.Session(profile=None if settings.offline or settings.uses_api_key
+                                        else settings.profile)
+        if settings.uses_api_key and key is not None:
+            core.register_component("token_provider", _KeyTokenProvider(key))
+        local = settings.offline
         session = boto3.Session(
-            aws_access_key_id=LOCAL_CREDENTIALS["aws_access_key_id"] if settings.offline else None,
-            aws_secret_access_key=LOCAL_CREDENTIALS["aws_secret_access_key"] if settings.offline else None,
-            profile_name=None if settings.offline else settings.profile,
+            aws_access_key_id=LOCAL_CREDENTIALS["aws_access_key_id"] if local else None,
+            aws_secret_access_key=LOCAL_CREDENTIALS["aws_secret_access_key"] if local else None,
             region_name=settings.region,
+            botocore_session=core,
         )
         self.runtime: Any = session.client("bedrock-runtime", endpoint_url=settings.endpoint_url, config=config)
         self.control: Any = session.client("bedrock", endpoint_url=settings.endpoint_url, config=config)
+        self.context = ErrorContext(region=settings.region, endpoint_url=settings.endpoint_url,
+                                    profile=None if settings.offline or settings.uses_api_key else settings.profile,
+                                    api_key=settings.uses_api_key)
+        for client in (self.runtime, self.control):
+            client.meta.events.register("before-parse", _reject_foreign_answers)
+            remember_context(client, self.context)
 
 
 def available_profiles() -> list[str]:
