@@ -34,8 +34,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _has_aws_credentials(profile: str | None) -> bool:
-    """A cheap look, without importing boto3: environment, profile, or the shared files."""
+    """A cheap look, without importing boto3: environment (a Bedrock API key included), profile, shared files."""
     if profile or os.environ.get("AWS_PROFILE") or os.environ.get("AWS_ACCESS_KEY_ID"):
+        return True
+    if os.environ.get("AWS_BEARER_TOKEN_BEDROCK", "").strip():
         return True
     if os.environ.get("AWS_CONTAINER_CREDENTIALS_FULL_URI") or os.environ.get("AWS_WEB_IDENTITY_TOKEN_FILE"):
         return True

@@ -18,6 +18,7 @@ from botocore import exceptions as boto_errors
 from botocore.parsers import ResponseParserError
 from urllib3 import exceptions as http_errors
 
+from bedrock_chat.bedrock.connection import ConnectionSettings
 from bedrock_chat.bedrock.decoding import MalformedStreamError
 from bedrock_chat.bedrock.requests import UnsupportedRequest
 
@@ -72,6 +73,14 @@ def context_for(client: Any, stage: Stage = "turn", model_id: str | None = None)
     if known is None:
         known = ErrorContext(region=getattr(getattr(client, "meta", None), "region_name", None))
     return ErrorContext(known.region, known.endpoint_url, known.profile, known.api_key, stage, model_id)
+
+
+def settings_context(settings: ConnectionSettings, stage: Stage = "connect") -> ErrorContext:
+    """The context of a failure that happened before any client existed (creating them, listing models)."""
+    custom = None if settings.offline and settings.endpoint_url is None else settings.endpoint_url
+    keyed = settings.uses_api_key
+    return ErrorContext(settings.region, custom, None if settings.offline or keyed else settings.profile, keyed,
+                        stage)
 
 
 _KEPT = "The text that arrived is kept."
@@ -300,4 +309,4 @@ def with_details(text: str, details: str) -> str:
 
 
 __all__ = ["ErrorContext", "UnexpectedResponseError", "UserError", "context_for", "describe_error",
-           "remember_context"]
+           "remember_context", "settings_context"]

@@ -64,14 +64,16 @@ FRAME_BUDGET_S = 0.012
 SLICE_CHARS = 4096
 
 
-def _connect_and_list(settings: Any) -> tuple[Any, list[ModelInfo], list[str]]:
-    """Runs off the GUI thread: importing boto3 and listing models both take a while."""
-    from bedrock_chat.bedrock.model_list import load_catalog
+def _connect_and_list(settings: Any, preferred: str | None) -> tuple[Any, Any, list[str], Any]:
+    """Runs off the GUI thread: importing boto3, listing models and resolving a typed id all take a while."""
+    from bedrock_chat.bedrock.model_list import load_model_list, resolve_model
     from bedrock_chat.bedrock.session import BedrockClients, available_profiles
 
     clients = BedrockClients(settings)
     profiles = [] if settings.offline else available_profiles()
-    return clients, load_catalog(clients.control), profiles
+    listing = load_model_list(clients.control, settings.region)
+    resolved = resolve_model(clients.control, preferred, listing.models) if preferred else None
+    return clients, listing, profiles, resolved
 
 
 class MainWindow(QMainWindow):
@@ -106,6 +108,7 @@ class MainWindow(QMainWindow):
         self._closed = False
         self._pending_end: tuple[MessageState, float, Any] | None = None
         self._banner_about_connection = False
+        self._notices_shown: set[str] = set()  # a model-list notice is said once per session, not per reconnect
         self._load_task: Any = None  # an asyncio future; asyncio itself loads after the first frame
         # Plain Python threads for control-plane calls; qasync's default executor leaves QThreads at exit.
         self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="bedrock-control")
@@ -161,7 +164,14 @@ class MainWindow(QMainWindow):
         self.addToolBar(bar)
         self.model_box = QComboBox()
         self.model_box.setAccessibleName("Model")
-        self.model_box.setToolTip("The model that answers. Cross-region entries use an inference profile.")
+        self.model_box.setToolTip("The model that answers. Cross-region entries use an inference profile. Type "
+                                  "any model id, inference profile id or ARN and press Enter to use it.")
+        self.model_box.setEditable(True)
+        self.model_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        line_edit = self.model_box.lineEdit()
+        assert line_edit is not None  # editable boxes always have one
+        line_edit.setAccessibleName("Model id")
+        line_edit.returnPressed.connect(self._on_model_typed)
         self.model_box.setMinimumContentsLength(34)
         self.model_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.model_box.addItem("Loading models…")
@@ -219,7 +229,17 @@ class MainWindow(QMainWindow):
             "#error-banner QLabel { color: #7f1d1d; }")
         self.error_text = QLabel()
         self.error_text.setWordWrap(True)
+        self.error_text.setTextFormat(Qt.TextFormat.PlainText)
         self.error_text.setAccessibleName("Error message")
+        self.details_button = QPushButton("Details")
+        self.details_button.setCheckable(True)
+        self.details_button.setAccessibleName("Error details")
+        self.details_button.setToolTip("Show what exactly went wrong (the raw error), to check or to report.")
+        self.error_details = QPlainTextEdit()
+        self.error_details.setReadOnly(True)
+        self.error_details.setAccessibleName("Error details text")
+        self.error_details.setMaximumHeight(110)
+        self.details_button.toggled.connect(self.error_details.setVisible)
         self.retry_button = QPushButton("Retry")
         self.retry_button.setAccessibleName("Retry")
         self.retry_button.setToolTip("Send the same prompt again.")
@@ -227,10 +247,15 @@ class MainWindow(QMainWindow):
         dismiss = QPushButton("Dismiss")
         dismiss.setAccessibleName("Dismiss error")
         dismiss.clicked.connect(self.error_banner.hide)
-        banner_layout = QHBoxLayout(self.error_banner)
-        banner_layout.addWidget(self.error_text, 1)
-        banner_layout.addWidget(self.retry_button)
-        banner_layout.addWidget(dismiss)
+        banner_row = QHBoxLayout()
+        banner_row.addWidget(self.error_text, 1)
+        banner_row.addWidget(self.details_button)
+        banner_row.addWidget(self.retry_button)
+        banner_row.addWidget(dismiss)
+        banner_layout = QVBoxLayout(self.error_banner)
+        banner_layout.addLayout(banner_row)
+        banner_layout.addWidget(self.error_details)
+        self.error_details.hide()
         self.error_banner.hide()
 
         self.prompt = PromptEditor()
@@ -385,29 +410,38 @@ class MainWindow(QMainWindow):
                 url = await loop.run_in_executor(self._executor, self._start_endpoint)
                 self._start_endpoint = None
                 self.connection = connection = replace(connection, endpoint_url=url)
-            clients, models, profiles = await loop.run_in_executor(self._executor, _connect_and_list,
-                                                                       connection)
+            clients, listing, profiles, resolved = await loop.run_in_executor(
+                self._executor, _connect_and_list, connection, self._preferred_model)
         except Exception as error:  # shown in the window; never a traceback
-            from bedrock_chat.bedrock.errors import describe_error
+            from bedrock_chat.bedrock.errors import describe_error, settings_context
 
             if connection is self.connection:
                 self.model_box.clear()
                 self.model_box.addItem("No models: see the message above")
                 self.connection_label.setText(self.connection.description)
-                self.show_error(str(describe_error(error, connection.region)), retryable=False,
-                                about_connection=True)
+                message = describe_error(error, context=settings_context(connection, "models"))
+                self.show_error(str(message), retryable=False, about_connection=True, details=message.details)
             return
         if connection is not self.connection:
             return  # the user switched region or profile meanwhile
         self.clients = clients
-        self.models = models
+        self.models = list(listing.models)
+        if resolved is not None and not resolved.listed:
+            self.models.append(resolved.model)  # a typed id is used as it is, never replaced by another model
+        if resolved is not None:
+            self._preferred_model = resolved.model.invoke_id
+            if resolved.note:
+                self.statusBar().showMessage(resolved.note, 10000)
         self._fill_profiles(profiles)
         self._fill_models()
         self.connection_label.setText(self.connection.description)
         if self._banner_about_connection:
             self.error_banner.hide()
+        if listing.notice and listing.notice not in self._notices_shown:
+            self._notices_shown.add(listing.notice)
+            self.show_error(listing.notice, retryable=False, about_connection=True, details=listing.details)
         self._set_busy(False)
-        self.models_loaded.emit(len(models))
+        self.models_loaded.emit(len(self.models))
 
     def _fill_profiles(self, profiles: list[str]) -> None:
         current = self.profile_box.currentData()
@@ -425,14 +459,41 @@ class MainWindow(QMainWindow):
         for model in self.models:
             self.model_box.addItem(model.display_name, model.invoke_id)
             self.model_box.setItemData(self.model_box.count() - 1, model.invoke_id, Qt.ItemDataRole.ToolTipRole)
-        wanted = self._preferred_model or "amazon.nova-micro-v1:0"
-        index = self.model_box.findData(wanted)
+        # The preferred model was resolved (and added when not listed), so it is found; Nova Micro is only the
+        # default when nothing was asked for.
+        index = self.model_box.findData(self._preferred_model) if self._preferred_model else -1
         if index < 0:
             index = max(0, self.model_box.findData("amazon.nova-micro-v1:0"))
         self.model_box.setCurrentIndex(index)
         self.model_box.setEnabled(bool(self.models))
         self.model_box.blockSignals(False)
         self._on_model_chosen()
+
+    def _on_model_typed(self) -> None:
+        """A model id, inference profile id or ARN typed into the model box: resolved off the GUI thread."""
+        typed = self.model_box.currentText().strip()
+        current = self.current_model()
+        if not typed or self.clients is None or (current is not None and typed == current.display_name):
+            return
+        import asyncio
+
+        self._load_task = asyncio.ensure_future(self._use_typed_model(typed, self.clients))
+
+    async def _use_typed_model(self, typed: str, clients: Any) -> None:
+        import asyncio
+
+        from bedrock_chat.bedrock.model_list import resolve_model
+
+        resolved = await asyncio.get_event_loop().run_in_executor(
+            self._executor, resolve_model, clients.control, typed, list(self.models))
+        if clients is not self.clients:
+            return
+        if not resolved.listed:
+            self.models.append(resolved.model)
+            self.model_box.addItem(resolved.model.display_name, resolved.model.invoke_id)
+        self.model_box.setCurrentIndex(self.model_box.findData(resolved.model.invoke_id))
+        self._on_model_chosen()
+        self.statusBar().showMessage(resolved.note or f"Using {resolved.model.invoke_id}.", 10000)
 
     def current_model(self) -> ModelInfo | None:
         invoke_id = self.model_box.currentData()
@@ -598,7 +659,7 @@ class MainWindow(QMainWindow):
             self._pending_end = None
             self._end_reply(state, at, str(error) if error is not None else None)
             if error is not None:
-                self.show_error(str(error), retryable=True)
+                self.show_error(str(error), retryable=True, details=getattr(error, "details", ""))
 
     def _on_usage(self, usage: Usage) -> None:
         if self._reply_stats is not None:
@@ -656,9 +717,12 @@ class MainWindow(QMainWindow):
         if self._reply_stats is not None:
             self.stats.show_reply(self._reply_stats, self._reply_pricing)
 
-    def show_error(self, text: str, retryable: bool, about_connection: bool = False) -> None:
+    def show_error(self, text: str, retryable: bool, about_connection: bool = False, details: str = "") -> None:
         self._banner_about_connection = about_connection
         self.error_text.setText(f"⚠ {text}")
+        self.error_details.setPlainText(details)
+        self.details_button.setChecked(False)
+        self.details_button.setVisible(bool(details))
         self.retry_button.setVisible(retryable and self.conversation.last_user_message() is not None)
         self.error_banner.show()
 
