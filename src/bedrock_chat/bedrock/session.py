@@ -7,6 +7,7 @@ from typing import Any
 import boto3
 import botocore.session
 from botocore.config import Config
+from botocore.credentials import CredentialResolver
 from botocore.tokens import FrozenAuthToken
 
 from bedrock_chat import __version__
@@ -72,6 +73,9 @@ class BedrockClients:
                                         else settings.profile)
         if settings.uses_api_key and key is not None:
             core.register_component("token_provider", _KeyTokenProvider(key))
+            # Requests carry the key, not a signature: no credential lookup (which would probe the EC2
+            # metadata service, through any proxy, for seconds) is needed.
+            core.register_component("credential_provider", CredentialResolver([]))
         local = settings.offline
         session = boto3.Session(
             aws_access_key_id=LOCAL_CREDENTIALS["aws_access_key_id"] if local else None,
