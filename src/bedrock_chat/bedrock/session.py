@@ -73,8 +73,9 @@ class BedrockClients:
                                         else settings.profile)
         if settings.uses_api_key and key is not None:
             core.register_component("token_provider", _KeyTokenProvider(key))
-            # Requests carry the key, not a signature: no credential lookup (which would probe the EC2
-            # metadata service, through any proxy, for seconds) is needed.
+            # Requests carry the key, not a signature: no credential lookup is needed. Without this, botocore
+            # walks its chain down to the EC2 metadata service, a probe that goes through HTTP_PROXY and waits
+            # out its timeout wherever that address is silently dropped.
             core.register_component("credential_provider", CredentialResolver([]))
         local = settings.offline
         session = boto3.Session(
