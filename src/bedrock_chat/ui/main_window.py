@@ -110,6 +110,7 @@ class MainWindow(QMainWindow):
         self._banner_about_connection = False
         self._notices_shown: set[str] = set()  # a model-list notice is said once per session, not per reconnect
         self._load_task: Any = None  # an asyncio future; asyncio itself loads after the first frame
+        self._typed_task: Any = None  # resolving a model id typed into the model box
         # Plain Python threads for control-plane calls; qasync's default executor leaves QThreads at exit.
         self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="bedrock-control")
 
@@ -477,7 +478,7 @@ class MainWindow(QMainWindow):
             return
         import asyncio
 
-        self._load_task = asyncio.ensure_future(self._use_typed_model(typed, self.clients))
+        self._typed_task = asyncio.ensure_future(self._use_typed_model(typed, self.clients))
 
     async def _use_typed_model(self, typed: str, clients: Any) -> None:
         import asyncio
@@ -833,8 +834,9 @@ class MainWindow(QMainWindow):
         self.settings.set_layout("main-splitter", self.main_splitter.saveState())
         self.settings.set_layout("chat-splitter", self.chat_splitter.saveState())
         self.settings.sync()
-        if self._load_task is not None:
-            self._load_task.cancel()
+        for task in (self._load_task, self._typed_task):
+            if task is not None:
+                task.cancel()
         self._executor.shutdown(wait=False, cancel_futures=True)
         if self.clients is not None:  # releases their pooled connections now, not at garbage collection
             self.clients.runtime.close()
