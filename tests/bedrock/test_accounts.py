@@ -258,3 +258,26 @@ def test_messages_name_region_or_profile_as_they_are(clean_env, tmp_path: Path) 
     sso = describe_error(UnauthorizedSSOTokenError(), context=ErrorContext(profile="work-sso"))
     assert "aws sso login --profile work-sso" in str(sso) and "NAME" not in str(sso)
     assert "work-sso" in sso.title
+
+
+def test_expired_short_term_key_is_named_when_bedrock_refuses_it(clean_env, local_server) -> None:  # type: ignore[no-untyped-def]
+    import base64
+
+    from botocore.exceptions import ClientError
+
+    from bedrock_chat.bedrock.errors import settings_context
+    from tests.conftest import make_client, send_header
+
+    url = ("bedrock.amazonaws.com/?Action=CallWithBearerToken&X-Amz-Algorithm=AWS4-HMAC-SHA256"
+           "&X-Amz-Credential=AKIDOLD%2F20240101%2Fus-east-1%2Fbedrock%2Faws4_request&X-Amz-Date=20240101T000000Z"
+           "&X-Amz-Expires=43200&X-Amz-SignedHeaders=host&X-Amz-Signature=00&Version=1")
+    expired = ApiKey("bedrock-api-key-" + base64.b64encode(url.encode()).decode())
+    assert expired.expired() and "expired at 12:00 UTC" in expired.describe()
+    runtime = make_client("bedrock-runtime", local_server.url)
+    send_header(runtime, "x-bedrock-local-fault", "access-denied")
+    with pytest.raises(ClientError) as raised:
+        runtime.converse(modelId="amazon.nova-micro-v1:0", messages=HELLO)
+    settings = ConnectionSettings(endpoint_url="https://bedrock.example", api_key=expired)
+    message = describe_error(raised.value, context=settings_context(settings))
+    assert message.title == "Your Bedrock API key expired at 12:00 UTC" and "Generate a new" in message.action
+    assert expired.secret not in str(message) + message.details

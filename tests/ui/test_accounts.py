@@ -199,3 +199,15 @@ def test_captive_portal_is_named_and_chat_works_once_signed_in(  # type: ignore[
             window.refresh_button.click()
         assert send_prompt(qtbot, window, "hello").state == MessageState.COMPLETE
         window.close()
+
+
+def test_key_is_withheld_from_an_http_endpoint_and_the_window_says_why(  # type: ignore[no-untyped-def]
+        qtbot, clean_env, local_server, tmp_path):
+    clean_env.setenv("AWS_BEARER_TOKEN_BEDROCK", KEY)
+    before = len(local_server.requests)
+    window = _open(qtbot, "--online", "--endpoint-url", local_server.url, "--data-dir", str(tmp_path))
+    qtbot.waitUntil(lambda: not window.error_banner.isHidden(), timeout=20000)
+    text = window.error_text.text()
+    assert "not sent to an http:// endpoint" in text and local_server.url in text and KEY not in text
+    assert len(local_server.requests) == before  # nothing went out: the key never travels in clear text
+    window.close()

@@ -10,7 +10,8 @@ import os
 import re
 import shutil
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from botocore import eventstream
@@ -58,6 +59,8 @@ class ErrorContext:
     api_key: bool = False  # requests carried a Bedrock API key
     stage: Stage = "turn"
     model_id: str | None = None
+    key_expires_at: datetime | None = None  # a short-term key's end, when it can be read from the key
+    key_withheld: bool = False  # a key is set but not sent: the endpoint is plain http (bearer needs TLS)
 
 
 _contexts: weakref.WeakKeyDictionary[Any, ErrorContext] = weakref.WeakKeyDictionary()
@@ -72,15 +75,16 @@ def context_for(client: Any, stage: Stage = "turn", model_id: str | None = None)
     known = _contexts.get(client)
     if known is None:
         known = ErrorContext(region=getattr(getattr(client, "meta", None), "region_name", None))
-    return ErrorContext(known.region, known.endpoint_url, known.profile, known.api_key, stage, model_id)
+    return replace(known, stage=stage, model_id=model_id)
 
 
 def settings_context(settings: ConnectionSettings, stage: Stage = "connect") -> ErrorContext:
     """The context of a failure that happened before any client existed (creating them, listing models)."""
-    custom = None if settings.offline and settings.endpoint_url is None else settings.endpoint_url
     keyed = settings.uses_api_key
-    return ErrorContext(settings.region, custom, None if settings.offline or keyed else settings.profile, keyed,
-                        stage)
+    key = settings.effective_api_key
+    return ErrorContext(settings.region, settings.endpoint_url, None if settings.offline or keyed else settings.profile,
+                        keyed, stage, key_expires_at=key.expires_at if keyed and key else None,
+                        key_withheld=key is not None and not keyed and not settings.offline)
 
 
 _KEPT = "The text that arrived is kept."
@@ -181,7 +185,12 @@ def _client_error(error: boto_errors.ClientError, context: ErrorContext) -> User
         return _portal(context, error.response.get("ResponseMetadata", {}).get("HTTPHeaders", {}).get("location"))
     title, action, retryable = _BY_CODE.get(code, (
         f"Bedrock returned an error ({code or 'unknown'})", "Retry; if it keeps happening, try another model.", True))
-    if code == "ExpiredTokenException":
+    expired_at = context.key_expires_at
+    if context.api_key and expired_at is not None and expired_at <= datetime.now(UTC) \
+            and code in ("ExpiredTokenException", "AccessDeniedException", "UnrecognizedClientException"):
+        title = f"Your Bedrock API key expired at {expired_at:%H:%M} UTC"
+        action, retryable = "Generate a new short-term key in the Bedrock console (API keys) and use it.", False
+    elif code == "ExpiredTokenException":
         if context.api_key:
             title, action = "Your Bedrock API key has expired", "Generate a new key in the Bedrock console (API keys)."
         elif context.profile:
@@ -252,6 +261,12 @@ def _setup_error(error: BaseException, context: ErrorContext) -> UserError | Non
                          f"Run {text} in a terminal, then press Reconnect.", True, command=command)
     if isinstance(error, boto_errors.NoAuthTokenError):
         return UserError("No Bedrock API key was found", "", "Enter an API key, or use a profile instead.", True)
+    if isinstance(error, boto_errors.NoCredentialsError | boto_errors.PartialCredentialsError) \
+            and context.key_withheld:
+        return UserError("The Bedrock API key is not sent to an http:// endpoint",
+                         f"API keys travel only over HTTPS, and {context.endpoint_url} is plain http; no AWS "
+                         "credentials were found to sign the requests instead.",
+                         "Use an https:// endpoint URL, or set up AWS credentials (aws configure).", False)
     if isinstance(error, boto_errors.NoCredentialsError | boto_errors.PartialCredentialsError):
         return UserError("No AWS credentials were found", "",
                          "Run aws configure (or aws sso login), choose a profile, set AWS_BEARER_TOKEN_BEDROCK to a "
@@ -282,8 +297,7 @@ def describe_error(error: BaseException, region: str | None = None,
                    context: ErrorContext | None = None) -> UserError:
     context = context or ErrorContext(region=region)
     if region and not context.region:
-        context = ErrorContext(region, context.endpoint_url, context.profile, context.api_key, context.stage,
-                               context.model_id)
+        context = replace(context, region=region)
     message: UserError | None
     if isinstance(error, UnexpectedResponseError):
         message = _portal(context, error.location)

@@ -13,7 +13,7 @@ from botocore.tokens import FrozenAuthToken
 from bedrock_chat import __version__
 from bedrock_chat.bedrock.api_key import ApiKey
 from bedrock_chat.bedrock.connection import ConnectionSettings, is_loopback_url
-from bedrock_chat.bedrock.errors import ErrorContext, UnexpectedResponseError, remember_context
+from bedrock_chat.bedrock.errors import UnexpectedResponseError, remember_context, settings_context
 
 # Only the local endpoint ever sees these; real AWS always gets the user's own credentials.
 LOCAL_CREDENTIALS = {"aws_access_key_id": "LOCALENDPOINT", "aws_secret_access_key": "not-a-secret"}
@@ -86,9 +86,7 @@ class BedrockClients:
         )
         self.runtime: Any = session.client("bedrock-runtime", endpoint_url=settings.endpoint_url, config=config)
         self.control: Any = session.client("bedrock", endpoint_url=settings.endpoint_url, config=config)
-        self.context = ErrorContext(region=settings.region, endpoint_url=settings.endpoint_url,
-                                    profile=None if settings.offline or settings.uses_api_key else settings.profile,
-                                    api_key=settings.uses_api_key)
+        self.context = settings_context(settings, "turn")
         for client in (self.runtime, self.control):
             client.meta.events.register("before-parse", _reject_foreign_answers)
             remember_context(client, self.context)
