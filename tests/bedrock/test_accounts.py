@@ -281,3 +281,37 @@ def test_expired_short_term_key_is_named_when_bedrock_refuses_it(clean_env, loca
     message = describe_error(raised.value, context=settings_context(settings))
     assert message.title == "Your Bedrock API key expired at 12:00 UTC" and "Generate a new" in message.action
     assert expired.secret not in str(message) + message.details
+
+
+def test_every_exception_family_a_user_can_meet_has_its_own_message() -> None:
+    from botocore import exceptions as b
+    from urllib3 import exceptions as u
+
+    from bedrock_chat.bedrock.errors import ErrorContext
+
+    url = "https://bedrock-runtime.us-east-1.amazonaws.com/model/x/converse"
+    errors: list[BaseException] = [
+        b.NoCredentialsError(), b.PartialCredentialsError(provider="env", cred_var="AWS_SECRET_ACCESS_KEY"),
+        b.CredentialRetrievalError(provider="process", error_msg="exit 1"), b.ProfileNotFound(profile="x"),
+        b.ConfigParseError(path="~/.aws/config"), b.InvalidConfigError(error_msg="bad"), b.NoRegionError(),
+        b.InvalidRegionError(region_name="!"), b.NoAuthTokenError(), b.SSOTokenLoadError(error_msg="gone"),
+        b.UnauthorizedSSOTokenError(), b.TokenRetrievalError(provider="sso", error_msg="expired"),
+        b.InvalidEndpointConfigurationError(msg="Bearer authorization requires an HTTPS endpoint."),
+        b.EndpointConnectionError(endpoint_url=url), b.ConnectTimeoutError(endpoint_url=url),
+        b.ReadTimeoutError(endpoint_url=url), b.ConnectionClosedError(endpoint_url=url),
+        b.SSLError(endpoint_url=url, error="CERTIFICATE_VERIFY_FAILED"), b.ProxyConnectionError(proxy_url="http://p:3128"),
+        b.InvalidProxiesConfigError(), b.ResponseStreamingError(error="reset"), b.HTTPClientError(error="boom"),
+        b.UnknownServiceError(service_name="bedrock-runtime", known_service_names="s3"),
+        u.ProtocolError("Connection aborted."), u.SSLError("bad handshake"), ConnectionResetError(104, "reset"),
+        UnexpectedResponseError(200, "text/html", None, None),
+    ]
+    titles = set()
+    for error in errors:
+        message = describe_error(error, context=ErrorContext(region="us-east-1", stage="models"))
+        text = str(message)
+        assert message.title != "Something unexpected went wrong", error
+        assert "report" not in text and "kept" not in text, (error, text)
+        assert message.action, error
+        assert type(error).__name__ in message.details
+        titles.add(message.title)
+    assert len(titles) >= 16, titles  # families are told apart, not lumped together
