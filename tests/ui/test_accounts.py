@@ -211,3 +211,16 @@ def test_key_is_withheld_from_an_http_endpoint_and_the_window_says_why(  # type:
     assert "not sent to an http:// endpoint" in text and local_server.url in text and KEY not in text
     assert len(local_server.requests) == before  # nothing went out: the key never travels in clear text
     window.close()
+
+
+def test_a_failed_turn_has_its_raw_detail_one_click_away(qtbot, make_window, local_server, clean_env):  # type: ignore[no-untyped-def]
+    window = make_window(local_server.url)
+    reply = send_prompt(qtbot, window, "hello [fault:access-denied]")
+    assert reply.state == MessageState.FAILED and "Model access" in window.error_text.text()
+    assert not window.details_button.isHidden() and window.error_details.isHidden()
+    window.details_button.click()
+    assert not window.error_details.isHidden()
+    assert "AccessDeniedException" in window.error_details.toPlainText()
+    assert "HTTP status: 403" in window.error_details.toPlainText()
+    window.details_button.click()
+    assert window.error_details.isHidden()
