@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import boto3
+import botocore.loaders
 import botocore.session
 from botocore.config import Config
 from botocore.credentials import CredentialResolver
@@ -17,7 +19,6 @@ from bedrock_chat.bedrock.errors import UnexpectedResponseError, remember_contex
 
 # Only the local endpoint ever sees these; real AWS always gets the user's own credentials.
 LOCAL_CREDENTIALS = {"aws_access_key_id": "LOCALENDPOINT", "aws_secret_access_key": "not-a-secret"}
-_BEDROCK_CONTENT_TYPES = ("application/json", "application/vnd.amazon.eventstream", "application/x-amz-json")
 
 
 class _KeyTokenProvider:
@@ -51,14 +52,7 @@ class BedrockClients:
     def __init__(self, settings: ConnectionSettings) -> None:
         self.settings = settings
         retries: Any = {"mode": settings.retry_mode, "max_attempts": settings.max_attempts}
-        options: dict[str, Any] = {}
-        key = settings.effective_api_key
-        if settings.uses_api_key:
-            options["signature_version"] = "bearer"
-        elif key is not None:
-            # botocore prefers bearer auth for the "bedrock" signing name whenever AWS_BEARER_TOKEN_BEDROCK is set,
-            # and bearer refuses http. Naming SigV4 in code is what keeps the offline endpoint working.
-            options["signature_version"] = "v4"
+        options = _auth_preference(settings)
         if is_loopback_url(settings.endpoint_url):
             options["proxies"] = {}  # NO_PROXY semantics: loopback traffic never goes through HTTP(S)_PROXY
         config = Config(
@@ -69,27 +63,74 @@ class BedrockClients:
             user_agent_extra=f"bedrock-chat/{__version__}",
             **options,
         )
-        core = botocore.session.Session(profile=None if settings.offline or settings.uses_api_key
-                                        else settings.profile)
-        if settings.uses_api_key and key is not None:
-            core.register_component("token_provider", _KeyTokenProvider(key))
-            # Requests carry the key, not a signature: no credential lookup is needed. Without this, botocore
-            # walks its chain down to the EC2 metadata service, a probe that goes through HTTP_PROXY and waits
-            # out its timeout wherever that address is silently dropped.
-            core.register_component("credential_provider", CredentialResolver([]))
+        self._config = config
         local = settings.offline
-        session = boto3.Session(
+        self._session = boto3.Session(
             aws_access_key_id=LOCAL_CREDENTIALS["aws_access_key_id"] if local else None,
             aws_secret_access_key=LOCAL_CREDENTIALS["aws_secret_access_key"] if local else None,
+            profile_name=None if local or settings.uses_api_key else settings.profile,
             region_name=settings.region,
-            botocore_session=core,
+            botocore_session=_botocore_session(settings),
         )
-        self.runtime: Any = session.client("bedrock-runtime", endpoint_url=settings.endpoint_url, config=config)
-        self.control: Any = session.client("bedrock", endpoint_url=settings.endpoint_url, config=config)
+        self.runtime: Any = self._session.client("bedrock-runtime", endpoint_url=settings.endpoint_url,
+                                                 config=config)
+        self.control: Any = self._session.client("bedrock", endpoint_url=settings.endpoint_url, config=config)
         self.context = settings_context(settings, "turn")
         for client in (self.runtime, self.control):
             client.meta.events.register("before-parse", _reject_foreign_answers)
             remember_context(client, self.context)
+
+    def sts(self) -> Any:
+        """An STS client with the same credentials (for the identity check); offline it is the local endpoint."""
+        endpoint = self.settings.endpoint_url if self.settings.offline else None
+        return self._session.client("sts", endpoint_url=endpoint, config=self._config)
+
+    def close(self) -> None:
+        """Releases pooled connections now, not at garbage collection."""
+        self.runtime.close()
+        self.control.close()
+
+
+_loader_lock = threading.Lock()
+_loader: botocore.loaders.Loader | None = None
+
+
+def _shared_loader(session: botocore.session.Session) -> botocore.loaders.Loader:
+    """One data loader for every connection: it caches the service models and endpoint data it has read, so a
+    reconnect or a Test connection does not parse the same JSON again (a third of a second of GIL each time)."""
+    global _loader
+    with _loader_lock:
+        if _loader is None:
+            _loader = botocore.loaders.create_loader(session.get_config_variable("data_path"))
+        return _loader
+
+
+def _auth_preference(settings: ConnectionSettings) -> dict[str, Any]:
+    """Which auth scheme, said in code (botocore lets code override its own preference).
+
+    With a key in use: bearer (botocore would only pick it for a token in os.environ). With a key set but not
+    usable (offline, or a plain-http endpoint): SigV4, since botocore otherwise prefers bearer whenever
+    AWS_BEARER_TOKEN_BEDROCK is set, and bearer refuses http, which broke the offline endpoint.
+    """
+    if settings.uses_api_key:
+        return {"auth_scheme_preference": "httpBearerAuth"}
+    if settings.effective_api_key is not None:
+        return {"auth_scheme_preference": "sigv4"}
+    return {}
+
+
+def _botocore_session(settings: ConnectionSettings) -> botocore.session.Session:
+    """A session whose bearer token is the API key, passed in memory (never through os.environ)."""
+    session = botocore.session.Session()
+    session.register_component("data_loader", _shared_loader(session))
+    key = settings.effective_api_key
+    if settings.uses_api_key and key is not None:
+        session.register_component("token_provider", _KeyTokenProvider(key))
+        # Requests carry the key, not a signature: no credential lookup is needed. Without this, botocore
+        # walks its chain down to the EC2 metadata service, a probe that goes through HTTP_PROXY and waits
+        # out its timeout wherever that address is silently dropped.
+        session.register_component("credential_provider", CredentialResolver([]))
+    return session
 
 
 def available_profiles() -> list[str]:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
+import hashlib
 import json
 import logging
 import re
 import socket
+import ssl
 import threading
 import time
 import uuid
@@ -38,6 +40,7 @@ from bedrock_chat.local_endpoint.streaming import (
     chunk_frame,
     parse_pace,
 )
+from bedrock_chat.local_endpoint.sts import is_sts_request, sts_answer
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +63,7 @@ class ServerOptions:
     denied_operations: frozenset[str] = frozenset()
     # Application inference profiles: id -> the foundation model they route to (invoked through their ARN).
     application_profiles: dict[str, str] = field(default_factory=dict)
+    tls: ssl.SSLContext | None = None  # serve https (tests of bearer auth, which botocore sends only over TLS)
 
     @property
     def pace(self) -> Pace:
@@ -72,6 +76,8 @@ class RecordedRequest:
     path: str
     fault: str | None
     access_key_id: str | None = None  # which key signed it (tests check credentials flow); never the secret
+    auth_scheme: str | None = None  # "AWS4-HMAC-SHA256" or "Bearer"
+    bearer_fingerprint: str | None = None  # sha256 prefix of a bearer token: which key, never the key itself
 
 
 @dataclass
@@ -83,6 +89,10 @@ class _SharedState:
     requests: list[RecordedRequest] = field(default_factory=list)
     connections: set[socket.socket] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def bearer_fingerprint(token: str) -> str:
+    return hashlib.sha256(token.strip().encode()).hexdigest()[:16]
 
 
 def _metrics(input_tokens: int, output_tokens: int, start: float, first_byte: float | None) -> dict[str, int]:
@@ -168,6 +178,14 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
+    def _send_xml(self, status: int, document: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", "text/xml")
+        self.send_header("Content-Length", str(len(document)))
+        self.send_header("x-amzn-RequestId", self.request_id)
+        self.end_headers()
+        self.wfile.write(document)
+
     def _send_error(self, error: BedrockError) -> None:
         data = json.dumps({"message": error.message}).encode("utf-8")
         try:
@@ -189,9 +207,12 @@ class _Handler(BaseHTTPRequestHandler):
         fault = find_fault(self.headers.get(FAULT_HEADER), body)
         self._fault = fault
         with self.state.lock:
-            signer = _ACCESS_KEY.search(self.headers.get("Authorization", ""))
-            self.state.requests.append(RecordedRequest(self.command, self.path, fault.name if fault else None,
-                                                       signer.group(1) if signer else None))
+            authorization = self.headers.get("Authorization", "")
+            signer = _ACCESS_KEY.search(authorization)
+            scheme, _, token = authorization.partition(" ")
+            self.state.requests.append(RecordedRequest(
+                self.command, self.path, fault.name if fault else None, signer.group(1) if signer else None,
+                scheme or None, bearer_fingerprint(token) if scheme == "Bearer" else None))
         model_route = _MODEL_ROUTE.match(url.path)
         self._refuse_if_denied(url.path, model_route)
         if self.command == "POST" and model_route:
@@ -213,6 +234,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._list_inference_profiles(query)
         elif self.command == "GET" and url.path.startswith("/inference-profiles/"):
             self._get_inference_profile(unquote(url.path.split("/", 2)[2]))
+        elif self.command == "POST" and is_sts_request(url.path, self.headers.get("Content-Type", ""), body):
+            status, document = sts_answer(body, signer.group(1) if signer else None, self.request_id, fault)
+            self._send_xml(status, document)
         else:
             raise BedrockError("UnknownOperationException", f"No operation matches {self.command} {url.path}.")
 
@@ -227,8 +251,10 @@ class _Handler(BaseHTTPRequestHandler):
             operation = "GetFoundationModel"
         elif path == "/inference-profiles":
             operation = "ListInferenceProfiles"
-        else:
+        elif path.startswith("/inference-profiles/"):
             operation = "GetInferenceProfile"
+        else:
+            return  # STS and unknown routes: answered (or refused) by their own handlers
         if operation in self.state.options.denied_operations:
             raise BedrockError("AccessDeniedException", f"User: arn:aws:iam::123456789012:user/local is not "
                                f"authorized to perform: bedrock:{operation} because no identity-based policy "
@@ -418,6 +444,8 @@ class LocalBedrockServer:
         self._state = _SharedState(self.options)
         handler = type("Handler", (_Handler,), {"state": self._state})
         self._httpd = _HTTPServer((self.options.host, self.options.port), handler)
+        if self.options.tls is not None:
+            self._httpd.socket = self.options.tls.wrap_socket(self._httpd.socket, server_side=True)
         self._thread: threading.Thread | None = None
 
     @property
@@ -425,7 +453,8 @@ class LocalBedrockServer:
         address = self._httpd.server_address
         host, port = str(address[0]), int(address[1])
         shown = f"[{host}]" if ":" in host else host
-        return f"http://{shown}:{port}"
+        scheme = "https" if self.options.tls is not None else "http"
+        return f"{scheme}://{shown}:{port}"
 
     @property
     def requests(self) -> list[RecordedRequest]:
