@@ -147,9 +147,10 @@ class RecordingProxy(_Listener):
     Records the CONNECT targets and request lines it was asked for.
     """
 
-    def __init__(self, tunnel_port: int) -> None:
+    def __init__(self, tunnel_port: int, require_auth: bool = False) -> None:
         super().__init__()
         self.tunnel_port = tunnel_port
+        self.require_auth = require_auth  # answers 407 to everything, as a proxy without credentials does
         self.requests: list[str] = []
 
     @property
@@ -166,6 +167,11 @@ class RecordingProxy(_Listener):
             head += chunk
         request_line = head.split(b"\r\n", 1)[0].decode("latin-1")
         self.requests.append(request_line)
+        if self.require_auth:
+            connection.sendall(b"HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic "
+                               b"realm=\"corp\"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+            connection.close()
+            return
         if request_line.startswith("CONNECT "):
             upstream = socket.create_connection(("127.0.0.1", self.tunnel_port))
             connection.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")

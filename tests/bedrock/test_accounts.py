@@ -315,3 +315,26 @@ def test_every_exception_family_a_user_can_meet_has_its_own_message() -> None:
         assert type(error).__name__ in message.details
         titles.add(message.title)
     assert len(titles) >= 16, titles  # families are told apart, not lumped together
+
+
+def test_proxy_asking_for_credentials_and_a_missing_ca_bundle_get_their_own_messages(  # type: ignore[no-untyped-def]
+        clean_env, certificates, local_server) -> None:
+    clean_env.setenv("AWS_BEARER_TOKEN_BEDROCK", LONG_TERM_KEY)
+    with RecordingProxy(9, require_auth=True) as proxy:
+        clean_env.setenv("HTTPS_PROXY", proxy.url.replace("http://", "http://alice:hunter2@"))
+        clients = BedrockClients(ConnectionSettings(region="us-east-1", max_attempts=1))
+        with pytest.raises(Exception) as raised:
+            clients.runtime.converse(modelId="amazon.nova-micro-v1:0", messages=HELLO)
+        message = describe_error(raised.value, context=context_for(clients.runtime))
+        assert proxy.requests and proxy.requests[0].startswith("CONNECT bedrock-runtime.us-east-1.amazonaws.com")
+        assert message.title == "The proxy asks for a user name and password" and "HTTPS_PROXY" in message.action
+        assert "hunter2" not in str(message) + message.details  # the proxy password is never shown
+    clean_env.delenv("HTTPS_PROXY")
+    clean_env.setenv("AWS_CA_BUNDLE", "/nonexistent/corporate-root.pem")
+    with TlsFront(certificates, int(local_server.url.rsplit(":", 1)[1])) as front:
+        clients = BedrockClients(ConnectionSettings(endpoint_url=front.url, max_attempts=1))
+        with pytest.raises(Exception) as raised:
+            clients.runtime.converse(modelId="amazon.nova-micro-v1:0", messages=HELLO)
+        message = describe_error(raised.value, context=context_for(clients.runtime))
+    assert "AWS_CA_BUNDLE names /nonexistent/corporate-root.pem, which does not exist" in str(message)
+    assert "report" not in str(message)

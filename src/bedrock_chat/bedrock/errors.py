@@ -12,6 +12,7 @@ import shutil
 import weakref
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, Literal
 
 from botocore import eventstream
@@ -141,7 +142,7 @@ def _raw(error: BaseException) -> str:
     cause = error.__cause__ or getattr(error, "kwargs", {}).get("error")
     if cause is not None and cause is not error:
         lines.append(f"Caused by {type(cause).__name__}: {cause}")
-    return _scrub("\n".join(lines))
+    return _hide_password(_scrub("\n".join(lines)))
 
 
 def _where(context: ErrorContext) -> str:
@@ -161,6 +162,10 @@ def _proxy_variable(proxy_url: str) -> str:
         if value and (value.rstrip("/") in proxy_url or proxy_url.rstrip("/") in value):
             return name
     return next((name for name in PROXY_VARIABLES if os.environ.get(name)), "HTTPS_PROXY")
+
+
+def _hide_password(url: str) -> str:
+    return re.sub(r"//([^:/@]+):[^@/]*@", r"//\1:…@", url)
 
 
 def _looks_like_html(text: str) -> bool:
@@ -214,8 +219,13 @@ def _transport_error(error: BaseException, context: ErrorContext) -> UserError |
     if isinstance(error, boto_errors.ProxyConnectionError):
         proxy = str(getattr(error, "kwargs", {}).get("proxy_url", "")) or "the proxy"
         variable = _proxy_variable(proxy)
-        return UserError("Cannot reach the proxy", f"The proxy {proxy} (set by {variable}) did not answer or "
-                         "refused the connection.",
+        if "407" in _raw(error):
+            return UserError("The proxy asks for a user name and password",
+                             f"The proxy {_hide_password(proxy)} (set by {variable}) answered 407 Proxy "
+                             "Authentication Required.",
+                             f"Put them in {variable} as http://USER:PASSWORD@host:port, then restart.", False)
+        return UserError("Cannot reach the proxy", f"The proxy {_hide_password(proxy)} (set by {variable}) did not "
+                         "answer or refused the connection.",
                          f"Check {variable} (or unset it if no proxy is needed), or add the address to NO_PROXY.",
                          True)
     if isinstance(error, boto_errors.SSLError | http_errors.SSLError):
@@ -224,6 +234,11 @@ def _transport_error(error: BaseException, context: ErrorContext) -> UserError |
         what = ("its certificate is not trusted by this computer" if untrusted
                 else "the secure (TLS) connection could not be set up")
         bundle = os.environ.get("AWS_CA_BUNDLE")
+        if bundle and not Path(bundle).is_file():
+            return UserError(f"Cannot connect securely to {_where(context)}",
+                             f"AWS_CA_BUNDLE names {bundle}, which does not exist or is not a file.",
+                             "Point AWS_CA_BUNDLE to the PEM file of your company's root certificate (or unset "
+                             "it), then restart.", False)
         hint = (f"AWS_CA_BUNDLE is set to {bundle}: check it holds your company's root certificate."
                 if bundle else "If your network inspects HTTPS (a company proxy), set AWS_CA_BUNDLE to the file of "
                 "its root certificate (PEM), then restart.")
