@@ -175,7 +175,7 @@ class ConnectionBar(QToolBar):
         if index < 0:
             self.model_box.addItem(model.display_name, model.invoke_id)
             index = self.model_box.count() - 1
-            self.model_box.setItemData(index, model.invoke_id, Qt.ItemDataRole.ToolTipRole)
+            self.model_box.setItemData(index, verbatim(model.invoke_id), Qt.ItemDataRole.ToolTipRole)
         self.model_box.setCurrentIndex(index)
         self._on_model_chosen()  # also when it was already current: the typed text is replaced by its name
 

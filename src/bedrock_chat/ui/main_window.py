@@ -179,7 +179,6 @@ class MainWindow(QMainWindow):
             "#error-banner QLabel { color: #7f1d1d; }")
         self.error_text = QLabel()
         # Errors quote file names, roles and server messages: shown as text, never interpreted as HTML.
-        self.error_text.setTextFormat(Qt.TextFormat.PlainText)
         self.error_text.setWordWrap(True)
         self.error_text.setTextFormat(Qt.TextFormat.PlainText)
         self.error_text.setAccessibleName("Error message")
