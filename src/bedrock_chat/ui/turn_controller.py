@@ -42,7 +42,7 @@ class _Turn:
     stats: ReplyStats
     cancel: CancelToken
     buffer: DeltaBuffer = field(default_factory=DeltaBuffer)
-    pending_end: tuple[MessageState, float, str | None] | None = None
+    pending_end: tuple[MessageState, float, object | None] | None = None  # state, when, the error if failed
     last_save: float = 0.0
 
 
@@ -57,8 +57,9 @@ class TurnController(QObject):
     """The reply in flight grew; emitted at most once a second so it can be saved as it happens."""
     stats_changed = Signal(object, object)
     """(``ReplyStats``, ``Pricing`` or None) of the reply in flight, ten times a second."""
-    reply_failed = Signal(object, str)
-    """The reply failed: the ``Message`` and what to tell the user. ``reply_finished`` follows."""
+    reply_failed = Signal(object, object)
+    """The reply failed: the ``Message`` and the ``UserError`` to show (its text, and details behind a toggle).
+    ``reply_finished`` follows."""
     reply_finished = Signal(object, object, object)
     """The reply ended in any way (its state says which): the ``Message``, its final ``ReplyStats`` and the
     model's ``Pricing`` (or None)."""
@@ -185,7 +186,7 @@ class TurnController(QObject):
         self._end_when_shown(number, MessageState.COMPLETE, at)
 
     def _on_failed(self, number: int, error: object, at: float) -> None:
-        self._end_when_shown(number, MessageState.FAILED, at, str(error))
+        self._end_when_shown(number, MessageState.FAILED, at, error)
 
     def _on_thread_ended(self, number: int) -> None:
         runner = self._threads.pop(number, None)
@@ -194,7 +195,7 @@ class TurnController(QObject):
 
     # -- showing and ending --------------------------------------------------------------------------
 
-    def _end_when_shown(self, number: int, state: MessageState, at: float, error: str | None = None) -> None:
+    def _end_when_shown(self, number: int, state: MessageState, at: float, error: object | None = None) -> None:
         """The reply ends once the text that arrived before the end is on screen."""
         turn = self._current(number)
         if turn is not None and turn.pending_end is None:
@@ -228,7 +229,7 @@ class TurnController(QObject):
             turn.last_save = time.monotonic()
             self.reply_progressed.emit(turn.reply)
 
-    def _close_turn(self, turn: _Turn, state: MessageState, at: float, error: str | None) -> None:
+    def _close_turn(self, turn: _Turn, state: MessageState, at: float, error: object | None) -> None:
         stats, reply = turn.stats, turn.reply
         stats.finished_at = at
         if state == MessageState.STOPPED:
@@ -236,13 +237,13 @@ class TurnController(QObject):
         elif state == MessageState.FAILED:
             stats.stop_reason = StopReason.ERROR
         reply.state = state
-        reply.error = error
+        reply.error = str(error) if error is not None else None
         reply.stats = stats.to_dict(at)
         reply.finished_at = utc_now()
         self._turn = None
         self._stats_timer.stop()
 
-    def _end(self, turn: _Turn, state: MessageState, at: float, error: str | None) -> None:
+    def _end(self, turn: _Turn, state: MessageState, at: float, error: object | None) -> None:
         self._close_turn(turn, state, at, error)
         if state != MessageState.FAILED:
             self.session_totals.add(turn.stats, turn.model.pricing)

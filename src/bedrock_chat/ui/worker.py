@@ -138,7 +138,7 @@ class TurnRunner:
             self._emit(signals.started, event.request_id or "", time.monotonic())
 
     def _run(self) -> None:
-        from bedrock_chat.bedrock.errors import describe_error
+        from bedrock_chat.bedrock.errors import context_for, describe_error
         from bedrock_chat.bedrock.turn import TurnCancelled, run_turn
 
         signals = self._signals
@@ -147,8 +147,8 @@ class TurnRunner:
         except TurnCancelled:
             pass  # the controller ended the turn when Stop was pressed
         except Exception as error:  # every failure becomes a message in the window, never a traceback
-            region = getattr(getattr(self.runtime, "meta", None), "region_name", None)
-            self._emit(signals.failed, describe_error(error, region), time.monotonic())
+            context = context_for(self.runtime, "turn", self._request.model.invoke_id)
+            self._emit(signals.failed, describe_error(error, context=context), time.monotonic())
         else:
             self._emit(signals.finished, time.monotonic())
         finally:
