@@ -205,6 +205,20 @@ def test_test_connection_against_the_local_endpoint_passes_all_three_checks(qtbo
     assert paths[0] == "/" and paths[1].startswith("/foundation-models") and paths[2].endswith("/converse")
 
 
+def test_online_the_identity_check_follows_aws_endpoint_url_sts(qtbot, online_window, local_server, tmp_path,
+                                                                monkeypatch):
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDFROMENVIRONMENT")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "environment-secret")
+    monkeypatch.setenv("AWS_ENDPOINT_URL_STS", local_server.url)
+    window = online_window(local_server.url, tmp_path)
+    qtbot.waitUntil(lambda: bool(window.models), timeout=15000)
+    assert not window.connection.offline
+    verdicts = run_test(qtbot, open_dialog(qtbot, window))
+    assert all(text.startswith("✓ ") for text in verdicts.values()), verdicts
+    identity = next(request for request in reversed(local_server.requests) if request.path == "/")
+    assert identity.access_key_id == "AKIDFROMENVIRONMENT"
+
+
 def test_test_connection_names_a_refused_model_listing_and_still_converses(qtbot, make_window, local_server,
                                                                            refusing_server):
     window = make_window(local_server.url)
