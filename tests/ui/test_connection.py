@@ -399,6 +399,7 @@ def test_an_expired_sso_session_names_the_profile_and_hides_the_button_without_t
     verdicts = run_test(qtbot, dialog)
     assert verdicts["Credentials"].startswith("✗ The AWS SSO session of profile “dev-sso”"), verdicts
     assert "aws sso login --profile dev-sso" in verdicts["Credentials"]
+    assert not named(dialog, QPushButton, "Sign in with AWS SSO").isVisible()  # no AWS CLI here
 
 
 def test_the_sso_button_runs_aws_sso_login_for_the_profile_then_reconnects(qtbot, online_window, local_server,
@@ -416,6 +417,20 @@ def test_the_sso_button_runs_aws_sso_login_for_the_profile_then_reconnects(qtbot
     with qtbot.waitSignal(window.connection_ctl.connecting, timeout=10000):
         window.sso_button.click()
     assert record.read_text().split() == ["sso", "login", "--profile", "dev-sso"]
+    # The dialog's Test connection offers the same sign-in for the profile it tested.
+    record.unlink()
+    dialog = open_dialog(qtbot, window)
+    qtbot.waitUntil(lambda: named(dialog, QComboBox, "AWS profile").findData("analyst-sso") >= 0, timeout=5000)
+    named(dialog, QComboBox, "AWS profile").setCurrentIndex(
+        named(dialog, QComboBox, "AWS profile").findData("analyst-sso"))
+    verdicts = run_test(qtbot, dialog)
+    assert "“analyst-sso”" in verdicts["Credentials"]
+    sign_in = named(dialog, QPushButton, "Sign in with AWS SSO")
+    assert sign_in.isVisible()
+    with qtbot.waitSignal(window.connection_ctl.sso_login_finished, timeout=10000) as finished:
+        sign_in.click()
+    assert finished.args == [True]
+    assert record.read_text().split() == ["sso", "login", "--profile", "analyst-sso"]
 
 
 # -- Reconnect during a reply ---------------------------------------------------------------------------------
