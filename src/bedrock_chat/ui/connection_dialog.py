@@ -80,6 +80,8 @@ class ConnectionDialog(QDialog):
         self.sso_button = QPushButton("Sign in with AWS SSO")
         self.sso_button.clicked.connect(self._run_sso_login)
         self.sso_button.hide()
+        for verdict in self.verdicts.values():
+            verdict.setTextFormat(Qt.TextFormat.PlainText)  # they quote errors from the network
         for widget, name, tip in (
             (self.region_box, "Region", "The AWS region whose Bedrock endpoint is used."),
             (self.profile_box, "AWS profile", "A profile from your AWS config (SSO profiles included)."),
