@@ -63,7 +63,7 @@ def classify(error: BaseException, path: Path) -> StoreProblemKind:
     if isinstance(known, StoreProblemKind):
         return known
     if isinstance(error, OSError):
-        if error.errno == errno.ENOSPC or error.errno == errno.EDQUOT:
+        if error.errno in (errno.ENOSPC, errno.EDQUOT):
             return StoreProblemKind.FULL
         if error.errno in (errno.EROFS, errno.EACCES, errno.EPERM) or folder_is_read_only(folder):
             return StoreProblemKind.READ_ONLY
