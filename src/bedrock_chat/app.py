@@ -73,6 +73,7 @@ def create_window(argv: list[str] | None = None) -> Any:
     from PySide6.QtWidgets import QApplication
 
     from bedrock_chat.bedrock.connection import ConnectionSettings
+    from bedrock_chat.ui.folder_lock import FolderLock, bring_forward
     from bedrock_chat.ui.main_window import MainWindow
     from bedrock_chat.ui.settings_store import SettingsStore
 
@@ -91,13 +92,22 @@ def create_window(argv: list[str] | None = None) -> Any:
     if offline and not args.endpoint_url:
         start_endpoint = functools.partial(_start_local_endpoint, args.tokens_per_second)
     data_dir = args.data_dir or _default_data_dir()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:  # read-only parent, a file in the way: the window says so (the store names it)
+        log.warning("cannot create the data folder %s: %s", data_dir, error.strerror or error)
+    lock = FolderLock(data_dir)
+    if data_dir.is_dir():
+        lock.acquire()  # raises FolderInUse when another copy runs on this folder
     saved = SettingsStore(data_dir)
     region = (args.region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
               or saved.region() or "us-east-1")
     profile = args.profile or saved.profile()
     connection = ConnectionSettings(region=region, profile=profile, endpoint_url=args.endpoint_url, offline=offline)
-    return MainWindow(connection, data_dir, saved, preferred_model=args.model, start_endpoint=start_endpoint)
+    window = MainWindow(connection, data_dir, saved, preferred_model=args.model, start_endpoint=start_endpoint,
+                        folder_lock=lock)
+    lock.activation_requested.connect(lambda: bring_forward(window))
+    return window
 
 
 def quiet_sdk_loggers() -> None:
@@ -122,12 +132,32 @@ def _close_on_termination(window: Any) -> None:
     timer.start()
 
 
+def _tell_startup_failure(text: str) -> None:
+    """stderr always; a dialog too when there is a screen to show it on."""
+    print(text, file=sys.stderr)
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    if QApplication.instance() is not None and QGuiApplication.platformName() not in ("offscreen", "minimal"):
+        QMessageBox.critical(None, "Bedrock Chat", text)
+
+
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     quiet_sdk_loggers()
     from PySide6.QtWidgets import QApplication
 
-    window = create_window(sys.argv[1:] if argv is None else argv)
+    from bedrock_chat.ui.folder_lock import FolderInUse
+
+    try:
+        window = create_window(sys.argv[1:] if argv is None else argv)
+    except FolderInUse as busy:
+        print(busy, file=sys.stderr)
+        return 0 if busy.brought_forward else 1
+    except Exception as error:  # the last resort: one sentence, never a traceback
+        log.debug("startup failed", exc_info=True)
+        _tell_startup_failure(f"Bedrock Chat could not start: {error}")
+        return 1
     window.show()
     app = QApplication.instance()
     assert app is not None

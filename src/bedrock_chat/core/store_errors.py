@@ -56,6 +56,10 @@ def _existing_ancestor(folder: Path) -> Path:
     return folder
 
 
+def _is_a_file(folder: Path) -> bool:
+    return any(candidate.exists() and not candidate.is_dir() for candidate in (folder, *folder.parents))
+
+
 def classify(error: BaseException, path: Path) -> StoreProblemKind:
     """The kind of problem behind ``error`` from opening, reading or writing the database at ``path``."""
     folder = path.parent
@@ -111,6 +115,9 @@ def describe_open_failure(kind: StoreProblemKind, error: BaseException, path: Pa
                 "and start Bedrock Chat again.")
     if kind is StoreProblemKind.CORRUPT:
         return f"The conversation database {path} is damaged ({_reason(error)})."
+    if _is_a_file(folder):
+        return (f"The data folder {folder} is a file, not a folder, so the conversation history cannot be kept "
+                "there. Start with --data-dir pointing to a folder.")
     return (f"The conversation database {path} cannot be opened ({_reason(error)}). Check that {folder} is a "
             "folder you can write to, or start with --data-dir pointing to another folder.")
 

@@ -34,18 +34,21 @@ from bedrock_chat.bedrock.requests import TurnRequest
 from bedrock_chat.core.catalog import ModelInfo
 from bedrock_chat.core.conversation import Conversation, MessageState, Role, utc_now
 from bedrock_chat.core.events import ServiceMetrics, StopReason, Usage
+from bedrock_chat.core.history_open import OpenedHistory, open_history
 from bedrock_chat.core.params import GenerationParams
 from bedrock_chat.core.safe_markdown import warm_up_rendering
 from bedrock_chat.core.stats import ReplyStats, SessionTotals
-from bedrock_chat.core.storage import ConversationStore, StoreError
 from bedrock_chat.ui.chat_view import ChatView
 from bedrock_chat.ui.coalescer import FrameCoalescer
+from bedrock_chat.ui.folder_lock import FolderLock
 from bedrock_chat.ui.history_actions import HistoryActions, conversation_files
 from bedrock_chat.ui.param_panel import ParameterPanel
 from bedrock_chat.ui.prompt_editor import PromptEditor
+from bedrock_chat.ui.save_tracker import SaveTracker
 from bedrock_chat.ui.settings_store import SettingsStore
 from bedrock_chat.ui.sidebar import Sidebar
 from bedrock_chat.ui.stats_panel import StatsPanel
+from bedrock_chat.ui.storage_status import StorageStatus
 from bedrock_chat.ui.theme import apply_theme
 from bedrock_chat.ui.worker import WorkerThread
 
@@ -83,19 +86,21 @@ class MainWindow(QMainWindow):
     """A reply ended in any way; carries the assistant ``Message``."""
 
     def __init__(self, connection: Any, data_dir: Path, settings: SettingsStore,
-                 preferred_model: str | None = None, start_endpoint: Callable[[], str] | None = None) -> None:
+                 preferred_model: str | None = None, start_endpoint: Callable[[], str] | None = None,
+                 folder_lock: FolderLock | None = None) -> None:
         super().__init__()
+        self._folder_lock = folder_lock  # released once the history is closed
         self.connection = connection
         self._start_endpoint = start_endpoint
         self.data_dir = data_dir
         self.settings = settings
-        self.store, store_problem = _open_store(data_dir)
+        opened = _open_store(data_dir)
+        self.store = opened.store
+        self.saves = SaveTracker(self.store, self)
         self._preferred_model = preferred_model or self.settings.last_model()
         self.clients: Any = None
         self.models: list[ModelInfo] = []
-        summaries = self.store.summaries()
-        latest = max(summaries, key=lambda summary: summary.updated_at, default=None)
-        self.conversation = self.store.load(latest.id) if latest else Conversation()
+        self.conversation = opened.conversation
         self._last_reply_save = 0.0
         self.session_totals = SessionTotals()
         self._reply: Any = None
@@ -134,6 +139,8 @@ class MainWindow(QMainWindow):
         self._preview_timer.setInterval(120)
         self._preview_timer.timeout.connect(self._update_preview)
 
+        self.storage = StorageStatus(self, self.saves, opened.problem, saving=opened.saving)
+        self.reply_finished.connect(self.storage.on_reply_finished)
         self._build_toolbar()
         self._build_body()
         self._build_menus()
@@ -141,11 +148,8 @@ class MainWindow(QMainWindow):
         self._restore_layout()
         self._apply_theme(self.settings.theme())
         self.parameters.set_options(self.settings.options())
-        if self.settings.corrupt:
-            self.show_error("The settings file could not be read, so defaults are in use; the old file was kept "
-                            "beside it as settings.corrupt-….ini.", retryable=False)
-        if store_problem:
-            self.show_error(store_problem, retryable=False)
+        if self.settings.problem:
+            self.show_error(self.settings.problem, retryable=False)
         self.history.refresh_sidebar()
         self._set_busy(False)
         self._after_first_frame_done = False
@@ -260,6 +264,7 @@ class MainWindow(QMainWindow):
         chat_layout = QVBoxLayout(chat_column)
         chat_layout.setContentsMargins(8, 8, 4, 8)
         chat_layout.addWidget(self.error_banner)
+        chat_layout.addWidget(self.storage.banner)
         self.chat_splitter = QSplitter(Qt.Orientation.Vertical)
         self.chat_splitter.setObjectName("chat-splitter")
         self.chat_splitter.addWidget(self.chat)
@@ -665,13 +670,9 @@ class MainWindow(QMainWindow):
     # -- storage ---------------------------------------------------------------------------------------
 
     def store_message(self, message: Any) -> None:
-        """Each message is written as it happens; a reply in flight at least once a second."""
-        try:
-            self.store.save_message(self.conversation, message)
-        except Exception as error:  # a full disk or a locked file must never end the session
-            log.error("cannot save message: %s", error)
-            self.statusBar().showMessage(f"Could not save the conversation: {error}. Check free disk space and "
-                                         "the permissions of the data folder.", 10000)
+        """Each message is written as it happens; a reply in flight at least once a second. A save that fails
+        (full or read-only disk) stays pending and is retried; the window shows "Not saved" until it succeeds."""
+        self.saves.save(self.conversation, message)
         self._last_reply_save = time.monotonic()
 
     def show_conversation(self, conversation: Conversation) -> None:
@@ -763,8 +764,16 @@ class MainWindow(QMainWindow):
             self._reply.finished_at = utc_now()
             self.store_message(self._reply)
             self._reply = None
-        self.store.purge_deleted()
+        self.saves.stop()
+        if not self.saves.retry():
+            log.error("closing with %d message(s) not saved: %s", self.saves.pending_count, self.saves.reason)
+        try:
+            self.store.purge_deleted()
+        except Exception as error:  # a full or read-only disk: the deleted ones are purged on a later close
+            log.warning("cannot purge deleted conversations: %s", error)
         self.store.close()
+        if self._folder_lock is not None:
+            self._folder_lock.release()
         self.settings.set_layout("geometry", self.saveGeometry())
         self.settings.set_layout("main-splitter", self.main_splitter.saveState())
         self.settings.set_layout("chat-splitter", self.chat_splitter.saveState())
@@ -778,9 +787,7 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
-def _open_store(data_dir: Path) -> tuple[ConversationStore, str | None]:
-    """The history database; if it cannot be opened, an in-memory one keeps this session working."""
-    try:
-        return ConversationStore(data_dir / "conversations.sqlite3"), None
-    except StoreError as error:
-        return ConversationStore(Path(":memory:")), f"{error} This session is not being saved."
+def _open_store(data_dir: Path) -> OpenedHistory:
+    """The history database, checked and read in one guard; a damaged one is set aside beside a fresh one, a
+    read-only one is shown without saving, and if nothing works an in-memory one keeps this session working."""
+    return open_history(data_dir)

@@ -1,0 +1,76 @@
+"""Saves messages through the store and keeps every one whose save failed until a later save succeeds.
+
+A failed save (full or read-only disk) is not dropped: the message stays pending, the next save writes it first
+(in the same transaction), and a timer retries meanwhile, so a prompt whose save failed is on disk as soon as the
+disk allows, before the reply that followed it is.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from bedrock_chat.core.conversation import Conversation, Message
+from bedrock_chat.core.storage import ConversationStore, StoreError
+from bedrock_chat.core.store_errors import describe_save_failure
+
+log = logging.getLogger(__name__)
+
+RETRY_INTERVAL_MS = 5000
+
+
+class SaveTracker(QObject):
+    save_failed = Signal(str)
+    """A save failed (again); the sentence says why. Messages stay pending."""
+    saves_recovered = Signal()
+    """Everything that was pending is on disk now."""
+
+    def __init__(self, store: ConversationStore, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        # Keyed by message id, in the order first seen: a reply saved every second stays one entry.
+        self._pending: dict[str, tuple[Conversation, Message]] = {}
+        self.reason: str | None = None  # why the last save failed, while anything is pending
+        self._retry = QTimer(self)
+        self._retry.setInterval(RETRY_INTERVAL_MS)
+        self._retry.timeout.connect(self.retry)
+
+    @property
+    def unsaved(self) -> bool:
+        return bool(self._pending)
+
+    @property
+    def pending_count(self) -> int:
+        return len(self._pending)
+
+    def set_retry_interval(self, milliseconds: int) -> None:
+        self._retry.setInterval(milliseconds)
+
+    def save(self, conversation: Conversation, message: Message) -> bool:
+        """Writes ``message`` and everything still pending; False (and pending) when the disk refuses."""
+        self._pending[message.id] = (conversation, message)
+        return self.retry()
+
+    def retry(self) -> bool:
+        if not self._pending:
+            return True
+        try:
+            self.store.save_messages(list(self._pending.values()))
+        except (sqlite3.Error, OSError, StoreError) as error:  # never ends the session; the window says so
+            self.reason = describe_save_failure(error, self.store.path)
+            log.error("cannot save %d message(s): %s", len(self._pending), error)
+            if not self._retry.isActive():
+                self._retry.start()
+            self.save_failed.emit(self.reason)
+            return False
+        self._pending.clear()
+        if self.reason is not None:
+            self.reason = None
+            self._retry.stop()
+            self.saves_recovered.emit()
+        return True
+
+    def stop(self) -> None:
+        self._retry.stop()
