@@ -1,0 +1,147 @@
+"""Failing disks through the window: a damaged history, a disk that fills mid-turn, a read-only folder. What the
+window shows (the banner, the lasting "Not saved" indicator) and what is on disk after a restart."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QFileDialog
+
+from bedrock_chat.core.conversation import MessageState, Role
+from bedrock_chat.core.history_open import DATABASE_NAME
+from bedrock_chat.core.storage import ConversationStore
+from bedrock_chat.core.transcript import from_json
+from tests.disk_helpers import database_with_a_damaged_page, digest, saved_conversation, tmpfs
+from tests.ui.conftest import send_prompt
+
+
+def _on_disk(path):
+    store = ConversationStore(path, read_only=True)
+    try:
+        return {summary.id: store.load(summary.id) for summary in store.summaries()}
+    finally:
+        store.close()
+
+
+def test_a_damaged_history_is_kept_and_what_is_readable_exported(qtbot, make_window, local_server, tmp_path,
+                                                                  monkeypatch):
+    data = tmp_path / "data"
+    data.mkdir()
+    written = database_with_a_damaged_page(data / DATABASE_NAME)
+    before = digest(data / DATABASE_NAME)
+    window = make_window(local_server.url, data_dir=data)  # before: a DatabaseError traceback, no window
+
+    assert window.storage.banner.isVisible()
+    shown = window.storage.text.text()
+    assert "is damaged" in shown and "kept untouched as conversations.damaged-" in shown
+    assert "Move it aside" not in shown
+    damaged = next(data.glob("conversations.damaged-*.sqlite3"))
+    assert digest(damaged) == before
+    assert window.storage.export_button.isVisible()
+
+    out = tmp_path / "rescued"
+    out.mkdir()
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *args, **kwargs: str(out))
+    with qtbot.waitSignal(window.storage.salvage_finished, timeout=20000):
+        window.storage.export_button.click()
+    rescued = [from_json(path.read_text(encoding="utf-8")) for path in out.glob("*.json")]
+    assert len(rescued) >= len(written) // 2
+    assert {c.id for c in rescued} <= {c.id for c in written}
+    assert "Exported" in window.storage.text.text() and "Not readable" in window.storage.text.text()
+    assert digest(damaged) == before  # reading it changed nothing
+
+    reply = send_prompt(qtbot, window, "a fresh start")  # the fresh history saves
+    assert reply.state == MessageState.COMPLETE and not window.storage.indicator.isVisible()
+    window.close()
+    assert any(c.messages[0].text == "a fresh start" for c in _on_disk(data / DATABASE_NAME).values())
+
+
+def test_a_disk_that_fills_mid_session_loses_nothing_shown(qtbot, make_window, local_server, tmp_path):
+    with tmpfs(tmp_path / "disk", size="2m") as disk:
+        window = make_window(local_server.url, data_dir=disk.path)
+        window.saves.set_retry_interval(200)
+        send_prompt(qtbot, window, "first, while there is room")
+        assert not window.storage.indicator.isVisible()
+
+        filler = disk.fill()
+        second = send_prompt(qtbot, window, "second, on a full disk [tokens:400]")
+        assert second.state == MessageState.COMPLETE  # the turn itself goes on
+        assert window.storage.indicator.isVisible() and window.storage.indicator.text() == "⚠ Not saved"
+        assert window.storage.banner.isVisible()
+        assert "Not saved: The disk holding" in window.storage.text.text() and "is full" in window.storage.text.text()
+        assert "NOT saved" in window.statusBar().currentMessage()  # not a plain "Reply finished."
+        assert not window.storage.dismiss_button.isVisible()
+
+        send_prompt(qtbot, window, "third, still full")  # the next Send does not clear the warning
+        assert window.storage.banner.isVisible() and window.storage.indicator.isVisible()
+
+        filler.unlink()  # room again: the periodic retry saves everything that was pending
+        qtbot.waitUntil(lambda: not window.storage.indicator.isVisible(), timeout=5000)
+        assert not window.storage.banner.isVisible()
+        shown = [(m.role, m.text) for m in window.conversation.messages]
+        window.close()
+
+        on_disk = _on_disk(disk.path / DATABASE_NAME)[window.conversation.id]
+        assert [(m.role, m.text) for m in on_disk.messages] == shown
+        assert [m.text for m in on_disk.messages if m.role == Role.USER] == [
+            "first, while there is room", "second, on a full disk [tokens:400]", "third, still full"]
+
+
+def test_a_read_only_folder_is_named_and_saving_resumes_when_writable(qtbot, make_window, local_server, tmp_path):
+    with tmpfs(tmp_path / "disk") as disk:
+        store = ConversationStore(disk.path / DATABASE_NAME)
+        kept = saved_conversation("an earlier question")
+        store.save_conversation(kept)
+        store.close()
+        disk.remount("ro")
+
+        window = make_window(local_server.url, data_dir=disk.path)
+        assert window.conversation.id == kept.id and "an earlier question" in window.chat.toPlainText()
+        text = window.storage.text.text()
+        assert "is read-only" in text and "damaged" not in text and "corrupt" not in text
+        assert window.storage.indicator.isVisible()
+        window.saves.set_retry_interval(200)
+        send_prompt(qtbot, window, "asked while read-only")
+        assert "NOT saved" in window.statusBar().currentMessage()
+        assert window.storage.indicator.isVisible()
+
+        disk.remount("rw")
+        qtbot.waitUntil(lambda: not window.storage.indicator.isVisible(), timeout=5000)
+        window.close()
+        texts = [m.text for m in _on_disk(disk.path / DATABASE_NAME)[kept.id].messages]
+        assert "asked while read-only" in texts and len(texts) == 4
+
+
+def test_a_data_dir_under_a_read_only_parent_starts_with_a_message(qtbot, make_window, local_server, tmp_path):
+    with tmpfs(tmp_path / "disk") as disk:
+        disk.remount("ro")
+        window = make_window(local_server.url, data_dir=disk.path / "not" / "there")
+        assert "is read-only" in window.storage.text.text() and window.storage.indicator.isVisible()
+        reply = send_prompt(qtbot, window, "works all the same")
+        assert reply.state == MessageState.COMPLETE
+        window.close()
+
+
+def test_a_data_dir_that_is_a_file_starts_with_a_message(qtbot, make_window, local_server, tmp_path):
+    in_the_way = tmp_path / "a-file"
+    in_the_way.write_text("not a folder")
+    window = make_window(local_server.url, data_dir=in_the_way)
+    assert "is a file, not a folder" in window.storage.text.text()
+    assert window.storage.indicator.isVisible()
+    assert in_the_way.read_text() == "not a folder"
+
+
+def test_corrupt_settings_in_a_read_only_folder(qtbot, make_window, local_server, tmp_path):
+    with tmpfs(tmp_path / "disk") as disk:
+        broken = b"\xff\xfe[params]\nbroken=\x00\x01{{{\n[connection\nmodel="
+        (disk.path / "settings.ini").write_bytes(broken)
+        disk.remount("ro")
+        window = make_window(local_server.url, data_dir=disk.path)  # before: a traceback from Path.replace
+        assert "could not be read and its folder cannot be written" in window.error_text.text()
+        assert window.current_model().invoke_id == "amazon.nova-micro-v1:0"
+        window.close()
+        assert (disk.path / "settings.ini").read_bytes() == broken
+
+
+@pytest.fixture(autouse=True)
+def _no_home_writes(monkeypatch, tmp_path):
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
