@@ -86,6 +86,23 @@ def test_a_disk_that_fills_mid_session_loses_nothing_shown(qtbot, make_window, l
             "first, while there is room", "second, on a full disk [tokens:400]", "third, still full"]
 
 
+def test_closing_while_the_disk_is_full_keeps_the_unsaved_turn_as_a_transcript(qtbot, make_window, local_server,
+                                                                               tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    with tmpfs(tmp_path / "disk", size="2m") as disk:
+        window = make_window(local_server.url, data_dir=disk.path)
+        send_prompt(qtbot, window, "saved before the disk filled")
+        disk.fill()
+        send_prompt(qtbot, window, "typed on a full disk")
+        assert window.storage.indicator.isVisible()
+        window.close()
+    kept = [from_json(path.read_text(encoding="utf-8")) for path in home.glob("bedrock-chat-unsaved-*.json")]
+    assert len(kept) == 1
+    assert [m.text for m in kept[0].messages if m.role == Role.USER] == ["saved before the disk filled",
+                                                                          "typed on a full disk"]
+
+
 def test_a_read_only_folder_is_named_and_saving_resumes_when_writable(qtbot, make_window, local_server, tmp_path):
     with tmpfs(tmp_path / "disk") as disk:
         store = ConversationStore(disk.path / DATABASE_NAME)

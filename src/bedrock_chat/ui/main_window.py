@@ -48,7 +48,7 @@ from bedrock_chat.ui.save_tracker import SaveTracker
 from bedrock_chat.ui.settings_store import SettingsStore
 from bedrock_chat.ui.sidebar import Sidebar
 from bedrock_chat.ui.stats_panel import StatsPanel
-from bedrock_chat.ui.storage_status import StorageStatus
+from bedrock_chat.ui.storage_status import StorageStatus, unsaved_rescue_folders
 from bedrock_chat.ui.theme import apply_theme
 from bedrock_chat.ui.worker import WorkerThread
 
@@ -765,8 +765,8 @@ class MainWindow(QMainWindow):
             self.store_message(self._reply)
             self._reply = None
         self.saves.stop()
-        if not self.saves.retry():
-            log.error("closing with %d message(s) not saved: %s", self.saves.pending_count, self.saves.reason)
+        if not self.saves.retry():  # the disk still refuses: keep them as transcripts wherever there is room
+            self.saves.rescue(unsaved_rescue_folders(self.data_dir))
         try:
             self.store.purge_deleted()
         except Exception as error:  # a full or read-only disk: the deleted ones are purged on a later close

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import time
+from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -59,8 +61,10 @@ class SaveTracker(QObject):
         try:
             self.store.save_messages(list(self._pending.values()))
         except (sqlite3.Error, OSError, StoreError) as error:  # never ends the session; the window says so
-            self.reason = describe_save_failure(error, self.store.path)
-            log.error("cannot save %d message(s): %s", len(self._pending), error)
+            reason = describe_save_failure(error, self.store.path)
+            if reason != self.reason:  # a reply in flight retries every second: log each new reason once
+                log.error("cannot save %d message(s): %s", len(self._pending), error)
+            self.reason = reason
             if not self._retry.isActive():
                 self._retry.start()
             self.save_failed.emit(self.reason)
@@ -74,3 +78,25 @@ class SaveTracker(QObject):
 
     def stop(self) -> None:
         self._retry.stop()
+
+    def rescue(self, folders: list[Path]) -> list[Path]:
+        """At close, with saves still failing: each affected conversation as a JSON transcript in the first of
+        ``folders`` that takes it (File › Import transcripts brings it back), so closing loses nothing."""
+        from bedrock_chat.core.transfer import export_conversation, file_stem
+
+        conversations = {conversation.id: conversation for conversation, _ in self._pending.values()}
+        written = []
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        for conversation in conversations.values():
+            name = f"bedrock-chat-unsaved-{stamp}-{file_stem(conversation.title)}-{conversation.id[:8]}.json"
+            for folder in folders:
+                try:
+                    export_conversation(conversation, folder / name)
+                except OSError:
+                    continue
+                written.append(folder / name)
+                log.warning("saved the unsaved conversation “%s” as %s", conversation.title, folder / name)
+                break
+            else:
+                log.error("could not keep the unsaved conversation “%s” anywhere", conversation.title)
+        return written

@@ -28,6 +28,14 @@ from bedrock_chat.ui.save_tracker import SaveTracker
 NOT_SAVED = "⚠ Not saved"
 
 
+def unsaved_rescue_folders(data_dir: Path) -> list[Path]:
+    """Where unsaved conversations go at close: the data folder, else home, else the temporary folder (often
+    another disk than a full one)."""
+    import tempfile
+
+    return [data_dir, Path.home(), Path(tempfile.gettempdir())]
+
+
 class StorageStatus(QObject):
     salvage_finished = Signal(str)
     """The export of a damaged database's readable conversations ended; the sentence says how it went."""
