@@ -120,11 +120,10 @@ class ConversationStore:
     def __init__(self, path: Path, read_only: bool = False) -> None:
         self.path = Path(path)
         self.read_only = read_only
-        self._db: sqlite3.Connection | None = None
         # One guard around everything that touches the file at startup: a damaged page, a read-only or full
         # disk surface here as a StoreError with its kind, never later as a bare sqlite3 error.
         try:
-            self._db = self._connect_read_only() if read_only else self._connect()
+            self._db: sqlite3.Connection = self._connect_read_only() if read_only else self._connect()
             self._check()
             if not read_only:
                 self._mark_interrupted()
@@ -148,7 +147,6 @@ class ConversationStore:
             self._migrate()
         except BaseException:
             db.close()
-            self._db = None
             raise
         return db
 
@@ -171,7 +169,7 @@ class ConversationStore:
     def _check(self) -> None:
         """PRAGMA quick_check where it is cheap; a larger file gets a read of the conversations table here and of
         the latest conversation in ``history_open``, inside the same guard."""
-        db = self.db
+        db = self._db
         try:
             size = self.path.stat().st_size
         except (OSError, ValueError):
@@ -183,17 +181,11 @@ class ConversationStore:
                                                        sqlite3.DatabaseError(problems[0]), self.path))
         db.execute("SELECT COUNT(*) FROM conversations").fetchone()
 
-    @property
-    def db(self) -> sqlite3.Connection:
-        if self._db is None:
-            raise sqlite3.ProgrammingError("the conversation store is closed")
-        return self._db
-
     def _close_quietly(self) -> None:
-        if self._db is not None:
+        db = getattr(self, "_db", None)  # absent when the first connect failed
+        if db is not None:
             with suppress(sqlite3.Error):
-                self._db.close()
-            self._db = None
+                db.close()
 
     def close(self) -> None:
         self._close_quietly()
@@ -202,7 +194,7 @@ class ConversationStore:
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         if self.read_only:
             self._reopen_writable()
-        db = self.db
+        db = self._db
         db.execute("BEGIN IMMEDIATE")
         try:
             yield db
@@ -220,14 +212,14 @@ class ConversationStore:
 
     def _reopen_writable(self) -> None:
         """Raises (as sqlite3/OSError) while the folder stays read-only; swaps connections once it is not."""
-        writable = ConversationStore(self.path)  # StoreError carries the kind; re-raise it as the cause
+        writable = ConversationStore(self.path)  # raises StoreError (with its kind) while still read-only
         self._close_quietly()
-        self._db, writable._db = writable._db, None
+        self._db = writable._db
         self.read_only = False
 
     @property
     def schema_version(self) -> int:
-        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+        return int(self._db.execute("PRAGMA user_version").fetchone()[0])
 
     def _migrate(self) -> None:
         version = self.schema_version
@@ -335,7 +327,7 @@ class ConversationStore:
 
     def import_conversation(self, conversation: Conversation) -> Conversation:
         """Stores an imported transcript; one whose id is already here comes in as a copy with new ids."""
-        exists = self.db.execute("SELECT 1 FROM conversations WHERE id = ?", (conversation.id,)).fetchone()
+        exists = self._db.execute("SELECT 1 FROM conversations WHERE id = ?", (conversation.id,)).fetchone()
         if exists:
             conversation = Conversation(title=conversation.title, created_at=conversation.created_at,
                                         messages=_with_new_ids(conversation.messages))
@@ -343,7 +335,7 @@ class ConversationStore:
         return conversation
 
     def summaries(self) -> list[ConversationSummary]:
-        rows = self.db.execute(
+        rows = self._db.execute(
             "SELECT c.id, c.title, c.created_at, c.updated_at, c.pinned,"
             " (SELECT model_id FROM messages m WHERE m.conversation_id = c.id AND m.model_id IS NOT NULL"
             "  ORDER BY position DESC LIMIT 1),"
@@ -353,11 +345,11 @@ class ConversationStore:
         return [ConversationSummary(row[0], row[1], row[2], row[3], bool(row[4]), row[5], row[6]) for row in rows]
 
     def load(self, conversation_id: str) -> Conversation:
-        head = self.db.execute("SELECT title, created_at FROM conversations WHERE id = ?",
+        head = self._db.execute("SELECT title, created_at FROM conversations WHERE id = ?",
                                 (conversation_id,)).fetchone()
         if head is None:
             raise KeyError(conversation_id)
-        rows = self.db.execute(
+        rows = self._db.execute(
             "SELECT id, role, text, reasoning, model_id, api, parameters, stats, state, error, created_at,"
             " finished_at FROM messages WHERE conversation_id = ? ORDER BY position", (conversation_id,)
         ).fetchall()
@@ -373,7 +365,7 @@ class ConversationStore:
         query = fts_query(text)
         if query is None:
             return []
-        rows = self.db.execute(
+        rows = self._db.execute(
             "SELECT m.conversation_id, m.id, c.title, m.role,"
             f" snippet(messages_fts, 0, '{HIGHLIGHT_START}', '{HIGHLIGHT_END}', '…', 12)"
             " FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid"
