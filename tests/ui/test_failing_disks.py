@@ -68,7 +68,8 @@ def test_a_disk_that_fills_mid_session_loses_nothing_shown(qtbot, make_window, l
         assert window.storage.indicator.isVisible() and window.storage.indicator.text() == "⚠ Not saved"
         assert window.storage.banner.isVisible()
         assert "Not saved: The disk holding" in window.storage.text.text() and "is full" in window.storage.text.text()
-        assert "NOT saved" in window.statusBar().currentMessage()  # not a plain "Reply finished."
+        qtbot.waitUntil(lambda: "Reply finished, but it is NOT saved: The disk holding" in
+                        window.statusBar().currentMessage(), timeout=2000)  # not a plain "Reply finished."
         assert not window.storage.dismiss_button.isVisible()
 
         send_prompt(qtbot, window, "third, still full")  # the next Send does not clear the warning
@@ -118,7 +119,7 @@ def test_a_read_only_folder_is_named_and_saving_resumes_when_writable(qtbot, mak
         assert window.storage.indicator.isVisible()
         window.saves.set_retry_interval(200)
         send_prompt(qtbot, window, "asked while read-only")
-        assert "NOT saved" in window.statusBar().currentMessage()
+        qtbot.waitUntil(lambda: "NOT saved" in window.statusBar().currentMessage(), timeout=2000)
         assert window.storage.indicator.isVisible()
 
         disk.remount("rw")

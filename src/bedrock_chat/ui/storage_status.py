@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -122,7 +122,9 @@ class StorageStatus(QObject):
             return
         ended = "Reply finished" if reply.state == MessageState.COMPLETE else "The turn ended"
         reason = self._saves.reason or self._notice or "the history cannot be saved."
-        self._window.statusBar().showMessage(f"{ended}, but it is NOT saved: {reason}")
+        text = f"{ended}, but it is NOT saved: {reason}"
+        # After the turn's own status line ("Reply finished."), whichever order the signals reach the window in.
+        QTimer.singleShot(0, lambda: self._window.statusBar().showMessage(text))
 
     def export_readable(self) -> None:
         source = self._damaged_copy
