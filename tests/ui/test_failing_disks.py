@@ -136,7 +136,10 @@ def test_a_data_dir_under_a_read_only_parent_starts_with_a_message(qtbot, make_w
         assert "is read-only" in window.storage.text.text() and window.storage.indicator.isVisible()
         reply = send_prompt(qtbot, window, "works all the same")
         assert reply.state == MessageState.COMPLETE
-        window.close()
+        (tmp_path / "home").mkdir()
+        window.close()  # the session lived in memory: it is kept as a transcript in the home folder
+    kept = [from_json(path.read_text(encoding="utf-8")) for path in (tmp_path / "home").glob("bedrock-chat-*.json")]
+    assert [m.text for m in kept[0].messages] == ["works all the same", reply.text]
 
 
 def test_a_data_dir_that_is_a_file_starts_with_a_message(qtbot, make_window, local_server, tmp_path):

@@ -48,7 +48,7 @@ from bedrock_chat.ui.save_tracker import SaveTracker
 from bedrock_chat.ui.settings_store import SettingsStore
 from bedrock_chat.ui.sidebar import Sidebar
 from bedrock_chat.ui.stats_panel import StatsPanel
-from bedrock_chat.ui.storage_status import StorageStatus, unsaved_rescue_folders
+from bedrock_chat.ui.storage_status import StorageStatus
 from bedrock_chat.ui.theme import apply_theme
 from bedrock_chat.ui.worker import WorkerThread
 
@@ -764,20 +764,18 @@ class MainWindow(QMainWindow):
             self._reply.finished_at = utc_now()
             self.store_message(self._reply)
             self._reply = None
-        self.saves.stop()
-        if not self.saves.retry():  # the disk still refuses: keep them as transcripts wherever there is room
-            self.saves.rescue(unsaved_rescue_folders(self.data_dir))
+        self.storage.keep_unsaved_at_close(self.data_dir)
         try:
             self.store.purge_deleted()
         except Exception as error:  # a full or read-only disk: the deleted ones are purged on a later close
             log.warning("cannot purge deleted conversations: %s", error)
         self.store.close()
-        if self._folder_lock is not None:
-            self._folder_lock.release()
         self.settings.set_layout("geometry", self.saveGeometry())
         self.settings.set_layout("main-splitter", self.main_splitter.saveState())
         self.settings.set_layout("chat-splitter", self.chat_splitter.saveState())
         self.settings.sync()
+        if self._folder_lock is not None:  # after the last write to the folder
+            self._folder_lock.release()
         if self._load_task is not None:
             self._load_task.cancel()
         self._executor.shutdown(wait=False, cancel_futures=True)

@@ -79,12 +79,13 @@ class SaveTracker(QObject):
     def stop(self) -> None:
         self._retry.stop()
 
-    def rescue(self, folders: list[Path]) -> list[Path]:
-        """At close, with saves still failing: each affected conversation as a JSON transcript in the first of
-        ``folders`` that takes it (File › Import transcripts brings it back), so closing loses nothing."""
+    def rescue(self, folders: list[Path], also: list[Conversation] | None = None) -> list[Path]:
+        """At close, with saves still failing: each affected conversation (and ``also``) as a JSON transcript in
+        the first of ``folders`` that takes it (File › Import transcripts brings it back)."""
         from bedrock_chat.core.transfer import export_conversation, file_stem
 
-        conversations = {conversation.id: conversation for conversation, _ in self._pending.values()}
+        conversations = {conversation.id: conversation for conversation in also or []}
+        conversations.update({conversation.id: conversation for conversation, _ in self._pending.values()})
         written = []
         stamp = time.strftime("%Y%m%d-%H%M%S")
         for conversation in conversations.values():

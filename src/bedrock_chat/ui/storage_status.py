@@ -112,6 +112,18 @@ class StorageStatus(QObject):
         self._window.statusBar().showMessage("Everything is saved again.", 6000)
         self._render()
 
+    def keep_unsaved_at_close(self, data_dir: Path) -> list[Path]:
+        """A last save; what still cannot be saved (or a session kept only in memory) is written as JSON
+        transcripts wherever there is room, so closing loses nothing that was shown."""
+        self._saves.stop()
+        saved = self._saves.retry()
+        store = self._saves.store
+        in_memory = str(store.path) == ":memory:"
+        if saved and not in_memory:
+            return []
+        extra = [store.load(summary.id) for summary in store.summaries()] if in_memory else []
+        return self._saves.rescue(unsaved_rescue_folders(data_dir), extra)
+
     def _dismiss(self) -> None:
         self._notice = None
         self._render()
