@@ -129,6 +129,27 @@ def test_a_read_only_folder_is_named_and_saving_resumes_when_writable(qtbot, mak
         assert "asked while read-only" in texts and len(texts) == 4
 
 
+def test_two_windows_on_a_read_only_folder_never_both_write_once_it_is_writable(qtbot, make_window, local_server,
+                                                                                tmp_path):
+    with tmpfs(tmp_path / "disk") as disk:
+        ConversationStore(disk.path / DATABASE_NAME).close()
+        disk.remount("ro")  # no lock file can be written: both open it read-only
+        first = make_window(local_server.url, data_dir=disk.path)
+        second = make_window(local_server.url, data_dir=disk.path)
+        disk.remount("rw")
+        send_prompt(qtbot, first, "the first to write takes the folder")
+        assert not first.storage.indicator.isVisible()
+        send_prompt(qtbot, second, "the other one may not")
+        assert second.storage.indicator.isVisible()
+        assert "Another copy of Bedrock Chat" in second.storage.text.text()
+        first.close()
+        titles = {c.title for c in _on_disk(disk.path / DATABASE_NAME).values()}
+        assert titles == {"the first to write takes the folder"}  # nothing of the other one while both ran
+        second.close()  # the folder is free now: the other one's pending turn is saved, not lost
+        titles = {c.title for c in _on_disk(disk.path / DATABASE_NAME).values()}
+        assert titles == {"the first to write takes the folder", "the other one may not"}
+
+
 def test_a_data_dir_under_a_read_only_parent_starts_with_a_message(qtbot, make_window, local_server, tmp_path):
     with tmpfs(tmp_path / "disk") as disk:
         disk.remount("ro")

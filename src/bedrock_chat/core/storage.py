@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -120,6 +120,9 @@ class ConversationStore:
     def __init__(self, path: Path, read_only: bool = False) -> None:
         self.path = Path(path)
         self.read_only = read_only
+        # Called before a read-only store reopens writable; raises StoreError to refuse (the window uses it to
+        # take the folder's lock first, so two copies never both start writing once the folder is writable).
+        self.before_reopening_writable: Callable[[], None] | None = None
         # One guard around everything that touches the file at startup: a damaged page, a read-only or full
         # disk surface here as a StoreError with its kind, never later as a bare sqlite3 error.
         try:
@@ -212,6 +215,8 @@ class ConversationStore:
 
     def _reopen_writable(self) -> None:
         """Raises (as sqlite3/OSError) while the folder stays read-only; swaps connections once it is not."""
+        if self.before_reopening_writable is not None:
+            self.before_reopening_writable()
         writable = ConversationStore(self.path)  # raises StoreError (with its kind) while still read-only
         self._close_quietly()
         self._db = writable._db

@@ -130,6 +130,8 @@ def describe_save_failure(error: BaseException, path: Path) -> str:
     if kind is StoreProblemKind.READ_ONLY:
         return f"The data folder {path.parent} is read-only. Make it writable."
     if kind is StoreProblemKind.BUSY:
+        if getattr(error, "kind", None) is kind:
+            return str(error)  # already says who holds it
         return "The conversation database is locked by another program."
     if kind is StoreProblemKind.CORRUPT:
         return f"The conversation database {path} is damaged ({_reason(error)}). Restart Bedrock Chat to set it aside."

@@ -21,6 +21,9 @@ from PySide6.QtCore import QLockFile, QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QWidget
 
+from bedrock_chat.core.storage import StoreError
+from bedrock_chat.core.store_errors import StoreProblemKind
+
 log = logging.getLogger(__name__)
 
 LOCK_NAME = "bedrock-chat.lock"
@@ -72,6 +75,22 @@ class FolderLock(QObject):
         info = self._lock.getLockInfo()  # PySide6 returns (pid, hostname, appname)
         pid, host = (info[0], info[1]) if isinstance(info, tuple) and len(info) >= 2 else (0, "")
         raise FolderInUse(self.data_dir, int(pid), str(host), _ask_to_come_forward(server_name(self.data_dir)))
+
+    def claim_for_writing(self) -> None:
+        """For a history opened read-only without the lock (it could not be written): take the lock before the
+        first write once the folder is writable, or refuse the write."""
+        if self.held:
+            return
+        if self._lock.tryLock(0):
+            self.held = True
+            self._serve()
+            return
+        if self._lock.error() == QLockFile.LockError.LockFailedError:
+            info = self._lock.getLockInfo()
+            pid = info[0] if isinstance(info, tuple) and info else 0
+            raise StoreError(f"Another copy of Bedrock Chat (process {pid}) now uses the data folder "
+                             f"{self.data_dir}, so this window does not write to it.", StoreProblemKind.BUSY)
+        raise StoreError(f"The data folder {self.data_dir} is read-only.", StoreProblemKind.READ_ONLY)
 
     def _serve(self) -> None:
         name = server_name(self.data_dir)

@@ -96,6 +96,8 @@ class MainWindow(QMainWindow):
         self.settings = settings
         opened = _open_store(data_dir)
         self.store = opened.store
+        if folder_lock is not None and not folder_lock.held:  # opened read-only: lock first, then write
+            self.store.before_reopening_writable = folder_lock.claim_for_writing
         self.saves = SaveTracker(self.store, self)
         self._preferred_model = preferred_model or self.settings.last_model()
         self.clients: Any = None

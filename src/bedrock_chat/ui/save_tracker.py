@@ -27,7 +27,7 @@ class SaveTracker(QObject):
     save_failed = Signal(str)
     """A save failed (again); the sentence says why. Messages stay pending."""
     saves_recovered = Signal()
-    """Everything that was pending is on disk now."""
+    """Everything that was pending is on disk now (after failures, or the first save of a read-only history)."""
 
     def __init__(self, store: ConversationStore, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -58,6 +58,7 @@ class SaveTracker(QObject):
     def retry(self) -> bool:
         if not self._pending:
             return True
+        was_read_only = self.store.read_only
         try:
             self.store.save_messages(list(self._pending.values()))
         except (sqlite3.Error, OSError, StoreError) as error:  # never ends the session; the window says so
@@ -70,7 +71,7 @@ class SaveTracker(QObject):
             self.save_failed.emit(self.reason)
             return False
         self._pending.clear()
-        if self.reason is not None:
+        if self.reason is not None or was_read_only:  # a read-only history that just became writable counts too
             self.reason = None
             self._retry.stop()
             self.saves_recovered.emit()
