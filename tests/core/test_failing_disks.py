@@ -93,3 +93,30 @@ def test_a_full_disk_is_named_as_such(tmp_path):
         store.save_conversation(saved_conversation("room again"))
         assert len(store.summaries()) == 2
         store.close()
+
+
+def test_damage_on_any_page_never_stops_the_open_or_the_salvage(tmp_path):
+    """Every page in turn, the header page included: open_history always returns a usable store, and the
+    salvage always returns (what it could read, and why the rest is lost)."""
+    source = tmp_path / "source.sqlite3"
+    store = ConversationStore(source)
+    for n in range(12):
+        store.save_conversation(saved_conversation(f"Question {n}", f"Answer {n} " * 80))
+    store.close()
+    original = source.read_bytes()
+    page_size = 4096
+    pages = len(original) // page_size
+    assert pages > 10
+    for page in range(pages):
+        data = tmp_path / f"page-{page}"
+        data.mkdir()
+        damaged = bytearray(original)
+        damaged[page * page_size:(page + 1) * page_size] = bytes((n * 53 + page) % 256 for n in range(page_size))
+        (data / DATABASE_NAME).write_bytes(bytes(damaged))
+        opened = open_history(data)
+        opened.store.save_conversation(saved_conversation("still saves"))
+        assert any(s.title == "still saves" for s in opened.store.summaries())
+        opened.store.close()
+        if opened.problem is not None and opened.problem.damaged_copy is not None:
+            salvage = read_what_remains(opened.problem.damaged_copy)
+            assert len(salvage.conversations) <= 12

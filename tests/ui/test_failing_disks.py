@@ -78,13 +78,15 @@ def test_a_disk_that_fills_mid_session_loses_nothing_shown(qtbot, make_window, l
         filler.unlink()  # room again: the periodic retry saves everything that was pending
         qtbot.waitUntil(lambda: not window.storage.indicator.isVisible(), timeout=5000)
         assert not window.storage.banner.isVisible()
-        shown = [(m.role, m.text) for m in window.conversation.messages]
+        shown = [(m.role, m.text, m.state) for m in window.conversation.messages]
         window.close()
 
-        on_disk = _on_disk(disk.path / DATABASE_NAME)[window.conversation.id]
-        assert [(m.role, m.text) for m in on_disk.messages] == shown
-        assert [m.text for m in on_disk.messages if m.role == Role.USER] == [
+        again = make_window(local_server.url, data_dir=disk.path)  # a restart: everything shown is back
+        assert [(m.role, m.text, m.state) for m in again.conversation.messages] == shown
+        assert [m.text for m in again.conversation.messages if m.role == Role.USER] == [
             "first, while there is room", "second, on a full disk [tokens:400]", "third, still full"]
+        assert "third, still full" in again.chat.toPlainText()
+        again.close()
 
 
 def test_closing_while_the_disk_is_full_keeps_the_unsaved_turn_as_a_transcript(qtbot, make_window, local_server,
