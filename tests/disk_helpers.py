@@ -61,8 +61,8 @@ def saved_conversation(prompt: str = "Where is Kathmandu?", reply: str = "In the
     return conversation
 
 
-def database_with_a_damaged_page(path: Path, conversations: int = 60) -> list[Conversation]:
-    """A real history of many conversations, then garbage written over one page of the messages table."""
+def database_with_a_damaged_page(path: Path, conversations: int = 60, table: str = "messages") -> list[Conversation]:
+    """A real history of many conversations, then garbage written over one leaf page of ``table``."""
     store = ConversationStore(path)
     written = [saved_conversation(f"Question {n} about rivers", f"Answer {n}: " + "water flows " * 60)
                for n in range(conversations)]
@@ -72,7 +72,7 @@ def database_with_a_damaged_page(path: Path, conversations: int = 60) -> list[Co
     db = sqlite3.connect(path)
     page_size = db.execute("PRAGMA page_size").fetchone()[0]
     # A leaf page of the messages table, found through SQLite's own page map.
-    pages = [row[0] for row in db.execute("SELECT pageno FROM dbstat WHERE name = 'messages' AND pagetype = 'leaf'")]
+    pages = [row[0] for row in db.execute("SELECT pageno FROM dbstat WHERE name = ? AND pagetype = 'leaf'", (table,))]
     db.close()
     victim = pages[len(pages) // 2]
     with open(path, "r+b") as handle:  # noqa: PTH123

@@ -6,10 +6,12 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QFileDialog
 
+from bedrock_chat.core import storage
 from bedrock_chat.core.conversation import MessageState, Role
 from bedrock_chat.core.history_open import DATABASE_NAME
 from bedrock_chat.core.storage import ConversationStore
 from bedrock_chat.core.transcript import from_json
+from bedrock_chat.ui import storage_status
 from tests.disk_helpers import database_with_a_damaged_page, digest, saved_conversation, tmpfs
 from tests.ui.conftest import send_prompt
 
@@ -53,6 +55,27 @@ def test_a_damaged_history_is_kept_and_what_is_readable_exported(qtbot, make_win
     assert reply.state == MessageState.COMPLETE and not window.storage.indicator.isVisible()
     window.close()
     assert any(c.messages[0].text == "a fresh start" for c in _on_disk(data / DATABASE_NAME).values())
+
+
+def test_a_history_too_large_to_check_at_startup_is_checked_after_it(qtbot, make_window, local_server, tmp_path,
+                                                                     monkeypatch):
+    data = tmp_path / "data"
+    data.mkdir()
+    database_with_a_damaged_page(data / DATABASE_NAME, table="messages_fts_data")  # search index: not read at start
+    monkeypatch.setattr(storage, "QUICK_CHECK_MAX_BYTES", 0)  # as if it were larger than the startup check takes
+    monkeypatch.setattr(storage_status, "BACKGROUND_CHECK_DELAY_MS", 0)
+    window = make_window(local_server.url, data_dir=data)
+    qtbot.waitUntil(window.storage.banner.isVisible, timeout=10000)
+    assert "A check found damage in the conversation database" in window.storage.text.text()
+    assert window.storage.export_button.isVisible()
+    window.close()
+    before = digest(data / DATABASE_NAME)
+
+    again = make_window(local_server.url, data_dir=data)  # the next start sets it aside, untouched
+    assert "found by the last session's check" in again.storage.text.text()
+    damaged = next(data.glob("conversations.damaged-*.sqlite3"))
+    assert digest(damaged) == before
+    assert again.storage.export_button.isVisible()
 
 
 def test_a_disk_that_fills_mid_session_loses_nothing_shown(qtbot, make_window, local_server, tmp_path):

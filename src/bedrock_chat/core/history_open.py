@@ -6,6 +6,7 @@ Everything the window reads first (the list of conversations and the latest one)
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import sqlite3
@@ -21,6 +22,9 @@ from bedrock_chat.core.store_errors import StoreProblemKind
 log = logging.getLogger(__name__)
 
 DATABASE_NAME = "conversations.sqlite3"
+# Left by a check after startup that found damage in a history too large to check at startup: the next start
+# sets that history aside as it would one found damaged at once.
+DAMAGE_MARKER = "conversations.damage-found"
 _COMPANIONS = ("-wal", "-shm")  # SQLite's own files beside the database; they belong to it
 
 
@@ -41,6 +45,15 @@ class OpenedHistory:
 
 def open_history(data_dir: Path) -> OpenedHistory:
     path = data_dir / DATABASE_NAME
+    marker = data_dir / DAMAGE_MARKER
+    if marker.is_file():
+        found = marker.read_text(encoding="utf-8", errors="replace").strip()[:300]
+        with contextlib.suppress(OSError):
+            marker.unlink()
+        if path.is_file():
+            return _start_beside_damaged(path, StoreError(
+                f"The conversation database {path} is damaged (found by the last session's check: {found}).",
+                StoreProblemKind.CORRUPT))
     try:
         return _open_and_read(path)
     except StoreError as error:
@@ -108,6 +121,27 @@ def set_aside(path: Path) -> Path:
 
 def _in_memory(problem: StoreProblem) -> OpenedHistory:
     return OpenedHistory(ConversationStore(Path(":memory:")), Conversation(), problem, saving=False)
+
+
+def check_pages(path: Path) -> str | None:
+    """PRAGMA quick_check through a read-only connection of its own (for a worker thread): None when the file
+    is sound, else the first problem in words."""
+    uri = f"file:{urllib.parse.quote(str(path))}?mode=ro"
+    try:
+        db = sqlite3.connect(uri, uri=True)
+        try:
+            problems = [str(row[0]) for row in db.execute("PRAGMA quick_check").fetchall()]
+        finally:
+            db.close()
+    except sqlite3.Error as error:
+        return str(error)
+    return None if problems == ["ok"] else problems[0]
+
+
+def note_damage(data_dir: Path, problem: str) -> None:
+    """Remembers damage found while running, for the next start to set the history aside."""
+    with contextlib.suppress(OSError):
+        (data_dir / DAMAGE_MARKER).write_text(problem + "\n", encoding="utf-8")
 
 
 @dataclass

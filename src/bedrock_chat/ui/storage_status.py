@@ -8,6 +8,7 @@ the problem is gone.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from pathlib import Path
 
@@ -21,11 +22,21 @@ from PySide6.QtWidgets import (
     QPushButton,
 )
 
+from bedrock_chat.core import storage
 from bedrock_chat.core.conversation import Message, MessageState
-from bedrock_chat.core.history_open import StoreProblem, read_what_remains
+from bedrock_chat.core.history_open import StoreProblem, check_pages, note_damage, read_what_remains
 from bedrock_chat.ui.save_tracker import SaveTracker
 
 NOT_SAVED = "⚠ Not saved"
+# A history too large for the check at startup is checked this long after it, off the GUI thread.
+BACKGROUND_CHECK_DELAY_MS = 3000
+
+
+def _too_large_to_check_at_startup(path: Path) -> bool:
+    try:
+        return path.stat().st_size > storage.QUICK_CHECK_MAX_BYTES
+    except OSError:
+        return False
 
 
 def unsaved_rescue_folders(data_dir: Path) -> list[Path]:
@@ -39,6 +50,8 @@ def unsaved_rescue_folders(data_dir: Path) -> list[Path]:
 class StorageStatus(QObject):
     salvage_finished = Signal(str)
     """The export of a damaged database's readable conversations ended; the sentence says how it went."""
+    damage_found = Signal(str)
+    """The check after startup found damage in the history; carries SQLite's first complaint."""
 
     def __init__(self, window: QMainWindow, saves: SaveTracker, problem: StoreProblem | None,
                  saving: bool = True) -> None:
@@ -82,6 +95,28 @@ class StorageStatus(QObject):
         saves.save_failed.connect(self._render)
         saves.saves_recovered.connect(self._on_recovered)
         self.salvage_finished.connect(self._on_salvage_finished)
+        self.damage_found.connect(self._on_damage_found)
+        self._render()
+        if problem is None and saving and _too_large_to_check_at_startup(saves.store.path):
+            QTimer.singleShot(BACKGROUND_CHECK_DELAY_MS, self._check_in_background)
+
+    def _check_in_background(self) -> None:
+        path = self._saves.store.path
+
+        def check() -> None:
+            problem = check_pages(path)
+            if problem is not None:
+                with contextlib.suppress(RuntimeError):  # the window closed meanwhile
+                    self.damage_found.emit(problem)
+
+        threading.Thread(target=check, name="history-check", daemon=True).start()
+
+    def _on_damage_found(self, problem: str) -> None:
+        path = self._saves.store.path
+        note_damage(path.parent, problem)
+        self._damaged_copy = path  # read-only, through its own connection
+        self._notice = (f"A check found damage in the conversation database {path} ({problem}). Export what can "
+                        "be read now; the next start keeps the damaged file untouched beside a fresh history.")
         self._render()
 
     @property
