@@ -180,6 +180,7 @@ def test_a_data_dir_under_a_read_only_parent_starts_with_a_message(qtbot, make_w
         disk.remount("ro")
         window = make_window(local_server.url, data_dir=disk.path / "not" / "there")
         assert "is read-only" in window.storage.text.text() and window.storage.indicator.isVisible()
+        assert "kept as JSON transcripts" in window.storage.text.text()
         reply = send_prompt(qtbot, window, "works all the same")
         assert reply.state == MessageState.COMPLETE
         (tmp_path / "home").mkdir()

@@ -59,6 +59,9 @@ class StorageStatus(QObject):
         self._window = window
         self._saves = saves
         self._notice = problem.message if problem else None  # what startup found; dismissible
+        if self._notice and str(saves.store.path) == ":memory:":
+            self._notice += (" When you close the window, this session's conversations are kept as JSON transcripts "
+                             "(bedrock-chat-unsaved-….json) in your home folder.")
         self._damaged_copy = problem.damaged_copy if problem else None
         self._saving_blocked = not saving  # memory-only or read-only history: nothing this session reaches disk
         self.banner = QFrame()
