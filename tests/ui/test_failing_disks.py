@@ -97,6 +97,10 @@ def test_a_disk_that_fills_mid_session_loses_nothing_shown(qtbot, make_window, l
 
         send_prompt(qtbot, window, "third, still full")  # the next Send does not clear the warning
         assert window.storage.banner.isVisible() and window.storage.indicator.isVisible()
+        shown_id = window.conversation.id
+        window.new_conversation()  # away and back: the conversation comes back as shown, not as on disk
+        window.history.open_conversation(shown_id)
+        assert "third, still full" in window.chat.toPlainText()
 
         filler.unlink()  # room again: the periodic retry saves everything that was pending
         qtbot.waitUntil(lambda: not window.storage.indicator.isVisible(), timeout=5000)

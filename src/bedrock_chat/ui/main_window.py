@@ -629,6 +629,7 @@ class MainWindow(QMainWindow):
         self._last_reply_save = time.monotonic()
 
     def show_conversation(self, conversation: Conversation) -> None:
+        conversation = self.saves.unsaved_version(conversation)  # the disk lacks what is still pending
         self.conversation = conversation
         self.history.editing = None
         self.chat.set_conversation(conversation)

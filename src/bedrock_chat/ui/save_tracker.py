@@ -47,6 +47,14 @@ class SaveTracker(QObject):
     def pending_count(self) -> int:
         return len(self._pending)
 
+    def unsaved_version(self, conversation: Conversation) -> Conversation:
+        """The conversation as shown, if some of its messages are still pending: a copy loaded from disk lacks
+        them, and continuing in it would save later turns at the positions the pending ones are due to take."""
+        for pending, _ in self._pending.values():
+            if pending.id == conversation.id:
+                return pending
+        return conversation
+
     def set_retry_interval(self, milliseconds: int) -> None:
         self._retry.setInterval(milliseconds)
 
