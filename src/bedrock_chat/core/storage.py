@@ -214,7 +214,7 @@ class ConversationStore:
             raise
 
     def _reopen_writable(self) -> None:
-        """Raises (as sqlite3/OSError) while the folder stays read-only; swaps connections once it is not."""
+        """Raises StoreError (READ_ONLY, FULL, BUSY) while writing is still refused; swaps connections once not."""
         if self.before_reopening_writable is not None:
             self.before_reopening_writable()
         writable = ConversationStore(self.path)  # raises StoreError (with its kind) while still read-only
