@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import sqlite3
 from enum import Enum
 from pathlib import Path
@@ -33,20 +34,20 @@ class StoreProblemKind(Enum):
 def folder_is_read_only(folder: Path) -> bool:
     """A read-only mount, or a folder this user may not write to (root ignores permissions, not mounts)."""
     probe = _existing_ancestor(folder)
-    try:
-        if os.statvfs(probe).f_flag & os.ST_RDONLY:
-            return True
-    except OSError:
-        return False
+    if hasattr(os, "statvfs"):  # POSIX: the mount's own flag
+        try:
+            if os.statvfs(probe).f_flag & os.ST_RDONLY:
+                return True
+        except OSError:
+            return False
     return not os.access(probe, os.W_OK)
 
 
 def folder_is_full(folder: Path) -> bool:
     try:
-        stats = os.statvfs(_existing_ancestor(folder))
+        return shutil.disk_usage(_existing_ancestor(folder)).free < _NEARLY_FULL_BYTES
     except OSError:
         return False
-    return stats.f_bavail * stats.f_frsize < _NEARLY_FULL_BYTES
 
 
 def _existing_ancestor(folder: Path) -> Path:

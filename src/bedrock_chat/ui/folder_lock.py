@@ -17,7 +17,7 @@ import logging
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QLockFile, QObject, Signal
+from PySide6.QtCore import QLockFile, QObject, QSysInfo, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QWidget
 
@@ -36,7 +36,7 @@ class FolderInUse(RuntimeError):
 
     def __init__(self, data_dir: Path, pid: int, host: str, brought_forward: bool) -> None:
         self.pid, self.host, self.brought_forward = pid, host, brought_forward
-        holder = f"process {pid}" + (f" on {host}" if host and host != os.uname().nodename else "")
+        holder = f"process {pid}" + (f" on {host}" if host and host != QSysInfo.machineHostName() else "")
         then = ("Its window was brought forward." if brought_forward
                 else "Switch to that window, or start with --data-dir pointing to another folder.")
         super().__init__(f"Bedrock Chat is already open on the data folder {data_dir} ({holder}). {then}")
