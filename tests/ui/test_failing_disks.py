@@ -3,8 +3,11 @@ window shows (the banner, the lasting "Not saved" indicator) and what is on disk
 
 from __future__ import annotations
 
+import time
+
 import pytest
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QInputDialog
 
 from bedrock_chat.core import storage
 from bedrock_chat.core.conversation import MessageState, Role
@@ -72,13 +75,46 @@ def test_a_history_too_large_to_check_at_startup_is_checked_after_it(qtbot, make
     before = digest(data / DATABASE_NAME)
 
     again = make_window(local_server.url, data_dir=data)  # the next start sets it aside, untouched
-    assert "found by the last session's check" in again.storage.text.text()
+    assert "found during the last session" in again.storage.text.text()
     damaged = next(data.glob("conversations.damaged-*.sqlite3"))
     assert digest(damaged) == before
     assert again.storage.export_button.isVisible()
 
 
-def test_a_disk_that_fills_mid_session_loses_nothing_shown(qtbot, make_window, local_server, tmp_path):
+def test_damage_met_while_reading_is_a_message_and_the_next_start_sets_the_file_aside(qtbot, make_window,
+                                                                                      local_server, tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    store = ConversationStore(data / DATABASE_NAME)
+    older = saved_conversation("zebra crossing question")
+    older.title = "Zebras"  # the damaged bytes are in a message, not in the title the sidebar lists
+    store.save_conversation(older)
+    time.sleep(0.01)
+    store.save_conversation(saved_conversation("the latest one"))
+    store.close()
+    raw = (data / DATABASE_NAME).read_bytes()
+    assert raw.count(b"zebra crossing question") == 1
+    at = raw.index(b"zebra crossing question")  # a flipped bit: sound pages, text that is no longer UTF-8
+    (data / DATABASE_NAME).write_bytes(raw[:at] + b"\xff" + raw[at + 1:])
+
+    window = make_window(local_server.url, data_dir=data)
+    assert not window.storage.banner.isVisible()  # the startup check and first reads find nothing wrong
+    listed = window.sidebar.list
+    item = next(listed.item(row) for row in range(listed.count()) if listed.item(row).text().startswith("Zebras"))
+    qtbot.mouseClick(listed.viewport(), Qt.MouseButton.LeftButton, pos=listed.visualItemRect(item).center())
+    # before: an exception out of the sidebar's slot and nothing in the window
+    assert "Could not open the conversation: The conversation database" in window.error_text.text()
+    assert "is damaged" in window.error_text.text()
+    assert window.conversation.title == "the latest one"
+    window.close()
+
+    again = make_window(local_server.url, data_dir=data)
+    assert "found during the last session" in again.storage.text.text()
+    assert list(data.glob("conversations.damaged-*.sqlite3"))
+    assert again.store.summaries() == []
+
+
+def test_a_disk_that_fills_mid_session_loses_nothing_shown(qtbot, make_window, local_server, tmp_path, monkeypatch):
     with tmpfs(tmp_path / "disk", size="2m") as disk:
         window = make_window(local_server.url, data_dir=disk.path)
         window.saves.set_retry_interval(200)
@@ -95,6 +131,9 @@ def test_a_disk_that_fills_mid_session_loses_nothing_shown(qtbot, make_window, l
                         window.statusBar().currentMessage(), timeout=2000)  # not a plain "Reply finished."
         assert not window.storage.dismiss_button.isVisible()
 
+        monkeypatch.setattr(QInputDialog, "getText", lambda *args, **kwargs: ("Renamed on a full disk", True))
+        window.sidebar.action_requested.emit("rename", window.conversation.id)  # the sidebar's context menu
+        assert "Could not rename the conversation: The disk holding" in window.error_text.text()
         send_prompt(qtbot, window, "third, still full")  # the next Send does not clear the warning
         assert window.storage.banner.isVisible() and window.storage.indicator.isVisible()
         shown_id = window.conversation.id

@@ -52,7 +52,7 @@ def open_history(data_dir: Path) -> OpenedHistory:
             marker.unlink()
         if path.is_file():
             return _start_beside_damaged(path, StoreError(
-                f"The conversation database {path} is damaged (found by the last session's check: {found}).",
+                f"The conversation database {path} is damaged (found during the last session: {found}).",
                 StoreProblemKind.CORRUPT))
     try:
         return _open_and_read(path)

@@ -91,6 +91,8 @@ def classify(error: BaseException, path: Path) -> StoreProblemKind:
             return StoreProblemKind.CANNOT_OPEN
         if isinstance(error, sqlite3.DatabaseError) and not isinstance(error, sqlite3.OperationalError):
             return StoreProblemKind.CORRUPT  # "file is not a database", "malformed": damage, not the disk
+        if "decode to UTF-8" in str(error):
+            return StoreProblemKind.CORRUPT  # a flipped bit in stored text: the pages are sound, the bytes not
         if folder_is_full(folder):
             return StoreProblemKind.FULL
         return StoreProblemKind.CANNOT_OPEN
@@ -136,4 +138,4 @@ def describe_save_failure(error: BaseException, path: Path) -> str:
         return "The conversation database is locked by another program."
     if kind is StoreProblemKind.CORRUPT:
         return f"The conversation database {path} is damaged ({_reason(error)}). Restart Bedrock Chat to set it aside."
-    return f"The conversation database {path} cannot be written ({_reason(error)})."
+    return f"The conversation database {path} cannot be used ({_reason(error)})."
