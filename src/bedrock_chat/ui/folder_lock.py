@@ -16,13 +16,16 @@ import hashlib
 import logging
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLockFile, QObject, QSysInfo, Signal
-from PySide6.QtNetwork import QLocalServer, QLocalSocket
+from PySide6.QtCore import QLockFile, QObject, QSysInfo, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 from bedrock_chat.core.storage import StoreError
 from bedrock_chat.core.store_errors import StoreProblemKind
+
+if TYPE_CHECKING:
+    from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +70,8 @@ class FolderLock(QObject):
         so two copies cannot overwrite each other's history."""
         if self._lock.tryLock(0):
             self.held = True
-            self._serve()
+            # QtNetwork takes 10-20 ms to import: listen once the event loop runs, not before the first frame.
+            QTimer.singleShot(0, self._serve)
             return
         if self._lock.error() != QLockFile.LockError.LockFailedError:
             log.warning("no lock on %s (%s); continuing without one", self.data_dir, self._lock.error().name)
@@ -93,6 +97,10 @@ class FolderLock(QObject):
         raise StoreError(f"The data folder {self.data_dir} is read-only.", StoreProblemKind.READ_ONLY)
 
     def _serve(self) -> None:
+        from PySide6.QtNetwork import QLocalServer
+
+        if not self.held or self._server is not None:
+            return
         name = server_name(self.data_dir)
         QLocalServer.removeServer(name)  # a socket file left by a crashed holder; the lock says it is ours now
         server = QLocalServer(self)
@@ -126,6 +134,8 @@ class FolderLock(QObject):
 
 def _ask_to_come_forward(name: str) -> bool:
     """True once the running copy answered that it raised its window (it answers from its event loop)."""
+    from PySide6.QtNetwork import QLocalSocket
+
     socket = QLocalSocket()
     socket.connectToServer(name)
     if not socket.waitForConnected(_ANSWER_TIMEOUT_MS):
