@@ -155,6 +155,28 @@ def test_a_disk_that_fills_mid_session_loses_nothing_shown(qtbot, make_window, l
         again.close()
 
 
+def test_a_disk_that_fills_while_a_reply_streams(qtbot, make_window, paced_server, tmp_path):
+    with tmpfs(tmp_path / "disk", size="2m") as disk:
+        window = make_window(paced_server.url, data_dir=disk.path)
+        window.saves.set_retry_interval(200)
+        window.prompt.setPlainText("A long story please [tokens:900]")
+        with qtbot.waitSignal(window.reply_finished, timeout=30000) as finished:
+            window.send_button.click()
+            qtbot.waitUntil(lambda: len(window.conversation.messages[-1].text) > 300, timeout=15000)
+            filler = disk.fill()  # mid-turn: the reply's saves every second now fail
+            qtbot.waitUntil(window.storage.indicator.isVisible, timeout=5000)
+        reply = finished.args[0]
+        assert reply.state == MessageState.COMPLETE
+        qtbot.waitUntil(lambda: "NOT saved" in window.statusBar().currentMessage(), timeout=2000)
+        filler.unlink()
+        qtbot.waitUntil(lambda: not window.storage.indicator.isVisible(), timeout=5000)
+        window.close()
+        again = make_window(paced_server.url, data_dir=disk.path)
+        kept = again.conversation.messages[-1]
+        assert kept.text == reply.text and kept.state == MessageState.COMPLETE
+        again.close()
+
+
 def test_closing_while_the_disk_is_full_keeps_the_unsaved_turn_as_a_transcript(qtbot, make_window, local_server,
                                                                                tmp_path):
     home = tmp_path / "home"
