@@ -12,7 +12,12 @@ import os
 import signal
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
+    from bedrock_chat.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +72,7 @@ def stop_local_endpoints() -> None:
         _local_servers.pop().stop()
 
 
-def create_window(argv: list[str] | None = None) -> Any:
+def create_window(argv: list[str] | None = None) -> MainWindow:
     """Builds the main window from command-line arguments without entering the event loop."""
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
@@ -117,7 +122,7 @@ def quiet_sdk_loggers() -> None:
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
-def _close_on_termination(window: Any) -> None:
+def _close_on_termination(window: QWidget) -> None:
     """SIGTERM and SIGINT close the window as a click would, so the reply in flight and the layout are saved."""
     from PySide6.QtCore import QTimer
 

@@ -9,6 +9,7 @@ from bedrock_chat.bedrock.connection import ConnectionSettings
 from bedrock_chat.core.catalog import ModelInfo
 from bedrock_chat.core.key_store import KeyStatus
 from bedrock_chat.ui.connection_controller import Connected, ConnectionController, ConnectionFailure
+from bedrock_chat.ui.rich_text import verbatim
 
 BEDROCK_REGIONS = (
     "us-east-1", "us-east-2", "us-west-2", "ca-central-1", "sa-east-1", "eu-central-1", "eu-west-1",
@@ -63,6 +64,7 @@ class ConnectionBar(QToolBar):
         self.connection_button.setToolTip("Region, profile, Bedrock API key and endpoint; test the connection.")
         self.connection_button.clicked.connect(self.dialog_requested)
         self.connection_label = QLabel()
+        self.connection_label.setTextFormat(Qt.TextFormat.PlainText)  # profile names and URLs from outside
         self.connection_label.setAccessibleName("Connection")
         for label, widget in (("Model", self.model_box), ("Region", self.region_box), ("Profile", self.profile_box)):
             caption = QLabel(f"  {label} ")
@@ -139,7 +141,8 @@ class ConnectionBar(QToolBar):
         self.model_box.clear()
         for model in models:
             self.model_box.addItem(model.display_name, model.invoke_id)
-            self.model_box.setItemData(self.model_box.count() - 1, model.invoke_id, Qt.ItemDataRole.ToolTipRole)
+            tip = verbatim(model.invoke_id)  # ids come from the network; a tooltip may render as HTML
+            self.model_box.setItemData(self.model_box.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
         index = self.model_box.findData(self.preferred_model or DEFAULT_MODEL)
         if index < 0:
             index = max(0, self.model_box.findData(DEFAULT_MODEL))

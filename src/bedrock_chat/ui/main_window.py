@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QFont, QFontDatabase, QKeySequence, QPaintEvent
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QFont, QFontDatabase, QPaintEvent
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -36,6 +36,7 @@ from bedrock_chat.core.key_store import KeyStatus
 from bedrock_chat.core.params import GenerationParams
 from bedrock_chat.core.safe_markdown import warm_up_rendering
 from bedrock_chat.core.stats import ReplyStats, SessionTotals
+from bedrock_chat.ui.actions import action_table, build_menus
 from bedrock_chat.ui.chat_view import ChatView
 from bedrock_chat.ui.coalescer import FrameCoalescer
 from bedrock_chat.ui.connection_bar import ConnectionBar
@@ -44,7 +45,7 @@ if TYPE_CHECKING:
     from bedrock_chat.ui.connection_dialog import ConnectionDialog
 from bedrock_chat.ui.connection_controller import Clients, Connected, ConnectionController, ConnectionFailure
 from bedrock_chat.ui.folder_lock import FolderLock
-from bedrock_chat.ui.history_actions import HistoryActions, conversation_files
+from bedrock_chat.ui.history_actions import HistoryActions
 from bedrock_chat.ui.param_panel import ParameterPanel
 from bedrock_chat.ui.prompt_editor import PromptEditor
 from bedrock_chat.ui.save_tracker import SaveTracker
@@ -53,6 +54,7 @@ from bedrock_chat.ui.sidebar import Sidebar
 from bedrock_chat.ui.stats_panel import StatsPanel
 from bedrock_chat.ui.storage_status import StorageStatus
 from bedrock_chat.ui.theme import apply_theme
+from bedrock_chat.ui.transcript_import import TranscriptImporter
 from bedrock_chat.ui.worker import WorkerThread
 
 log = logging.getLogger(__name__)
@@ -96,6 +98,7 @@ class MainWindow(QMainWindow):
         self._reply_stats: ReplyStats | None = None
         self._reply_model: ModelInfo | None = None
         self._cancel: Any = None
+        self.importer = TranscriptImporter(self)
         self.history = HistoryActions(self)
         self._closed = False
         self._pending_end: tuple[MessageState, float, Any] | None = None
@@ -132,7 +135,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.statusBar().setAccessibleName("Status")
         self._restore_layout()
-        self._apply_theme(self.settings.theme())
+        self.set_theme(self.settings.theme(), save=False)
         self.parameters.set_options(self.settings.options())
         if self.settings.problem:
             self.show_error(self.settings.problem, retryable=False)
@@ -177,6 +180,8 @@ class MainWindow(QMainWindow):
             "#error-banner { background: #fdecea; border: 1px solid #f5c2c0; border-radius: 6px; }"
             "#error-banner QLabel { color: #7f1d1d; }")
         self.error_text = QLabel()
+        # Errors quote file names, roles and server messages: shown as text, never interpreted as HTML.
+        self.error_text.setTextFormat(Qt.TextFormat.PlainText)
         self.error_text.setWordWrap(True)
         self.error_text.setAccessibleName("Error message")
         self.retry_button = QPushButton("Retry")
@@ -235,7 +240,7 @@ class MainWindow(QMainWindow):
         self.chat_splitter.setSizes([640, 130])
         chat_layout.addWidget(self.chat_splitter)
 
-        self.parameters = ParameterPanel()
+        self.parameters: ParameterPanel = ParameterPanel()
         self.parameters.params_changed.connect(self._on_params_changed)
         self.parameters.reset_requested.connect(self._reset_params)
         scroll = QScrollArea()
@@ -279,44 +284,9 @@ class MainWindow(QMainWindow):
         self.main_splitter.setSizes([230, 700, 400])
         self.setCentralWidget(self.main_splitter)
 
-    def _action(self, menu: Any, text: str, slot: Any,
-                shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(slot)
-        menu.addAction(action)
-        return action
-
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        self._action(file_menu, "&New conversation", self.new_conversation, QKeySequence.StandardKey.New)
-        self._action(file_menu, "&Import transcripts…", lambda: conversation_files().import_dialog(self),
-                     QKeySequence.StandardKey.Open)
-        file_menu.addSeparator()
-        self._action(file_menu, "&Save transcript…", self.save_transcript, QKeySequence.StandardKey.Save)
-        self._action(file_menu, "Export &all conversations…", lambda: conversation_files().export_all_dialog(self))
-        file_menu.addSeparator()
-        self.connection_action = self._action(file_menu, "Co&nnection…", self.open_connection_dialog)
-        self.connection_action.setToolTip("Region, profile, Bedrock API key and endpoint; test the connection.")
-        file_menu.addSeparator()
-        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
-        chat_menu = self.menuBar().addMenu("&Chat")
-        self._action(chat_menu, "&Send", self.send, "Ctrl+Return")
-        self._action(chat_menu, "S&top", self.stop, "Esc")
-        self._action(chat_menu, "&Retry last prompt", self.retry, "Ctrl+R")
-        self._action(chat_menu, "&Copy last reply", self.copy_last_reply, "Ctrl+Shift+C")
-        self._action(chat_menu, "Re&generate last reply", self.history.regenerate_last, "Ctrl+Shift+R")
-        self._action(chat_menu, "&Undo delete", self.history.undo_delete, QKeySequence.StandardKey.Undo)
-        self._action(chat_menu, "&Find in conversations", self.sidebar.search.setFocus, QKeySequence.StandardKey.Find)
-        view_menu = self.menuBar().addMenu("&View")
-        for theme in ("system", "light", "dark"):
-            self._action(view_menu, f"{theme.title()} theme", lambda _=False, t=theme: self._apply_theme(t, save=True))
-        view_menu.addSeparator()
-        self._action(view_menu, "Larger text", lambda: self._zoom(1), QKeySequence.StandardKey.ZoomIn)
-        self._action(view_menu, "Smaller text", lambda: self._zoom(-1), QKeySequence.StandardKey.ZoomOut)
-        help_menu = self.menuBar().addMenu("&Help")
-        self._action(help_menu, "&About Bedrock Chat", self._about)
+        self.action_by_id = build_menus(self, action_table(self))
+        self.connection_action = self.action_by_id["file.connection"]
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
@@ -649,7 +619,9 @@ class MainWindow(QMainWindow):
             self.prompt.setFocus()
 
     def save_transcript(self) -> None:
-        conversation_files().export_dialog(self, self.conversation)
+        from bedrock_chat.ui.conversation_files import export_dialog  # file dialogs load on first use
+
+        export_dialog(self, self.conversation)
 
     def write_transcript(self, path: Path) -> None:
         from bedrock_chat.core.transfer import export_conversation
@@ -677,18 +649,18 @@ class MainWindow(QMainWindow):
         if answer == QMessageBox.StandardButton.Open:
             QDesktopServices.openUrl(url)
 
-    def _apply_theme(self, theme: str, save: bool = False) -> None:
+    def set_theme(self, theme: str, save: bool = True) -> None:
         app = QApplication.instance()
         if isinstance(app, QApplication):
             self.chat.set_dark(apply_theme(app, theme))
         if save:
             self.settings.set_theme(theme)
 
-    def _zoom(self, step: int) -> None:
+    def zoom(self, step: int) -> None:
         font = QFont(self.chat.font())
         self.chat.set_font_size(max(8, min(28, font.pointSize() + step)))
 
-    def _about(self) -> None:
+    def show_about(self) -> None:
         QMessageBox.about(self, "About Bedrock Chat",
                           "Bedrock Chat: a desktop client for the foundation models on Amazon Bedrock.\n\n"
                           f"Connection: {self.connection.description}\nData folder: {self.data_dir}")
@@ -718,6 +690,7 @@ class MainWindow(QMainWindow):
             self._reply.finished_at = utc_now()
             self.store_message(self._reply)
             self._reply = None
+        self.importer.shutdown()  # its worker writes through its own connection: done before the store closes
         self.storage.keep_unsaved_at_close(self.data_dir)
         try:
             self.store.purge_deleted()
