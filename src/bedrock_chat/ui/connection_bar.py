@@ -35,7 +35,15 @@ class ConnectionBar(QToolBar):
         self.setMovable(False)
         self.model_box = QComboBox()
         self.model_box.setAccessibleName("Model")
-        self.model_box.setToolTip("The model that answers. Cross-region entries use an inference profile.")
+        self.model_box.setToolTip("The model that answers. Cross-region entries use an inference profile. Type "
+                                  "any model id, inference profile id or ARN and press Enter to use it.")
+        self.model_box.setEditable(True)
+        self.model_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        editor = self.model_box.lineEdit()
+        assert editor is not None  # editable boxes always have one
+        editor.setAccessibleName("Model id")
+        editor.setToolTip(self.model_box.toolTip())
+        editor.returnPressed.connect(self._on_model_typed)
         self.model_box.setMinimumContentsLength(34)
         self.model_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.model_box.addItem("Loading models…")
@@ -87,6 +95,7 @@ class ConnectionBar(QToolBar):
         controller.connecting.connect(self._on_connecting)
         controller.connected.connect(self._on_connected)
         controller.failed.connect(self._on_failed)
+        controller.model_resolved.connect(self._on_model_resolved)
 
     # -- what the controller reports -------------------------------------------------------------------
 
@@ -112,6 +121,8 @@ class ConnectionBar(QToolBar):
                                                               if memory_only else ""))
 
     def _on_connected(self, result: Connected) -> None:
+        if result.preferred:
+            self.preferred_model = result.preferred  # found: it was resolved and, if not listed, added
         self._fill_profiles(result.profiles)
         self._describe(result.settings)
         self._fill_models(result.models)
@@ -152,6 +163,21 @@ class ConnectionBar(QToolBar):
         self._on_model_chosen()
 
     # -- what the user does ----------------------------------------------------------------------------
+
+    def _on_model_typed(self) -> None:
+        typed = self.model_box.currentText().strip()
+        current = self.current_model()
+        if typed and not (current is not None and typed == current.display_name):
+            self._controller.use_model_id(typed)
+
+    def _on_model_resolved(self, model: ModelInfo, note: str) -> None:
+        index = self.model_box.findData(model.invoke_id)
+        if index < 0:
+            self.model_box.addItem(model.display_name, model.invoke_id)
+            index = self.model_box.count() - 1
+            self.model_box.setItemData(index, verbatim(model.invoke_id), Qt.ItemDataRole.ToolTipRole)
+        self.model_box.setCurrentIndex(index)
+        self._on_model_chosen()  # also when it was already current: the typed text is replaced by its name
 
     def current_model(self) -> ModelInfo | None:
         invoke_id = self.model_box.currentData()

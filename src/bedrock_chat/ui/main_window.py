@@ -89,6 +89,8 @@ class MainWindow(QMainWindow):
         self.connection_ctl = ConnectionController(connection, settings, start_endpoint, parent=self)
         self.connection_ctl.users = self
         self._preferred_model = preferred_model or self.settings.last_model()
+        # Resolved with the model list (an id that is not listed is used as typed, never replaced).
+        self.connection_ctl.preferred_model = self._preferred_model
         self._turn_clients: Clients | None = None  # the clients the reply in flight started with
         self.connection_dialog: ConnectionDialog | None = None
         self.conversation = opened.conversation
@@ -103,6 +105,7 @@ class MainWindow(QMainWindow):
         self._closed = False
         self._pending_end: tuple[MessageState, float, Any] | None = None
         self._banner_about_connection = False
+        self._notices_shown: set[str] = set()  # a model-list notice is said once per session, not per reconnect
 
         self.setWindowTitle("Bedrock Chat")
         self.setAccessibleName("Bedrock Chat")
@@ -163,6 +166,7 @@ class MainWindow(QMainWindow):
         self.connection_ctl.failed.connect(self._on_connection_failed)
         self.connection_ctl.sso_login_finished.connect(self._on_sso_login_finished)
         self.connection_ctl.key_status_changed.connect(self._on_key_status)
+        self.connection_ctl.model_resolved.connect(self._on_model_resolved)
 
     def _build_body(self) -> None:
         self.chat = ChatView()
@@ -181,9 +185,19 @@ class MainWindow(QMainWindow):
             "#error-banner QLabel { color: #7f1d1d; }")
         self.error_text = QLabel()
         # Errors quote file names, roles and server messages: shown as text, never interpreted as HTML.
-        self.error_text.setTextFormat(Qt.TextFormat.PlainText)
         self.error_text.setWordWrap(True)
+        self.error_text.setTextFormat(Qt.TextFormat.PlainText)
         self.error_text.setAccessibleName("Error message")
+        self.details_button = QPushButton("Details")
+        self.details_button.setCheckable(True)
+        self.details_button.setAccessibleName("Error details")
+        self.details_button.setToolTip("Show what exactly went wrong (the raw error), to check or to report.")
+        self.error_details = QPlainTextEdit()
+        self.error_details.setReadOnly(True)
+        self.error_details.setAccessibleName("Error details text")
+        self.error_details.setToolTip("The raw error behind the message above.")
+        self.error_details.setMaximumHeight(110)
+        self.details_button.toggled.connect(self.error_details.setVisible)
         self.retry_button = QPushButton("Retry")
         self.retry_button.setAccessibleName("Retry")
         self.retry_button.setToolTip("Send the same prompt again.")
@@ -196,11 +210,16 @@ class MainWindow(QMainWindow):
         dismiss = QPushButton("Dismiss")
         dismiss.setAccessibleName("Dismiss error")
         dismiss.clicked.connect(self.error_banner.hide)
-        banner_layout = QHBoxLayout(self.error_banner)
-        banner_layout.addWidget(self.error_text, 1)
-        banner_layout.addWidget(self.retry_button)
-        banner_layout.addWidget(self.sso_button)
-        banner_layout.addWidget(dismiss)
+        banner_row = QHBoxLayout()
+        banner_row.addWidget(self.error_text, 1)
+        banner_row.addWidget(self.details_button)
+        banner_row.addWidget(self.retry_button)
+        banner_row.addWidget(self.sso_button)
+        banner_row.addWidget(dismiss)
+        banner_layout = QVBoxLayout(self.error_banner)
+        banner_layout.addLayout(banner_row)
+        banner_layout.addWidget(self.error_details)
+        self.error_details.hide()
         self.error_banner.hide()
 
         self.prompt = PromptEditor()
@@ -328,12 +347,22 @@ class MainWindow(QMainWindow):
     def _on_connected(self, result: Connected) -> None:
         if self._banner_about_connection:
             self.error_banner.hide()
+        if result.notice and result.notice not in self._notices_shown:
+            # Said once per session in plain words (a listing refused, say), not at every reconnect.
+            self._notices_shown.add(result.notice)
+            self.show_error(result.notice, retryable=False, about_connection=True, details=result.details)
+        if result.model_note:
+            self.statusBar().showMessage(result.model_note, 10000)
         self._update_send_enabled()
         self.models_loaded.emit(len(result.models))
 
     def _on_connection_failed(self, failure: ConnectionFailure) -> None:
-        self.show_error(failure.message, retryable=False, about_connection=True, sso_profile=failure.sso_profile)
+        self.show_error(failure.message, retryable=False, about_connection=True, sso_profile=failure.sso_profile,
+                        details=failure.details)
         self._update_send_enabled()
+
+    def _on_model_resolved(self, model: ModelInfo, note: str) -> None:
+        self.statusBar().showMessage(note, 10000)
 
     def _on_key_status(self, status: KeyStatus) -> None:
         self.statusBar().showMessage(status.note, 10000)
@@ -370,7 +399,7 @@ class MainWindow(QMainWindow):
 
     def _on_model_chosen(self, model: ModelInfo) -> None:
         self.settings.set_last_model(model.invoke_id)
-        self._preferred_model = model.invoke_id
+        self._preferred_model = self.connection_ctl.preferred_model = model.invoke_id
         saved = self.settings.params_for(model.invoke_id)
         self.parameters.set_model(model, saved or GenerationParams.defaults_for(model.limits))
         self.schedule_preview()
@@ -520,7 +549,7 @@ class MainWindow(QMainWindow):
             self._pending_end = None
             self._end_reply(state, at, str(error) if error is not None else None)
             if error is not None:
-                self.show_error(str(error), retryable=True)
+                self.show_error(str(error), retryable=True, details=getattr(error, "details", ""))
 
     def _on_usage(self, usage: Usage) -> None:
         if self._reply_stats is not None:
@@ -581,9 +610,12 @@ class MainWindow(QMainWindow):
             self.stats.show_reply(self._reply_stats, self._reply_pricing)
 
     def show_error(self, text: str, retryable: bool, about_connection: bool = False,
-                   sso_profile: str | None = None) -> None:
+                   sso_profile: str | None = None, details: str = "") -> None:
         self._banner_about_connection = about_connection
         self.error_text.setText(f"⚠ {text}")
+        self.error_details.setPlainText(details)
+        self.details_button.setChecked(False)
+        self.details_button.setVisible(bool(details))
         self.retry_button.setVisible(retryable and self.conversation.last_user_message() is not None)
         # Offered only where it can work: the AWS CLI is installed and the failure is an SSO sign-in.
         self.sso_button.setProperty("profile", sso_profile)
