@@ -353,3 +353,30 @@ def test_endpoint_from_the_environment_counts_too(clean_env, local_server) -> No
         clients = BedrockClients(settings)
         assert clients.runtime.converse(modelId="amazon.nova-micro-v1:0", messages=HELLO)["output"]
         assert proxy.requests == [] and local_server.requests[-1].access_key_id == "AKIDENVENDPOINT"
+
+
+def test_a_gateway_error_page_is_not_called_a_sign_in_page(clean_env) -> None:  # type: ignore[no-untyped-def]
+    import socket
+    import threading
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    page = b"<html><body><h1>502 Bad Gateway</h1></body></html>"
+
+    def answer() -> None:
+        connection, _ = listener.accept()
+        connection.recv(65536)
+        connection.sendall(b"HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/html\r\nContent-Length: "
+                           + str(len(page)).encode() + b"\r\nConnection: close\r\n\r\n" + page)
+        connection.close()
+
+    thread = threading.Thread(target=answer, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    clients = BedrockClients(ConnectionSettings(endpoint_url=url, offline=True, max_attempts=1))
+    with pytest.raises(UnexpectedResponseError) as raised:
+        clients.runtime.converse(modelId="amazon.nova-micro-v1:0", messages=HELLO)
+    thread.join(timeout=5)
+    listener.close()
+    message = describe_error(raised.value, context=context_for(clients.runtime))
+    assert message.title == f"The endpoint {url} answered with an error page (HTTP 502)"
+    assert "sign in" not in str(message) and message.retryable

@@ -314,7 +314,12 @@ def describe_error(error: BaseException, region: str | None = None,
     if region and not context.region:
         context = replace(context, region=region)
     message: UserError | None
-    if isinstance(error, UnexpectedResponseError):
+    if isinstance(error, UnexpectedResponseError) and error.status >= 500:
+        # A gateway's own error page (a 502/503 from a load balancer or proxy), not a sign-in page.
+        message = UserError(f"{_where(context)[0].upper()}{_where(context)[1:]} answered with an error page "
+                            f"(HTTP {error.status})", "", "Retry in a moment; if it lasts, a proxy or gateway on "
+                            "the way may be down.", True)
+    elif isinstance(error, UnexpectedResponseError):
         message = _portal(context, error.location)
     elif isinstance(error, boto_errors.ClientError):
         message = _client_error(error, context)
