@@ -542,7 +542,9 @@ class MainWindow(QMainWindow):
             self._pending_end = None
             self._end_reply(state, at, str(error) if error is not None else None)
             if error is not None:
-                self.show_error(str(error), retryable=True, details=getattr(error, "details", ""))
+                # An SSO session can expire mid-conversation: the same sign-in button as at connect time.
+                self.show_error(str(error), retryable=True, details=getattr(error, "details", ""),
+                                sso_profile=getattr(error, "sso_profile", None))
 
     def _on_usage(self, usage: Usage) -> None:
         if self._reply_stats is not None:
