@@ -477,7 +477,9 @@ class MainWindow(QMainWindow):
         self.store_message(reply)
 
     def _on_reply_failed(self, reply: Message, error: object) -> None:
-        self.show_error(str(error), retryable=True, details=getattr(error, "details", ""))
+        # An SSO session can expire mid-conversation: the same sign-in button as at connect time.
+        self.show_error(str(error), retryable=True, details=getattr(error, "details", ""),
+                        sso_profile=getattr(error, "sso_profile", None))
 
     def _on_reply_finished(self, reply: Message, stats: ReplyStats, pricing: Pricing | None) -> None:
         self.stats.show_reply(stats, pricing)
