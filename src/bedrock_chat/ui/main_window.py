@@ -7,21 +7,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QCloseEvent, QDesktopServices, QFont, QFontDatabase, QPaintEvent
+from PySide6.QtCore import QSize, QTimer, QUrl, Signal
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QFont, QPaintEvent
 from PySide6.QtWidgets import (
     QApplication,
-    QFrame,
-    QHBoxLayout,
     QMainWindow,
     QMessageBox,
-    QPlainTextEdit,
-    QPushButton,
-    QScrollArea,
-    QSplitter,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
 )
 
 from bedrock_chat.bedrock.connection import ConnectionSettings
@@ -34,25 +25,21 @@ from bedrock_chat.core.params import GenerationParams
 from bedrock_chat.core.safe_markdown import warm_up_rendering
 from bedrock_chat.core.stats import ReplyStats
 from bedrock_chat.ui.actions import action_table, build_menus
-from bedrock_chat.ui.chat_view import ChatView
 from bedrock_chat.ui.connection_bar import ConnectionBar
 
 if TYPE_CHECKING:
     from bedrock_chat.ui.connection_dialog import ConnectionDialog
 from bedrock_chat.ui.connection_controller import Clients, Connected, ConnectionController, ConnectionFailure
-from bedrock_chat.ui.error_banner import ErrorBanner
 from bedrock_chat.ui.folder_lock import FolderLock
 from bedrock_chat.ui.history_actions import HistoryActions
 from bedrock_chat.ui.param_panel import ParameterPanel
-from bedrock_chat.ui.prompt_editor import PromptEditor
 from bedrock_chat.ui.save_tracker import SaveTracker
 from bedrock_chat.ui.settings_store import SettingsStore
-from bedrock_chat.ui.sidebar import Sidebar
-from bedrock_chat.ui.stats_panel import StatsPanel
 from bedrock_chat.ui.storage_status import StorageStatus
 from bedrock_chat.ui.theme import apply_theme
 from bedrock_chat.ui.transcript_import import TranscriptImporter
 from bedrock_chat.ui.turn_controller import TurnController
+from bedrock_chat.ui.window_layout import WindowBody
 
 log = logging.getLogger(__name__)
 
@@ -137,104 +124,39 @@ class MainWindow(QMainWindow):
         self.connection_ctl.model_resolved.connect(self._on_model_resolved)
 
     def _build_body(self) -> None:
-        self.chat = ChatView()
+        self.body = WindowBody(self.storage.banner)
+        self.setCentralWidget(self.body)
+        column, side = self.body.chat_column, self.body.settings_column
+        # The widgets tests, the action table and the helpers reach through the window.
+        self.chat, self.prompt, self.error_banner = column.chat, column.prompt, column.error_banner
+        self.send_button, self.stop_button = column.send_button, column.stop_button
+        self.parameters: ParameterPanel = side.parameters
+        self.preview, self.stats = side.preview, side.stats
+        self.sidebar = self.body.sidebar
+        banner = self.error_banner
+        self.error_text, self.details_button, self.error_details = banner.text, banner.details_button, banner.details
+        self.retry_button, self.sso_button = banner.retry_button, banner.sso_button
+
         self.chat.link_requested.connect(self._confirm_link)
         self.chat.link_blocked.connect(
             lambda scheme: self.statusBar().showMessage(f"Blocked a “{scheme}” link: only http(s) links open.", 6000))
         self.chat.retry_requested.connect(self.retry)
         self.chat.message_action.connect(self.history.on_message_action)
         self.chat.code_copied.connect(lambda n: self.statusBar().showMessage(f"Copied {n:,} characters of code.", 4000))
-
-        self.error_banner = ErrorBanner()
-        self.error_banner.retry_requested.connect(self.retry)
-        self.error_banner.sso_login_requested.connect(self._run_sso_login)
-        # The banner's parts, as tests and other modules reach them through the window.
-        self.error_text = self.error_banner.text
-        self.details_button = self.error_banner.details_button
-        self.error_details = self.error_banner.details
-        self.retry_button = self.error_banner.retry_button
-        self.sso_button = self.error_banner.sso_button
-
-        self.prompt = PromptEditor()
+        banner.retry_requested.connect(self.retry)
+        banner.sso_login_requested.connect(self._run_sso_login)
         self.prompt.send_requested.connect(self.send)
         self.prompt.stop_requested.connect(self.stop)
         self.prompt.textChanged.connect(self._on_prompt_changed)
-        self.send_button = QPushButton("Send")
-        self.send_button.setAccessibleName("Send")
-        self.send_button.setToolTip("Send the prompt (Ctrl+Enter).")
-        self.send_button.setDefault(True)
         self.send_button.clicked.connect(self.send)
-        self.stop_button = QPushButton("Stop")
-        self.stop_button.setAccessibleName("Stop")
-        self.stop_button.setToolTip("Stop the reply (Esc); what arrived is kept.")
         self.stop_button.clicked.connect(self.stop)
-        buttons = QVBoxLayout()
-        buttons.addWidget(self.send_button)
-        buttons.addWidget(self.stop_button)
-        buttons.addStretch(1)
-        prompt_row = QWidget()
-        prompt_layout = QHBoxLayout(prompt_row)
-        prompt_layout.setContentsMargins(0, 0, 0, 0)
-        prompt_layout.addWidget(self.prompt, 1)
-        prompt_layout.addLayout(buttons)
-
-        chat_column = QWidget()
-        chat_layout = QVBoxLayout(chat_column)
-        chat_layout.setContentsMargins(8, 8, 4, 8)
-        chat_layout.addWidget(self.error_banner)
-        chat_layout.addWidget(self.storage.banner)
-        self.chat_splitter = QSplitter(Qt.Orientation.Vertical)
-        self.chat_splitter.setObjectName("chat-splitter")
-        self.chat_splitter.addWidget(self.chat)
-        self.chat_splitter.addWidget(prompt_row)
-        self.chat_splitter.setStretchFactor(0, 5)
-        self.chat_splitter.setStretchFactor(1, 1)
-        self.chat_splitter.setSizes([640, 130])
-        chat_layout.addWidget(self.chat_splitter)
-
-        self.parameters: ParameterPanel = ParameterPanel()
         self.parameters.params_changed.connect(self._on_params_changed)
         self.parameters.reset_requested.connect(self._reset_params)
-        scroll = QScrollArea()
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.parameters)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.preview = QPlainTextEdit()
-        self.preview.setReadOnly(True)
-        self.preview.setAccessibleName("Request preview")
-        self.preview.setToolTip("The exact JSON body the next request sends.")
-        self.preview.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.side_tabs = QTabWidget()
-        self.side_tabs.setAccessibleName("Settings tabs")
-        self.side_tabs.addTab(scroll, "Parameters")
-        self.side_tabs.addTab(self.preview, "Request preview")
-        self.stats = StatsPanel()
-        side = QWidget()
-        side.setMinimumWidth(400)
-        side_layout = QVBoxLayout(side)
-        side_layout.setContentsMargins(4, 8, 8, 8)
-        side_layout.addWidget(self.side_tabs, 3)
-        side_layout.addWidget(self.stats, 0)
-
-        self.sidebar = Sidebar()
-        self.sidebar.setMinimumWidth(200)
         self.sidebar.new_requested.connect(self.new_conversation)
         self.sidebar.conversation_chosen.connect(self.history.open_conversation)
         self.sidebar.hit_chosen.connect(self.history.jump_to_message)
         self.sidebar.search_changed.connect(self.history.search)
         self.sidebar.action_requested.connect(self.history.on_sidebar_action)
-
-        self.main_splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.main_splitter.setObjectName("main-splitter")
-        self.main_splitter.addWidget(self.sidebar)
-        self.main_splitter.addWidget(chat_column)
-        self.main_splitter.addWidget(side)
-        self.main_splitter.setStretchFactor(0, 1)
-        self.main_splitter.setStretchFactor(1, 3)
-        self.main_splitter.setStretchFactor(2, 1)
-        self.main_splitter.setSizes([230, 700, 400])
-        self.setCentralWidget(self.main_splitter)
 
     def _build_menus(self) -> None:
         self.action_by_id = build_menus(self, action_table(self))
@@ -540,10 +462,7 @@ class MainWindow(QMainWindow):
         geometry = self.settings.layout("geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
-        for name, splitter in (("main-splitter", self.main_splitter), ("chat-splitter", self.chat_splitter)):
-            state = self.settings.layout(name)
-            if state is not None:
-                splitter.restoreState(state)
+        self.body.restore_layout(self.settings)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._closed:
@@ -563,8 +482,7 @@ class MainWindow(QMainWindow):
             log.warning("cannot purge deleted conversations: %s", error)
         self.store.close()
         self.settings.set_layout("geometry", self.saveGeometry())
-        self.settings.set_layout("main-splitter", self.main_splitter.saveState())
-        self.settings.set_layout("chat-splitter", self.chat_splitter.saveState())
+        self.body.save_layout(self.settings)
         self.settings.sync()
         if self._folder_lock is not None:  # after the last write to the folder
             self._folder_lock.release()
