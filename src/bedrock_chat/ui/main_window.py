@@ -21,7 +21,6 @@ from bedrock_chat.core.catalog import ModelInfo, Pricing
 from bedrock_chat.core.conversation import Conversation, Message, MessageState, Role
 from bedrock_chat.core.history_open import OpenedHistory, open_history
 from bedrock_chat.core.key_store import KeyStatus
-from bedrock_chat.core.params import GenerationParams
 from bedrock_chat.core.safe_markdown import warm_up_rendering
 from bedrock_chat.core.stats import ReplyStats
 from bedrock_chat.ui.actions import action_table, build_menus
@@ -33,6 +32,7 @@ from bedrock_chat.ui.connection_controller import Clients, Connected, Connection
 from bedrock_chat.ui.folder_lock import FolderLock
 from bedrock_chat.ui.history_actions import HistoryActions
 from bedrock_chat.ui.param_panel import ParameterPanel
+from bedrock_chat.ui.request_preview import RequestPreview
 from bedrock_chat.ui.save_tracker import SaveTracker
 from bedrock_chat.ui.settings_store import SettingsStore
 from bedrock_chat.ui.storage_status import StorageStatus
@@ -80,10 +80,6 @@ class MainWindow(QMainWindow):
         self.setAccessibleName("Bedrock Chat")
         self.resize(QSize(1280, 820))
         self.turns = TurnController(self)
-        self._preview_timer = QTimer(self)
-        self._preview_timer.setSingleShot(True)
-        self._preview_timer.setInterval(120)
-        self._preview_timer.timeout.connect(self._update_preview)
 
         self.storage = StorageStatus(self, self.saves, opened.problem, saving=opened.saving)
         self.reply_finished.connect(self.storage.on_reply_finished)
@@ -133,6 +129,7 @@ class MainWindow(QMainWindow):
         self.parameters: ParameterPanel = side.parameters
         self.preview, self.stats = side.preview, side.stats
         self.sidebar = self.body.sidebar
+        self.requests = RequestPreview(self, side.parameters, column.prompt, side.preview, self.settings, parent=self)
         banner = self.error_banner
         self.error_text, self.details_button, self.error_details = banner.text, banner.details_button, banner.details
         self.retry_button, self.sso_button = banner.retry_button, banner.sso_button
@@ -147,11 +144,9 @@ class MainWindow(QMainWindow):
         banner.sso_login_requested.connect(self._run_sso_login)
         self.prompt.send_requested.connect(self.send)
         self.prompt.stop_requested.connect(self.stop)
-        self.prompt.textChanged.connect(self._on_prompt_changed)
+        self.prompt.textChanged.connect(self._update_send_enabled)
         self.send_button.clicked.connect(self.send)
         self.stop_button.clicked.connect(self.stop)
-        self.parameters.params_changed.connect(self._on_params_changed)
-        self.parameters.reset_requested.connect(self._reset_params)
         self.sidebar.new_requested.connect(self.new_conversation)
         self.sidebar.conversation_chosen.connect(self.history.open_conversation)
         self.sidebar.hit_chosen.connect(self.history.jump_to_message)
@@ -255,50 +250,20 @@ class MainWindow(QMainWindow):
     def _on_model_chosen(self, model: ModelInfo) -> None:
         self.settings.set_last_model(model.invoke_id)
         self._preferred_model = self.connection_ctl.preferred_model = model.invoke_id
-        saved = self.settings.params_for(model.invoke_id)
-        self.parameters.set_model(model, saved or GenerationParams.defaults_for(model.limits))
-        self.schedule_preview()
+        self.requests.show_model(model)
         self._update_send_enabled()
 
     # -- parameters and preview --------------------------------------------------------------------
 
-    def _on_params_changed(self) -> None:
-        model = self.current_model()
-        if model is not None:
-            self.settings.set_params_for(model.invoke_id, self.parameters.params())
-        self.settings.set_options(self.parameters.options())
-        self.schedule_preview()
-
-    def _reset_params(self) -> None:
-        model = self.current_model()
-        if model is not None:
-            self.parameters.set_params(GenerationParams.defaults_for(model.limits))
-
-    def _on_prompt_changed(self) -> None:
-        self._update_send_enabled()
-        self.schedule_preview()
+    @property
+    def _preview_timer(self) -> QTimer:  # tests flush the preview through it
+        return self.requests.timer
 
     def schedule_preview(self) -> None:
-        self._preview_timer.start()
+        self.requests.schedule()
 
     def build_request(self, prompt: str | None = None) -> TurnRequest | None:
-        model = self.current_model()
-        if model is None:
-            return None
-        history = self.conversation.history(draft=prompt)
-        return TurnRequest(model, history, self.parameters.params(), self.parameters.options())
-
-    def _update_preview(self) -> None:
-        request = self.build_request(self.prompt.toPlainText().strip() or "…your prompt…")
-        if request is None:
-            self.preview.setPlainText("Choose a model to see the request body.")
-            return
-        try:
-            body = request.preview()
-        except ValueError as error:
-            body = str(error)
-        header = f"// {request.operation} → {request.model.invoke_id}\n"
-        self.preview.setPlainText(header + body)
+        return self.requests.build_request(prompt)
 
     # -- turns -------------------------------------------------------------------------------------
 
