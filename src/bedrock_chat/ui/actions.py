@@ -67,7 +67,7 @@ def action_table(window: MainWindow) -> list[ActionSpec]:
         ActionSpec("chat.stop", "&Chat", "S&top", "Stop the reply; what arrived is kept.", window.stop, "Esc"),
         ActionSpec("chat.retry", "&Chat", "&Retry last prompt", "Send the last prompt again.", window.retry, "Ctrl+R"),
         ActionSpec("chat.copy_reply", "&Chat", "&Copy last reply", "Copy the last reply's text.",
-                   window.copy_last_reply, "Ctrl+Shift+C"),
+                   window.session.copy_last_reply, "Ctrl+Shift+C"),
         ActionSpec("chat.regenerate", "&Chat", "Re&generate last reply", "Ask for the last reply again.",
                    history.regenerate_last, "Ctrl+Shift+R"),
         ActionSpec("chat.undo_delete", "&Chat", "&Undo delete", "Bring back the last deleted conversation.",

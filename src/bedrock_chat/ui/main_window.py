@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, QTimer, QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QFont, QPaintEvent
@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from bedrock_chat.bedrock.connection import ConnectionSettings
 from bedrock_chat.bedrock.requests import TurnRequest
 from bedrock_chat.core.catalog import ModelInfo, Pricing
-from bedrock_chat.core.conversation import Conversation, Message, MessageState, Role
+from bedrock_chat.core.conversation import Conversation, Message, MessageState
 from bedrock_chat.core.history_open import OpenedHistory, open_history
 from bedrock_chat.core.key_store import KeyStatus
 from bedrock_chat.core.safe_markdown import warm_up_rendering
@@ -29,6 +29,7 @@ from bedrock_chat.ui.connection_bar import ConnectionBar
 if TYPE_CHECKING:
     from bedrock_chat.ui.connection_dialog import ConnectionDialog
 from bedrock_chat.ui.connection_controller import Clients, Connected, ConnectionController, ConnectionFailure
+from bedrock_chat.ui.conversation_session import ConversationSession
 from bedrock_chat.ui.folder_lock import FolderLock
 from bedrock_chat.ui.history_actions import HistoryActions
 from bedrock_chat.ui.param_panel import ParameterPanel
@@ -70,7 +71,10 @@ class MainWindow(QMainWindow):
         # Resolved with the model list (an id that is not listed is used as typed, never replaced).
         self.connection_ctl.preferred_model = self._preferred_model
         self.connection_dialog: ConnectionDialog | None = None
-        self.conversation = opened.conversation
+        self.turns = TurnController(self)
+        self.session = ConversationSession(opened.conversation, self.saves, self.turns, self)
+        self.session.switched.connect(self._on_conversation_switched)
+        self.session.status_changed.connect(self.statusBar().showMessage)
         self.importer = TranscriptImporter(self)
         self.history = HistoryActions(self)
         self._closed = False
@@ -79,7 +83,6 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Bedrock Chat")
         self.setAccessibleName("Bedrock Chat")
         self.resize(QSize(1280, 820))
-        self.turns = TurnController(self)
 
         self.storage = StorageStatus(self, self.saves, opened.problem, saving=opened.saving)
         self.reply_finished.connect(self.storage.on_reply_finished)
@@ -349,16 +352,23 @@ class MainWindow(QMainWindow):
         self.error_banner.show_message(text, retryable and self.conversation.last_user_message() is not None,
                                        about_connection, sso_profile, details)
 
-    # -- storage ---------------------------------------------------------------------------------------
+    # -- the conversation on screen ------------------------------------------------------------------
 
-    def store_message(self, message: Any) -> None:
-        """Each message is written as it happens; a reply in flight at least once a second. A save that fails
-        (full or read-only disk) stays pending and is retried; the window shows "Not saved" until it succeeds."""
-        self.saves.save(self.conversation, message)
+    @property
+    def conversation(self) -> Conversation:
+        return self.session.conversation
+
+    @conversation.setter
+    def conversation(self, conversation: Conversation) -> None:
+        self.session.conversation = conversation
+
+    def store_message(self, message: Message) -> None:
+        self.session.store_message(message)
 
     def show_conversation(self, conversation: Conversation) -> None:
-        conversation = self.saves.unsaved_version(conversation)  # the disk lacks what is still pending
-        self.conversation = conversation
+        self.session.show(conversation)
+
+    def _on_conversation_switched(self, conversation: Conversation) -> None:
         self.history.editing = None
         self.chat.set_conversation(conversation)
         self.error_banner.hide()
@@ -366,10 +376,7 @@ class MainWindow(QMainWindow):
         self.history.refresh_sidebar()
 
     def can_switch(self) -> bool:
-        if self.busy:
-            self.statusBar().showMessage("Stop the reply (Esc) before switching conversations.", 6000)
-            return False
-        return True
+        return self.session.can_switch()
 
     def new_conversation(self) -> None:
         if self.can_switch():
@@ -382,23 +389,9 @@ class MainWindow(QMainWindow):
         export_dialog(self, self.conversation)
 
     def write_transcript(self, path: Path) -> None:
-        from bedrock_chat.core.transfer import export_conversation
-
-        try:
-            export_conversation(self.conversation, path)
-        except OSError as error:
-            QMessageBox.warning(self, "Save transcript", f"Could not write {path}: {error.strerror}.\n\n"
-                                "Choose another folder or free some disk space.")
-            return
-        self.statusBar().showMessage(f"Saved {path}", 6000)
+        self.session.write_transcript(path)
 
     # -- small actions -----------------------------------------------------------------------------
-
-    def copy_last_reply(self) -> None:
-        reply = next((m for m in reversed(self.conversation.messages) if m.role == Role.ASSISTANT), None)
-        if reply is not None:
-            QApplication.clipboard().setText(reply.text)
-            self.statusBar().showMessage("Copied the last reply.", 4000)
 
     def _confirm_link(self, url: QUrl) -> None:
         answer = QMessageBox.question(
