@@ -20,7 +20,6 @@ from bedrock_chat.bedrock.requests import TurnRequest
 from bedrock_chat.core.catalog import ModelInfo, Pricing
 from bedrock_chat.core.conversation import Conversation, Message, MessageState
 from bedrock_chat.core.history_open import OpenedHistory, open_history
-from bedrock_chat.core.key_store import KeyStatus
 from bedrock_chat.core.safe_markdown import warm_up_rendering
 from bedrock_chat.core.stats import ReplyStats
 from bedrock_chat.ui.actions import action_table, build_menus
@@ -28,7 +27,8 @@ from bedrock_chat.ui.connection_bar import ConnectionBar
 
 if TYPE_CHECKING:
     from bedrock_chat.ui.connection_dialog import ConnectionDialog
-from bedrock_chat.ui.connection_controller import Clients, Connected, ConnectionController, ConnectionFailure
+from bedrock_chat.ui.connection_controller import Clients, ConnectionController
+from bedrock_chat.ui.connection_view import ConnectionView
 from bedrock_chat.ui.conversation_session import ConversationSession
 from bedrock_chat.ui.folder_lock import FolderLock
 from bedrock_chat.ui.history_actions import HistoryActions
@@ -70,7 +70,6 @@ class MainWindow(QMainWindow):
         self._preferred_model = preferred_model or self.settings.last_model()
         # Resolved with the model list (an id that is not listed is used as typed, never replaced).
         self.connection_ctl.preferred_model = self._preferred_model
-        self.connection_dialog: ConnectionDialog | None = None
         self.turns = TurnController(self)
         self.session = ConversationSession(opened.conversation, self.saves, self.turns, self)
         self.session.switched.connect(self._on_conversation_switched)
@@ -78,7 +77,6 @@ class MainWindow(QMainWindow):
         self.importer = TranscriptImporter(self)
         self.history = HistoryActions(self)
         self._closed = False
-        self._notices_shown: set[str] = set()  # a model-list notice is said once per session, not per reconnect
 
         self.setWindowTitle("Bedrock Chat")
         self.setAccessibleName("Bedrock Chat")
@@ -114,13 +112,6 @@ class MainWindow(QMainWindow):
         self.refresh_button = self.connection_bar.refresh_button
         self.connection_label = self.connection_bar.connection_label
         self.connection_bar.model_chosen.connect(self._on_model_chosen)
-        self.connection_bar.dialog_requested.connect(self.open_connection_dialog)
-        self.connection_ctl.connecting.connect(self._on_connecting)
-        self.connection_ctl.connected.connect(self._on_connected)
-        self.connection_ctl.failed.connect(self._on_connection_failed)
-        self.connection_ctl.sso_login_finished.connect(self._on_sso_login_finished)
-        self.connection_ctl.key_status_changed.connect(self._on_key_status)
-        self.connection_ctl.model_resolved.connect(self._on_model_resolved)
 
     def _build_body(self) -> None:
         self.body = WindowBody(self.storage.banner)
@@ -132,6 +123,10 @@ class MainWindow(QMainWindow):
         self.parameters: ParameterPanel = side.parameters
         self.preview, self.stats = side.preview, side.stats
         self.sidebar = self.body.sidebar
+        self.connection_view = ConnectionView(self.connection_ctl, self.connection_bar, column.error_banner, self)
+        self.connection_view.ready_changed.connect(self._update_send_enabled)
+        self.connection_view.models_loaded.connect(self.models_loaded)
+        self.connection_view.status_changed.connect(self.statusBar().showMessage)
         self.requests = RequestPreview(self, side.parameters, column.prompt, side.preview, self.settings, parent=self)
         banner = self.error_banner
         self.error_text, self.details_button, self.error_details = banner.text, banner.details_button, banner.details
@@ -144,7 +139,6 @@ class MainWindow(QMainWindow):
         self.chat.message_action.connect(self.history.on_message_action)
         self.chat.code_copied.connect(lambda n: self.statusBar().showMessage(f"Copied {n:,} characters of code.", 4000))
         banner.retry_requested.connect(self.retry)
-        banner.sso_login_requested.connect(self._run_sso_login)
         self.prompt.send_requested.connect(self.send)
         self.prompt.stop_requested.connect(self.stop)
         self.prompt.textChanged.connect(self._update_send_enabled)
@@ -194,58 +188,12 @@ class MainWindow(QMainWindow):
         """Whether a turn, a stopped one still inside botocore included, uses these clients."""
         return self.turns.uses(getattr(clients, "runtime", None))
 
-    def _on_connecting(self, settings: ConnectionSettings) -> None:
-        # The reply in flight (if any) keeps its clients, its Stop button and its model; only Send waits.
-        self._update_send_enabled()
-
-    def _on_connected(self, result: Connected) -> None:
-        if self.error_banner.about_connection:
-            self.error_banner.hide()
-        if result.notice and result.notice not in self._notices_shown:
-            # Said once per session in plain words (a listing refused, say), not at every reconnect.
-            self._notices_shown.add(result.notice)
-            self.show_error(result.notice, retryable=False, about_connection=True, details=result.details)
-        if result.model_note:
-            self.statusBar().showMessage(result.model_note, 10000)
-        self._update_send_enabled()
-        self.models_loaded.emit(len(result.models))
-
-    def _on_connection_failed(self, failure: ConnectionFailure) -> None:
-        self.show_error(failure.message, retryable=False, about_connection=True, sso_profile=failure.sso_profile,
-                        details=failure.details)
-        self._update_send_enabled()
-
-    def _on_model_resolved(self, model: ModelInfo, note: str) -> None:
-        self.statusBar().showMessage(note, 10000)
-
-    def _on_key_status(self, status: KeyStatus) -> None:
-        self.statusBar().showMessage(status.note, 10000)
-
-    def _on_sso_login_finished(self, ok: bool) -> None:
-        self.statusBar().showMessage("Signed in with AWS SSO; reconnecting…" if ok else
-                                     "aws sso login did not finish; run it in a terminal to see why.", 8000)
-
-    def _run_sso_login(self, profile: str) -> None:
-        if self.connection_ctl.run_sso_login(profile):
-            self.statusBar().showMessage(f"Running aws sso login --profile {profile}: finish in your browser.")
+    @property
+    def connection_dialog(self) -> ConnectionDialog | None:
+        return self.connection_view.dialog
 
     def open_connection_dialog(self) -> None:
-        from bedrock_chat.ui.connection_dialog import ConnectionDialog
-
-        if self.connection_dialog is not None and self.connection_dialog.isVisible():
-            self.connection_dialog.raise_()
-            return
-        model = self.current_model()
-        # open(), not exec(): window-modal without a nested event loop, so replies keep streaming meanwhile.
-        self.connection_dialog = ConnectionDialog(self.connection_ctl, model.invoke_id if model else None, self)
-        self.connection_dialog.accepted.connect(lambda: self.connection_bar.show_settings(self.connection))
-        self.connection_dialog.finished.connect(self._on_connection_dialog_closed)
-        self.connection_dialog.open()
-
-    def _on_connection_dialog_closed(self) -> None:
-        if self.connection_dialog is not None:
-            self.connection_dialog.deleteLater()
-            self.connection_dialog = None
+        self.connection_view.open_dialog()
 
     def current_model(self) -> ModelInfo | None:
         return self.connection_bar.current_model()
