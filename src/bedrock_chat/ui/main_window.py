@@ -17,11 +17,10 @@ from PySide6.QtWidgets import (
 
 from bedrock_chat.bedrock.connection import ConnectionSettings
 from bedrock_chat.bedrock.requests import TurnRequest
-from bedrock_chat.core.catalog import ModelInfo, Pricing
-from bedrock_chat.core.conversation import Conversation, Message, MessageState
+from bedrock_chat.core.catalog import ModelInfo
+from bedrock_chat.core.conversation import Conversation, Message
 from bedrock_chat.core.history_open import OpenedHistory, open_history
 from bedrock_chat.core.safe_markdown import warm_up_rendering
-from bedrock_chat.core.stats import ReplyStats
 from bedrock_chat.ui.actions import action_table, build_menus
 from bedrock_chat.ui.connection_bar import ConnectionBar
 
@@ -33,6 +32,7 @@ from bedrock_chat.ui.conversation_session import ConversationSession
 from bedrock_chat.ui.folder_lock import FolderLock
 from bedrock_chat.ui.history_actions import HistoryActions
 from bedrock_chat.ui.param_panel import ParameterPanel
+from bedrock_chat.ui.reply_view import ReplyView
 from bedrock_chat.ui.request_preview import RequestPreview
 from bedrock_chat.ui.save_tracker import SaveTracker
 from bedrock_chat.ui.settings_store import SettingsStore
@@ -219,16 +219,12 @@ class MainWindow(QMainWindow):
     # -- turns -------------------------------------------------------------------------------------
 
     def _wire_turns(self) -> None:
-        turns = self.turns
-        turns.reply_started.connect(self._on_reply_started)
-        turns.text_arrived.connect(self.chat.append_reply)
-        turns.reply_progressed.connect(self.store_message)
-        turns.stats_changed.connect(self.stats.show_reply)
-        turns.reply_failed.connect(self._on_reply_failed)
-        turns.reply_finished.connect(self._on_reply_finished)
-        turns.busy_changed.connect(self._update_controls)
-        turns.status_changed.connect(self.statusBar().showMessage)
-        turns.runtime_released.connect(self._on_runtime_released)
+        self.replies = ReplyView(self.turns, self.session, self.body.chat_column, self.stats, self.history, self)
+        self.replies.reply_finished.connect(self.reply_finished)
+        self.turns.busy_changed.connect(self._update_controls)
+        self.turns.status_changed.connect(self.statusBar().showMessage)
+        # Clients of an earlier connection close once no turn uses them.
+        self.turns.runtime_released.connect(lambda _runtime: self.connection_ctl.release_unused())
 
     @property
     def busy(self) -> bool:
@@ -271,29 +267,6 @@ class MainWindow(QMainWindow):
 
     def stop(self) -> None:
         self.turns.stop()
-
-    def _on_reply_started(self, reply: Message) -> None:
-        self.error_banner.hide()
-        self.chat.begin_reply(reply)
-        self.store_message(reply)
-
-    def _on_reply_failed(self, reply: Message, error: object) -> None:
-        # An SSO session can expire mid-conversation: the same sign-in button as at connect time.
-        self.show_error(str(error), retryable=True, details=getattr(error, "details", ""),
-                        sso_profile=getattr(error, "sso_profile", None))
-
-    def _on_reply_finished(self, reply: Message, stats: ReplyStats, pricing: Pricing | None) -> None:
-        self.stats.show_reply(stats, pricing)
-        if reply.state != MessageState.FAILED:
-            self.stats.show_session(self.turns.session_totals)
-        self.chat.finish_reply(reply)
-        self.store_message(reply)
-        self.history.refresh_sidebar()
-        self.prompt.setFocus()
-        self.reply_finished.emit(reply)
-
-    def _on_runtime_released(self, runtime: object) -> None:
-        self.connection_ctl.release_unused()  # clients of an earlier connection close once no turn uses them
 
     def show_error(self, text: str, retryable: bool, about_connection: bool = False,
                    sso_profile: str | None = None, details: str = "") -> None:
