@@ -7,12 +7,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, QTimer, QUrl, Signal
-from PySide6.QtGui import QCloseEvent, QDesktopServices, QFont, QPaintEvent
+from PySide6.QtCore import QSize, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QPaintEvent
 from PySide6.QtWidgets import (
-    QApplication,
     QMainWindow,
-    QMessageBox,
 )
 
 from bedrock_chat.bedrock.connection import ConnectionSettings
@@ -26,6 +24,7 @@ from bedrock_chat.ui.connection_bar import ConnectionBar
 
 if TYPE_CHECKING:
     from bedrock_chat.ui.connection_dialog import ConnectionDialog
+from bedrock_chat.ui import view_actions
 from bedrock_chat.ui.connection_controller import Clients, ConnectionController
 from bedrock_chat.ui.connection_view import ConnectionView
 from bedrock_chat.ui.conversation_session import ConversationSession
@@ -37,7 +36,6 @@ from bedrock_chat.ui.request_preview import RequestPreview
 from bedrock_chat.ui.save_tracker import SaveTracker
 from bedrock_chat.ui.settings_store import SettingsStore
 from bedrock_chat.ui.storage_status import StorageStatus
-from bedrock_chat.ui.theme import apply_theme
 from bedrock_chat.ui.transcript_import import TranscriptImporter
 from bedrock_chat.ui.turn_controller import TurnController
 from bedrock_chat.ui.window_layout import WindowBody
@@ -132,7 +130,7 @@ class MainWindow(QMainWindow):
         self.error_text, self.details_button, self.error_details = banner.text, banner.details_button, banner.details
         self.retry_button, self.sso_button = banner.retry_button, banner.sso_button
 
-        self.chat.link_requested.connect(self._confirm_link)
+        self.chat.link_requested.connect(lambda url: view_actions.confirm_link(self, url))
         self.chat.link_blocked.connect(
             lambda scheme: self.statusBar().showMessage(f"Blocked a “{scheme}” link: only http(s) links open.", 6000))
         self.chat.retry_requested.connect(self.retry)
@@ -314,28 +312,14 @@ class MainWindow(QMainWindow):
 
     # -- small actions -----------------------------------------------------------------------------
 
-    def _confirm_link(self, url: QUrl) -> None:
-        answer = QMessageBox.question(
-            self, "Open link?", f"Open this address in your browser?\n\n{url.toString()}",
-            QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel)
-        if answer == QMessageBox.StandardButton.Open:
-            QDesktopServices.openUrl(url)
-
     def set_theme(self, theme: str, save: bool = True) -> None:
-        app = QApplication.instance()
-        if isinstance(app, QApplication):
-            self.chat.set_dark(apply_theme(app, theme))
-        if save:
-            self.settings.set_theme(theme)
+        view_actions.set_theme(self.chat, self.settings, theme, save)
 
     def zoom(self, step: int) -> None:
-        font = QFont(self.chat.font())
-        self.chat.set_font_size(max(8, min(28, font.pointSize() + step)))
+        view_actions.zoom(self.chat, step)
 
     def show_about(self) -> None:
-        QMessageBox.about(self, "About Bedrock Chat",
-                          "Bedrock Chat: a desktop client for the foundation models on Amazon Bedrock.\n\n"
-                          f"Connection: {self.connection.description}\nData folder: {self.data_dir}")
+        view_actions.show_about(self, self.connection.description, self.data_dir)
 
     def _restore_layout(self) -> None:
         geometry = self.settings.layout("geometry")
