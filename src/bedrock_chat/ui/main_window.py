@@ -31,6 +31,7 @@ from bedrock_chat.ui.conversation_session import ConversationSession
 from bedrock_chat.ui.folder_lock import FolderLock
 from bedrock_chat.ui.history_actions import HistoryActions
 from bedrock_chat.ui.param_panel import ParameterPanel
+from bedrock_chat.ui.prompt_controls import PromptControls
 from bedrock_chat.ui.reply_view import ReplyView
 from bedrock_chat.ui.request_preview import RequestPreview
 from bedrock_chat.ui.save_tracker import SaveTracker
@@ -93,7 +94,7 @@ class MainWindow(QMainWindow):
             self.show_error(self.settings.problem, retryable=False)
         self.history.refresh_sidebar()
         self._wire_turns()
-        self._update_controls()
+        self.controls.update_controls()
         self._after_first_frame_done = False
         # Startup shows the window first; the conversation, asyncio, boto3 and the endpoint come right after.
         QTimer.singleShot(FIRST_FRAME_FALLBACK_MS, self._after_first_frame)
@@ -122,10 +123,12 @@ class MainWindow(QMainWindow):
         self.preview, self.stats = side.preview, side.stats
         self.sidebar = self.body.sidebar
         self.connection_view = ConnectionView(self.connection_ctl, self.connection_bar, column.error_banner, self)
-        self.connection_view.ready_changed.connect(self._update_send_enabled)
         self.connection_view.models_loaded.connect(self.models_loaded)
         self.connection_view.status_changed.connect(self.statusBar().showMessage)
         self.requests = RequestPreview(self, side.parameters, column.prompt, side.preview, self.settings, parent=self)
+        self.controls: PromptControls = PromptControls(column, self.connection_bar, self.connection_ctl, self.turns,
+                                                       self.session, self.requests, self.history, self)
+        self.connection_view.ready_changed.connect(self.controls.update_send_enabled)
         banner = self.error_banner
         self.error_text, self.details_button, self.error_details = banner.text, banner.details_button, banner.details
         self.retry_button, self.sso_button = banner.retry_button, banner.sso_button
@@ -133,15 +136,8 @@ class MainWindow(QMainWindow):
         self.chat.link_requested.connect(lambda url: view_actions.confirm_link(self, url))
         self.chat.link_blocked.connect(
             lambda scheme: self.statusBar().showMessage(f"Blocked a “{scheme}” link: only http(s) links open.", 6000))
-        self.chat.retry_requested.connect(self.retry)
         self.chat.message_action.connect(self.history.on_message_action)
         self.chat.code_copied.connect(lambda n: self.statusBar().showMessage(f"Copied {n:,} characters of code.", 4000))
-        banner.retry_requested.connect(self.retry)
-        self.prompt.send_requested.connect(self.send)
-        self.prompt.stop_requested.connect(self.stop)
-        self.prompt.textChanged.connect(self._update_send_enabled)
-        self.send_button.clicked.connect(self.send)
-        self.stop_button.clicked.connect(self.stop)
         self.sidebar.new_requested.connect(self.new_conversation)
         self.sidebar.conversation_chosen.connect(self.history.open_conversation)
         self.sidebar.hit_chosen.connect(self.history.jump_to_message)
@@ -200,7 +196,7 @@ class MainWindow(QMainWindow):
         self.settings.set_last_model(model.invoke_id)
         self._preferred_model = self.connection_ctl.preferred_model = model.invoke_id
         self.requests.show_model(model)
-        self._update_send_enabled()
+        self.controls.update_send_enabled()
 
     # -- parameters and preview --------------------------------------------------------------------
 
@@ -219,7 +215,6 @@ class MainWindow(QMainWindow):
     def _wire_turns(self) -> None:
         self.replies = ReplyView(self.turns, self.session, self.body.chat_column, self.stats, self.history, self)
         self.replies.reply_finished.connect(self.reply_finished)
-        self.turns.busy_changed.connect(self._update_controls)
         self.turns.status_changed.connect(self.statusBar().showMessage)
         # Clients of an earlier connection close once no turn uses them.
         self.turns.runtime_released.connect(lambda _runtime: self.connection_ctl.release_unused())
@@ -228,43 +223,17 @@ class MainWindow(QMainWindow):
     def busy(self) -> bool:
         return self.turns.busy
 
-    def _update_controls(self, *_: object) -> None:
-        busy = self.busy
-        self.stop_button.setEnabled(busy)
-        self.connection_bar.set_busy(busy)  # a reply keeps the model it started with
-        self._update_send_enabled()
-
-    def _update_send_enabled(self) -> None:
-        ready = self.clients is not None and self.current_model() is not None and not self.busy
-        self.send_button.setEnabled(ready and bool(self.prompt.toPlainText().strip()))
-
     def send(self) -> None:
-        text = self.prompt.toPlainText().strip()
-        if not text or not self.send_button.isEnabled():
-            return
-        editing = self.history.take_editing()
-        if editing is not None:
-            self.history.branch_from(editing, "edited")
-        message = self.conversation.add_user_message(text)
-        self.store_message(message)
-        self.chat.append_message(message)
-        self.prompt.clear()
-        self.start_turn()
-        self.history.refresh_sidebar()
+        self.controls.send()
 
     def retry(self) -> None:
-        if self.busy or self.clients is None or self.conversation.last_user_message() is None:
-            return
-        self.start_turn()
+        self.controls.retry()
 
     def start_turn(self) -> None:
-        request = self.build_request()
-        if request is None or not request.history or self.clients is None:
-            return
-        self.turns.start(self.clients.runtime, request, self.conversation)
+        self.controls.start_turn()
 
     def stop(self) -> None:
-        self.turns.stop()
+        self.controls.stop()
 
     def show_error(self, text: str, retryable: bool, about_connection: bool = False,
                    sso_profile: str | None = None, details: str = "") -> None:

@@ -1,0 +1,75 @@
+"""Send, Retry and Stop: when each can be used, and what sending does (the prompt saved and shown, then a turn)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject
+
+from bedrock_chat.ui.connection_bar import ConnectionBar
+from bedrock_chat.ui.connection_controller import ConnectionController
+from bedrock_chat.ui.conversation_session import ConversationSession
+from bedrock_chat.ui.history_actions import HistoryActions
+from bedrock_chat.ui.request_preview import RequestPreview
+from bedrock_chat.ui.turn_controller import TurnController
+from bedrock_chat.ui.window_layout import ChatColumn
+
+
+class PromptControls(QObject):
+    def __init__(self, column: ChatColumn, bar: ConnectionBar, connection: ConnectionController,
+                 turns: TurnController, session: ConversationSession, requests: RequestPreview,
+                 history: HistoryActions, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._column = column
+        self._bar = bar
+        self._connection = connection
+        self._turns = turns
+        self._session = session
+        self._requests = requests
+        self._history = history
+        column.prompt.send_requested.connect(self.send)
+        column.prompt.stop_requested.connect(self.stop)
+        column.prompt.textChanged.connect(self.update_send_enabled)
+        column.send_button.clicked.connect(self.send)
+        column.stop_button.clicked.connect(self.stop)
+        column.chat.retry_requested.connect(self.retry)
+        column.error_banner.retry_requested.connect(self.retry)
+        turns.busy_changed.connect(self.update_controls)
+
+    def update_controls(self, *_: object) -> None:
+        busy = self._turns.busy
+        self._column.stop_button.setEnabled(busy)
+        self._bar.set_busy(busy)  # a reply keeps the model it started with
+        self.update_send_enabled()
+
+    def update_send_enabled(self) -> None:
+        ready = self._connection.clients is not None and self._bar.current_model() is not None and not self._turns.busy
+        self._column.send_button.setEnabled(ready and bool(self._column.prompt.toPlainText().strip()))
+
+    def send(self) -> None:
+        prompt = self._column.prompt
+        text = prompt.toPlainText().strip()
+        if not text or not self._column.send_button.isEnabled():
+            return
+        editing = self._history.take_editing()
+        if editing is not None:
+            self._history.branch_from(editing, "edited")
+        message = self._session.conversation.add_user_message(text)
+        self._session.store_message(message)
+        self._column.chat.append_message(message)
+        prompt.clear()
+        self.start_turn()
+        self._history.refresh_sidebar()
+
+    def retry(self) -> None:
+        if not self._turns.busy and self._connection.clients is not None \
+                and self._session.conversation.last_user_message() is not None:
+            self.start_turn()
+
+    def start_turn(self) -> None:
+        request = self._requests.build_request()
+        clients = self._connection.clients
+        if request is None or not request.history or clients is None:
+            return
+        self._turns.start(clients.runtime, request, self._session.conversation)
+
+    def stop(self) -> None:
+        self._turns.stop()
