@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,7 +16,7 @@ from bedrock_chat.bedrock.connection import ConnectionSettings
 from bedrock_chat.bedrock.requests import TurnRequest
 from bedrock_chat.core.catalog import ModelInfo
 from bedrock_chat.core.conversation import Conversation, Message
-from bedrock_chat.core.history_open import OpenedHistory, open_history
+from bedrock_chat.core.history_open import open_history
 from bedrock_chat.core.safe_markdown import warm_up_rendering
 from bedrock_chat.ui.actions import action_table, build_menus
 from bedrock_chat.ui.connection_bar import ConnectionBar
@@ -39,9 +38,8 @@ from bedrock_chat.ui.settings_store import SettingsStore
 from bedrock_chat.ui.storage_status import StorageStatus
 from bedrock_chat.ui.transcript_import import TranscriptImporter
 from bedrock_chat.ui.turn_controller import TurnController
+from bedrock_chat.ui.window_close import close_down
 from bedrock_chat.ui.window_layout import WindowBody
-
-log = logging.getLogger(__name__)
 
 FIRST_FRAME_FALLBACK_MS = 100  # a window that is never shown still connects
 
@@ -59,7 +57,9 @@ class MainWindow(QMainWindow):
         self._folder_lock = folder_lock  # released once the history is closed
         self.data_dir = data_dir
         self.settings = settings
-        opened = _open_store(data_dir)
+        # Checked and read in one guard: a damaged history is set aside beside a fresh one, a read-only one is
+        # shown without saving, and if nothing works an in-memory one keeps this session working.
+        opened = open_history(data_dir)
         self.store = opened.store
         if folder_lock is not None and not folder_lock.held:  # opened read-only: lock first, then write
             self.store.before_reopening_writable = folder_lock.claim_for_writing
@@ -105,11 +105,9 @@ class MainWindow(QMainWindow):
         self.connection_bar = ConnectionBar(self.connection_ctl, self._preferred_model)
         self.addToolBar(self.connection_bar)
         # The boxes tests and shortcuts reach through the window.
-        self.model_box = self.connection_bar.model_box
-        self.region_box = self.connection_bar.region_box
-        self.profile_box = self.connection_bar.profile_box
-        self.refresh_button = self.connection_bar.refresh_button
-        self.connection_label = self.connection_bar.connection_label
+        bar = self.connection_bar
+        self.model_box, self.region_box, self.profile_box = bar.model_box, bar.region_box, bar.profile_box
+        self.refresh_button, self.connection_label = bar.refresh_button, bar.connection_label
         self.connection_bar.model_chosen.connect(self._on_model_chosen)
 
     def _build_body(self) -> None:
@@ -301,28 +299,5 @@ class MainWindow(QMainWindow):
             super().closeEvent(event)
             return
         self._closed = True
-        # Never waits for a turn's thread: what arrived is saved, and a reply that had ended but was not yet
-        # all on screen keeps how it ended; any other was cut short.
-        reply = self.turns.shutdown()
-        if reply is not None:
-            self.store_message(reply)
-        self.importer.shutdown()  # its worker writes through its own connection: done before the store closes
-        self.storage.keep_unsaved_at_close(self.data_dir)
-        try:
-            self.store.purge_deleted()
-        except Exception as error:  # a full or read-only disk: the deleted ones are purged on a later close
-            log.warning("cannot purge deleted conversations: %s", error)
-        self.store.close()
-        self.settings.set_layout("geometry", self.saveGeometry())
-        self.body.save_layout(self.settings)
-        self.settings.sync()
-        if self._folder_lock is not None:  # after the last write to the folder
-            self._folder_lock.release()
-        self.connection_ctl.close()
+        close_down(self, self._folder_lock)
         super().closeEvent(event)
-
-
-def _open_store(data_dir: Path) -> OpenedHistory:
-    """The history database, checked and read in one guard; a damaged one is set aside beside a fresh one, a
-    read-only one is shown without saving, and if nothing works an in-memory one keeps this session working."""
-    return open_history(data_dir)
