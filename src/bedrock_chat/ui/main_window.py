@@ -8,9 +8,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QPaintEvent
-from PySide6.QtWidgets import (
-    QMainWindow,
-)
+from PySide6.QtWidgets import QMainWindow
 
 from bedrock_chat.bedrock.connection import ConnectionSettings
 from bedrock_chat.bedrock.requests import TurnRequest
@@ -20,9 +18,6 @@ from bedrock_chat.core.history_open import open_history
 from bedrock_chat.core.safe_markdown import warm_up_rendering
 from bedrock_chat.ui.actions import action_table, build_menus
 from bedrock_chat.ui.connection_bar import ConnectionBar
-
-if TYPE_CHECKING:
-    from bedrock_chat.ui.connection_dialog import ConnectionDialog
 from bedrock_chat.ui import view_actions
 from bedrock_chat.ui.connection_controller import Clients, ConnectionController
 from bedrock_chat.ui.connection_view import ConnectionView
@@ -40,6 +35,9 @@ from bedrock_chat.ui.transcript_import import TranscriptImporter
 from bedrock_chat.ui.turn_controller import TurnController
 from bedrock_chat.ui.window_close import close_down
 from bedrock_chat.ui.window_layout import WindowBody
+
+if TYPE_CHECKING:
+    from bedrock_chat.ui.connection_dialog import ConnectionDialog
 
 FIRST_FRAME_FALLBACK_MS = 100  # a window that is never shown still connects
 
