@@ -30,7 +30,21 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--data-dir", type=Path, help="where conversations and settings are kept")
     parser.add_argument("--tokens-per-second", type=float, default=300.0,
                         help="pace of the built-in endpoint's streams in offline mode (0: as fast as possible)")
+    add_program_options(parser)
     return parser
+
+
+def add_program_options(parser: argparse.ArgumentParser) -> None:
+    """Options about the program itself rather than a chat: version, self-check, logging."""
+    from bedrock_chat import __version__
+
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--self-check", action="store_true",
+                        help="open the window offscreen on the built-in endpoint, stream one reply, check it is "
+                        "saved, print one line and exit (0: passed); uses a temporary data folder unless "
+                        "--data-dir is given")
+    parser.add_argument("--log-dir", type=Path, help="where the log file goes (default: your user log folder)")
+    parser.add_argument("--debug", action="store_true", help="write debug detail to the log file (never secrets)")
 
 
 def _has_aws_credentials(profile: str | None) -> bool:
@@ -123,11 +137,23 @@ def _close_on_termination(window: Any) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    quiet_sdk_loggers()
+    arguments = sys.argv[1:] if argv is None else argv
+    args = build_parser().parse_args(arguments)  # --help and --version end here, before Qt loads
+    from bedrock_chat.logging_setup import configure_logging
+
+    configure_logging(args.log_dir, logging.DEBUG if args.debug else logging.INFO)
+    if args.self_check:
+        from bedrock_chat import self_check
+
+        return self_check.run(arguments, args.data_dir)
+    from bedrock_chat.qt_platform_check import check_before_qt
+
+    problem = check_before_qt()
+    if problem is not None:
+        return problem
     from PySide6.QtWidgets import QApplication
 
-    window = create_window(sys.argv[1:] if argv is None else argv)
+    window = create_window(arguments)
     window.show()
     app = QApplication.instance()
     assert app is not None

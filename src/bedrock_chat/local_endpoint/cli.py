@@ -8,6 +8,7 @@ import signal
 import sys
 from types import FrameType
 
+from bedrock_chat import __version__
 from bedrock_chat.local_endpoint.server import LocalBedrockServer, ServerOptions
 
 
@@ -26,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--max-body-bytes", type=int, default=20 * 1024 * 1024,
                         help="largest request body accepted (default: %(default)s)")
     parser.add_argument("--verbose", action="store_true", help="log every request")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 
 

@@ -38,6 +38,7 @@ from bedrock_chat.core.params import GenerationParams
 from bedrock_chat.core.safe_markdown import warm_up_rendering
 from bedrock_chat.core.stats import ReplyStats, SessionTotals
 from bedrock_chat.core.storage import ConversationStore, StoreError
+from bedrock_chat.ui import help_actions
 from bedrock_chat.ui.chat_view import ChatView
 from bedrock_chat.ui.coalescer import FrameCoalescer
 from bedrock_chat.ui.history_actions import HistoryActions, conversation_files
@@ -348,6 +349,7 @@ class MainWindow(QMainWindow):
         self._action(view_menu, "Smaller text", lambda: self._zoom(-1), QKeySequence.StandardKey.ZoomOut)
         help_menu = self.menuBar().addMenu("&Help")
         self._action(help_menu, "&About Bedrock Chat", self._about)
+        self._action(help_menu, "Open &log folder", lambda: help_actions.open_log_folder(self))
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
@@ -734,9 +736,7 @@ class MainWindow(QMainWindow):
         self.chat.set_font_size(max(8, min(28, font.pointSize() + step)))
 
     def _about(self) -> None:
-        QMessageBox.about(self, "About Bedrock Chat",
-                          "Bedrock Chat: a desktop client for the foundation models on Amazon Bedrock.\n\n"
-                          f"Connection: {self.connection.description}\nData folder: {self.data_dir}")
+        help_actions.show_about(self, self.connection.description, self.data_dir)
 
     def _restore_layout(self) -> None:
         geometry = self.settings.layout("geometry")
