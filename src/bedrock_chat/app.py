@@ -98,6 +98,9 @@ def create_window(argv: list[str] | None = None) -> Any:
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "bedrock-chat"])
     app.setApplicationName("Bedrock Chat")
     QGuiApplication.setDesktopFileName("bedrock-chat")
+    from bedrock_chat.ui.app_icon import app_icon
+
+    QApplication.setWindowIcon(app_icon())
 
     offline = args.offline or (not args.online and not args.endpoint_url and not _has_aws_credentials(args.profile))
     # The built-in endpoint starts on a background thread once the window is up (its imports take 60 ms).
@@ -111,7 +114,12 @@ def create_window(argv: list[str] | None = None) -> Any:
               or saved.region() or "us-east-1")
     profile = args.profile or saved.profile()
     connection = ConnectionSettings(region=region, profile=profile, endpoint_url=args.endpoint_url, offline=offline)
-    return MainWindow(connection, data_dir, saved, preferred_model=args.model, start_endpoint=start_endpoint)
+    window = MainWindow(connection, data_dir, saved, preferred_model=args.model, start_endpoint=start_endpoint)
+    if offline and not args.offline and not args.endpoint_url:  # offline for lack of credentials: say how to get in
+        from bedrock_chat.ui.welcome_panel import show_welcome
+
+        show_welcome(window)
+    return window
 
 
 def quiet_sdk_loggers() -> None:

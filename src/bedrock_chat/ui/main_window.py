@@ -48,6 +48,7 @@ from bedrock_chat.ui.settings_store import SettingsStore
 from bedrock_chat.ui.sidebar import Sidebar
 from bedrock_chat.ui.stats_panel import StatsPanel
 from bedrock_chat.ui.theme import apply_theme
+from bedrock_chat.ui.welcome_panel import show_welcome
 from bedrock_chat.ui.worker import WorkerThread
 
 log = logging.getLogger(__name__)
@@ -350,6 +351,7 @@ class MainWindow(QMainWindow):
         help_menu = self.menuBar().addMenu("&Help")
         self._action(help_menu, "&About Bedrock Chat", self._about)
         self._action(help_menu, "Open &log folder", lambda: help_actions.open_log_folder(self))
+        self._action(help_menu, "&Getting started with AWS", lambda: show_welcome(self))
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
