@@ -87,8 +87,8 @@ class MissingLibraries:
         if self.unknown:
             lines += ["", "Find the package of each other library with your distribution's file search "
                       f"(Debian: apt-file search {self.unknown[0]})."]
-        lines += ["", "Then start bedrock-chat again. (The release bundle from the project's releases page "
-                  "ships these libraries.)"]
+        lines += ["", "Then start bedrock-chat again. (A release bundle of bedrock-chat carries these libraries "
+                  "itself.)"]
         return "\n".join(lines)
 
 
