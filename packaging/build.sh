@@ -22,6 +22,19 @@ started=$(date +%s)
   packaging/bedrock-chat.spec
 echo "built dist/bedrock-chat in $(( $(date +%s) - started )) s, $(du -sh dist/bedrock-chat | cut -f1)"
 
+if [ "$(uname -s)" = Linux ]; then
+  # A bundle without these would fail on a desktop exactly as issue 15 describes: refuse to ship it.
+  internal=dist/bedrock-chat/_internal
+  for needed in PySide6/Qt/plugins/platforms/libqxcb.so PySide6/Qt/plugins/platforms/libqoffscreen.so \
+                libxcb-cursor.so.0 libxcb-icccm.so.4 libxcb-keysyms.so.1 libxcb-shape.so.0 libxkbcommon-x11.so.0; do
+    if [ ! -e "$internal/$needed" ]; then
+      echo "build.sh: the bundle lacks $needed; install the system libraries listed in README.md" \
+           "(Install from source) on this machine and build again." >&2
+      exit 1
+    fi
+  done
+fi
+
 binary=dist/bedrock-chat/bedrock-chat
 [ -x "$binary" ] || binary=dist/bedrock-chat/bedrock-chat.exe
 if [ "${1:-}" != "--no-check" ]; then

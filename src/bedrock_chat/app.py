@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from bedrock_chat.logging_setup import quiet_sdk_loggers
+
 log = logging.getLogger(__name__)
 
 
@@ -114,18 +116,13 @@ def create_window(argv: list[str] | None = None) -> Any:
               or saved.region() or "us-east-1")
     profile = args.profile or saved.profile()
     connection = ConnectionSettings(region=region, profile=profile, endpoint_url=args.endpoint_url, offline=offline)
+    log.info("data folder %s; %s", data_dir, connection.description)  # names only: never a credential
     window = MainWindow(connection, data_dir, saved, preferred_model=args.model, start_endpoint=start_endpoint)
     if offline and not args.offline and not args.endpoint_url:  # offline for lack of credentials: say how to get in
         from bedrock_chat.ui.welcome_panel import show_welcome
 
         show_welcome(window)
     return window
-
-
-def quiet_sdk_loggers() -> None:
-    """botocore and urllib3 log signed request headers (session tokens) at DEBUG: never let them through."""
-    for name in ("botocore", "boto3", "urllib3"):
-        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def _close_on_termination(window: Any) -> None:
