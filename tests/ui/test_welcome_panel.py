@@ -45,6 +45,11 @@ def test_first_run_welcomes_then_chats_on_the_local_endpoint(qtbot, tmp_path, mo
         qtbot.mouseClick(panel.console_button, Qt.MouseButton.LeftButton)
         assert [url.host() for url in opened] == ["console.aws.amazon.com"]
 
+        qtbot.mouseClick(panel.connect_button, Qt.MouseButton.LeftButton)  # sets up AWS without a restart
+        qtbot.waitUntil(lambda: window.connection_dialog is not None and window.connection_dialog.isVisible())
+        window.connection_dialog.reject()
+        assert panel.isVisible()  # cancelled: the page still says how to get in
+
         qtbot.waitUntil(lambda: bool(window.models), timeout=15000)  # the built-in endpoint is up meanwhile
         qtbot.mouseClick(panel.try_local_button, Qt.MouseButton.LeftButton)
         assert not panel.isVisible() and window.chat.isVisible()

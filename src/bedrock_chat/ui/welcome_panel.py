@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from bedrock_chat.ui.connection_controller import Connected, ConnectionController
 from bedrock_chat.ui.prompt_editor import PromptEditor
 
 BEDROCK_CONSOLE = QUrl("https://console.aws.amazon.com/bedrock/home#/modelaccess")
@@ -55,8 +56,9 @@ want and save. Some providers (Anthropic) ask a short use-case form first; acces
 Your user or role also needs permission to call Bedrock (for example the <i>AmazonBedrockLimitedAccess</i>
 policy).</p>
 
-<p>Then start Bedrock Chat again. Start it with <code>--offline</code> to use the local endpoint without this
-page.</p>
+<p>Then choose <b>Connect to AWS…</b> below (or <i>File › Connection…</i>) to pick the profile and region or paste
+an API key, and <i>Test connection</i>. Start the app with <code>--offline</code> to use the local endpoint
+without this page.</p>
 """
 
 
@@ -69,11 +71,16 @@ class WelcomeHost(Protocol):
     def chat(self) -> QWidget: ...
     @property
     def prompt(self) -> PromptEditor: ...
+    @property
+    def connection_ctl(self) -> ConnectionController: ...
+    def open_connection_dialog(self) -> None: ...
 
 
 class WelcomePanel(QFrame):
     local_chosen = Signal()
     """The person chose to try the app on the local endpoint now."""
+    connect_chosen = Signal()
+    """The person chose to set up the connection to AWS now."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -99,6 +106,11 @@ class WelcomePanel(QFrame):
                                          "computer.")
         self.try_local_button.setDefault(True)
         self.try_local_button.clicked.connect(self._choose_local)
+        self.connect_button = QPushButton("Connect to AWS…")
+        self.connect_button.setAccessibleName("Connect to AWS")
+        self.connect_button.setToolTip("Choose a profile and region or paste a Bedrock API key, and test the "
+                                       "connection.")
+        self.connect_button.clicked.connect(self.connect_chosen)
         self.console_button = QPushButton("Open the Bedrock console")
         self.console_button.setAccessibleName("Open the Bedrock console")
         self.console_button.setToolTip(f"Opens {BEDROCK_CONSOLE.toString()} in your browser, where model access "
@@ -106,6 +118,7 @@ class WelcomePanel(QFrame):
         self.console_button.clicked.connect(lambda: QDesktopServices.openUrl(BEDROCK_CONSOLE))
         buttons = QHBoxLayout()
         buttons.addWidget(self.try_local_button)
+        buttons.addWidget(self.connect_button)
         buttons.addWidget(self.console_button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
@@ -137,7 +150,13 @@ def show_welcome(host: WelcomeHost) -> WelcomePanel:
                 host.prompt.selectAll()
             host.prompt.setFocus()
 
+        def on_connected(connected: Connected) -> None:
+            if not connected.settings.offline:  # on AWS now: the page no longer describes the situation
+                start_chatting()
+
         panel.local_chosen.connect(try_local)
+        panel.connect_chosen.connect(host.open_connection_dialog)
+        host.connection_ctl.connected.connect(on_connected)
         # Sending anyway (button, Ctrl+Enter or the menu) means they chose the local endpoint; every way of
         # sending ends by emptying the prompt, so that is what is watched.
         typed = [host.prompt.toPlainText()]
