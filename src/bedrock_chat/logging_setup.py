@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import logging
 import os
-import platform
 import re
 import sys
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from bedrock_chat import __version__
@@ -112,6 +110,8 @@ def configure_logging(log_dir: Path | None = None, level: int = logging.INFO) ->
 
     A log folder that cannot be created leaves stderr logging only: logging must never stop the app.
     """
+    import platform
+    from logging.handlers import RotatingFileHandler  # imports socket and pickle: only when logging starts
     remove_handlers()
     root = logging.getLogger()
     root.setLevel(level)
