@@ -105,7 +105,7 @@ class WelcomePanel(QFrame):
         self.try_local_button.setToolTip("Chat now with the built-in stand-in for Bedrock; nothing leaves this "
                                          "computer.")
         self.try_local_button.setDefault(True)
-        self.try_local_button.clicked.connect(self._choose_local)
+        self.try_local_button.clicked.connect(self.local_chosen)
         self.connect_button = QPushButton("Connect to AWS…")
         self.connect_button.setAccessibleName("Connect to AWS")
         self.connect_button.setToolTip("Choose a profile and region or paste a Bedrock API key, and test the "
@@ -126,9 +126,6 @@ class WelcomePanel(QFrame):
         layout.addWidget(scroll, 1)
         layout.addLayout(buttons)
 
-    def _choose_local(self) -> None:
-        self.local_chosen.emit()
-
 
 def show_welcome(host: WelcomeHost) -> WelcomePanel:
     """Puts the panel in the chat area in place of the (empty) conversation until the person starts chatting."""
@@ -139,7 +136,7 @@ def show_welcome(host: WelcomeHost) -> WelcomePanel:
         host.chat_splitter.setStretchFactor(0, 5)
 
         def start_chatting() -> None:
-            if panel.isVisible():
+            if not panel.isHidden():  # isHidden, not isVisible: a minimised window still switches
                 panel.hide()
                 host.chat.show()
 
