@@ -52,9 +52,7 @@ def test_about_box_shows_the_version(qtbot, make_window, local_server, monkeypat
     window = make_window(local_server.url)
     shown: list[tuple[str, str]] = []
     monkeypatch.setattr(QMessageBox, "about", lambda parent, title, text: shown.append((title, text)))
-    about = next(action for action in window.menuBar().actions()[-1].menu().actions()
-                 if action.text() == "&About Bedrock Chat")
-    about.trigger()
+    window.action_by_id["help.about"].trigger()
     assert len(shown) == 1
     assert f"Bedrock Chat {__version__}" in shown[0][1]
     assert str(window.data_dir) in shown[0][1]

@@ -86,7 +86,5 @@ def test_help_open_log_folder_opens_the_folder_in_use(qtbot, make_window, local_
     opened: list[QUrl] = []
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
     window = make_window(local_server.url)
-    action = next(action for action in window.menuBar().actions()[-1].menu().actions()
-                  if action.text() == "Open &log folder")
-    action.trigger()
+    window.action_by_id["help.log_folder"].trigger()
     assert [url.toLocalFile() for url in opened] == [str(log_dir)]

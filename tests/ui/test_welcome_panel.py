@@ -60,8 +60,7 @@ def test_first_run_welcomes_then_chats_on_the_local_endpoint(qtbot, tmp_path, mo
         assert blocker.args[0].state.value == "complete" and blocker.args[0].text
         assert window.connection.offline
 
-        help_menu = window.menuBar().actions()[-1].menu()
-        next(a for a in help_menu.actions() if a.text() == "&Getting started with AWS").trigger()
+        window.action_by_id["help.getting_started"].trigger()
         assert panel.isVisible() and not window.chat.isVisible()
         assert window.findChildren(WelcomePanel) == [panel]  # shown again, not a second copy
     finally:

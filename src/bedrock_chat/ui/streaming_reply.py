@@ -15,7 +15,7 @@ from PySide6.QtGui import QColor, QTextBlockFormat, QTextCharFormat, QTextCursor
 from bedrock_chat.core.conversation import Message
 from bedrock_chat.core.markdown_blocks import finished_prefix_length
 from bedrock_chat.core.safe_markdown import COPY_SCHEME, RenderedMarkdown
-from bedrock_chat.ui.rich_text import insert_html
+from bedrock_chat.ui.rich_text import insert_html, link_token
 
 _COPY_LINK = re.compile(rf'href="{COPY_SCHEME}:(\d+)"')
 
@@ -60,7 +60,7 @@ class StreamingReply:
         rendered = self._render(text)
         offset = len(self._code_blocks)
         self._code_blocks.extend(rendered.code_blocks)
-        message_id = self._message.id
+        message_id = link_token(self._message.id)
         return _COPY_LINK.sub(lambda m: f'href="{COPY_SCHEME}:{message_id}:{offset + int(m.group(1))}"',
                               rendered.html)
 
