@@ -11,6 +11,9 @@ from PySide6.QtGui import QDesktopServices
 from bedrock_chat.app import create_window
 from bedrock_chat.logging_setup import BACKUP_COUNT, MAX_BYTES, REDACTED, configure_logging
 from tests.ui.conftest import send_prompt
+from tests.ui.test_connection import certificate, https_server
+
+__all__ = ["certificate", "https_server"]  # fixtures: the local endpoint over TLS
 
 # Shaped like the real thing, so any pattern matching on shape would see them too.
 SIGNING_SECRETS = {
@@ -28,6 +31,7 @@ def _read_log(folder) -> str:
 
 def test_a_session_with_real_credentials_logs_no_secret(qtbot, make_window, local_server, tmp_path, monkeypatch):
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
+    monkeypatch.setenv("AWS_BEARER_TOKEN_BEDROCK", BEARER)  # set too; over http the app signs with SigV4
     for name, value in SIGNING_SECRETS.items():
         monkeypatch.setenv(name, value)
     log_dir = tmp_path / "logs"
@@ -43,9 +47,7 @@ def test_a_session_with_real_credentials_logs_no_secret(qtbot, make_window, loca
     reply = send_prompt(qtbot, window, "what is capital of Nepal")
     assert reply.state.value == "complete"
     window.close()
-    # An API key set once the session ran (an http endpoint never gets bearer auth, so it is set only now),
-    # a careless message quoting a credential, and a failure whose text holds one: all must be scrubbed.
-    monkeypatch.setenv("AWS_BEARER_TOKEN_BEDROCK", BEARER)
+    # A careless message quoting a credential, and a failure whose text holds one: both must be scrubbed.
     test_log = logging.getLogger("bedrock_chat.test")
     test_log.warning("retrying with key %s", SIGNING_SECRETS["AWS_SECRET_ACCESS_KEY"])
     test_log.info("token %s", SIGNING_SECRETS["AWS_SESSION_TOKEN"])
@@ -59,6 +61,24 @@ def test_a_session_with_real_credentials_logs_no_secret(qtbot, make_window, loca
     for name, value in [*SIGNING_SECRETS.items(), ("AWS_BEARER_TOKEN_BEDROCK", BEARER)]:
         assert value not in text, name
         assert value[:16] not in text, name  # not even a prefix
+
+
+def test_a_session_on_a_bedrock_api_key_logs_no_key(qtbot, https_server, tmp_path, monkeypatch):
+    # Only the API key: no access keys anywhere, so the session can work only if the key is really sent (as
+    # "Authorization: Bearer …", which botocore does only over https, hence the TLS endpoint).
+    monkeypatch.setenv("AWS_BEARER_TOKEN_BEDROCK", BEARER)
+    log_dir = tmp_path / "logs"
+    configure_logging(log_dir, logging.DEBUG)
+    window = create_window(["--endpoint-url", https_server.url, "--data-dir", str(tmp_path / "data")])
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: bool(window.models), timeout=15000)
+    reply = send_prompt(qtbot, window, "what is capital of Nepal")
+    assert reply.state.value == "complete" and not window.connection.offline
+    window.close()
+    text = _read_log(log_dir)
+    assert "/converse-stream" in text
+    assert BEARER not in text and BEARER[:16] not in text
 
 
 def test_log_file_rotates_at_a_few_megabytes(tmp_path):
