@@ -12,9 +12,12 @@ import shutil
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bedrock_chat import __version__
+
+if TYPE_CHECKING:  # typed against the real window, so a renamed widget or signal is a mypy error here
+    from bedrock_chat.ui.main_window import MainWindow
 
 PROMPT = "Self-check: what is the capital of Nepal?"
 TIMEOUT_S = 90.0
@@ -24,7 +27,7 @@ EXIT_FAILED = 1
 class SelfCheck:
     """Drives one turn through the window's own widgets and signals, and records the outcome."""
 
-    def __init__(self, window: Any, data_dir: Path, started: float) -> None:
+    def __init__(self, window: MainWindow, data_dir: Path, started: float) -> None:
         self.window = window
         self.data_dir = data_dir
         self.started = started
