@@ -18,6 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 EXIT_MISSING_LIBRARIES = 3
+EXIT_NO_DISPLAY = 4
+NO_DISPLAY = ("bedrock-chat cannot open a window: there is no display (neither DISPLAY nor WAYLAND_DISPLAY is "
+              "set).\n\nStart it from a desktop session, or over SSH with X forwarding (ssh -X). To check this "
+              "installation without a display, run:\n\n  bedrock-chat --self-check")
 
 # The sonames libqxcb.so and its Qt libraries need, and the Debian/Ubuntu package that ships each.
 DEBIAN_PACKAGES: dict[str, str] = {
@@ -107,6 +111,13 @@ def uses_xcb(environ: Mapping[str, str], platform: str = sys.platform) -> bool:
     return not wayland and bool(environ.get("DISPLAY"))
 
 
+def no_display(environ: Mapping[str, str], platform: str = sys.platform) -> bool:
+    """Linux with no display to connect to and no platform chosen: Qt would abort with a bare message."""
+    if not platform.startswith("linux") or environ.get("QT_QPA_PLATFORM", "").strip():
+        return False
+    return not environ.get("DISPLAY") and not environ.get("WAYLAND_DISPLAY")
+
+
 def xcb_plugin_path() -> Path:
     # QtCore loads no platform plugin, so asking it where the plugins are is safe before the check.
     from PySide6.QtCore import QLibraryInfo
@@ -155,6 +166,9 @@ def check_before_qt(environ: Mapping[str, str] | None = None, plugin: Path | Non
                     ldd: Callable[[Path], str] | None = None) -> int | None:
     """Prints what is missing and returns the exit status, or returns None when Qt can start."""
     environ = os.environ if environ is None else environ
+    if no_display(environ):
+        print(NO_DISPLAY, file=sys.stderr)
+        return EXIT_NO_DISPLAY
     if not uses_xcb(environ):
         return None
     missing = find_missing(plugin or xcb_plugin_path(), ldd)

@@ -10,6 +10,7 @@ import pytest
 from bedrock_chat import app
 from bedrock_chat.qt_platform_check import (
     EXIT_MISSING_LIBRARIES,
+    EXIT_NO_DISPLAY,
     check_before_qt,
     find_missing,
     missing_from_ldd,
@@ -83,6 +84,15 @@ def test_nothing_missing_lets_qt_start(fake_plugin, capsys):
 ])
 def test_the_check_runs_only_where_qt_would_use_xcb(environ, platform, expected):
     assert uses_xcb(environ, platform) is expected
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the display check is for Linux")
+def test_no_display_at_all_is_said_in_words_with_what_to_do(capsys):
+    assert check_before_qt({}, ldd=lambda path: "") == EXIT_NO_DISPLAY
+    err = capsys.readouterr().err
+    assert "there is no display" in err and "bedrock-chat --self-check" in err
+    assert check_before_qt({"QT_QPA_PLATFORM": "offscreen"}, ldd=lambda path: LDD_OUTPUT) is None
+    assert check_before_qt({"WAYLAND_DISPLAY": "wayland-0", "XDG_SESSION_TYPE": "wayland"}) is None
 
 
 def test_the_real_plugin_is_found_and_checked_with_the_real_linker():
