@@ -89,3 +89,23 @@ def test_no_welcome_when_offline_was_asked_for_or_an_endpoint_given(qtbot, tmp_p
         finally:
             window.close()
             stop_local_endpoints()
+
+
+def test_help_getting_started_on_aws_shows_the_steps_and_a_way_back(qtbot, tmp_path, local_server, monkeypatch):
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDLOCALTEST")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "local-secret-key")
+    window = _first_run_window(qtbot, tmp_path, "--endpoint-url", local_server.url)  # on "AWS", not offline
+    try:
+        qtbot.waitUntil(lambda: bool(window.models), timeout=15000)
+        window.action_by_id["help.getting_started"].trigger()
+        panel = _panel(window)
+        assert panel.isVisible() and not window.chat.isVisible()
+        assert "No AWS credentials" not in panel.text.text() and "aws sso login" in panel.text.text()
+        assert panel.try_local_button.text() == "Back to the conversation"
+        assert _accessible(panel.try_local_button)
+        qtbot.mouseClick(panel.try_local_button, Qt.MouseButton.LeftButton)
+        assert not panel.isVisible() and window.chat.isVisible()
+        assert window.prompt.toPlainText() == ""  # no sample prompt typed for a real model
+    finally:
+        window.close()
+        stop_local_endpoints()

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from bedrock_chat.bedrock.connection import ConnectionSettings
 from bedrock_chat.ui.connection_controller import Connected, ConnectionController
 from bedrock_chat.ui.prompt_editor import PromptEditor
 
@@ -28,11 +29,17 @@ BEDROCK_CONSOLE = QUrl("https://console.aws.amazon.com/bedrock/home#/modelaccess
 SAMPLE_PROMPT = "Hello! What can you do?"
 
 # Our own fixed text (no value from outside reaches it), so rich text is safe here.
-WELCOME_HTML = """
+INTRO_OFFLINE = """
 <h2>Welcome to Bedrock Chat</h2>
 <p>No AWS credentials, region or Bedrock API key were found on this computer, so Bedrock Chat is running on its
 <b>built-in local endpoint</b>: a stand-in for Amazon Bedrock that answers right here, offline and free. It is
 good for trying the app; its answers are made up, not a real model's.</p>
+"""
+INTRO_ONLINE = """
+<h2>Getting started with Amazon Bedrock</h2>
+<p>How to give Bedrock Chat a way into an AWS account, which region to pick and how to enable the models.</p>
+"""
+STEPS_HTML = """
 
 <h3>1. Give it a way into your AWS account (one of these)</h3>
 <ul>
@@ -66,6 +73,9 @@ class WelcomeHost(Protocol):
     """What the panel needs of the window: the chat area to show itself in, and the prompt to hand over to."""
 
     @property
+    def connection(self) -> ConnectionSettings: ...
+
+    @property
     def chat_splitter(self) -> QSplitter: ...
     @property
     def chat(self) -> QWidget: ...
@@ -86,7 +96,7 @@ class WelcomePanel(QFrame):
         super().__init__(parent)
         self.setObjectName("welcome-panel")
         self.setAccessibleName("Getting started")
-        self.text = QLabel(WELCOME_HTML)
+        self.text = QLabel(INTRO_OFFLINE + STEPS_HTML)
         self.text.setTextFormat(Qt.TextFormat.RichText)
         self.text.setWordWrap(True)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
@@ -126,6 +136,15 @@ class WelcomePanel(QFrame):
         layout.addWidget(scroll, 1)
         layout.addLayout(buttons)
 
+    def describe(self, offline: bool) -> None:
+        """Offline: the first-run welcome. On AWS (opened from Help): the same steps, and a way back to the chat."""
+        self.text.setText((INTRO_OFFLINE if offline else INTRO_ONLINE) + STEPS_HTML)
+        label = "Try it on the local endpoint" if offline else "Back to the conversation"
+        self.try_local_button.setText(label)
+        self.try_local_button.setAccessibleName(label)
+        self.try_local_button.setToolTip("Chat now with the built-in stand-in for Bedrock; nothing leaves this "
+                                         "computer." if offline else "Hide this page and show the conversation.")
+
 
 def show_welcome(host: WelcomeHost) -> WelcomePanel:
     """Puts the panel in the chat area in place of the (empty) conversation until the person starts chatting."""
@@ -142,7 +161,7 @@ def show_welcome(host: WelcomeHost) -> WelcomePanel:
 
         def try_local() -> None:
             start_chatting()
-            if not host.prompt.toPlainText().strip():
+            if host.connection.offline and not host.prompt.toPlainText().strip():
                 host.prompt.setPlainText(SAMPLE_PROMPT)
                 host.prompt.selectAll()
             host.prompt.setFocus()
@@ -165,6 +184,7 @@ def show_welcome(host: WelcomeHost) -> WelcomePanel:
             typed[0] = text
 
         host.prompt.textChanged.connect(on_prompt_changed)
+    panel.describe(host.connection.offline)
     host.chat.hide()
     panel.show()
     panel.try_local_button.setFocus()
