@@ -36,7 +36,7 @@ if [ "$(uname -s)" = Linux ]; then
 fi
 
 binary=dist/bedrock-chat/bedrock-chat
-[ -x "$binary" ] || binary=dist/bedrock-chat/bedrock-chat.exe
+[ -x "$binary" ] || binary=dist/bedrock-chat/bedrock-chat-cli.exe  # Windows: the console twin prints
 if [ "${1:-}" != "--no-check" ]; then
   "$binary" --version
   QT_QPA_PLATFORM=offscreen "$binary" --self-check
