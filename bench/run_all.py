@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ("stream_render", "startup", "history", "import_large")
+BENCHMARKS = ("stream_render", "startup", "history", "import_large", "connect")
 
 
 def main() -> int:

@@ -97,6 +97,7 @@ def create_window(argv: list[str] | None = None) -> MainWindow:
     from PySide6.QtWidgets import QApplication
 
     from bedrock_chat.bedrock.connection import ConnectionSettings
+    from bedrock_chat.ui.folder_lock import FolderLock, bring_forward
     from bedrock_chat.ui.main_window import MainWindow
     from bedrock_chat.ui.settings_store import SettingsStore
 
@@ -113,7 +114,13 @@ def create_window(argv: list[str] | None = None) -> MainWindow:
     QApplication.setWindowIcon(app_icon())
 
     data_dir = args.data_dir or _default_data_dir()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:  # read-only parent, a file in the way: the window says so (the store names it)
+        log.warning("cannot create the data folder %s: %s", data_dir, error.strerror or error)
+    lock = FolderLock(data_dir)
+    if data_dir.is_dir():
+        lock.acquire()  # raises FolderInUse when another copy runs on this folder
     saved = SettingsStore(data_dir)
     # An API key saved in the keyring is a way in too (only the fact is in the settings, never the key).
     has_way_in = _has_aws_credentials(args.profile) or saved.api_key_saved()
@@ -126,7 +133,9 @@ def create_window(argv: list[str] | None = None) -> MainWindow:
     profile = args.profile or saved.profile()
     connection = ConnectionSettings(region=region, profile=profile, endpoint_url=args.endpoint_url, offline=offline)
     log.info("data folder %s; %s", data_dir, connection.description)  # names only: never a credential
-    window = MainWindow(connection, data_dir, saved, preferred_model=args.model, start_endpoint=start_endpoint)
+    window = MainWindow(connection, data_dir, saved, preferred_model=args.model, start_endpoint=start_endpoint,
+                        folder_lock=lock)
+    lock.activation_requested.connect(lambda: bring_forward(window))
     if offline and not args.offline and not args.endpoint_url:  # offline for lack of credentials: say how to get in
         from bedrock_chat.ui.welcome_panel import show_welcome
 
@@ -148,6 +157,16 @@ def _close_on_termination(window: QWidget) -> None:
     timer.setInterval(200)
     timer.timeout.connect(lambda: None)
     timer.start()
+
+
+def _tell_startup_failure(text: str) -> None:
+    """stderr always; a dialog too when there is a screen to show it on."""
+    print(text, file=sys.stderr)
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    if QApplication.instance() is not None and QGuiApplication.platformName() not in ("offscreen", "minimal"):
+        QMessageBox.critical(None, "Bedrock Chat", text)
 
 
 def run(window: MainWindow) -> NoReturn:
@@ -190,7 +209,17 @@ def main(argv: list[str] | None = None) -> int:
     problem = check_before_qt()
     if problem is not None:
         return problem
-    window = create_window(arguments)
+    from bedrock_chat.ui.folder_lock import FolderInUse
+
+    try:
+        window = create_window(arguments)
+    except FolderInUse as busy:
+        print(busy, file=sys.stderr)
+        return 0 if busy.brought_forward else 1
+    except Exception as error:  # the last resort: one sentence, never a traceback
+        log.debug("startup failed", exc_info=True)
+        _tell_startup_failure(f"Bedrock Chat could not start: {error}")
+        return 1
     run(window)
 
 
