@@ -16,9 +16,9 @@ from bedrock_chat.core.catalog import ModelInfo
 from bedrock_chat.core.conversation import Conversation, Message
 from bedrock_chat.core.history_open import open_history
 from bedrock_chat.core.safe_markdown import warm_up_rendering
+from bedrock_chat.ui import help_actions, view_actions
 from bedrock_chat.ui.actions import action_table, build_menus
 from bedrock_chat.ui.connection_bar import ConnectionBar
-from bedrock_chat.ui import view_actions
 from bedrock_chat.ui.connection_controller import Clients, ConnectionController
 from bedrock_chat.ui.connection_view import ConnectionView
 from bedrock_chat.ui.conversation_session import ConversationSession
@@ -117,7 +117,7 @@ class MainWindow(QMainWindow):
         self.send_button, self.stop_button = column.send_button, column.stop_button
         self.parameters: ParameterPanel = side.parameters
         self.preview, self.stats = side.preview, side.stats
-        self.sidebar = self.body.sidebar
+        self.sidebar, self.main_splitter, self.chat_splitter = self.body.sidebar, self.body, column.splitter
         self.connection_view = ConnectionView(self.connection_ctl, self.connection_bar, column.error_banner, self)
         self.connection_view.models_loaded.connect(self.models_loaded)
         self.connection_view.status_changed.connect(self.statusBar().showMessage)
@@ -284,7 +284,7 @@ class MainWindow(QMainWindow):
         view_actions.zoom(self.chat, step)
 
     def show_about(self) -> None:
-        view_actions.show_about(self, self.connection.description, self.data_dir)
+        help_actions.show_about(self, self.connection.description, self.data_dir)
 
     def _restore_layout(self) -> None:
         geometry = self.settings.layout("geometry")

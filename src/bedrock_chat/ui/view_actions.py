@@ -1,8 +1,6 @@
-"""The View and Help menu items and the link question: theme, text size, About, opening a link from a reply."""
+"""The View menu items and the link question: theme, text size, opening a link from a reply."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices, QFont
@@ -26,12 +24,6 @@ def set_theme(chat: ChatView, settings: SettingsStore, theme: str, save: bool = 
 def zoom(chat: ChatView, step: int) -> None:
     font = QFont(chat.font())
     chat.set_font_size(max(MIN_POINT_SIZE, min(MAX_POINT_SIZE, font.pointSize() + step)))
-
-
-def show_about(parent: QWidget, connection_description: str, data_dir: Path) -> None:
-    QMessageBox.about(parent, "About Bedrock Chat",
-                      "Bedrock Chat: a desktop client for the foundation models on Amazon Bedrock.\n\n"
-                      f"Connection: {connection_description}\nData folder: {data_dir}")
 
 
 def confirm_link(parent: QWidget, url: QUrl) -> None:
