@@ -33,6 +33,7 @@ from bedrock_chat.core.key_store import KeyStatus
 from bedrock_chat.core.params import GenerationParams
 from bedrock_chat.core.safe_markdown import warm_up_rendering
 from bedrock_chat.core.stats import ReplyStats
+from bedrock_chat.ui import help_actions
 from bedrock_chat.ui.actions import action_table, build_menus
 from bedrock_chat.ui.chat_view import ChatView
 from bedrock_chat.ui.connection_bar import ConnectionBar
@@ -532,9 +533,7 @@ class MainWindow(QMainWindow):
         self.chat.set_font_size(max(8, min(28, font.pointSize() + step)))
 
     def show_about(self) -> None:
-        QMessageBox.about(self, "About Bedrock Chat",
-                          "Bedrock Chat: a desktop client for the foundation models on Amazon Bedrock.\n\n"
-                          f"Connection: {self.connection.description}\nData folder: {self.data_dir}")
+        help_actions.show_about(self, self.connection.description, self.data_dir)
 
     def _restore_layout(self) -> None:
         geometry = self.settings.layout("geometry")
