@@ -15,13 +15,16 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from bedrock_chat.core.conversation import Conversation, Message, MessageState, Role
 from bedrock_chat.core.events import StopReason
+from bedrock_chat.core.markdown_blocks import Piece
 from bedrock_chat.core.safe_markdown import (
     COPY_SCHEME,
     DARK_CODE,
     LIGHT_CODE,
+    RenderContext,
     RenderedMarkdown,
     is_safe_link,
-    render_markdown,
+    render_pieces,
+    render_reply,
 )
 from bedrock_chat.ui.rich_text import insert_html
 from bedrock_chat.ui.streaming_reply import StreamingReply
@@ -165,7 +168,12 @@ class ChatView(QTextBrowser):
         return "".join(parts) + self._reply_body_html(message)
 
     def _render(self, text: str) -> RenderedMarkdown:
-        return render_markdown(text, DARK_CODE if self._dark else LIGHT_CODE)
+        return render_reply(text, DARK_CODE if self._dark else LIGHT_CODE)
+
+    def _render_pieces(self, pieces: list[Piece], context: RenderContext, message_id: str) -> str:
+        """Pieces of a streaming reply, cut as ``_render`` cuts the whole one, with the message's Copy links."""
+        fragment = render_pieces(pieces, context, DARK_CODE if self._dark else LIGHT_CODE)
+        return fragment.replace(f'href="{COPY_SCHEME}:', f'href="{COPY_SCHEME}:{message_id}:')
 
     def _reasoning_html(self, message: Message) -> str:
         if not message.reasoning:
@@ -263,7 +271,7 @@ class ChatView(QTextBrowser):
         # Plain formats for the streamed text: nothing inherited from the header's small, muted runs.
         cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
         self._code_blocks[message.id] = []
-        self._streaming = StreamingReply(self.document(), message, self._muted(), self._render,
+        self._streaming = StreamingReply(self.document(), message, self._muted(), self._render_pieces,
                                          self._code_blocks[message.id])
         self._scroll_to_end()
 

@@ -1,39 +1,40 @@
-"""The reply in flight inside the chat document: streamed as plain text, rendered block by block.
+"""The reply in flight inside the chat document: streamed as plain text, rendered piece by piece.
 
-Each finished Markdown block (up to a blank line outside a code fence) replaces its plain text with its rendered
-form as soon as it completes, so the work per frame stays proportional to the newest block and the end of a very
-long reply costs one block, not the whole reply.
+The text not yet settled is shown plain at the end. Each settled piece (a finished Markdown block, or a bounded
+part of a long one: lines of code, rows of a table, items of a list, sentences of a huge paragraph; see
+``core/markdown_blocks``) replaces its plain text with its rendered form as soon as it settles. The work per frame
+stays proportional to the new text, whatever the shape of the reply, and the end of the reply costs one piece.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from PySide6.QtGui import QColor, QTextBlockFormat, QTextCharFormat, QTextCursor, QTextDocument
 
 from bedrock_chat.core.conversation import Message
-from bedrock_chat.core.markdown_blocks import finished_prefix_length
-from bedrock_chat.core.safe_markdown import COPY_SCHEME, RenderedMarkdown
+from bedrock_chat.core.markdown_blocks import BlockSplitter, Piece
+from bedrock_chat.core.safe_markdown import RenderContext
 from bedrock_chat.ui.rich_text import insert_html
 
-_COPY_LINK = re.compile(rf'href="{COPY_SCHEME}:(\d+)"')
+PieceRenderer = Callable[[list[Piece], RenderContext, str], str]
+"""Renders pieces of the reply with this message id in its Copy links."""
 
 
 class StreamingReply:
     def __init__(self, document: QTextDocument, message: Message, muted: str,
-                 render: Callable[[str], RenderedMarkdown], code_blocks: list[str]) -> None:
+                 render: PieceRenderer, code_blocks: list[str]) -> None:
         self._document = document
         self._message = message
         self._render = render
-        self._code_blocks = code_blocks
+        self._context = RenderContext(code_blocks)
+        self._splitter = BlockSplitter()
         self._reasoning_format = QTextCharFormat()
         self._reasoning_format.setFontItalic(True)
         self._reasoning_format.setForeground(QColor(muted))
         self._text_format = QTextCharFormat()
         self.body_start = self._end().position()
         self._tail_start = self.body_start  # where the plain, not yet rendered text begins
-        self._rendered_chars = 0
         self.text_started = False
 
     @property
@@ -55,14 +56,10 @@ class StreamingReply:
     def _fresh_block(self, cursor: QTextCursor) -> None:
         cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
 
-    def rendered_html(self, text: str) -> str:
-        """Markdown of one piece, its Copy links numbered on from the reply's earlier code blocks."""
-        rendered = self._render(text)
-        offset = len(self._code_blocks)
-        self._code_blocks.extend(rendered.code_blocks)
-        message_id = self._message.id
-        return _COPY_LINK.sub(lambda m: f'href="{COPY_SCHEME}:{message_id}:{offset + int(m.group(1))}"',
-                              rendered.html)
+    @property
+    def rendered_chars(self) -> int:
+        """How much of the reply's text is shown rendered; the rest is shown plain."""
+        return self._splitter.position
 
     def append(self, reasoning: str, text: str, reasoning_html: Callable[[], str]) -> None:
         cursor = self._end()
@@ -78,31 +75,29 @@ class StreamingReply:
                 cursor = self._end()
                 self._fresh_block(cursor)
             self._tail_start = cursor.position()
-        tail = self._message.text[self._rendered_chars:]
-        finished = finished_prefix_length(tail)
-        if finished:
-            self._render_finished(tail, finished)
+        pieces = self._splitter.feed(self._message.text)
+        if pieces:
+            self._show_rendered(self._render(pieces, self._context, self._message.id))
         else:
             cursor.insertText(text, self._text_format)
 
-    def _render_finished(self, tail: str, finished: int) -> None:
-        """Text that completes blocks goes in rendered, never first as plain text to be replaced."""
+    def _show_rendered(self, fragment: str) -> None:
+        """Settled text goes in rendered, in place of its plain form; what is still open stays plain after it."""
         cursor = self._replace_from(self._tail_start)
-        insert_html(cursor, self.rendered_html(tail[:finished]))
+        insert_html(cursor, fragment)
         cursor = self._end()
         self._fresh_block(cursor)
         self._tail_start = cursor.position()
-        self._rendered_chars += finished
-        rest = tail[finished:]
+        rest = self._message.text[self._splitter.position:]
         if rest:
             cursor.insertText(rest, self._text_format)
 
     def finish(self, status_html: str, whole_html: Callable[[], str]) -> None:
-        """Renders what is left (the last block) and the status line; only if no text ever came, everything."""
+        """Renders what is left (the last piece) and the status line; only if no text ever came, everything."""
         if not self.text_started:
             cursor = self._replace_from(self.body_start)
             insert_html(cursor, whole_html())
             return
+        pieces = self._splitter.finish(self._message.text)
         cursor = self._replace_from(self._tail_start)
-        rest = self._message.text[self._rendered_chars:]
-        insert_html(cursor, self.rendered_html(rest) + status_html)
+        insert_html(cursor, self._render(pieces, self._context, self._message.id) + status_html)
