@@ -94,3 +94,9 @@ alphabet = st.sampled_from(["a", "b", " ", "\n", "`", "#", "-", "|", "*", "1.", 
 def test_random_markdown_streams_to_the_same_pieces(parts, seed, repeat):
     text = "".join(parts) * repeat  # repeated so that some blocks pass LONG_BLOCK
     assert streamed(text, random.Random(seed), largest=97) == split_whole(text)
+
+
+@pytest.mark.parametrize("shape", sorted(SHAPES))
+def test_each_piece_knows_where_its_text_ends(shape):
+    ends = [piece.end for piece in split_whole(SHAPES[shape])]
+    assert ends == sorted(ends) and ends[-1] == len(SHAPES[shape])

@@ -20,8 +20,8 @@ from typing import Any
 
 LONG_BLOCK = 3000  # characters without a blank line before a block is cut into pieces
 PARAGRAPH_PIECE = 1500  # a long paragraph is cut at the first safe place after this many characters
-CODE_CHUNK = 40  # lines of a long code block per piece (highlighting restarts at each chunk)
-TABLE_CHUNK = 40  # rows of a long table per piece
+CODE_CHUNK = 16  # lines of a long code block per piece (highlighting restarts at each chunk)
+TABLE_CHUNK = 20  # rows of a long table per piece
 LIST_CHUNK = 40  # lines of a long list per piece, cut before a top-level item
 MAX_TABLE_HEADER = 1000  # a longer first line is never a table header, so a huge line is known to be prose
 
@@ -50,6 +50,7 @@ class Piece:
     first: bool = True
     last: bool = True
     info: str = ""
+    end: int = 0  # where the piece's text ends in the whole text: what follows it is not in it
 
 
 class _Mode(enum.Enum):
@@ -79,13 +80,13 @@ class BlockSplitter:
         self._language = ""
         self._table_head = ""
         self._pending: Piece | None = None  # a paragraph piece held until we know whether it is the last
-        self._pending_start = 0
+        self._returned_end = 0
         self._scan_piece, self._scan_from, self._last_checked = -1, 0, -1  # resumes the search for a cut
 
     @property
     def position(self) -> int:
         """Characters of the text covered by the pieces returned so far."""
-        return self._pending_start if self._pending is not None else self._pos
+        return self._returned_end
 
     def feed(self, text: str, final: bool = False) -> list[Piece]:
         pieces: list[Piece] = []
@@ -97,6 +98,8 @@ class BlockSplitter:
         if final and self._pending is not None:
             pieces.append(self._pending)
             self._pending = None
+        if pieces:
+            self._returned_end = pieces[-1].end
         return pieces
 
     def finish(self, text: str) -> list[Piece]:
@@ -130,14 +133,14 @@ class BlockSplitter:
             return []
         end = self._block_end(text, self._pos, self._pos + LONG_BLOCK)
         if end is not None:
-            piece = Piece(PieceKind.BLOCK, text[self._pos:end])
+            piece = Piece(PieceKind.BLOCK, text[self._pos:end], end=end)
             self._pos = end
             return [piece]
         if len(text) >= self._pos + LONG_BLOCK + 2:
             self._mode = _Mode.SUB_START  # long: no blank line within LONG_BLOCK characters
             return []
         if final:
-            piece = Piece(PieceKind.BLOCK, text[self._pos:])
+            piece = Piece(PieceKind.BLOCK, text[self._pos:], end=len(text))
             self._pos = len(text)
             return [piece]
         return None
@@ -185,14 +188,14 @@ class BlockSplitter:
             self._indent = len(line) - len(line.lstrip(" "))
             self._pos = min(len(text), self._pos + len(line) + 1)
             self._mode = _Mode.CODE
-            return [Piece(PieceKind.CODE_HEAD, self._language)]
+            return [Piece(PieceKind.CODE_HEAD, self._language, end=self._pos)]
         if line.lstrip(" ").startswith(("```", "~~~")) and not complete:
             return None
         if _HEADING.match(line):
             if not complete:
                 return None
-            piece = Piece(PieceKind.BLOCK, line + "\n")
             self._pos = min(len(text), self._pos + len(line) + 1)
+            piece = Piece(PieceKind.BLOCK, line + "\n", end=self._pos)
             return [piece]
         if _LIST_ITEM.match(line):
             self._mode = _Mode.LIST
@@ -240,7 +243,7 @@ class BlockSplitter:
         if not closed and len(lines) < CODE_CHUNK:
             return None
         pieces = [Piece(PieceKind.CODE, "".join(f"{line}\n" for line in lines), self._first, closed,
-                      self._language)] if lines or closed else []
+                        self._language, position)] if lines or closed else []
         self._first = False
         self._pos = position
         if closed:
@@ -268,7 +271,7 @@ class BlockSplitter:
         if not ended and len(rows) < TABLE_CHUNK:
             return None
         pieces = [Piece(PieceKind.TABLE, "".join(f"{row}\n" for row in rows), self._first, ended,
-                        self._table_head)] if rows or self._first else []
+                        self._table_head, position)] if rows or self._first else []
         self._first = False
         self._pos = position
         return pieces + self._end_part(position) if ended else pieces
@@ -288,18 +291,18 @@ class BlockSplitter:
                 cut = position
                 break
             if (count and not line.startswith(" ") and not top_level) or not line.strip():
-                return [Piece(PieceKind.LIST, text[self._pos:position], self._first, True),
+                return [Piece(PieceKind.LIST, text[self._pos:position], self._first, True, end=position),
                         *self._end_part(position)]
             count += 1
             position += len(line) + (1 if complete else 0)
             if position >= len(text):
                 if final:
-                    return [Piece(PieceKind.LIST, text[self._pos:position], self._first, True),
+                    return [Piece(PieceKind.LIST, text[self._pos:position], self._first, True, end=position),
                             *self._end_part(position)]
                 break
         if cut is None:
             return None
-        piece = Piece(PieceKind.LIST, text[self._pos:cut], self._first, False)
+        piece = Piece(PieceKind.LIST, text[self._pos:cut], self._first, False, end=cut)
         self._first = False
         self._pos = cut
         return [piece]
@@ -317,19 +320,19 @@ class BlockSplitter:
                 if interrupts is None:
                     return None
                 if interrupts:
-                    return self._paragraph_piece(text[start:position - 1], last=True) + self._end_part(position)
+                    return self._paragraph_piece(text[start:position - 1], position) + self._end_part(position)
             cut = self._cut_in(text, start, position, position + len(line))
             if cut is not None:
                 self._pos = cut[1]
-                return self._paragraph_piece(text[start:cut[0]], last=False)
+                return self._paragraph_piece(text[start:cut[0]], cut[1], last=False)
             if not complete:
                 return None
             position += len(line) + 1
             if position >= len(text) or text[position] == "\n":  # the end of the text, or of the block
                 if position >= len(text) and not final:
                     return None
-                return self._paragraph_piece(text[start:position - 1], last=True) + \
-                    self._end_part(min(position, len(text)))
+                end = min(position, len(text))
+                return self._paragraph_piece(text[start:position - 1], end) + self._end_part(end)
 
     def _interrupts(self, line: str, complete: bool) -> bool | None:
         """Whether a line ends the paragraph before it (None: cannot tell until more of it arrives)."""
@@ -372,7 +375,7 @@ class BlockSplitter:
             self._scan_from = position
         return None
 
-    def _paragraph_piece(self, content: str, last: bool) -> list[Piece]:
+    def _paragraph_piece(self, content: str, end: int, last: bool = True) -> list[Piece]:
         """Pieces are held back one step: a piece's spacing depends on whether it is the paragraph's last."""
         content = content.strip()
         out: list[Piece] = []
@@ -380,16 +383,15 @@ class BlockSplitter:
             out.append(self._pending)
             self._pending = None
         if content:
-            piece = Piece(PieceKind.PARAGRAPH, content, self._first, last)
+            piece = Piece(PieceKind.PARAGRAPH, content, self._first, last, end=end)
             self._first = False
             if last:
                 out.append(piece)
             else:
                 self._pending = piece
-                self._pending_start = self._pos
         elif last and out:
             held = out.pop()
-            out.append(Piece(held.kind, held.text, held.first, True))
+            out.append(Piece(held.kind, held.text, held.first, True, end=end))
         return out
 
     def _rest(self, text: str, final: bool) -> list[Piece] | None:
@@ -397,7 +399,7 @@ class BlockSplitter:
         if end is None and not final:
             return None
         end = end if end is not None else len(text)
-        piece = Piece(PieceKind.BLOCK, text[self._pos:end])
+        piece = Piece(PieceKind.BLOCK, text[self._pos:end], end=end)
         self._pos = end
         self._mode = _Mode.BLOCK_START
         return [piece]

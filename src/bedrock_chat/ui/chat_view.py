@@ -27,7 +27,7 @@ from bedrock_chat.core.safe_markdown import (
     render_reply,
 )
 from bedrock_chat.ui.rich_text import insert_html
-from bedrock_chat.ui.streaming_reply import StreamingReply
+from bedrock_chat.ui.streaming_reply import RENDER_BUDGET_S, StreamingReply
 
 TOGGLE_SCHEME = "toggle-reasoning"
 MESSAGE_SCHEME = "message"  # message:ACTION:ID for edit, copy and regenerate
@@ -67,6 +67,10 @@ class ChatView(QTextBrowser):
         self._expanded_reasoning: set[str] = set()
         self._streaming: StreamingReply | None = None
         self._shown = RENDER_WINDOW
+        self._render_timer = QTimer(self)
+        self._render_timer.setSingleShot(True)
+        self._render_timer.setInterval(1)
+        self._render_timer.timeout.connect(self._render_queued)
 
     # -- resources and links --------------------------------------------------------------------------
 
@@ -282,6 +286,20 @@ class ChatView(QTextBrowser):
             return
         follow = self._at_bottom()
         streaming.append(reasoning, text, lambda: self._reasoning_html(streaming.message))
+        if streaming.has_queued:
+            self._render_timer.start()
+        if follow:
+            self._scroll_to_end()
+
+    def _render_queued(self) -> None:
+        """Keeps rendering what settled while the frame budget was spent, between frames, until none is left."""
+        streaming = self._streaming
+        if streaming is None:
+            return
+        follow = self._at_bottom()
+        streaming.render_queued(RENDER_BUDGET_S)
+        if streaming.has_queued:
+            self._render_timer.start()
         if follow:
             self._scroll_to_end()
 

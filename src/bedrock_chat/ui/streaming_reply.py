@@ -8,6 +8,8 @@ stays proportional to the new text, whatever the shape of the reply, and the end
 
 from __future__ import annotations
 
+import time
+from collections import deque
 from collections.abc import Callable
 
 from PySide6.QtGui import QColor, QTextBlockFormat, QTextCharFormat, QTextCursor, QTextDocument
@@ -17,6 +19,7 @@ from bedrock_chat.core.markdown_blocks import BlockSplitter, Piece
 from bedrock_chat.core.safe_markdown import RenderContext
 from bedrock_chat.ui.rich_text import insert_html
 
+RENDER_BUDGET_S = 0.006  # rendering per call, on top of the plain text: a frame stays well under 20 ms
 PieceRenderer = Callable[[list[Piece], RenderContext, str], str]
 """Renders pieces of the reply with this message id in its Copy links."""
 
@@ -29,6 +32,8 @@ class StreamingReply:
         self._render = render
         self._context = RenderContext(code_blocks)
         self._splitter = BlockSplitter()
+        self._queue: deque[Piece] = deque()  # settled pieces not rendered yet: their text is shown plain
+        self._shown_end = 0  # the reply's text before this is shown rendered
         self._reasoning_format = QTextCharFormat()
         self._reasoning_format.setFontItalic(True)
         self._reasoning_format.setForeground(QColor(muted))
@@ -59,7 +64,12 @@ class StreamingReply:
     @property
     def rendered_chars(self) -> int:
         """How much of the reply's text is shown rendered; the rest is shown plain."""
-        return self._splitter.position
+        return self._shown_end
+
+    @property
+    def has_queued(self) -> bool:
+        """Settled pieces wait to be rendered (the budget of the last call ran out)."""
+        return bool(self._queue)
 
     def append(self, reasoning: str, text: str, reasoning_html: Callable[[], str]) -> None:
         cursor = self._end()
@@ -75,22 +85,37 @@ class StreamingReply:
                 cursor = self._end()
                 self._fresh_block(cursor)
             self._tail_start = cursor.position()
-        pieces = self._splitter.feed(self._message.text)
-        if pieces:
-            self._show_rendered(self._render(pieces, self._context, self._message.id))
-        else:
-            cursor.insertText(text, self._text_format)
+        cursor.insertText(text, self._text_format)
+        self._queue.extend(self._splitter.feed(self._message.text))
+        self.render_queued(RENDER_BUDGET_S)
 
-    def _show_rendered(self, fragment: str) -> None:
-        """Settled text goes in rendered, in place of its plain form; what is still open stays plain after it."""
-        cursor = self._replace_from(self._tail_start)
+    def render_queued(self, budget_s: float) -> None:
+        """Renders settled pieces, oldest first, for about ``budget_s`` (at least one piece): a long reply
+        arriving at full speed is shown plain at once and rendered over the next frames, never in one freeze."""
+        if not self._queue:
+            return
+        deadline = time.perf_counter() + budget_s
+        batch: list[Piece] = []
+        while self._queue and (not batch or time.perf_counter() < deadline):
+            batch.append(self._queue.popleft())
+        self._show_rendered(self._render(batch, self._context, self._message.id), batch[-1].end)
+
+    def _show_rendered(self, fragment: str, end: int) -> None:
+        """Replaces the plain form of the text up to ``end`` (the start of the plain tail) with its rendering;
+        the plain text after it stays as it is, so the cost does not grow with what is still waiting."""
+        plain = self._message.text[self._shown_end:end]
+        cursor = QTextCursor(self._document)
+        cursor.setPosition(self._tail_start)
+        cursor.setPosition(min(self._tail_start + _utf16_length(plain), self._end().position()),
+                           QTextCursor.MoveMode.KeepAnchor)
+        cursor.removeSelectedText()
+        # An empty block of its own for the rendering; the rest of the plain text stays in the block after it.
+        cursor.insertBlock(QTextBlockFormat(), self._text_format)
+        cursor.movePosition(QTextCursor.MoveOperation.PreviousBlock)
         insert_html(cursor, fragment)
-        cursor = self._end()
-        self._fresh_block(cursor)
-        self._tail_start = cursor.position()
-        rest = self._message.text[self._splitter.position:]
-        if rest:
-            cursor.insertText(rest, self._text_format)
+        self._tail_start = cursor.block().next().position() if cursor.block().next().isValid() \
+            else self._end().position()
+        self._shown_end = end
 
     def finish(self, status_html: str, whole_html: Callable[[], str]) -> None:
         """Renders what is left (the last piece) and the status line; only if no text ever came, everything."""
@@ -98,6 +123,12 @@ class StreamingReply:
             cursor = self._replace_from(self.body_start)
             insert_html(cursor, whole_html())
             return
-        pieces = self._splitter.finish(self._message.text)
+        pieces = [*self._queue, *self._splitter.finish(self._message.text)]
+        self._queue.clear()
         cursor = self._replace_from(self._tail_start)
         insert_html(cursor, self._render(pieces, self._context, self._message.id) + status_html)
+
+
+def _utf16_length(text: str) -> int:
+    """Document positions count UTF-16 code units: a character outside the BMP takes two."""
+    return len(text.encode("utf-16-le")) // 2
