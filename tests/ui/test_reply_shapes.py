@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtCore import QUrl
+from PySide6.QtGui import QGuiApplication
 
 from tests.ui.conftest import send_prompt
 
