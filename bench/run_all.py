@@ -20,7 +20,7 @@ def main(argv: list[str]) -> int:
     report = {}
     for name in BENCHMARKS:
         result = subprocess.run([sys.executable, str(HERE / f"{name}.py"), *(["--quick"] if quick else [])],
-                                capture_output=True, text=True, timeout=120 if quick else 1800)
+                                check=False, capture_output=True, text=True, timeout=120 if quick else 1800)
         if result.returncode != 0:
             sys.stderr.write(f"bench/{name}.py failed (exit {result.returncode}):\n{result.stderr[-4000:]}\n")
             return 1
