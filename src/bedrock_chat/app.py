@@ -85,14 +85,15 @@ def create_window(argv: list[str] | None = None) -> Any:
     app.setApplicationName("Bedrock Chat")
     QGuiApplication.setDesktopFileName("bedrock-chat")
 
-    offline = args.offline or (not args.online and not args.endpoint_url and not _has_aws_credentials(args.profile))
-    # The built-in endpoint starts on a background thread once the window is up (its imports take 60 ms).
-    start_endpoint = None
-    if offline and not args.endpoint_url:
-        start_endpoint = functools.partial(_start_local_endpoint, args.tokens_per_second)
     data_dir = args.data_dir or _default_data_dir()
     data_dir.mkdir(parents=True, exist_ok=True)
     saved = SettingsStore(data_dir)
+    # An API key saved in the keyring is a way in too (only the fact is in the settings, never the key).
+    has_way_in = _has_aws_credentials(args.profile) or saved.api_key_saved()
+    offline = args.offline or (not args.online and not args.endpoint_url and not has_way_in)
+    # The built-in endpoint starts on a background thread when offline needs it (its imports take 60 ms); the
+    # Connection dialog can switch to it later, so the window always gets the means to start it.
+    start_endpoint = functools.partial(_start_local_endpoint, args.tokens_per_second)
     region = (args.region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
               or saved.region() or "us-east-1")
     profile = args.profile or saved.profile()

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import ipaddress
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from bedrock_chat.bedrock.api_key import ApiKey, is_secure_endpoint
 
 
 @dataclass(frozen=True)
@@ -15,10 +19,39 @@ class ConnectionSettings:
     connect_timeout: float = 10.0
     max_attempts: int = 4
     retry_mode: str = "adaptive"
+    # An API key entered in the app (AWS_BEARER_TOKEN_BEDROCK is read by the clients themselves). Held in memory
+    # only: ConnectionSettings is never written anywhere, and ApiKey's repr hides the secret.
+    api_key: ApiKey | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def uses_api_key(self) -> bool:
+        """Whether requests carry a bearer key: only over HTTPS, never to the built-in endpoint."""
+        return (not self.offline and self.effective_api_key is not None
+                and is_secure_endpoint(self.endpoint_url))
+
+    @property
+    def effective_api_key(self) -> ApiKey | None:
+        return self.api_key or ApiKey.from_environment()
 
     @property
     def description(self) -> str:
         if self.offline:
             return f"Offline (local endpoint {self.endpoint_url or 'starting…'})"
         where = f"{self.region}" + (f" via {self.endpoint_url}" if self.endpoint_url else "")
+        key = self.effective_api_key
+        if key is not None and self.uses_api_key:
+            return f"{where}, {key.describe()}"
         return f"{where}, profile {self.profile or 'default'}"
+
+
+def is_loopback_url(url: str | None) -> bool:
+    """localhost, 127.0.0.0/8 and ::1: traffic to these never leaves the machine, so never goes via a proxy."""
+    if not url:
+        return False
+    host = (urlsplit(url).hostname or "").strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

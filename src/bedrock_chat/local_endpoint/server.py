@@ -5,10 +5,12 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
+import hashlib
 import json
 import logging
 import re
 import socket
+import ssl
 import threading
 import time
 import uuid
@@ -38,6 +40,7 @@ from bedrock_chat.local_endpoint.streaming import (
     chunk_frame,
     parse_pace,
 )
+from bedrock_chat.local_endpoint.sts import is_sts_request, sts_answer
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +58,7 @@ class ServerOptions:
     tokens_per_second: float = 300.0
     first_token_delay: float = 0.35
     max_body_bytes: int = 20 * 1024 * 1024
+    tls: ssl.SSLContext | None = None  # serve https (tests of bearer auth, which botocore sends only over TLS)
 
     @property
     def pace(self) -> Pace:
@@ -67,6 +71,8 @@ class RecordedRequest:
     path: str
     fault: str | None
     access_key_id: str | None = None  # which key signed it (tests check credentials flow); never the secret
+    auth_scheme: str | None = None  # "AWS4-HMAC-SHA256" or "Bearer"
+    bearer_fingerprint: str | None = None  # sha256 prefix of a bearer token: which key, never the key itself
 
 
 @dataclass
@@ -78,6 +84,10 @@ class _SharedState:
     requests: list[RecordedRequest] = field(default_factory=list)
     connections: set[socket.socket] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def bearer_fingerprint(token: str) -> str:
+    return hashlib.sha256(token.strip().encode()).hexdigest()[:16]
 
 
 def _metrics(input_tokens: int, output_tokens: int, start: float, first_byte: float | None) -> dict[str, int]:
@@ -163,6 +173,14 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
+    def _send_xml(self, status: int, document: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", "text/xml")
+        self.send_header("Content-Length", str(len(document)))
+        self.send_header("x-amzn-RequestId", self.request_id)
+        self.end_headers()
+        self.wfile.write(document)
+
     def _send_error(self, error: BedrockError) -> None:
         data = json.dumps({"message": error.message}).encode("utf-8")
         try:
@@ -184,9 +202,12 @@ class _Handler(BaseHTTPRequestHandler):
         fault = find_fault(self.headers.get(FAULT_HEADER), body)
         self._fault = fault
         with self.state.lock:
-            signer = _ACCESS_KEY.search(self.headers.get("Authorization", ""))
-            self.state.requests.append(RecordedRequest(self.command, self.path, fault.name if fault else None,
-                                                       signer.group(1) if signer else None))
+            authorization = self.headers.get("Authorization", "")
+            signer = _ACCESS_KEY.search(authorization)
+            scheme, _, token = authorization.partition(" ")
+            self.state.requests.append(RecordedRequest(
+                self.command, self.path, fault.name if fault else None, signer.group(1) if signer else None,
+                scheme or None, bearer_fingerprint(token) if scheme == "Bearer" else None))
         model_route = _MODEL_ROUTE.match(url.path)
         if self.command == "POST" and model_route:
             self.state.faults.raise_immediate(fault, url.path, body)
@@ -205,6 +226,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._get_foundation_model(unquote(url.path.rsplit("/", 1)[1]))
         elif self.command == "GET" and url.path == "/inference-profiles":
             self._list_inference_profiles(query)
+        elif self.command == "POST" and is_sts_request(url.path, self.headers.get("Content-Type", ""), body):
+            status, document = sts_answer(body, signer.group(1) if signer else None, self.request_id, fault)
+            self._send_xml(status, document)
         else:
             raise BedrockError("UnknownOperationException", f"No operation matches {self.command} {url.path}.")
 
@@ -371,6 +395,8 @@ class LocalBedrockServer:
         self._state = _SharedState(self.options)
         handler = type("Handler", (_Handler,), {"state": self._state})
         self._httpd = _HTTPServer((self.options.host, self.options.port), handler)
+        if self.options.tls is not None:
+            self._httpd.socket = self.options.tls.wrap_socket(self._httpd.socket, server_side=True)
         self._thread: threading.Thread | None = None
 
     @property
@@ -378,7 +404,8 @@ class LocalBedrockServer:
         address = self._httpd.server_address
         host, port = str(address[0]), int(address[1])
         shown = f"[{host}]" if ":" in host else host
-        return f"http://{shown}:{port}"
+        scheme = "https" if self.options.tls is not None else "http"
+        return f"{scheme}://{shown}:{port}"
 
     @property
     def requests(self) -> list[RecordedRequest]:

@@ -5,16 +5,13 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QFont, QFontDatabase, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import (
     QApplication,
-    QComboBox,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -25,21 +22,27 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QTabWidget,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
+from bedrock_chat.bedrock.connection import ConnectionSettings
 from bedrock_chat.bedrock.requests import TurnRequest
 from bedrock_chat.core.catalog import ModelInfo
 from bedrock_chat.core.conversation import Conversation, MessageState, Role, utc_now
 from bedrock_chat.core.events import ServiceMetrics, StopReason, Usage
+from bedrock_chat.core.key_store import KeyStatus
 from bedrock_chat.core.params import GenerationParams
 from bedrock_chat.core.safe_markdown import warm_up_rendering
 from bedrock_chat.core.stats import ReplyStats, SessionTotals
 from bedrock_chat.core.storage import ConversationStore, StoreError
 from bedrock_chat.ui.chat_view import ChatView
 from bedrock_chat.ui.coalescer import FrameCoalescer
+from bedrock_chat.ui.connection_bar import ConnectionBar
+
+if TYPE_CHECKING:
+    from bedrock_chat.ui.connection_dialog import ConnectionDialog
+from bedrock_chat.ui.connection_controller import Clients, Connected, ConnectionController, ConnectionFailure
 from bedrock_chat.ui.history_actions import HistoryActions, conversation_files
 from bedrock_chat.ui.param_panel import ParameterPanel
 from bedrock_chat.ui.prompt_editor import PromptEditor
@@ -51,27 +54,11 @@ from bedrock_chat.ui.worker import WorkerThread
 
 log = logging.getLogger(__name__)
 
-BEDROCK_REGIONS = (
-    "us-east-1", "us-east-2", "us-west-2", "ca-central-1", "sa-east-1", "eu-central-1", "eu-west-1",
-    "eu-west-2", "eu-west-3", "eu-north-1", "eu-south-1", "ap-northeast-1", "ap-northeast-2", "ap-south-1",
-    "ap-southeast-1", "ap-southeast-2", "us-gov-west-1",
-)
-DEFAULT_PROFILE_LABEL = "(default credentials)"
 REPLY_SAVE_INTERVAL_S = 1.0
 FIRST_FRAME_FALLBACK_MS = 100  # a window that is never shown still connects
 # A frame's share of work for the reply in flight: what arrives faster than this is shown over the next frames.
 FRAME_BUDGET_S = 0.012
 SLICE_CHARS = 4096
-
-
-def _connect_and_list(settings: Any) -> tuple[Any, list[ModelInfo], list[str]]:
-    """Runs off the GUI thread: importing boto3 and listing models both take a while."""
-    from bedrock_chat.bedrock.model_list import load_catalog
-    from bedrock_chat.bedrock.session import BedrockClients, available_profiles
-
-    clients = BedrockClients(settings)
-    profiles = [] if settings.offline else available_profiles()
-    return clients, load_catalog(clients.control), profiles
 
 
 class MainWindow(QMainWindow):
@@ -82,17 +69,17 @@ class MainWindow(QMainWindow):
     reply_finished = Signal(object)
     """A reply ended in any way; carries the assistant ``Message``."""
 
-    def __init__(self, connection: Any, data_dir: Path, settings: SettingsStore,
+    def __init__(self, connection: ConnectionSettings, data_dir: Path, settings: SettingsStore,
                  preferred_model: str | None = None, start_endpoint: Callable[[], str] | None = None) -> None:
         super().__init__()
-        self.connection = connection
-        self._start_endpoint = start_endpoint
         self.data_dir = data_dir
         self.settings = settings
         self.store, store_problem = _open_store(data_dir)
+        self.connection_ctl = ConnectionController(connection, settings, start_endpoint, parent=self)
+        self.connection_ctl.users = self
         self._preferred_model = preferred_model or self.settings.last_model()
-        self.clients: Any = None
-        self.models: list[ModelInfo] = []
+        self._turn_clients: Clients | None = None  # the clients the reply in flight started with
+        self.connection_dialog: ConnectionDialog | None = None
         summaries = self.store.summaries()
         latest = max(summaries, key=lambda summary: summary.updated_at, default=None)
         self.conversation = self.store.load(latest.id) if latest else Conversation()
@@ -106,9 +93,6 @@ class MainWindow(QMainWindow):
         self._closed = False
         self._pending_end: tuple[MessageState, float, Any] | None = None
         self._banner_about_connection = False
-        self._load_task: Any = None  # an asyncio future; asyncio itself loads after the first frame
-        # Plain Python threads for control-plane calls; qasync's default executor leaves QThreads at exit.
-        self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="bedrock-control")
 
         self.setWindowTitle("Bedrock Chat")
         self.setAccessibleName("Bedrock Chat")
@@ -155,52 +139,21 @@ class MainWindow(QMainWindow):
     # -- construction ------------------------------------------------------------------------------
 
     def _build_toolbar(self) -> None:
-        bar = QToolBar("Connection")
-        bar.setObjectName("connection-bar")
-        bar.setMovable(False)
-        self.addToolBar(bar)
-        self.model_box = QComboBox()
-        self.model_box.setAccessibleName("Model")
-        self.model_box.setToolTip("The model that answers. Cross-region entries use an inference profile.")
-        self.model_box.setMinimumContentsLength(34)
-        self.model_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.model_box.addItem("Loading models…")
-        self.model_box.setEnabled(False)
-        self.model_box.currentIndexChanged.connect(self._on_model_chosen)
-        self.region_box = QComboBox()
-        self.region_box.setAccessibleName("Region")
-        self.region_box.setToolTip("The AWS region whose Bedrock endpoint is used.")
-        self.region_box.setEditable(True)
-        self.region_box.addItems(BEDROCK_REGIONS)
-        self.region_box.setCurrentText(self.connection.region)
-        self.profile_box = QComboBox()
-        self.profile_box.setAccessibleName("AWS profile")
-        self.profile_box.setToolTip("A profile from your AWS config (SSO profiles included).")
-        self.profile_box.addItem(DEFAULT_PROFILE_LABEL, None)
-        if self.connection.profile:
-            self.profile_box.addItem(self.connection.profile, self.connection.profile)
-            self.profile_box.setCurrentIndex(1)
-        self.refresh_button = QPushButton("Reconnect")
-        self.refresh_button.setAccessibleName("Reconnect")
-        self.refresh_button.setToolTip("Use the chosen region and profile and reload the model list.")
-        self.refresh_button.clicked.connect(self._on_connection_changed)
-        self.connection_label = QLabel()
-        self.connection_label.setAccessibleName("Connection")
-        for label, widget in (("Model", self.model_box), ("Region", self.region_box), ("Profile", self.profile_box)):
-            caption = QLabel(f"  {label} ")
-            caption.setBuddy(widget)
-            bar.addWidget(caption)
-            bar.addWidget(widget)
-        bar.addWidget(self.refresh_button)
-        spacer = QWidget()
-        spacer.setSizePolicy(spacer.sizePolicy().horizontalPolicy().Expanding,
-                             spacer.sizePolicy().verticalPolicy().Preferred)
-        bar.addWidget(spacer)
-        bar.addWidget(self.connection_label)
-        if self.connection.offline:
-            self.region_box.setEnabled(False)
-            self.profile_box.setEnabled(False)
-            self.refresh_button.setEnabled(False)
+        self.connection_bar = ConnectionBar(self.connection_ctl, self._preferred_model)
+        self.addToolBar(self.connection_bar)
+        # The boxes tests and shortcuts reach through the window.
+        self.model_box = self.connection_bar.model_box
+        self.region_box = self.connection_bar.region_box
+        self.profile_box = self.connection_bar.profile_box
+        self.refresh_button = self.connection_bar.refresh_button
+        self.connection_label = self.connection_bar.connection_label
+        self.connection_bar.model_chosen.connect(self._on_model_chosen)
+        self.connection_bar.dialog_requested.connect(self.open_connection_dialog)
+        self.connection_ctl.connecting.connect(self._on_connecting)
+        self.connection_ctl.connected.connect(self._on_connected)
+        self.connection_ctl.failed.connect(self._on_connection_failed)
+        self.connection_ctl.sso_login_finished.connect(self._on_sso_login_finished)
+        self.connection_ctl.key_status_changed.connect(self._on_key_status)
 
     def _build_body(self) -> None:
         self.chat = ChatView()
@@ -224,12 +177,18 @@ class MainWindow(QMainWindow):
         self.retry_button.setAccessibleName("Retry")
         self.retry_button.setToolTip("Send the same prompt again.")
         self.retry_button.clicked.connect(self.retry)
+        self.sso_button = QPushButton("Sign in with AWS SSO")
+        self.sso_button.setAccessibleName("Sign in with AWS SSO")
+        self.sso_button.setToolTip("Run aws sso login for this profile (it opens your browser), then reconnect.")
+        self.sso_button.clicked.connect(self._run_sso_login)
+        self.sso_button.hide()
         dismiss = QPushButton("Dismiss")
         dismiss.setAccessibleName("Dismiss error")
         dismiss.clicked.connect(self.error_banner.hide)
         banner_layout = QHBoxLayout(self.error_banner)
         banner_layout.addWidget(self.error_text, 1)
         banner_layout.addWidget(self.retry_button)
+        banner_layout.addWidget(self.sso_button)
         banner_layout.addWidget(dismiss)
         self.error_banner.hide()
 
@@ -331,6 +290,9 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "&Save transcript…", self.save_transcript, QKeySequence.StandardKey.Save)
         self._action(file_menu, "Export &all conversations…", lambda: conversation_files().export_all_dialog(self))
         file_menu.addSeparator()
+        self.connection_action = self._action(file_menu, "Co&nnection…", self.open_connection_dialog)
+        self.connection_action.setToolTip("Region, profile, Bedrock API key and endpoint; test the connection.")
+        file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         chat_menu = self.menuBar().addMenu("&Chat")
         self._action(chat_menu, "&Send", self.send, "Ctrl+Return")
@@ -359,101 +321,83 @@ class MainWindow(QMainWindow):
             return
         self._after_first_frame_done = True
         self.chat.set_conversation(self.conversation)
-        self.connect_to_bedrock()
-        self._executor.submit(warm_up_rendering)
+        self.connection_ctl.connect_to_bedrock()
+        self.connection_ctl.executor.submit(warm_up_rendering)
 
     # -- connection and models ---------------------------------------------------------------------
 
+    @property
+    def connection(self) -> ConnectionSettings:
+        return self.connection_ctl.settings
+
+    @property
+    def clients(self) -> Clients | None:
+        return self.connection_ctl.clients
+
+    @property
+    def models(self) -> list[ModelInfo]:
+        return self.connection_ctl.models
+
     def connect_to_bedrock(self) -> None:
-        """Creates clients and loads the model list off the GUI thread (through qasync)."""
-        self.clients = None
-        self._set_busy(False)
-        self.connection_label.setText(f"Connecting: {self.connection.description}")
-        import asyncio
+        self.connection_ctl.connect_to_bedrock()
 
-        from bedrock_chat.ui.async_loop import ensure_async_loop
+    def uses_clients(self, clients: object) -> bool:
+        return self._turn_clients is clients
 
-        ensure_async_loop()
-        self._load_task = asyncio.ensure_future(self._load_models(self.connection))
+    def _on_connecting(self, settings: ConnectionSettings) -> None:
+        # The reply in flight (if any) keeps its clients, its Stop button and its model; only Send waits.
+        self._update_send_enabled()
 
-    async def _load_models(self, connection: Any) -> None:
-        import asyncio
-
-        loop = asyncio.get_event_loop()
-        try:
-            if self._start_endpoint is not None and connection.endpoint_url is None:
-                url = await loop.run_in_executor(self._executor, self._start_endpoint)
-                self._start_endpoint = None
-                self.connection = connection = replace(connection, endpoint_url=url)
-            clients, models, profiles = await loop.run_in_executor(self._executor, _connect_and_list,
-                                                                       connection)
-        except Exception as error:  # shown in the window; never a traceback
-            from bedrock_chat.bedrock.errors import describe_error
-
-            if connection is self.connection:
-                self.model_box.clear()
-                self.model_box.addItem("No models: see the message above")
-                self.connection_label.setText(self.connection.description)
-                self.show_error(str(describe_error(error, connection.region)), retryable=False,
-                                about_connection=True)
-            return
-        if connection is not self.connection:
-            return  # the user switched region or profile meanwhile
-        self.clients = clients
-        self.models = models
-        self._fill_profiles(profiles)
-        self._fill_models()
-        self.connection_label.setText(self.connection.description)
+    def _on_connected(self, result: Connected) -> None:
         if self._banner_about_connection:
             self.error_banner.hide()
-        self._set_busy(False)
-        self.models_loaded.emit(len(models))
+        self._update_send_enabled()
+        self.models_loaded.emit(len(result.models))
 
-    def _fill_profiles(self, profiles: list[str]) -> None:
-        current = self.profile_box.currentData()
-        self.profile_box.blockSignals(True)
-        self.profile_box.clear()
-        self.profile_box.addItem(DEFAULT_PROFILE_LABEL, None)
-        for name in profiles:
-            self.profile_box.addItem(name, name)
-        self.profile_box.setCurrentIndex(max(0, self.profile_box.findData(current)))
-        self.profile_box.blockSignals(False)
+    def _on_connection_failed(self, failure: ConnectionFailure) -> None:
+        self.show_error(failure.message, retryable=False, about_connection=True, sso_profile=failure.sso_profile)
+        self._update_send_enabled()
 
-    def _fill_models(self) -> None:
-        self.model_box.blockSignals(True)
-        self.model_box.clear()
-        for model in self.models:
-            self.model_box.addItem(model.display_name, model.invoke_id)
-            self.model_box.setItemData(self.model_box.count() - 1, model.invoke_id, Qt.ItemDataRole.ToolTipRole)
-        wanted = self._preferred_model or "amazon.nova-micro-v1:0"
-        index = self.model_box.findData(wanted)
-        if index < 0:
-            index = max(0, self.model_box.findData("amazon.nova-micro-v1:0"))
-        self.model_box.setCurrentIndex(index)
-        self.model_box.setEnabled(bool(self.models))
-        self.model_box.blockSignals(False)
-        self._on_model_chosen()
+    def _on_key_status(self, status: KeyStatus) -> None:
+        self.statusBar().showMessage(status.note, 10000)
+
+    def _on_sso_login_finished(self, ok: bool) -> None:
+        self.statusBar().showMessage("Signed in with AWS SSO; reconnecting…" if ok else
+                                     "aws sso login did not finish; run it in a terminal to see why.", 8000)
+
+    def _run_sso_login(self) -> None:
+        profile = self.sso_button.property("profile")
+        if isinstance(profile, str) and self.connection_ctl.run_sso_login(profile):
+            self.statusBar().showMessage(f"Running aws sso login --profile {profile}: finish in your browser.")
+
+    def open_connection_dialog(self) -> None:
+        from bedrock_chat.ui.connection_dialog import ConnectionDialog
+
+        if self.connection_dialog is not None and self.connection_dialog.isVisible():
+            self.connection_dialog.raise_()
+            return
+        model = self.current_model()
+        # open(), not exec(): window-modal without a nested event loop, so replies keep streaming meanwhile.
+        self.connection_dialog = ConnectionDialog(self.connection_ctl, model.invoke_id if model else None, self)
+        self.connection_dialog.accepted.connect(lambda: self.connection_bar.show_settings(self.connection))
+        self.connection_dialog.finished.connect(self._on_connection_dialog_closed)
+        self.connection_dialog.open()
+
+    def _on_connection_dialog_closed(self) -> None:
+        if self.connection_dialog is not None:
+            self.connection_dialog.deleteLater()
+            self.connection_dialog = None
 
     def current_model(self) -> ModelInfo | None:
-        invoke_id = self.model_box.currentData()
-        return next((model for model in self.models if model.invoke_id == invoke_id), None)
+        return self.connection_bar.current_model()
 
-    def _on_model_chosen(self, *_: object) -> None:
-        model = self.current_model()
-        if model is None:
-            return
+    def _on_model_chosen(self, model: ModelInfo) -> None:
         self.settings.set_last_model(model.invoke_id)
         self._preferred_model = model.invoke_id
         saved = self.settings.params_for(model.invoke_id)
         self.parameters.set_model(model, saved or GenerationParams.defaults_for(model.limits))
         self.schedule_preview()
-
-    def _on_connection_changed(self) -> None:
-        region = self.region_box.currentText().strip()
-        profile = self.profile_box.currentData()
-        self.connection = replace(self.connection, region=region, profile=profile)
-        self.settings.set_connection(region, profile)
-        self.connect_to_bedrock()
+        self._update_send_enabled()
 
     # -- parameters and preview --------------------------------------------------------------------
 
@@ -503,7 +447,7 @@ class MainWindow(QMainWindow):
 
     def _set_busy(self, busy: bool) -> None:
         self.stop_button.setEnabled(busy)
-        self.model_box.setEnabled(not busy and bool(self.models))
+        self.connection_bar.set_busy(busy)
         self._update_send_enabled()
 
     def _update_send_enabled(self) -> None:
@@ -531,7 +475,7 @@ class MainWindow(QMainWindow):
 
     def start_turn(self) -> None:
         request = self.build_request()
-        if request is None or not request.history:
+        if request is None or not request.history or self.clients is None:
             return
         from bedrock_chat.bedrock.turn import CancelToken
 
@@ -548,7 +492,8 @@ class MainWindow(QMainWindow):
         self._refresh_stats()
         self.statusBar().showMessage(f"Waiting for {request.model.name}…")
         self.store_message(self._reply)
-        self.turn_requested.emit(self.clients.runtime, request, self._cancel)
+        self._turn_clients = self.clients
+        self.turn_requested.emit(self._turn_clients.runtime, request, self._cancel)
 
     def stop(self) -> None:
         if self._cancel is not None:
@@ -638,6 +583,8 @@ class MainWindow(QMainWindow):
         self.chat.finish_reply(reply)
         self._reply = None
         self._cancel = None
+        self._turn_clients = None
+        self.connection_ctl.release_unused()
         self._set_busy(False)
         self.store_message(reply)
         self.history.refresh_sidebar()
@@ -656,10 +603,14 @@ class MainWindow(QMainWindow):
         if self._reply_stats is not None:
             self.stats.show_reply(self._reply_stats, self._reply_pricing)
 
-    def show_error(self, text: str, retryable: bool, about_connection: bool = False) -> None:
+    def show_error(self, text: str, retryable: bool, about_connection: bool = False,
+                   sso_profile: str | None = None) -> None:
         self._banner_about_connection = about_connection
         self.error_text.setText(f"⚠ {text}")
         self.retry_button.setVisible(retryable and self.conversation.last_user_message() is not None)
+        # Offered only where it can work: the AWS CLI is installed and the failure is an SSO sign-in.
+        self.sso_button.setProperty("profile", sso_profile)
+        self.sso_button.setVisible(sso_profile is not None and self.connection_ctl.aws_cli() is not None)
         self.error_banner.show()
 
     # -- storage ---------------------------------------------------------------------------------------
@@ -769,12 +720,8 @@ class MainWindow(QMainWindow):
         self.settings.set_layout("main-splitter", self.main_splitter.saveState())
         self.settings.set_layout("chat-splitter", self.chat_splitter.saveState())
         self.settings.sync()
-        if self._load_task is not None:
-            self._load_task.cancel()
-        self._executor.shutdown(wait=False, cancel_futures=True)
-        if self.clients is not None:  # releases their pooled connections now, not at garbage collection
-            self.clients.runtime.close()
-            self.clients.control.close()
+        self._turn_clients = None
+        self.connection_ctl.close()
         super().closeEvent(event)
 
 

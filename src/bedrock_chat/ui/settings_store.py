@@ -49,6 +49,13 @@ class SettingsStore:
         self._settings.setValue("connection/region", region)
         self._settings.setValue("connection/profile", profile or "")
 
+    def api_key_saved(self) -> bool:
+        """Whether a Bedrock API key was saved in the system keyring (the fact only, never the key)."""
+        return str(self._settings.value("connection/api_key_in_keyring", "false")).lower() == "true"
+
+    def set_api_key_saved(self, saved: bool) -> None:
+        self._settings.setValue("connection/api_key_in_keyring", "true" if saved else "false")
+
     def params_for(self, model_id: str) -> GenerationParams | None:
         raw = self._text(f"params/{model_id.replace('/', '_')}")
         if raw is None:

@@ -1,0 +1,182 @@
+"""The toolbar: model, region and profile boxes, Reconnect, Connection… and the connection's description."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QSizePolicy, QToolBar, QToolButton, QWidget
+
+from bedrock_chat.bedrock.connection import ConnectionSettings
+from bedrock_chat.core.catalog import ModelInfo
+from bedrock_chat.core.key_store import KeyStatus
+from bedrock_chat.ui.connection_controller import Connected, ConnectionController, ConnectionFailure
+
+BEDROCK_REGIONS = (
+    "us-east-1", "us-east-2", "us-west-2", "ca-central-1", "sa-east-1", "eu-central-1", "eu-west-1",
+    "eu-west-2", "eu-west-3", "eu-north-1", "eu-south-1", "ap-northeast-1", "ap-northeast-2", "ap-south-1",
+    "ap-southeast-1", "ap-southeast-2", "us-gov-west-1",
+)
+DEFAULT_PROFILE_LABEL = "(default credentials)"
+DEFAULT_MODEL = "amazon.nova-micro-v1:0"
+
+
+class ConnectionBar(QToolBar):
+    model_chosen = Signal(object)
+    """The user (or a fresh model list) chose a model (``ModelInfo``)."""
+    dialog_requested = Signal()
+    """The Connection… button was clicked."""
+
+    def __init__(self, controller: ConnectionController, preferred_model: str | None) -> None:
+        super().__init__("Connection")
+        self._controller = controller
+        self.preferred_model = preferred_model
+        self._busy = False
+        self.setObjectName("connection-bar")
+        self.setMovable(False)
+        self.model_box = QComboBox()
+        self.model_box.setAccessibleName("Model")
+        self.model_box.setToolTip("The model that answers. Cross-region entries use an inference profile.")
+        self.model_box.setMinimumContentsLength(34)
+        self.model_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.model_box.addItem("Loading models…")
+        self.model_box.setEnabled(False)
+        self.model_box.currentIndexChanged.connect(self._on_model_chosen)
+        settings = controller.settings
+        self.region_box = QComboBox()
+        self.region_box.setAccessibleName("Region")
+        self.region_box.setToolTip("The AWS region whose Bedrock endpoint is used.")
+        self.region_box.setEditable(True)
+        self.region_box.addItems(BEDROCK_REGIONS)
+        self.region_box.setCurrentText(settings.region)
+        self.profile_box = QComboBox()
+        self.profile_box.setAccessibleName("AWS profile")
+        self.profile_box.setToolTip("A profile from your AWS config (SSO profiles included).")
+        self.profile_box.addItem(DEFAULT_PROFILE_LABEL, None)
+        if settings.profile:
+            self.profile_box.addItem(settings.profile, settings.profile)
+            self.profile_box.setCurrentIndex(1)
+        self.refresh_button = QPushButton("Reconnect")
+        self.refresh_button.setAccessibleName("Reconnect")
+        self.refresh_button.setToolTip("Use the chosen region and profile and reload the model list.")
+        self.refresh_button.clicked.connect(self._on_reconnect)
+        self.connection_button = QPushButton("Connection…")
+        self.connection_button.setAccessibleName("Connection settings")
+        self.connection_button.setToolTip("Region, profile, Bedrock API key and endpoint; test the connection.")
+        self.connection_button.clicked.connect(self.dialog_requested)
+        self.connection_label = QLabel()
+        self.connection_label.setAccessibleName("Connection")
+        for label, widget in (("Model", self.model_box), ("Region", self.region_box), ("Profile", self.profile_box)):
+            caption = QLabel(f"  {label} ")
+            caption.setBuddy(widget)
+            self.addWidget(caption)
+            self.addWidget(widget)
+        self.addWidget(self.refresh_button)
+        self.addWidget(self.connection_button)
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.addWidget(spacer)
+        self.addWidget(self.connection_label)
+        self._enable_for(settings)
+        # Qt's own "more" arrow appears when the window is narrow; it is a control a person uses too.
+        for button in self.findChildren(QToolButton, "qt_toolbar_ext_button"):
+            button.setAccessibleName("More toolbar controls")
+            button.setToolTip("Show the toolbar controls that do not fit.")
+        self._key_in_memory_only = False
+        controller.key_status_changed.connect(self._on_key_status)
+        controller.connecting.connect(self._on_connecting)
+        controller.connected.connect(self._on_connected)
+        controller.failed.connect(self._on_failed)
+
+    # -- what the controller reports -------------------------------------------------------------------
+
+    def _enable_for(self, settings: ConnectionSettings) -> None:
+        """Offline, region and profile mean nothing: the built-in endpoint answers."""
+        for widget in (self.region_box, self.profile_box, self.refresh_button):
+            widget.setEnabled(not settings.offline)
+
+    def _on_connecting(self, settings: ConnectionSettings) -> None:
+        self._enable_for(settings)
+        self.connection_label.setText(f"Connecting: {settings.description}")
+        self.model_box.setEnabled(False)
+
+    def _on_key_status(self, status: KeyStatus) -> None:
+        self._key_in_memory_only = status.has_key and not status.persistent
+        self.connection_label.setToolTip(status.note)
+        self._describe(self._controller.settings)
+
+    def _describe(self, settings: ConnectionSettings) -> None:
+        # Said where it stays in sight: a key kept in memory only is gone after a restart.
+        memory_only = self._key_in_memory_only and settings.api_key is not None
+        self.connection_label.setText(settings.description + (" (API key in memory only, until you quit)"
+                                                              if memory_only else ""))
+
+    def _on_connected(self, result: Connected) -> None:
+        self._fill_profiles(result.profiles)
+        self._describe(result.settings)
+        self._fill_models(result.models)
+
+    def _on_failed(self, failure: ConnectionFailure) -> None:
+        self.model_box.blockSignals(True)
+        self.model_box.clear()
+        self.model_box.addItem("No models: see the message above")
+        self.model_box.blockSignals(False)
+        self.model_box.setEnabled(False)
+        self._describe(failure.settings)
+
+    def _fill_profiles(self, profiles: list[str]) -> None:
+        current = self.profile_box.currentData()
+        self.profile_box.blockSignals(True)
+        self.profile_box.clear()
+        self.profile_box.addItem(DEFAULT_PROFILE_LABEL, None)
+        for name in profiles:
+            self.profile_box.addItem(name, name)
+        if current and self.profile_box.findData(current) < 0:
+            self.profile_box.addItem(current, current)  # a profile named on the command line stays visible
+        self.profile_box.setCurrentIndex(max(0, self.profile_box.findData(current)))
+        self.profile_box.blockSignals(False)
+
+    def _fill_models(self, models: list[ModelInfo]) -> None:
+        self.model_box.blockSignals(True)
+        self.model_box.clear()
+        for model in models:
+            self.model_box.addItem(model.display_name, model.invoke_id)
+            self.model_box.setItemData(self.model_box.count() - 1, model.invoke_id, Qt.ItemDataRole.ToolTipRole)
+        index = self.model_box.findData(self.preferred_model or DEFAULT_MODEL)
+        if index < 0:
+            index = max(0, self.model_box.findData(DEFAULT_MODEL))
+        self.model_box.setCurrentIndex(index)
+        self.model_box.blockSignals(False)
+        self._update_enabled()
+        self._on_model_chosen()
+
+    # -- what the user does ----------------------------------------------------------------------------
+
+    def current_model(self) -> ModelInfo | None:
+        invoke_id = self.model_box.currentData()
+        return next((model for model in self._controller.models if model.invoke_id == invoke_id), None)
+
+    def _on_model_chosen(self, *_: object) -> None:
+        model = self.current_model()
+        if model is not None:
+            self.preferred_model = model.invoke_id
+            self.model_chosen.emit(model)
+
+    def _on_reconnect(self) -> None:
+        self._controller.reconnect(self.region_box.currentText().strip(), self.profile_box.currentData())
+
+    def show_settings(self, settings: ConnectionSettings) -> None:
+        """After the Connection dialog: the boxes show what is in use."""
+        self.region_box.setCurrentText(settings.region)
+        index = self.profile_box.findData(settings.profile)
+        if index < 0 and settings.profile:
+            self.profile_box.addItem(settings.profile, settings.profile)
+            index = self.profile_box.count() - 1
+        self.profile_box.setCurrentIndex(max(0, index))
+
+    def set_busy(self, busy: bool) -> None:
+        """A reply in flight keeps its model: the model box waits until it ends."""
+        self._busy = busy
+        self._update_enabled()
+
+    def _update_enabled(self) -> None:
+        self.model_box.setEnabled(not self._busy and self._controller.clients is not None
+                                  and bool(self._controller.models))

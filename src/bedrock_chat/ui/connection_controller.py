@@ -1,0 +1,261 @@
+"""The connection: settings, the API key, boto3 clients and the model list, loaded off the GUI thread.
+
+The window listens to its signals; it never builds clients itself. Clients of an earlier connection are closed
+once no reply in flight uses them (a reply keeps the client it started with).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import shutil
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from typing import Any, Protocol
+
+from PySide6.QtCore import QObject, QProcess, Signal
+
+from bedrock_chat.bedrock.api_key import ApiKey
+from bedrock_chat.bedrock.connection import ConnectionSettings
+from bedrock_chat.core.catalog import ModelInfo
+from bedrock_chat.core.key_store import ApiKeyStore, KeyStatus
+from bedrock_chat.ui.settings_store import SettingsStore
+
+log = logging.getLogger(__name__)
+
+
+class Clients(Protocol):
+    """What the window needs of bedrock.session.BedrockClients (imported lazily: boto3 loads after the frame)."""
+
+    runtime: Any
+    control: Any
+
+    def close(self) -> None: ...
+
+
+class ClientUsers(Protocol):
+    """Whoever runs replies: tells whether a reply in flight still uses these clients."""
+
+    def uses_clients(self, clients: object) -> bool: ...
+
+
+@dataclass(frozen=True)
+class Connected:
+    settings: ConnectionSettings
+    clients: Clients
+    models: list[ModelInfo]
+    profiles: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ConnectionFailure:
+    settings: ConnectionSettings
+    message: str  # what happened and what to do, plain text
+    sso_profile: str | None = None  # set when signing in with `aws sso login --profile NAME` would help
+
+
+def _connect_and_list(settings: ConnectionSettings) -> Connected:
+    """Runs off the GUI thread: importing boto3 and listing models both take a while."""
+    from bedrock_chat.bedrock.model_list import load_catalog
+    from bedrock_chat.bedrock.session import BedrockClients, available_profiles
+
+    clients = BedrockClients(settings)
+    try:
+        models = load_catalog(clients.control)
+    except BaseException:
+        clients.close()
+        raise
+    return Connected(settings, clients, models, [] if settings.offline else available_profiles())
+
+
+def _describe_failure(error: BaseException, settings: ConnectionSettings) -> ConnectionFailure:
+    from botocore import exceptions as boto_errors
+
+    from bedrock_chat.bedrock.errors import describe_error
+
+    sso = isinstance(error, boto_errors.SSOError | boto_errors.TokenRetrievalError)
+    profile = settings.profile or "default"
+    if sso:
+        # The generic message cannot know the profile; name the real one so the command can be copied as is.
+        return ConnectionFailure(settings, f"Your AWS SSO session for profile “{profile}” has expired or is "
+                                           f"missing. Run aws sso login --profile {profile}, then reconnect.",
+                                 profile)
+    return ConnectionFailure(settings, str(describe_error(error, settings.region)))
+
+
+class ConnectionController(QObject):
+    connecting = Signal(object)
+    """A connection attempt started (``ConnectionSettings``)."""
+    connected = Signal(object)
+    """Clients and the model list are ready (``Connected``)."""
+    failed = Signal(object)
+    """The attempt failed (``ConnectionFailure``): plain words, never a traceback."""
+    key_status_changed = Signal(object)
+    """Where the API key is kept changed (``KeyStatus``)."""
+    sso_login_finished = Signal(bool)
+    """``aws sso login`` ended (True: it succeeded; a reconnect follows)."""
+
+    def __init__(self, settings: ConnectionSettings, store: SettingsStore,
+                 start_endpoint: Callable[[], str] | None = None, key_store: ApiKeyStore | None = None,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self._store = store
+        self._start_endpoint = start_endpoint
+        self.key_store = key_store or ApiKeyStore()
+        self.clients: Clients | None = None
+        self.models: list[ModelInfo] = []
+        self.profiles: list[str] = []
+        self.users: ClientUsers | None = None
+        self._retired: list[Clients] = []
+        self._task: Any = None  # an asyncio future; asyncio itself loads after the first frame
+        self._key_loaded = False
+        self._local_url: str | None = None  # the built-in endpoint, once started
+        self._key_task: Any = None
+        self._sso_process: QProcess | None = None
+        # Plain Python threads for control-plane calls; qasync's default executor leaves QThreads at exit.
+        self.executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="bedrock-control")
+
+    # -- connecting ------------------------------------------------------------------------------------
+
+    def connect_to_bedrock(self) -> None:
+        """Builds clients and loads the model list off the GUI thread; a reply in flight is left alone."""
+        from bedrock_chat.ui.async_loop import ensure_async_loop
+
+        self._retire_current()
+        self.connecting.emit(self.settings)
+        ensure_async_loop()
+        if self._task is not None:
+            self._task.cancel()
+        self._task = asyncio.ensure_future(self._load(self.settings))
+
+    def reconnect(self, region: str, profile: str | None) -> None:
+        """The toolbar's Reconnect: another region or profile, remembered for next time (names only)."""
+        self.settings = replace(self.settings, region=region, profile=profile)
+        self._store.set_connection(region, profile)
+        self.connect_to_bedrock()
+
+    def apply(self, region: str, profile: str | None, endpoint_url: str | None, new_key: str | None,
+              forget_key: bool, offline: bool | None = None) -> None:
+        """What the Connection dialog asks for: store or forget the key (off the GUI thread), then reconnect."""
+        offline = self.settings.offline if offline is None else offline
+        if offline and endpoint_url is None:
+            endpoint_url = self._local_url  # None: the built-in endpoint starts
+        if not offline and endpoint_url is not None and endpoint_url == self._local_url:
+            endpoint_url = None  # going online: the region's own endpoint, not the built-in one
+        self.settings = replace(self.settings, region=region, profile=profile, endpoint_url=endpoint_url,
+                                offline=offline)
+        self._store.set_connection(region, profile)
+        if forget_key:
+            self.settings = replace(self.settings, api_key=None)
+        elif new_key:
+            self.settings = replace(self.settings, api_key=ApiKey(new_key))
+        self._key_loaded = True  # what the user chose wins over whatever the keyring held at startup
+        self.connect_to_bedrock()
+        if forget_key or new_key:
+            store = self.key_store
+            # Keyring calls may block (a locked keychain asks for its password), so never on the GUI thread.
+            future = self.executor.submit(store.forget) if forget_key or not new_key else \
+                self.executor.submit(store.save, new_key)
+            self._key_task = asyncio.ensure_future(self._report_key_status(future))
+
+    async def _report_key_status(self, future: Any) -> None:
+        status: KeyStatus = await asyncio.wrap_future(future)
+        self._store.set_api_key_saved(status.has_key and status.persistent)
+        self.key_status_changed.emit(status)
+
+    @property
+    def local_url(self) -> str | None:
+        return self._local_url
+
+    def key_status(self) -> KeyStatus:
+        return self.key_store.status()
+
+    async def _load(self, settings: ConnectionSettings) -> None:
+        loop = asyncio.get_event_loop()
+        try:
+            if settings.offline and settings.endpoint_url is None:
+                if self._local_url is None and self._start_endpoint is not None:
+                    self._local_url = await loop.run_in_executor(self.executor, self._start_endpoint)
+                if settings is not self.settings:
+                    return
+                self.settings = settings = replace(settings, endpoint_url=self._local_url)
+            if not self._key_loaded and not settings.offline and settings.api_key is None:
+                self._key_loaded = True
+                stored = await loop.run_in_executor(self.executor, self.key_store.load)
+                if stored and settings is self.settings:
+                    self.settings = settings = replace(settings, api_key=ApiKey(stored))
+                    self.key_status_changed.emit(self.key_store.status())
+            result = await loop.run_in_executor(self.executor, _connect_and_list, settings)
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:  # shown in the window; never a traceback
+            if settings is self.settings:
+                self.failed.emit(_describe_failure(error, settings))
+            return
+        if settings is not self.settings:
+            result.clients.close()  # the user switched region, profile or key meanwhile
+            return
+        self.clients, self.models, self.profiles = result.clients, result.models, result.profiles
+        self.connected.emit(result)
+
+    # -- clients' lifetime -----------------------------------------------------------------------------
+
+    def _retire_current(self) -> None:
+        if self.clients is not None:
+            self._retired.append(self.clients)
+            self.clients = None
+        self.release_unused()
+
+    def release_unused(self) -> None:
+        """Closes clients of earlier connections that no reply uses any more (call when a reply ends)."""
+        keep = []
+        for clients in self._retired:
+            if self.users is not None and self.users.uses_clients(clients):
+                keep.append(clients)
+            else:
+                clients.close()
+        self._retired = keep
+
+    def close(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+        if self._sso_process is not None:
+            self._sso_process.kill()
+        self.executor.shutdown(wait=False, cancel_futures=True)
+        for clients in [*self._retired, *([self.clients] if self.clients else [])]:
+            clients.close()  # releases their pooled connections now, not at garbage collection
+        self._retired, self.clients = [], None
+
+    # -- AWS SSO ---------------------------------------------------------------------------------------
+
+    @staticmethod
+    def aws_cli() -> str | None:
+        return shutil.which("aws")
+
+    def run_sso_login(self, profile: str) -> bool:
+        """Runs ``aws sso login --profile NAME`` (it opens the browser) without blocking; reconnects after."""
+        program = self.aws_cli()
+        if program is None or (self._sso_process is not None
+                               and self._sso_process.state() != QProcess.ProcessState.NotRunning):
+            return False
+        process = QProcess(self)
+        process.setProgram(program)
+        process.setArguments(["sso", "login", "--profile", profile])
+        process.setProcessChannelMode(QProcess.ProcessChannelMode.MergedChannels)
+        process.finished.connect(self._on_sso_login_finished)
+        process.errorOccurred.connect(self._on_sso_login_error)
+        self._sso_process = process
+        process.start()
+        return True
+
+    def _on_sso_login_finished(self, exit_code: int, status: QProcess.ExitStatus) -> None:
+        ok = status == QProcess.ExitStatus.NormalExit and exit_code == 0
+        self.sso_login_finished.emit(ok)
+        if ok:
+            self.connect_to_bedrock()
+
+    def _on_sso_login_error(self, error: QProcess.ProcessError) -> None:
+        if error == QProcess.ProcessError.FailedToStart:
+            self.sso_login_finished.emit(False)
