@@ -85,37 +85,49 @@ class StreamingReply:
                 cursor = self._end()
                 self._fresh_block(cursor)
             self._tail_start = cursor.position()
-        cursor.insertText(text, self._text_format)
         self._queue.extend(self._splitter.feed(self._message.text))
-        self.render_queued(RENDER_BUDGET_S)
+        if self._queue:
+            self.render_queued(RENDER_BUDGET_S, not_shown=text)
+        else:
+            cursor.insertText(text, self._text_format)
 
-    def render_queued(self, budget_s: float) -> None:
+    def render_queued(self, budget_s: float, not_shown: str = "") -> None:
         """Renders settled pieces, oldest first, for about ``budget_s`` (at least one piece): a long reply
-        arriving at full speed is shown plain at once and rendered over the next frames, never in one freeze."""
+        arriving at full speed is shown plain at once and rendered over the next frames, never in one freeze.
+        ``not_shown`` is the newest text, not yet in the document: it goes in after, plain or rendered."""
         if not self._queue:
+            self._end().insertText(not_shown, self._text_format)
             return
         deadline = time.perf_counter() + budget_s
         batch: list[Piece] = []
         while self._queue and (not batch or time.perf_counter() < deadline):
             batch.append(self._queue.popleft())
-        self._show_rendered(self._render(batch, self._context, self._message.id), batch[-1].end)
+        self._show_rendered(self._render(batch, self._context, self._message.id), batch[-1].end, not_shown)
 
-    def _show_rendered(self, fragment: str, end: int) -> None:
-        """Replaces the plain form of the text up to ``end`` (the start of the plain tail) with its rendering;
-        the plain text after it stays as it is, so the cost does not grow with what is still waiting."""
-        plain = self._message.text[self._shown_end:end]
+    def _show_rendered(self, fragment: str, end: int, not_shown: str) -> None:
+        """Replaces the plain form of the text up to ``end`` with its rendering. The plain text after it stays
+        as it is, so the cost does not grow with what is still waiting to be rendered."""
+        in_document = len(self._message.text) - len(not_shown)  # the text before this is in the document
+        plain = self._message.text[self._shown_end:min(end, in_document)]
         cursor = QTextCursor(self._document)
         cursor.setPosition(self._tail_start)
         cursor.setPosition(min(self._tail_start + _utf16_length(plain), self._end().position()),
                            QTextCursor.MoveMode.KeepAnchor)
         cursor.removeSelectedText()
-        # An empty block of its own for the rendering; the rest of the plain text stays in the block after it.
-        cursor.insertBlock(QTextBlockFormat(), self._text_format)
-        cursor.movePosition(QTextCursor.MoveOperation.PreviousBlock)
-        insert_html(cursor, fragment)
-        self._tail_start = cursor.block().next().position() if cursor.block().next().isValid() \
-            else self._end().position()
+        rest = not_shown[max(0, end - in_document):]
+        if end < in_document:  # plain text stays after the rendering: it keeps its own block
+            cursor.insertBlock(QTextBlockFormat(), self._text_format)
+            cursor.movePosition(QTextCursor.MoveOperation.PreviousBlock)
+            insert_html(cursor, fragment)
+            self._tail_start = cursor.block().next().position()
+        else:
+            insert_html(cursor, fragment)
+            cursor = self._end()
+            self._fresh_block(cursor)
+            self._tail_start = cursor.position()
         self._shown_end = end
+        if rest:
+            self._end().insertText(rest, self._text_format)
 
     def finish(self, status_html: str, whole_html: Callable[[], str]) -> None:
         """Renders what is left (the last piece) and the status line; only if no text ever came, everything."""
