@@ -43,6 +43,8 @@ def test_every_reply_shape_streams_to_the_blocks_of_a_whole_render(qtbot, make_w
     reply = send_prompt(qtbot, window, f"Show it {SHAPES[shape]}", timeout=60000)
     assert reply.state.value == "complete", reply.error
     assert len(reply.text) > 3000
+    # What arrived faster than it could be rendered is shown plain at first, then rendered over a few frames.
+    qtbot.waitUntil(lambda: not window.chat.rendering, timeout=10000)
     streamed_text = _lines(window.chat.toPlainText())
     streamed = _blocks(window.chat.document())
     window.chat.render_all()
@@ -90,6 +92,34 @@ def test_while_streaming_the_unsettled_text_is_shown_plain_once_at_the_end(qtbot
     assert rendered_while_streaming > len(text) // 2  # pieces of the long block were rendered as they settled
     reply.state = MessageState.COMPLETE
     view.finish_reply(reply)
+    qtbot.waitUntil(lambda: not view.rendering, timeout=10000)
     finished = _blocks(view.document())
     view.render_all()
     assert finished == _blocks(view.document())
+
+
+def test_a_reply_that_outran_rendering_settles_with_its_status_and_a_new_prompt_goes_after_it(qtbot):
+    """Text that arrived faster than it could be rendered is complete at once, rendered over the next frames;
+    a prompt sent meanwhile finishes that first, so nothing lands inside the reply."""
+    from bedrock_chat.core.conversation import Conversation, Message, MessageState, Role
+    from bedrock_chat.local_endpoint.shapes import shaped_answer
+    from bedrock_chat.ui.chat_view import ChatView
+
+    view = ChatView()
+    qtbot.addWidget(view)
+    conversation = Conversation(title="shapes", messages=[Message(Role.USER, "show it")])
+    view.set_conversation(conversation)
+    reply = Message(Role.ASSISTANT, "", model_id="m", state=MessageState.STOPPED)
+    conversation.messages.append(reply)
+    view.begin_reply(reply)
+    reply.text = shaped_answer("[shape:table:600]") or ""
+    view.append_reply("", reply.text)  # all at once: far more than one frame's rendering
+    view.finish_reply(reply)
+    assert view.rendering and "Row" in view.toPlainText()
+    prompt = Message(Role.USER, "next question")
+    conversation.messages.append(prompt)
+    view.append_message(prompt)
+    assert not view.rendering
+    shown = view.toPlainText()
+    assert shown.index("End of table.") < shown.index("Stopped by you") < shown.index("next question")
+    assert "|---" not in shown

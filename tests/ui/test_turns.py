@@ -154,6 +154,7 @@ def test_block_by_block_rendering_matches_a_fresh_render(qtbot, make_window, pac
         assert "Key points" in window.chat.toPlainText()  # a finished block was rendered while streaming
         assert "### Key points" not in window.chat.toPlainText()
     reply = blocker.args[0]
+    qtbot.waitUntil(lambda: not window.chat.rendering, timeout=10000)
     streamed = _normalized(window.chat.toPlainText())
     streamed_layout = _block_layout(window.chat.document())
     copies = list(window.chat._code_blocks[reply.id])

@@ -66,6 +66,7 @@ class ChatView(QTextBrowser):
         self._code_blocks: dict[str, list[str]] = {}
         self._expanded_reasoning: set[str] = set()
         self._streaming: StreamingReply | None = None
+        self._settling: StreamingReply | None = None  # a finished reply whose last pieces still render
         self._shown = RENDER_WINDOW
         self._render_timer = QTimer(self)
         self._render_timer.setSingleShot(True)
@@ -127,7 +128,7 @@ class ChatView(QTextBrowser):
     def render_all(self, scroll_to: str | None = None) -> None:
         """Used when switching conversations or themes, never per token."""
         self._code_blocks.clear()
-        self._streaming = None
+        self._streaming = self._settling = None
         messages = self._conversation.messages if self._conversation else []
         hidden = self._hidden_count()
         parts = [self._message_html(message) for message in messages[hidden:]]
@@ -259,6 +260,7 @@ class ChatView(QTextBrowser):
 
     def append_message(self, message: Message) -> None:
         """Appends one finished message (a new prompt) without touching what is above it."""
+        self._settle()
         if self._conversation is not None and len(self._conversation.messages) == 1:
             self.clear()
         follow = self._at_bottom()
@@ -267,6 +269,7 @@ class ChatView(QTextBrowser):
             self._scroll_to_end()
 
     def begin_reply(self, message: Message) -> None:
+        self._settle()
         if self._conversation is not None and len(self._conversation.messages) <= 1:
             self.clear()
         cursor = self._new_block_cursor()
@@ -291,17 +294,30 @@ class ChatView(QTextBrowser):
         if follow:
             self._scroll_to_end()
 
+    @property
+    def rendering(self) -> bool:
+        """Text of the reply is still shown plain, waiting for its turn to be rendered."""
+        return self._settling is not None or (self._streaming is not None and self._streaming.has_queued)
+
     def _render_queued(self) -> None:
         """Keeps rendering what settled while the frame budget was spent, between frames, until none is left."""
-        streaming = self._streaming
-        if streaming is None:
+        target = self._streaming or self._settling
+        if target is None:
             return
         follow = self._at_bottom()
-        streaming.render_queued(RENDER_BUDGET_S)
-        if streaming.has_queued:
+        target.render_queued(RENDER_BUDGET_S)
+        if target.has_queued:
             self._render_timer.start()
+        elif target is self._settling and target.settled:
+            self._settling = None
         if follow:
             self._scroll_to_end()
+
+    def _settle(self) -> None:
+        """Anything added to the document goes after the finished reply, so that must be complete first."""
+        if self._settling is not None:
+            self._settling.settle_now()
+            self._settling = None
 
     def finish_reply(self, message: Message) -> None:
         """Renders the rest of the reply (its last block) and its status; earlier blocks are already rendered."""
@@ -310,7 +326,9 @@ class ChatView(QTextBrowser):
         if streaming is None:
             self.append_message(message)
             return
-        streaming.finish(self._status_html(message), lambda: self._reply_body_html(message))
+        if not streaming.finish(self._status_html(message), lambda: self._reply_body_html(message)):
+            self._settling = streaming
+            self._render_timer.start()
         self._streaming = None
         if follow:
             self._scroll_to_end()

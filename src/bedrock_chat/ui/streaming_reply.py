@@ -20,6 +20,7 @@ from bedrock_chat.core.safe_markdown import RenderContext
 from bedrock_chat.ui.rich_text import insert_html
 
 RENDER_BUDGET_S = 0.006  # rendering per call, on top of the plain text: a frame stays well under 20 ms
+FINISH_AT_ONCE_CHARS = 6000  # at the end, up to this much text still plain is rendered at once; more, over frames
 PieceRenderer = Callable[[list[Piece], RenderContext, str], str]
 """Renders pieces of the reply with this message id in its Copy links."""
 
@@ -34,6 +35,10 @@ class StreamingReply:
         self._splitter = BlockSplitter()
         self._queue: deque[Piece] = deque()  # settled pieces not rendered yet: their text is shown plain
         self._shown_end = 0  # the reply's text before this is shown rendered
+        self._finished = False
+        self._status_html = ""
+        self.settled = False
+        """The reply ended and all of it is rendered, its status line too."""
         self._reasoning_format = QTextCharFormat()
         self._reasoning_format.setFontItalic(True)
         self._reasoning_format.setForeground(QColor(muted))
@@ -99,10 +104,16 @@ class StreamingReply:
             self._end().insertText(not_shown, self._text_format)
             return
         deadline = time.perf_counter() + budget_s
-        batch: list[Piece] = []
-        while self._queue and (not batch or time.perf_counter() < deadline):
-            batch.append(self._queue.popleft())
-        self._show_rendered(self._render(batch, self._context, self._message.id), batch[-1].end, not_shown)
+        fragments: list[str] = []
+        end = self._shown_end
+        while self._queue and (not fragments or time.perf_counter() < deadline):
+            piece = self._queue.popleft()
+            fragments.append(self._render([piece], self._context, self._message.id))
+            end = piece.end
+        if self._finished and not self._queue:  # the last of a finished reply: with its status line
+            self._show_last("".join(fragments))
+            return
+        self._show_rendered("".join(fragments), end, not_shown)
 
     def _show_rendered(self, fragment: str, end: int, not_shown: str) -> None:
         """Replaces the plain form of the text up to ``end`` with its rendering. The plain text after it stays
@@ -129,16 +140,35 @@ class StreamingReply:
         if rest:
             self._end().insertText(rest, self._text_format)
 
-    def finish(self, status_html: str, whole_html: Callable[[], str]) -> None:
-        """Renders what is left (the last piece) and the status line; only if no text ever came, everything."""
+    def finish(self, status_html: str, whole_html: Callable[[], str]) -> bool:
+        """The reply ended: renders what is left and the status line. Returns False when too much is left to
+        render in one frame (text that arrived faster than it could be rendered): then ``render_queued``
+        finishes it over the next frames, the status line last, and ``settled`` turns True."""
         if not self.text_started:
             cursor = self._replace_from(self.body_start)
             insert_html(cursor, whole_html())
+            self.settled = True
+            return True
+        self._queue.extend(self._splitter.finish(self._message.text))
+        self._status_html = status_html
+        self._finished = True
+        if len(self._message.text) - self._shown_end <= FINISH_AT_ONCE_CHARS:
+            self.settle_now()
+        return self.settled
+
+    def settle_now(self) -> None:
+        """Renders everything still waiting, and the status line, at once."""
+        if self.settled:
             return
-        pieces = [*self._queue, *self._splitter.finish(self._message.text)]
+        pieces = list(self._queue)
         self._queue.clear()
+        self._show_last(self._render(pieces, self._context, self._message.id))
+
+    def _show_last(self, fragment: str) -> None:
         cursor = self._replace_from(self._tail_start)
-        insert_html(cursor, self._render(pieces, self._context, self._message.id) + status_html)
+        insert_html(cursor, fragment + self._status_html)
+        self._shown_end = len(self._message.text)
+        self.settled = True
 
 
 def _utf16_length(text: str) -> int:
