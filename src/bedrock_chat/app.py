@@ -12,21 +12,27 @@ import os
 import signal
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
+    from bedrock_chat.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bedrock-chat", description="Chat with the foundation models on "
-                                     "Amazon Bedrock. With no AWS credentials set up it starts offline, on the "
-                                     "built-in local endpoint.")
+                                     "Amazon Bedrock. With no AWS credentials (nor AWS_BEARER_TOKEN_BEDROCK) set "
+                                     "up it starts offline, on the built-in local endpoint.")
     parser.add_argument("--offline", action="store_true", help="use the built-in local Bedrock endpoint")
     parser.add_argument("--online", action="store_true", help="use AWS even if no credentials are found")
     parser.add_argument("--endpoint-url", help="send requests to this Bedrock-compatible endpoint")
     parser.add_argument("--region", help="AWS region (default: the profile's, or us-east-1)")
     parser.add_argument("--profile", help="AWS profile from your config (SSO profiles included)")
-    parser.add_argument("--model", help="model or inference profile id to select, e.g. amazon.nova-micro-v1:0")
+    parser.add_argument("--model", help="model id, inference profile id or ARN (application inference profiles "
+                        "included) to use, e.g. amazon.nova-micro-v1:0; used as given, never replaced")
     parser.add_argument("--data-dir", type=Path, help="where conversations and settings are kept")
     parser.add_argument("--tokens-per-second", type=float, default=300.0,
                         help="pace of the built-in endpoint's streams in offline mode (0: as fast as possible)")
@@ -34,8 +40,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _has_aws_credentials(profile: str | None) -> bool:
-    """A cheap look, without importing boto3: environment, profile, or the shared files."""
+    """A cheap look, without importing boto3: environment (a Bedrock API key included), profile, shared files."""
     if profile or os.environ.get("AWS_PROFILE") or os.environ.get("AWS_ACCESS_KEY_ID"):
+        return True
+    if os.environ.get("AWS_BEARER_TOKEN_BEDROCK", "").strip():
         return True
     if os.environ.get("AWS_CONTAINER_CREDENTIALS_FULL_URI") or os.environ.get("AWS_WEB_IDENTITY_TOKEN_FILE"):
         return True
@@ -67,7 +75,7 @@ def stop_local_endpoints() -> None:
         _local_servers.pop().stop()
 
 
-def create_window(argv: list[str] | None = None) -> Any:
+def create_window(argv: list[str] | None = None) -> MainWindow:
     """Builds the main window from command-line arguments without entering the event loop."""
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
@@ -107,7 +115,7 @@ def quiet_sdk_loggers() -> None:
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
-def _close_on_termination(window: Any) -> None:
+def _close_on_termination(window: QWidget) -> None:
     """SIGTERM and SIGINT close the window as a click would, so the reply in flight and the layout are saved."""
     from PySide6.QtCore import QTimer
 

@@ -106,3 +106,74 @@ def test_foreign_shapes_are_rejected_with_a_message(mutation, where):
         from_json(json.dumps(document))
     except TranscriptError as error:
         assert str(error)
+
+
+def _document(**message_fields: object) -> dict:
+    message = {"id": "m1", "role": "user", "text": "hi", "createdAt": "2026-11-25T19:37:02.000Z", **message_fields}
+    return {"format": "bedrock-chat.transcript", "version": 1,
+            "conversation": {"id": "c1", "title": "t", "createdAt": "2026-11-25T19:37:01.000Z", "messages": [message]}}
+
+
+@pytest.mark.parametrize(("fields", "sentence"), [
+    ({"role": "system"}, "Message 1: 'system' is not a valid Role."),
+    ({"state": "exploded"}, "Message 1: 'exploded' is not a valid MessageState."),
+    ({"text": 5}, "Message 1: “text” is not text."),
+    ({"text": "x" * 20_000_001}, "Message 1: “text” is longer than 20,000,000 characters."),
+    ({"modelId": "m" * 1001}, "Message 1: “modelId” is longer than 1,000 characters."),
+    ({"text": "\ud800"}, "Message 1: “text” contains a broken character (a lone surrogate), so it is not valid "
+                         "Unicode text."),
+    ({"api": "telepathy"}, "Message 1: “api” must be one of converse, invoke."),
+    ({"stats": [1]}, "Message 1: “stats” is not an object."),
+    ({"stats": {"outputTokens": {"nested": 1}}}, "Message 1, stats: “outputTokens” has the wrong type."),
+    ({"stats": {f"k{n}": n for n in range(65)}}, "Message 1: “stats” has more than 64 entries."),
+    ({"parameters": {"temperature": float("inf")}}, "Message 1, parameters: “temperature” is not a finite number."),
+])
+def test_each_field_is_checked_with_one_sentence(fields, sentence):
+    with pytest.raises(TranscriptError) as caught:
+        from_json(json.dumps(_document(**fields)))
+    assert str(caught.value) == sentence
+
+
+def test_a_streaming_message_comes_in_as_interrupted_and_stop_sequences_are_kept():
+    conversation = from_json(json.dumps(_document(state="streaming", parameters={"stopSequences": ["END"]})))
+    assert conversation.messages[0].state == MessageState.INTERRUPTED
+    assert conversation.messages[0].parameters == {"stopSequences": ["END"]}
+
+
+def test_broken_files_are_named_and_never_stop_the_others(tmp_path):
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps(_document()))
+    files = {
+        "deep.json": ("[" * 100_000).encode(),
+        "huge-number.json": ("1" * 5000).encode(),
+        "utf16.json": json.dumps(_document()).encode("utf-16"),
+        "object-less.json": b'"just a string"',
+        "empty.json": b"",
+    }
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    paths = [tmp_path / name for name in files] + [tmp_path / "missing.json", good]
+    result = read_transcripts(paths)
+    assert [c.title for c in result.conversations] == ["t"]
+    assert [error.split(":", 1)[0] for error in result.errors] == [*files, "missing.json"]
+    assert "nests JSON far more deeply" in result.errors[0]
+    assert "not valid JSON" in result.errors[1]
+    assert "not UTF-8 text" in result.errors[2]
+    assert "not a bedrock-chat transcript" in result.errors[3]
+    assert "cannot be read" in result.errors[5]
+    assert all(error.endswith(".") and "\n" not in error for error in result.errors)
+
+
+def test_export_escapes_stats_that_are_not_numbers():
+    conversation = _conversation()
+    payload = '"><img src="file:///etc/passwd">'
+    conversation.messages[1].stats = {"outputTokens": payload, "inputTokens": payload, "latencyMs": payload,
+                                      "stopReason": payload}
+    conversation.messages[1].model_id = payload
+    assert "<img" not in to_html(conversation)
+    conversation.messages[1].stats = {"outputTokens": 7, "inputTokens": payload, "latencyMs": 3}
+    assert '<div class="stats">None in · 7 out tokens · 3 ms</div>' in to_html(conversation)
+    from bedrock_chat.core.transcript import to_markdown
+
+    markdown = to_markdown(conversation)  # texts stay verbatim Markdown; the metadata around them is escaped
+    assert payload not in markdown and "## Assistant (&quot;&gt;&lt;img src=" in markdown

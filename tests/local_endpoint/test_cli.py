@@ -44,3 +44,27 @@ def test_cli_reports_a_busy_port():
         first.terminate()
     assert second.returncode == 2
     assert "cannot listen" in second.stderr and "Traceback" not in second.stderr
+
+
+def test_cli_denies_operations_and_serves_application_profiles():
+    import pytest
+    from botocore.exceptions import ClientError
+
+    arn = "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/team-a"
+    process = subprocess.Popen([*_command(), "--port", "0", "--tokens-per-second", "0", "--deny",
+                                "ListFoundationModels", "--application-profile", "team-a=amazon.nova-micro-v1:0"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        url = re.search(r"listening on (http://127\.0\.0\.1:\d+)", process.stdout.readline()).group(1)  # type: ignore[union-attr]
+        with pytest.raises(ClientError) as raised:
+            make_client("bedrock", url).list_foundation_models()
+        assert raised.value.response["Error"]["Code"] == "AccessDeniedException"
+        profile = make_client("bedrock", url).get_inference_profile(inferenceProfileIdentifier=arn)
+        assert profile["models"][0]["modelArn"].endswith("/amazon.nova-micro-v1:0")
+        answer = make_client("bedrock-runtime", url).converse(
+            modelId=arn, messages=[{"role": "user", "content": [{"text": "hi"}]}])
+        assert answer["stopReason"] == "end_turn"
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=10) == 0

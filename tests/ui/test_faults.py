@@ -128,6 +128,11 @@ def test_unreachable_region(qtbot, make_window):
                             "--data-dir", "/tmp/bc-unreachable"])
     qtbot.addWidget(window)
     qtbot.waitUntil(lambda: not window.error_banner.isHidden(), timeout=30000)
-    assert "Cannot reach Bedrock in xx-nowhere-1" in window.error_text.text()
-    assert "pick a region" in window.error_text.text()
+    # A custom endpoint URL is named (the region is not what failed), and the model list was not blamed for text.
+    assert "Cannot reach the endpoint http://127.0.0.1:9" in window.error_text.text()
+    assert "pick a region" not in window.error_text.text()
+    assert "text that arrived" not in window.error_text.text()
+    window.details_button.click()
+    assert "EndpointConnectionError" in window.error_details.toPlainText()
+    assert not window.error_details.isHidden()
     window.close()

@@ -10,6 +10,7 @@ from PySide6.QtCore import QUrl
 
 from bedrock_chat.core.conversation import MessageState, Role
 from tests.ui.conftest import send_prompt
+from tests.ui.menu_helpers import import_through_menu
 
 
 def _titles(window) -> list[str]:
@@ -88,7 +89,7 @@ def test_edit_an_earlier_prompt_branches_and_regenerate_supersedes(qtbot, make_w
     assert QGuiApplication.clipboard().text() == blocker.args[0].text
 
 
-def test_export_all_and_import_with_a_corrupt_file(qtbot, make_window, local_server, tmp_path):
+def test_export_all_and_import_with_a_corrupt_file(qtbot, make_window, local_server, tmp_path, monkeypatch):
     window = make_window(local_server.url, data_dir=tmp_path / "data")
     send_prompt(qtbot, window, "exported question")
     from bedrock_chat.core.transfer import export_all
@@ -98,9 +99,10 @@ def test_export_all_and_import_with_a_corrupt_file(qtbot, make_window, local_ser
     corrupt = out / "corrupt.json"
     corrupt.write_text(written[0].read_text()[:-40])
     other = make_window(local_server.url, data_dir=tmp_path / "other")
-    errors = other.history.import_transcripts([written[0], corrupt])
-    assert len(errors) == 1 and "corrupt.json" in errors[0]
-    assert "Not imported: corrupt.json" in other.error_text.text()
+    report = import_through_menu(qtbot, other, monkeypatch, [written[0], corrupt])
+    assert len(report.errors) == 1 and "corrupt.json" in report.errors[0]
+    assert "1 file was not imported:\ncorrupt.json: The file is not valid JSON" in other.error_text.text()
+    assert other.statusBar().currentMessage() == "Imported 1 of 2 files."
     assert [s.title for s in other.store.summaries()] == ["exported question"]
     assert "exported question" in other.chat.toPlainText()
     window.write_transcript(out / "page.html")

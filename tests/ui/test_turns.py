@@ -9,9 +9,10 @@ from PySide6.QtCore import Qt, QUrl
 from bedrock_chat.core.conversation import MessageState, Role
 from bedrock_chat.ui.worker import WorkerThread
 from tests.ui.conftest import send_prompt
+from tests.ui.menu_helpers import import_through_menu
 
 
-def test_type_send_stream_stats_save_and_reload(qtbot, make_window, local_server, tmp_path):
+def test_type_send_stream_stats_save_and_reload(qtbot, make_window, local_server, tmp_path, monkeypatch):
     window = make_window(local_server.url)
     assert window.current_model().invoke_id == "amazon.nova-micro-v1:0"
     assert not window.send_button.isEnabled()  # empty prompt
@@ -48,7 +49,7 @@ def test_type_send_stream_stats_save_and_reload(qtbot, make_window, local_server
 
     window.new_conversation()
     assert window.conversation.messages == []
-    assert window.history.import_transcripts([json_path]) == []
+    assert import_through_menu(qtbot, window, monkeypatch, [json_path]).errors == []
     assert [m.text for m in window.conversation.messages] == [m["text"] for m in saved["conversation"]["messages"]]
     assert "Kathmandu" in window.chat.toPlainText()
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QColor, QDesktopServices, QImage
 from PySide6.QtWidgets import QMessageBox
 
 from tests.ui.conftest import send_prompt
@@ -50,10 +50,33 @@ def test_hostile_reply_is_inert(qtbot, make_window, local_server, monkeypatch):
     assert [u.toString() for u in opened] == ["https://example.com/docs"]
 
 
-def test_resources_are_never_loaded(qtbot, make_window, local_server):
-    window = make_window(local_server.url)
-    for url in (f"{local_server.url}/x.png", "file:///etc/passwd", "qrc:/x.png"):
-        assert window.chat.loadResource(2, QUrl(url)) is None
+def test_resources_are_never_loaded(qtbot, tmp_path):
+    """Even HTML that did reach the document (it never should) makes Qt read nothing: the view answers every
+    resource with a placeholder, since None would make QTextDocument open ``file:`` URLs itself."""
+    from bedrock_chat.ui.chat_view import ChatView
+    from tests.file_watch import FileWatch
+
+    watched = tmp_path / "watched.png"
+    image = QImage(4, 4, QImage.Format.Format_ARGB32)
+    image.fill(QColor("red"))
+    image.save(str(watched))
+    style = tmp_path / "watched.css"
+    style.write_text("p { color: red }")
+    watches = [FileWatch(watched), FileWatch(style)]
+    watched.read_bytes(), style.read_text()
+    assert all(watch.events() for watch in watches)  # the watch sees a read: it can fail
+    for html in (f'<p>x</p><img src="{watched.as_uri()}"><img src="{watched}">',
+                 f'<link rel="stylesheet" type="text/css" href="{style.as_uri()}"><p>x</p>'):
+        view = ChatView()
+        qtbot.addWidget(view)
+        view.show()
+        view.setHtml(html)
+        qtbot.waitExposed(view)
+        view.grab()  # paints, which is when images are loaded
+    qtbot.wait(50)
+    assert [watch.events() for watch in watches] == [[], []]
+    for watch in watches:
+        watch.close()
 
 
 def test_copy_code_action(qtbot, make_window, local_server):

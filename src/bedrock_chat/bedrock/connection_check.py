@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from botocore import exceptions as boto_errors
 
 from bedrock_chat.bedrock.connection import ConnectionSettings
-from bedrock_chat.bedrock.errors import describe_error
+from bedrock_chat.bedrock.errors import describe_error, settings_context
 from bedrock_chat.bedrock.session import BedrockClients
 
 DEFAULT_TEST_MODEL = "amazon.nova-micro-v1:0"
@@ -54,7 +54,8 @@ def _failed(check: str, error: BaseException, settings: ConnectionSettings) -> V
         profile = settings.profile or "default"
         return Verdict(check, False, f"The AWS SSO session of profile “{profile}” has expired or is missing. Run "
                                      f"aws sso login --profile {profile}, then test again.")
-    problem = describe_error(error, settings.region)
+    # The stage matters: "the text that arrived is kept" belongs to replies, and a custom endpoint is named.
+    problem = describe_error(error, context=settings_context(settings, "connect"))
     return Verdict(check, False, f"{problem.title}. {problem.action}".strip())
 
 

@@ -1,4 +1,4 @@
-"""boto3 sessions and clients configured once: retries, timeouts, and the endpoint override."""
+"""boto3 sessions and clients configured once: retries, timeouts, the endpoint override, API keys and proxies."""
 
 from __future__ import annotations
 
@@ -8,14 +8,42 @@ from typing import Any
 import boto3
 import botocore.loaders
 import botocore.session
-import botocore.tokens
 from botocore.config import Config
+from botocore.credentials import CredentialResolver
+from botocore.tokens import FrozenAuthToken
 
 from bedrock_chat import __version__
-from bedrock_chat.bedrock.connection import ConnectionSettings
+from bedrock_chat.bedrock.api_key import ApiKey
+from bedrock_chat.bedrock.connection import ConnectionSettings, is_loopback_url
+from bedrock_chat.bedrock.errors import UnexpectedResponseError, remember_context, settings_context
 
 # Only the local endpoint ever sees these; real AWS always gets the user's own credentials.
 LOCAL_CREDENTIALS = {"aws_access_key_id": "LOCALENDPOINT", "aws_secret_access_key": "not-a-secret"}
+
+
+class _KeyTokenProvider:
+    """Hands botocore the key entered in the app, so it never has to sit in os.environ or on disk."""
+
+    METHOD = "bedrock-chat-api-key"
+
+    def __init__(self, key: ApiKey) -> None:
+        self._key = key
+
+    def load_token(self, **_: Any) -> FrozenAuthToken:
+        return FrozenAuthToken(self._key.secret)
+
+
+def _reject_foreign_answers(response_dict: dict[str, Any], **_: Any) -> None:
+    """A captive portal or web filter answers with HTML or a redirect; say so instead of parsing it as Bedrock's."""
+    status = int(response_dict.get("status_code") or 0)
+    headers = response_dict.get("headers") or {}
+    content_type = str(headers.get("content-type", "")).lower()
+    location = headers.get("location")
+    html = content_type.startswith("text/html")
+    if not html and isinstance(response_dict.get("body"), bytes | bytearray) and not content_type:
+        html = bytes(response_dict["body"][:200]).lstrip().lower().startswith((b"<!doctype html", b"<html"))
+    if html or 300 <= status < 400:
+        raise UnexpectedResponseError(status, content_type, str(location) if location else None, None)
 
 
 class BedrockClients:
@@ -24,25 +52,33 @@ class BedrockClients:
     def __init__(self, settings: ConnectionSettings) -> None:
         self.settings = settings
         retries: Any = {"mode": settings.retry_mode, "max_attempts": settings.max_attempts}
+        options = _auth_preference(settings)
+        if is_loopback_url(settings.endpoint_url):
+            options["proxies"] = {}  # NO_PROXY semantics: loopback traffic never goes through HTTP(S)_PROXY
         config = Config(
             retries=retries,
             read_timeout=settings.read_timeout,
             connect_timeout=settings.connect_timeout,
             tcp_keepalive=True,
             user_agent_extra=f"bedrock-chat/{__version__}",
-            **_auth_preference(settings),
+            **options,
         )
         self._config = config
+        local = settings.offline
         self._session = boto3.Session(
-            aws_access_key_id=LOCAL_CREDENTIALS["aws_access_key_id"] if settings.offline else None,
-            aws_secret_access_key=LOCAL_CREDENTIALS["aws_secret_access_key"] if settings.offline else None,
-            profile_name=None if settings.offline else settings.profile,
+            aws_access_key_id=LOCAL_CREDENTIALS["aws_access_key_id"] if local else None,
+            aws_secret_access_key=LOCAL_CREDENTIALS["aws_secret_access_key"] if local else None,
+            profile_name=None if local or settings.uses_api_key else settings.profile,
             region_name=settings.region,
             botocore_session=_botocore_session(settings),
         )
         self.runtime: Any = self._session.client("bedrock-runtime", endpoint_url=settings.endpoint_url,
                                                  config=config)
         self.control: Any = self._session.client("bedrock", endpoint_url=settings.endpoint_url, config=config)
+        self.context = settings_context(settings, "turn")
+        for client in (self.runtime, self.control):
+            client.meta.events.register("before-parse", _reject_foreign_answers)
+            remember_context(client, self.context)
 
     def sts(self) -> Any:
         """An STS client with the same credentials (for the identity check); offline it is the local endpoint."""
@@ -70,19 +106,30 @@ def _shared_loader(session: botocore.session.Session) -> botocore.loaders.Loader
 
 
 def _auth_preference(settings: ConnectionSettings) -> dict[str, Any]:
-    """botocore prefers bearer auth only for a token in os.environ; for the pasted key it is chosen in code."""
-    return {"auth_scheme_preference": "httpBearerAuth"} if settings.uses_api_key else {}
+    """Which auth scheme, said in code (botocore lets code override its own preference).
+
+    With a key in use: bearer (botocore would only pick it for a token in os.environ). With a key set but not
+    usable (offline, or a plain-http endpoint): SigV4, since botocore otherwise prefers bearer whenever
+    AWS_BEARER_TOKEN_BEDROCK is set, and bearer refuses http, which broke the offline endpoint.
+    """
+    if settings.uses_api_key:
+        return {"auth_scheme_preference": "httpBearerAuth"}
+    if settings.effective_api_key is not None:
+        return {"auth_scheme_preference": "sigv4"}
+    return {}
 
 
 def _botocore_session(settings: ConnectionSettings) -> botocore.session.Session:
-    """A session whose bearer token is the pasted API key, passed in memory (never through os.environ)."""
+    """A session whose bearer token is the API key, passed in memory (never through os.environ)."""
     session = botocore.session.Session()
     session.register_component("data_loader", _shared_loader(session))
     key = settings.effective_api_key
     if settings.uses_api_key and key is not None:
-        environ = {"AWS_BEARER_TOKEN_BEDROCK": key.secret}
-        session.register_component("token_provider", botocore.tokens.TokenProviderChain(
-            providers=[botocore.tokens.ScopedEnvTokenProvider(session, environ=environ)]))
+        session.register_component("token_provider", _KeyTokenProvider(key))
+        # Requests carry the key, not a signature: no credential lookup is needed. Without this, botocore
+        # walks its chain down to the EC2 metadata service, a probe that goes through HTTP_PROXY and waits
+        # out its timeout wherever that address is silently dropped.
+        session.register_component("credential_provider", CredentialResolver([]))
     return session
 
 

@@ -103,18 +103,36 @@ def model_info(model_id: str, invoke_id: str | None = None, name: str | None = N
     )
 
 
-def build_catalog(foundation_models: Iterable[dict[str, Any]],
-                  inference_profiles: Iterable[dict[str, Any]]) -> list[ModelInfo]:
+def profile_geography(region: str | None) -> str | None:
+    """The prefix of the cross-region inference profiles a region uses (``us``, ``eu``, ``apac``, ``us-gov``)."""
+    if not region:
+        return None
+    if region.startswith("us-gov-"):
+        return "us-gov"
+    return {"us": "us", "eu": "eu", "ap": "apac"}.get(region.split("-", 1)[0])
+
+
+def _offered_in(model_id: str, geography: str) -> bool:
+    """Models we know say which geographies have a profile for them; an unknown model gets the benefit of doubt."""
+    entry = _known().get(model_id)
+    return entry is None or geography in entry.get("profileRegions", [geography])
+
+
+def build_catalog(foundation_models: Iterable[dict[str, Any]], inference_profiles: Iterable[dict[str, Any]],
+                  region: str | None = None, profiles_listed: bool = True) -> list[ModelInfo]:
     """Chat-capable models from ListFoundationModels, each under the id a request must use.
 
     Models offered only through inference profiles are listed under their profile id; models that also run
-    on demand are listed under their own id, with their profiles as extra entries.
+    on demand are listed under their own id, with their profiles as extra entries. When the profiles could not
+    be listed (``profiles_listed`` false), a profile-only model is offered under the regional profile id of
+    ``region`` (``us.``/``eu.``/``apac.``), which is what Bedrock names it there.
     """
     profiles_by_model: dict[str, list[str]] = {}
     for profile in inference_profiles:
         for routed in profile.get("models", []):
             model_id = str(routed.get("modelArn", "")).rsplit("/", 1)[-1]
             profiles_by_model.setdefault(model_id, []).append(profile["inferenceProfileId"])
+    geography = profile_geography(region)
 
     catalog: list[ModelInfo] = []
     for summary in foundation_models:
@@ -125,11 +143,50 @@ def build_catalog(foundation_models: Iterable[dict[str, Any]],
             continue
         name, provider = summary.get("modelName"), summary.get("providerName")
         streaming = bool(summary.get("responseStreamingSupported", True))
+        inference_types = summary.get("inferenceTypesSupported", [])
         invoke_ids = []
-        if "ON_DEMAND" in summary.get("inferenceTypesSupported", []):
+        if "ON_DEMAND" in inference_types:
             invoke_ids.append(model_id)
         invoke_ids.extend(sorted(set(profiles_by_model.get(model_id, []))))
+        if (not profiles_listed and not invoke_ids and "INFERENCE_PROFILE" in inference_types and geography
+                and _offered_in(model_id, geography)):
+            invoke_ids.append(f"{geography}.{model_id}")
         for invoke_id in invoke_ids:
             catalog.append(model_info(model_id, invoke_id, name, provider, streaming))
     catalog.sort(key=lambda info: (info.provider, info.name, info.invoke_id != info.model_id))
     return catalog
+
+
+def bundled_catalog(region: str | None) -> list[ModelInfo]:
+    """The models in resources/models.json, under the ids a request in ``region`` must use.
+
+    Used when the account may not list models: each on-demand model under its own id, each model with a
+    profile in the region's geography also under that profile id (the only id for profile-only models).
+    """
+    geography = profile_geography(region)
+    summaries = [{**entry, "modelLifecycle": {"status": "ACTIVE"}} for entry in model_catalog_data()["models"]]
+    profiles = [{"inferenceProfileId": f"{geography}.{entry['modelId']}", "models": [{"modelArn": entry["modelId"]}]}
+                for entry in summaries if geography and geography in entry.get("profileRegions", [])]
+    return build_catalog(summaries, profiles, region)
+
+
+def find_model(typed: str, known: Iterable[ModelInfo]) -> ModelInfo | None:
+    """The listed model a typed id names: its invoke id, or the plain id of a model offered only via a profile."""
+    wanted = typed.strip()
+    candidates = list(known)
+    exact = next((model for model in candidates if model.invoke_id == wanted), None)
+    if exact is not None:
+        return exact
+    # The plain id of a profile-only model cannot be called; its profile is the same model at the same price.
+    return next((model for model in candidates if model.model_id == wanted), None)
+
+
+def custom_model(invoke_id: str, base_model: str | None = None, name: str | None = None) -> ModelInfo:
+    """A model the list does not have: an id or ARN typed by the user, with limits and prices of its base model
+    when known (``base_model``, e.g. resolved from an application inference profile), else safe defaults."""
+    invoke_id = invoke_id.strip()
+    base = base_model or base_model_id(invoke_id)
+    entry = _known().get(base_model_id(base), {})
+    info = model_info(base, invoke_id, name or (entry.get("modelName", invoke_id)),
+                      entry.get("providerName") or ("Custom" if not entry else None))
+    return info

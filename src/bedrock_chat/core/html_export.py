@@ -6,6 +6,7 @@ import html
 
 from bedrock_chat.core.conversation import Conversation, MessageState, Role
 from bedrock_chat.core.safe_markdown import LIGHT_CODE, render_markdown
+from bedrock_chat.core.transcript import stat_number
 
 _STYLE = """
 body { font: 15px/1.55 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1f2328; background: #f6f7f9;
@@ -60,10 +61,11 @@ def to_html(conversation: Conversation) -> str:
             if message.state != MessageState.COMPLETE:
                 note = f"Reply {message.state.value}" + (f": {message.error}" if message.error else "")
                 parts.append(f'<p class="note">{html.escape(note)}</p>')
-            stats = message.stats or {}
-            if stats.get("outputTokens") is not None:
-                parts.append(f'<div class="stats">{stats.get("inputTokens")} in · {stats["outputTokens"]} out tokens'
-                             f' · {stats.get("latencyMs")} ms</div>')
+            # Statistics come from files too: only numbers are shown, and escaped like everything else.
+            if stat_number(message.stats, "outputTokens") is not None:
+                figures = (stat_number(message.stats, key) for key in ("inputTokens", "outputTokens", "latencyMs"))
+                tokens_in, tokens_out, latency = (html.escape(str(value)) for value in figures)
+                parts.append(f'<div class="stats">{tokens_in} in · {tokens_out} out tokens · {latency} ms</div>')
         parts.append("</section>")
     parts.append("</main></body></html>\n")
     return "\n".join(parts)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -225,13 +225,19 @@ class ConversationStore:
     # -- reading ----------------------------------------------------------------------------------
 
     def import_conversation(self, conversation: Conversation) -> Conversation:
-        """Stores an imported transcript; one whose id is already here comes in as a copy with new ids."""
-        exists = self._db.execute("SELECT 1 FROM conversations WHERE id = ?", (conversation.id,)).fetchone()
-        if exists:
-            conversation = Conversation(title=conversation.title, created_at=conversation.created_at,
-                                        messages=_with_new_ids(conversation.messages))
-        self.save_conversation(conversation)
-        return conversation
+        """Stores an imported transcript as a new conversation: fresh message ids always, and a fresh
+        conversation id when the file's is taken, so an import can never change what is already here."""
+        with self._transaction() as db:
+            fresh = _fresh_import(db, conversation)
+            self._upsert_conversation(db, fresh)
+            for position, message in enumerate(fresh.messages):
+                self._upsert_message(db, fresh.id, position, message)
+        return fresh
+
+    @property
+    def file_backed(self) -> bool:
+        """Whether a second connection (``import_in_background``) sees this store's data."""
+        return str(self.path) != ":memory:"
 
     def summaries(self) -> list[ConversationSummary]:
         rows = self._db.execute(
@@ -275,6 +281,62 @@ class ConversationStore:
             (query, limit),
         ).fetchall()
         return [SearchHit(row[0], row[1], row[2], Role(row[3]), row[4]) for row in rows]
+
+
+def _fresh_import(db: sqlite3.Connection, conversation: Conversation) -> Conversation:
+    taken = db.execute("SELECT 1 FROM conversations WHERE id = ?", (conversation.id,)).fetchone()
+    return Conversation(title=conversation.title, id=new_id() if taken else conversation.id,
+                        created_at=conversation.created_at, messages=_with_new_ids(conversation.messages))
+
+
+@contextmanager
+def _immediate(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+IMPORT_BATCH_CHARS = 2_000_000
+
+
+def import_in_background(path: Path, conversation: Conversation, progress: Callable[[float], None] | None = None,
+                         cancelled: Callable[[], bool] | None = None) -> Conversation | None:
+    """Stores an imported conversation through its own connection, for a worker thread (a 50 MB transcript
+    takes seconds to index). Like ``import_conversation`` it always gets fresh ids. It stays hidden (as if
+    deleted, so a close purges a half-written one) until its last message is in, and is written in batches
+    so the window's own saves never wait long for the lock. Returns None when cancelled, leaving nothing."""
+    db = sqlite3.connect(path, isolation_level=None, timeout=30)
+    try:
+        db.execute("PRAGMA synchronous=FULL")
+        db.execute("PRAGMA foreign_keys=ON")
+        with _immediate(db):
+            fresh = _fresh_import(db, conversation)
+            ConversationStore._upsert_conversation(db, fresh)
+            db.execute("UPDATE conversations SET deleted_at = ? WHERE id = ?", (utc_now(), fresh.id))
+        position, total = 0, max(1, len(fresh.messages))
+        while position < len(fresh.messages):
+            if cancelled is not None and cancelled():
+                with _immediate(db):
+                    db.execute("DELETE FROM conversations WHERE id = ?", (fresh.id,))
+                return None
+            with _immediate(db):
+                size = 0
+                while position < len(fresh.messages) and size < IMPORT_BATCH_CHARS:
+                    message = fresh.messages[position]
+                    ConversationStore._upsert_message(db, fresh.id, position, message)
+                    size += len(message.text) + len(message.reasoning) + 200
+                    position += 1
+            if progress is not None:
+                progress(position / total)
+        with _immediate(db):
+            db.execute("UPDATE conversations SET deleted_at = NULL, updated_at = ? WHERE id = ?", (utc_now(), fresh.id))
+        return fresh
+    finally:
+        db.close()
 
 
 def _with_new_ids(messages: list[Message]) -> list[Message]:

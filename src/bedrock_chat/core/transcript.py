@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import html
 import json
+import math
 from typing import Any
 
-from bedrock_chat.core.conversation import Conversation, Message, MessageState, Role
+from bedrock_chat.core.conversation import Conversation, Message, MessageState, Role, new_id
 
 FORMAT = "bedrock-chat.transcript"
 VERSION = 1
@@ -46,76 +48,156 @@ def _message_to_dict(message: Message) -> dict[str, Any]:
     }
 
 
-def _require(data: dict[str, Any], key: str, kind: type | tuple[type, ...], where: str) -> Any:
+# Limits far above anything the app writes, so a hostile or damaged file cannot exhaust memory or the view.
+MAX_MESSAGES = 200_000
+MAX_TEXT_CHARS = 20_000_000  # one message's text or reasoning
+MAX_SHORT_CHARS = 1_000  # ids, titles, model ids, timestamps
+MAX_LONG_CHARS = 200_000  # error messages, parameter values such as a system prompt
+MAX_MAP_KEYS = 64  # parameters and stats
+APIS = ("converse", "invoke")
+
+
+def _check_string(value: str, limit: int, where: str, key: str) -> str:
+    if len(value) > limit:
+        raise TranscriptError(f"{where}: “{key}” is longer than {limit:,} characters.")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise TranscriptError(f"{where}: “{key}” contains a broken character (a lone surrogate), "
+                              "so it is not valid Unicode text.") from error
+    return value
+
+
+def _require_str(data: dict[str, Any], key: str, where: str, limit: int = MAX_SHORT_CHARS) -> str:
     if key not in data:
         raise TranscriptError(f"{where} has no “{key}”.")
     value = data[key]
-    if not isinstance(value, kind):
-        raise TranscriptError(f"{where}: “{key}” has the wrong type.")
-    return value
+    if not isinstance(value, str):
+        raise TranscriptError(f"{where}: “{key}” is not text.")
+    return _check_string(value, limit, where, key)
 
 
-def _optional(data: dict[str, Any], key: str, kind: type | tuple[type, ...], where: str) -> Any:
+def _optional_str(data: dict[str, Any], key: str, where: str, limit: int = MAX_SHORT_CHARS) -> str | None:
     value = data.get(key)
-    if value is not None and not isinstance(value, kind):
-        raise TranscriptError(f"{where}: “{key}” has the wrong type.")
-    return value
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise TranscriptError(f"{where}: “{key}” is not text.")
+    return _check_string(value, limit, where, key)
+
+
+def _scalar(value: Any, where: str, key: str) -> Any:
+    """A value of a parameters or stats map: null, true/false, a finite number, or bounded text."""
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise TranscriptError(f"{where}: “{key}” is not a finite number.")
+        return value
+    if isinstance(value, str):
+        return _check_string(value, MAX_LONG_CHARS, where, key)
+    if isinstance(value, list) and len(value) <= MAX_MAP_KEYS and all(isinstance(item, str) for item in value):
+        return [_check_string(item, MAX_SHORT_CHARS, where, key) for item in value]  # stop sequences
+    raise TranscriptError(f"{where}: “{key}” has the wrong type.")
+
+
+def _optional_map(data: dict[str, Any], key: str, where: str) -> dict[str, Any] | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise TranscriptError(f"{where}: “{key}” is not an object.")
+    if len(value) > MAX_MAP_KEYS:
+        raise TranscriptError(f"{where}: “{key}” has more than {MAX_MAP_KEYS} entries.")
+    place = f"{where}, {key}"
+    return {_check_string(name, MAX_SHORT_CHARS, place, "name"): _scalar(item, place, name)
+            for name, item in value.items()}
+
+
+def _message_from_dict(item: Any, where: str) -> Message:
+    if not isinstance(item, dict):
+        raise TranscriptError(f"{where} is not an object.")
+    role_name = _require_str(item, "role", where)
+    state_name = _optional_str(item, "state", where) or MessageState.COMPLETE.value
+    try:
+        role, state = Role(role_name), MessageState(state_name)
+    except ValueError as error:
+        raise TranscriptError(f"{where}: {error}.") from error
+    if state == MessageState.STREAMING:
+        state = MessageState.INTERRUPTED  # nothing is streaming into an imported file any more
+    api = _optional_str(item, "api", where)
+    if api is not None and api not in APIS:
+        raise TranscriptError(f"{where}: “api” must be one of {', '.join(APIS)}.")
+    return Message(
+        role=role,
+        text=_require_str(item, "text", where, MAX_TEXT_CHARS),
+        id=_optional_str(item, "id", where) or new_id(),
+        reasoning=_optional_str(item, "reasoning", where, MAX_TEXT_CHARS) or "",
+        model_id=_optional_str(item, "modelId", where),
+        api=api,
+        parameters=_optional_map(item, "parameters", where),
+        stats=_optional_map(item, "stats", where),
+        state=state,
+        error=_optional_str(item, "error", where, MAX_LONG_CHARS),
+        created_at=_require_str(item, "createdAt", where),
+        finished_at=_optional_str(item, "finishedAt", where),
+    )
 
 
 def from_json(text: str) -> Conversation:
+    """Reads a transcript, checking every field's type and size; any problem is one ``TranscriptError``."""
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
         raise TranscriptError(f"The file is not valid JSON (line {error.lineno}, column {error.colno}); "
                               "it may be truncated or corrupt.") from error
+    except RecursionError as error:
+        raise TranscriptError("The file nests JSON far more deeply than any transcript does, "
+                              "so it is not a transcript.") from error
+    except ValueError as error:  # e.g. an integer with more digits than Python converts
+        raise TranscriptError(f"The file is not valid JSON ({error}).") from error
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise TranscriptError("This is not a bedrock-chat transcript.")
     version = document.get("version")
-    if not isinstance(version, int) or version > VERSION or version < 1:
-        raise TranscriptError(f"Transcript version {version!r} is not supported by this version of bedrock-chat.")
-    body = _require(document, "conversation", dict, "The transcript")
-    messages = []
-    for index, item in enumerate(_require(body, "messages", list, "The conversation")):
-        where = f"Message {index + 1}"
-        if not isinstance(item, dict):
-            raise TranscriptError(f"{where} is not an object.")
-        try:
-            role = Role(_require(item, "role", str, where))
-            state = MessageState(item.get("state") or "complete")
-        except ValueError as error:
-            raise TranscriptError(f"{where}: {error}.") from error
-        messages.append(Message(
-            role=role,
-            text=_require(item, "text", str, where),
-            id=_optional(item, "id", str, where) or Message(role, "").id,
-            reasoning=_optional(item, "reasoning", str, where) or "",
-            model_id=_optional(item, "modelId", str, where),
-            api=_optional(item, "api", str, where),
-            parameters=_optional(item, "parameters", dict, where),
-            stats=_optional(item, "stats", dict, where),
-            state=state,
-            error=_optional(item, "error", str, where),
-            created_at=_require(item, "createdAt", str, where),
-            finished_at=_optional(item, "finishedAt", str, where),
-        ))
+    if not isinstance(version, int) or isinstance(version, bool) or version > VERSION or version < 1:
+        shown = version if isinstance(version, int) else "of this kind"
+        raise TranscriptError(f"Transcript version {shown} is not supported by this version of bedrock-chat.")
+    body = document.get("conversation")
+    if not isinstance(body, dict):
+        raise TranscriptError("The transcript has no “conversation” object.")
+    items = body.get("messages")
+    if not isinstance(items, list):
+        raise TranscriptError("The conversation has no “messages” list.")
+    if len(items) > MAX_MESSAGES:
+        raise TranscriptError(f"The conversation has more than {MAX_MESSAGES:,} messages.")
+    messages = [_message_from_dict(item, f"Message {index + 1}") for index, item in enumerate(items)]
     return Conversation(
-        title=_require(body, "title", str, "The conversation"),
-        id=_require(body, "id", str, "The conversation"),
-        created_at=_require(body, "createdAt", str, "The conversation"),
+        title=_require_str(body, "title", "The conversation"),
+        id=_require_str(body, "id", "The conversation"),
+        created_at=_require_str(body, "createdAt", "The conversation"),
         messages=messages,
     )
 
 
+def stat_number(stats: dict[str, Any] | None, key: str) -> int | float | None:
+    """A statistic as a number, or None: a value from a file may be text, and text is never shown as a figure."""
+    value = (stats or {}).get(key)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return value if math.isfinite(value) else None
+
+
 def _stats_line(stats: dict[str, Any]) -> str:
     parts = []
-    if stats.get("inputTokens") is not None:
-        parts.append(f"{stats['inputTokens']} in / {stats.get('outputTokens')} out tokens")
-    if stats.get("timeToFirstTokenMs") is not None:
-        parts.append(f"first token {stats['timeToFirstTokenMs']} ms")
-    if stats.get("latencyMs") is not None:
-        parts.append(f"total {stats['latencyMs']} ms")
-    if stats.get("stopReason"):
-        parts.append(f"stop: {stats['stopReason']}")
+    if stat_number(stats, "inputTokens") is not None:
+        parts.append(f"{stat_number(stats, 'inputTokens')} in / {stat_number(stats, 'outputTokens')} out tokens")
+    if stat_number(stats, "timeToFirstTokenMs") is not None:
+        parts.append(f"first token {stat_number(stats, 'timeToFirstTokenMs')} ms")
+    if stat_number(stats, "latencyMs") is not None:
+        parts.append(f"total {stat_number(stats, 'latencyMs')} ms")
+    if isinstance(stats.get("stopReason"), str) and stats["stopReason"]:
+        # The line sits inside <sub>, which Markdown viewers render as HTML.
+        parts.append(f"stop: {html.escape(stats['stopReason'])}")
     return " · ".join(parts)
 
 
@@ -125,12 +207,15 @@ def to_markdown(conversation: Conversation) -> str:
         if message.role == Role.USER:
             lines += [f"## You · {message.created_at}", "", message.text, ""]
             continue
-        lines += [f"## Assistant ({message.model_id or 'unknown model'}) · {message.created_at}", ""]
+        # Metadata is escaped, as Markdown viewers render inline HTML; the texts themselves stay verbatim.
+        model = html.escape(message.model_id or "unknown model")
+        lines += [f"## Assistant ({model}) · {html.escape(message.created_at)}", ""]
         if message.reasoning:
             lines += ["<details><summary>Reasoning</summary>", "", message.reasoning, "", "</details>", ""]
         lines += [message.text, ""]
         if message.state != MessageState.COMPLETE:
-            lines += [f"_Reply {message.state.value}{': ' + message.error if message.error else ''}_", ""]
+            error = f": {html.escape(message.error)}" if message.error else ""
+            lines += [f"_Reply {message.state.value}{error}_", ""]
         if message.stats:
             lines += [f"<sub>{_stats_line(message.stats)}</sub>", ""]
     return "\n".join(lines)

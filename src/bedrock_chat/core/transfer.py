@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +34,50 @@ def export_all(conversations: list[Conversation], directory: Path, suffix: str =
     return written
 
 
+MAX_FILE_BYTES = 1024 * 1024 * 1024  # far above any transcript; refused before reading
+_CHUNK = 1024 * 1024
+
+
+class ImportCancelled(Exception):
+    """The person cancelled the import while this file was being read."""
+
+
+def read_transcript(path: Path, progress: Callable[[int], None] | None = None,
+                    cancelled: Callable[[], bool] | None = None) -> Conversation:
+    """One file as a conversation, or a ``TranscriptError`` whose message is one plain sentence.
+
+    ``progress`` gets the number of bytes read so far, chunk by chunk, for a progress bar."""
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise TranscriptError(f"The file is larger than {MAX_FILE_BYTES // 2**20:,} MB, "
+                                  "far more than any transcript.")
+        data = bytearray()
+        with path.open("rb") as stream:
+            while chunk := stream.read(_CHUNK):
+                data += chunk
+                if progress is not None:
+                    progress(len(data))
+                if cancelled is not None and cancelled():
+                    raise ImportCancelled
+    except OSError as error:
+        raise TranscriptError(f"The file cannot be read ({error.strerror or error}).") from error
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise TranscriptError("The file is not UTF-8 text (it may use another encoding); save it as UTF-8 "
+                              "and import it again.") from error
+    del data
+    return from_json(text)
+
+
+def describe_failure(path: Path, error: Exception) -> str:
+    """One sentence per file that did not come in, naming the file."""
+    if isinstance(error, TranscriptError):
+        return f"{path.name}: {error}"
+    # Anything else (a full disk while storing it, an unforeseen shape) still names the file and stops only it.
+    return f"{path.name}: The file could not be imported ({type(error).__name__}: {error})."
+
+
 @dataclass
 class ImportResult:
     conversations: list[Conversation] = field(default_factory=list)
@@ -44,7 +89,7 @@ def read_transcripts(paths: list[Path]) -> ImportResult:
     result = ImportResult()
     for path in paths:
         try:
-            result.conversations.append(from_json(path.read_text(encoding="utf-8")))
-        except (OSError, UnicodeDecodeError, TranscriptError) as error:
-            result.errors.append(f"{path.name}: {error}")
+            result.conversations.append(read_transcript(path))
+        except Exception as error:  # one bad file never stops the others
+            result.errors.append(describe_failure(path, error))
     return result

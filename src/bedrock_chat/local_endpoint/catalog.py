@@ -59,7 +59,7 @@ class Catalog:
     def __init__(self) -> None:
         self.models = _load()
 
-    def resolve(self, raw_model_id: str) -> CatalogModel:
+    def resolve(self, raw_model_id: str, application_profiles: dict[str, str] | None = None) -> CatalogModel:
         """Maps a plain id, a cross-region profile id or an ARN to its model, as Bedrock does."""
         model_id = unquote(raw_model_id)
         via_profile = False
@@ -67,6 +67,8 @@ class Catalog:
             resource = model_id.split(":", 5)[-1]
             kind, _, model_id = resource.partition("/")
             via_profile = kind == "inference-profile"
+            if kind == "application-inference-profile":
+                model_id, via_profile = (application_profiles or {}).get(model_id, ""), True
         prefix, _, rest = model_id.partition(".")
         if prefix in _PROFILE_PREFIXES and rest in self.models:
             model_id, via_profile = rest, True

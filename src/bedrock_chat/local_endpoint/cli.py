@@ -25,6 +25,11 @@ def build_parser() -> argparse.ArgumentParser:
                         help="seconds before the first token (default: %(default)s)")
     parser.add_argument("--max-body-bytes", type=int, default=20 * 1024 * 1024,
                         help="largest request body accepted (default: %(default)s)")
+    parser.add_argument("--deny", action="append", default=[], metavar="OPERATION",
+                        help="answer this operation with AccessDeniedException, as for an account with narrow "
+                        "permissions (e.g. ListFoundationModels, ListInferenceProfiles); repeatable")
+    parser.add_argument("--application-profile", action="append", default=[], metavar="ID=MODEL",
+                        help="serve an application inference profile ID routing to MODEL; repeatable")
     parser.add_argument("--verbose", action="store_true", help="log every request")
     return parser
 
@@ -32,8 +37,14 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING)
+    profiles = dict(item.partition("=")[::2] for item in args.application_profile)
+    if any(not name or not model for name, model in profiles.items()):
+        print("bedrock-chat-local: --application-profile takes ID=MODEL, e.g. team-a=amazon.nova-micro-v1:0",
+              file=sys.stderr)
+        return 2
     options = ServerOptions(args.host, args.port, args.tokens_per_second, args.first_token_delay,
-                            args.max_body_bytes)
+                            args.max_body_bytes, denied_operations=frozenset(args.deny),
+                            application_profiles=profiles)
     try:
         server = LocalBedrockServer(options)
     except OSError as error:

@@ -58,6 +58,11 @@ class ServerOptions:
     tokens_per_second: float = 300.0
     first_token_delay: float = 0.35
     max_body_bytes: int = 20 * 1024 * 1024
+    # Operations answered with AccessDeniedException, as for an account with narrow permissions
+    # (e.g. {"ListFoundationModels", "ListInferenceProfiles", "GetInferenceProfile"}).
+    denied_operations: frozenset[str] = frozenset()
+    # Application inference profiles: id -> the foundation model they route to (invoked through their ARN).
+    application_profiles: dict[str, str] = field(default_factory=dict)
     tls: ssl.SSLContext | None = None  # serve https (tests of bearer auth, which botocore sends only over TLS)
 
     @property
@@ -209,9 +214,10 @@ class _Handler(BaseHTTPRequestHandler):
                 self.command, self.path, fault.name if fault else None, signer.group(1) if signer else None,
                 scheme or None, bearer_fingerprint(token) if scheme == "Bearer" else None))
         model_route = _MODEL_ROUTE.match(url.path)
+        self._refuse_if_denied(url.path, model_route)
         if self.command == "POST" and model_route:
             self.state.faults.raise_immediate(fault, url.path, body)
-            model = self.state.catalog.resolve(model_route.group(1))
+            model = self.state.catalog.resolve(model_route.group(1), self.state.options.application_profiles)
             operation = model_route.group(2)
             if operation == "count-tokens":
                 self._count_tokens(model, body)
@@ -226,11 +232,54 @@ class _Handler(BaseHTTPRequestHandler):
             self._get_foundation_model(unquote(url.path.rsplit("/", 1)[1]))
         elif self.command == "GET" and url.path == "/inference-profiles":
             self._list_inference_profiles(query)
+        elif self.command == "GET" and url.path.startswith("/inference-profiles/"):
+            self._get_inference_profile(unquote(url.path.split("/", 2)[2]))
         elif self.command == "POST" and is_sts_request(url.path, self.headers.get("Content-Type", ""), body):
             status, document = sts_answer(body, signer.group(1) if signer else None, self.request_id, fault)
             self._send_xml(status, document)
         else:
             raise BedrockError("UnknownOperationException", f"No operation matches {self.command} {url.path}.")
+
+    def _refuse_if_denied(self, path: str, model_route: re.Match[str] | None) -> None:
+        if model_route:
+            operation = {"invoke": "InvokeModel", "invoke-with-response-stream": "InvokeModelWithResponseStream",
+                         "converse": "Converse", "converse-stream": "ConverseStream",
+                         "count-tokens": "CountTokens"}[model_route.group(2)]
+        elif path == "/foundation-models":
+            operation = "ListFoundationModels"
+        elif path.startswith("/foundation-models/"):
+            operation = "GetFoundationModel"
+        elif path == "/inference-profiles":
+            operation = "ListInferenceProfiles"
+        elif path.startswith("/inference-profiles/"):
+            operation = "GetInferenceProfile"
+        else:
+            return  # STS and unknown routes: answered (or refused) by their own handlers
+        if operation in self.state.options.denied_operations:
+            raise BedrockError("AccessDeniedException", f"User: arn:aws:iam::123456789012:user/local is not "
+                               f"authorized to perform: bedrock:{operation} because no identity-based policy "
+                               "allows the bedrock:" + operation + " action")
+
+    def _get_inference_profile(self, identifier: str) -> None:
+        profile_id = identifier.rsplit("/", 1)[-1]
+        for summary in self.state.catalog.inference_profile_summaries(self._region()):
+            if profile_id == summary["inferenceProfileId"]:
+                self._send_json(summary)
+                return
+        model_id = self.state.options.application_profiles.get(profile_id)
+        if model_id is None:
+            raise BedrockError("ResourceNotFoundException", f"The inference profile {identifier} was not found.")
+        region = self._region()
+        self._send_json({
+            "inferenceProfileName": f"application profile {profile_id}",
+            "inferenceProfileArn": f"arn:aws:bedrock:{region}:123456789012:application-inference-profile/{profile_id}",
+            "inferenceProfileId": profile_id,
+            "models": [{"modelArn": f"arn:aws:bedrock:{region}::foundation-model/{model_id}"}],
+            "status": "ACTIVE",
+            "type": "APPLICATION",
+            "createdAt": "2025-06-01T00:00:00Z",
+            "updatedAt": "2025-06-01T00:00:00Z",
+        })
 
     def _get_foundation_model(self, model_id: str) -> None:
         for summary in self.state.catalog.foundation_model_summaries(self._region(), {}):

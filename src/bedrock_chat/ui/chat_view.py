@@ -10,7 +10,16 @@ import html
 from typing import Any
 
 from PySide6.QtCore import QTimer, QUrl, Signal
-from PySide6.QtGui import QFont, QGuiApplication, QTextBlockFormat, QTextCharFormat, QTextCursor
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QGuiApplication,
+    QImage,
+    QTextBlockFormat,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+)
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from bedrock_chat.core.conversation import Conversation, Message, MessageState, Role
@@ -26,7 +35,8 @@ from bedrock_chat.core.safe_markdown import (
     render_pieces,
     render_reply,
 )
-from bedrock_chat.ui.rich_text import insert_html
+from bedrock_chat.core.transcript import stat_number
+from bedrock_chat.ui.rich_text import insert_html, link_token
 from bedrock_chat.ui.streaming_reply import RENDER_BUDGET_S, StreamingReply
 
 TOGGLE_SCHEME = "toggle-reasoning"
@@ -36,6 +46,12 @@ EARLIER_URL = "action:earlier"
 # Opening a long conversation renders only its latest messages; older ones come on request, a page at a time.
 RENDER_WINDOW = 60
 EARLIER_PAGE = 100
+
+
+def _placeholder_image() -> QImage:
+    image = QImage(1, 1, QImage.Format.Format_ARGB32)
+    image.fill(QColor(0, 0, 0, 0))
+    return image
 
 
 class ChatView(QTextBrowser):
@@ -76,14 +92,19 @@ class ChatView(QTextBrowser):
     # -- resources and links --------------------------------------------------------------------------
 
     def loadResource(self, kind: int, name: QUrl | str) -> Any:
-        """Nothing is ever fetched: not from the network, not from ``file:``, not from anywhere."""
-        return None
+        """Nothing is ever fetched: not from the network, not from ``file:``, not from anywhere.
+
+        The answer must not be None: QTextDocument then loads ``file:`` URLs itself. An empty image or empty
+        text is a resource that was "found", so Qt looks no further."""
+        if kind == QTextDocument.ResourceType.ImageResource.value:
+            return _placeholder_image()
+        return ""
 
     def _on_anchor(self, url: QUrl) -> None:
         text = url.toString()
         scheme = url.scheme().lower()
         if scheme == COPY_SCHEME:
-            message_id, _, number = url.path().partition(":")
+            message_id, _, number = url.path().rpartition(":")  # an id may contain ":" itself
             blocks = self._code_blocks.get(message_id, [])
             if number.isdigit() and int(number) < len(blocks):
                 QGuiApplication.clipboard().setText(blocks[int(number)])
@@ -138,8 +159,9 @@ class ChatView(QTextBrowser):
         self.setHtml("".join(parts) if parts else self._empty_state())
         # Layout of a fresh document finishes on the next turn of the event loop; scroll after it too.
         if scroll_to:
-            self.scrollToAnchor(f"m-{scroll_to}")
-            QTimer.singleShot(0, lambda: self.scrollToAnchor(f"m-{scroll_to}"))
+            anchor = f"m-{link_token(scroll_to)}"
+            self.scrollToAnchor(anchor)
+            QTimer.singleShot(0, lambda: self.scrollToAnchor(anchor))
         else:
             self._scroll_to_end()
             QTimer.singleShot(0, self._scroll_to_end)
@@ -160,8 +182,9 @@ class ChatView(QTextBrowser):
             who = f"Assistant · {html.escape(message.model_id or '')}"
             color = "#81c995" if self._dark else "#047857"
         actions = ("edit", "copy") if message.role == Role.USER else ("copy", "regenerate")
-        links = " ".join(f'<a href="{MESSAGE_SCHEME}:{action}:{message.id}">{action.title()}</a>' for action in actions)
-        return (f'<p style="margin-top:14px; margin-bottom:2px"><a name="m-{message.id}"></a>'
+        token = link_token(message.id)
+        links = " ".join(f'<a href="{MESSAGE_SCHEME}:{action}:{token}">{action.title()}</a>' for action in actions)
+        return (f'<p style="margin-top:14px; margin-bottom:2px"><a name="m-{token}"></a>'
                 f'<b style="color:{color}">{who}</b> '
                 f'<span style="color:{self._muted()}; font-size:small">{time} UTC &nbsp; {links}</span></p>')
 
@@ -178,7 +201,7 @@ class ChatView(QTextBrowser):
     def _render_pieces(self, pieces: list[Piece], context: RenderContext, message_id: str) -> str:
         """Pieces of a streaming reply, cut as ``_render`` cuts the whole one, with the message's Copy links."""
         fragment = render_pieces(pieces, context, DARK_CODE if self._dark else LIGHT_CODE)
-        return fragment.replace(f'href="{COPY_SCHEME}:', f'href="{COPY_SCHEME}:{message_id}:')
+        return fragment.replace(f'href="{COPY_SCHEME}:', f'href="{COPY_SCHEME}:{link_token(message_id)}:')
 
     def _reasoning_html(self, message: Message) -> str:
         if not message.reasoning:
@@ -186,7 +209,8 @@ class ChatView(QTextBrowser):
         expanded = message.id in self._expanded_reasoning
         arrow, verb = ("▾", "hide") if expanded else ("▸", "show")
         words = len(message.reasoning.split())
-        link = (f'<p style="color:{self._muted()}"><a href="{TOGGLE_SCHEME}:{message.id}">{arrow} Reasoning '
+        href = f"{TOGGLE_SCHEME}:{link_token(message.id)}"
+        link = (f'<p style="color:{self._muted()}"><a href="{href}">{arrow} Reasoning '
                 f"({words} words) — {verb}</a></p>")
         if not expanded:
             return link
@@ -196,7 +220,7 @@ class ChatView(QTextBrowser):
     def _reply_body_html(self, message: Message) -> str:
         rendered = self._render(message.text)
         self._code_blocks[message.id] = rendered.code_blocks
-        body = rendered.html.replace(f'href="{COPY_SCHEME}:', f'href="{COPY_SCHEME}:{message.id}:')
+        body = rendered.html.replace(f'href="{COPY_SCHEME}:', f'href="{COPY_SCHEME}:{link_token(message.id)}:')
         return self._reasoning_html(message) + body + self._status_html(message)
 
     def _status_html(self, message: Message) -> str:
@@ -221,16 +245,19 @@ class ChatView(QTextBrowser):
                 f'&nbsp;<a href="{RETRY_URL}">Retry</a></td></tr></table>')
         if stats:
             pieces = []
-            if stats.get("outputTokens") is not None:
-                pieces.append(f"{stats.get('inputTokens')} in · {stats['outputTokens']} out tokens")
-            if stats.get("timeToFirstTokenMs") is not None:
-                pieces.append(f"first token {stats['timeToFirstTokenMs']} ms")
-            if stats.get("latencyMs") is not None:
-                pieces.append(f"{stats['latencyMs']} ms total")
-            if stats.get("outputTokensPerSecond"):
-                pieces.append(f"{stats['outputTokensPerSecond']} tok/s")
+            # Statistics may come from an imported file: only numbers are shown, and the line is escaped.
+            if stat_number(stats, "outputTokens") is not None:
+                tokens = (stat_number(stats, "inputTokens"), stat_number(stats, "outputTokens"))
+                pieces.append(f"{tokens[0]} in · {tokens[1]} out tokens")
+            if stat_number(stats, "timeToFirstTokenMs") is not None:
+                pieces.append(f"first token {stat_number(stats, 'timeToFirstTokenMs')} ms")
+            if stat_number(stats, "latencyMs") is not None:
+                pieces.append(f"{stat_number(stats, 'latencyMs')} ms total")
+            if stat_number(stats, "outputTokensPerSecond"):
+                pieces.append(f"{stat_number(stats, 'outputTokensPerSecond')} tok/s")
             if pieces:
-                html_notes += f'<p style="color:{self._muted()}; font-size:small">{" · ".join(pieces)}</p>'
+                line = html.escape(" · ".join(pieces))
+                html_notes += f'<p style="color:{self._muted()}; font-size:small">{line}</p>'
         return html_notes
 
     # -- the reply in flight ---------------------------------------------------------------------------
@@ -340,7 +367,7 @@ class ChatView(QTextBrowser):
             self._shown = len(messages) - index
             self.render_all(scroll_to=message_id)
         else:
-            self.scrollToAnchor(f"m-{message_id}")
+            self.scrollToAnchor(f"m-{link_token(message_id)}")
 
     def set_font_size(self, points: int) -> None:
         font = QFont(self.font())

@@ -9,6 +9,7 @@ from bedrock_chat.bedrock.connection import ConnectionSettings
 from bedrock_chat.core.catalog import ModelInfo
 from bedrock_chat.core.key_store import KeyStatus
 from bedrock_chat.ui.connection_controller import Connected, ConnectionController, ConnectionFailure
+from bedrock_chat.ui.rich_text import verbatim
 
 BEDROCK_REGIONS = (
     "us-east-1", "us-east-2", "us-west-2", "ca-central-1", "sa-east-1", "eu-central-1", "eu-west-1",
@@ -34,7 +35,15 @@ class ConnectionBar(QToolBar):
         self.setMovable(False)
         self.model_box = QComboBox()
         self.model_box.setAccessibleName("Model")
-        self.model_box.setToolTip("The model that answers. Cross-region entries use an inference profile.")
+        self.model_box.setToolTip("The model that answers. Cross-region entries use an inference profile. Type "
+                                  "any model id, inference profile id or ARN and press Enter to use it.")
+        self.model_box.setEditable(True)
+        self.model_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        editor = self.model_box.lineEdit()
+        assert editor is not None  # editable boxes always have one
+        editor.setAccessibleName("Model id")
+        editor.setToolTip(self.model_box.toolTip())
+        editor.returnPressed.connect(self._on_model_typed)
         self.model_box.setMinimumContentsLength(34)
         self.model_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.model_box.addItem("Loading models…")
@@ -63,6 +72,7 @@ class ConnectionBar(QToolBar):
         self.connection_button.setToolTip("Region, profile, Bedrock API key and endpoint; test the connection.")
         self.connection_button.clicked.connect(self.dialog_requested)
         self.connection_label = QLabel()
+        self.connection_label.setTextFormat(Qt.TextFormat.PlainText)  # profile names and URLs from outside
         self.connection_label.setAccessibleName("Connection")
         for label, widget in (("Model", self.model_box), ("Region", self.region_box), ("Profile", self.profile_box)):
             caption = QLabel(f"  {label} ")
@@ -85,6 +95,7 @@ class ConnectionBar(QToolBar):
         controller.connecting.connect(self._on_connecting)
         controller.connected.connect(self._on_connected)
         controller.failed.connect(self._on_failed)
+        controller.model_resolved.connect(self._on_model_resolved)
 
     # -- what the controller reports -------------------------------------------------------------------
 
@@ -110,6 +121,8 @@ class ConnectionBar(QToolBar):
                                                               if memory_only else ""))
 
     def _on_connected(self, result: Connected) -> None:
+        if result.preferred:
+            self.preferred_model = result.preferred  # found: it was resolved and, if not listed, added
         self._fill_profiles(result.profiles)
         self._describe(result.settings)
         self._fill_models(result.models)
@@ -139,7 +152,8 @@ class ConnectionBar(QToolBar):
         self.model_box.clear()
         for model in models:
             self.model_box.addItem(model.display_name, model.invoke_id)
-            self.model_box.setItemData(self.model_box.count() - 1, model.invoke_id, Qt.ItemDataRole.ToolTipRole)
+            tip = verbatim(model.invoke_id)  # ids come from the network; a tooltip may render as HTML
+            self.model_box.setItemData(self.model_box.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
         index = self.model_box.findData(self.preferred_model or DEFAULT_MODEL)
         if index < 0:
             index = max(0, self.model_box.findData(DEFAULT_MODEL))
@@ -149,6 +163,21 @@ class ConnectionBar(QToolBar):
         self._on_model_chosen()
 
     # -- what the user does ----------------------------------------------------------------------------
+
+    def _on_model_typed(self) -> None:
+        typed = self.model_box.currentText().strip()
+        current = self.current_model()
+        if typed and not (current is not None and typed == current.display_name):
+            self._controller.use_model_id(typed)
+
+    def _on_model_resolved(self, model: ModelInfo, note: str) -> None:
+        index = self.model_box.findData(model.invoke_id)
+        if index < 0:
+            self.model_box.addItem(model.display_name, model.invoke_id)
+            index = self.model_box.count() - 1
+            self.model_box.setItemData(index, verbatim(model.invoke_id), Qt.ItemDataRole.ToolTipRole)
+        self.model_box.setCurrentIndex(index)
+        self._on_model_chosen()  # also when it was already current: the typed text is replaced by its name
 
     def current_model(self) -> ModelInfo | None:
         invoke_id = self.model_box.currentData()

@@ -46,6 +46,10 @@ class Connected:
     clients: Clients
     models: list[ModelInfo]
     profiles: list[str] = field(default_factory=list)
+    notice: str | None = None  # about the model list (listing refused: the bundled one is offered), said once
+    details: str = ""  # the raw error behind the notice
+    preferred: str | None = None  # the invoke id the preferred model resolved to (listed or added as typed)
+    model_note: str | None = None  # what the preferred id turned out to be, for the status bar
 
 
 @dataclass(frozen=True)
@@ -53,20 +57,27 @@ class ConnectionFailure:
     settings: ConnectionSettings
     message: str  # what happened and what to do, plain text
     sso_profile: str | None = None  # set when signing in with `aws sso login --profile NAME` would help
+    details: str = ""  # the raw error, for the Details toggle
 
 
-def _connect_and_list(settings: ConnectionSettings) -> Connected:
-    """Runs off the GUI thread: importing boto3 and listing models both take a while."""
-    from bedrock_chat.bedrock.model_list import load_catalog
+def _connect_and_list(settings: ConnectionSettings, preferred: str | None) -> Connected:
+    """Runs off the GUI thread: importing boto3, listing models and resolving a typed id all take a while."""
+    from bedrock_chat.bedrock.model_list import load_model_list, resolve_model
     from bedrock_chat.bedrock.session import BedrockClients, available_profiles
 
     clients = BedrockClients(settings)
     try:
-        models = load_catalog(clients.control)
+        listing = load_model_list(clients.control, settings.region)
+        resolved = resolve_model(clients.control, preferred, listing.models) if preferred else None
     except BaseException:
         clients.close()
         raise
-    return Connected(settings, clients, models, [] if settings.offline else available_profiles())
+    models = list(listing.models)
+    if resolved is not None and not resolved.listed:
+        models.append(resolved.model)  # an id the list lacks is used as given, never replaced by another model
+    return Connected(settings, clients, models, [] if settings.offline else available_profiles(), listing.notice,
+                     listing.details, resolved.model.invoke_id if resolved else None,
+                     resolved.note if resolved else None)
 
 
 def _describe_failure(error: BaseException, settings: ConnectionSettings) -> ConnectionFailure:
@@ -81,7 +92,10 @@ def _describe_failure(error: BaseException, settings: ConnectionSettings) -> Con
         return ConnectionFailure(settings, f"Your AWS SSO session for profile “{profile}” has expired or is "
                                            f"missing. Run aws sso login --profile {profile}, then reconnect.",
                                  profile)
-    return ConnectionFailure(settings, str(describe_error(error, settings.region)))
+    from bedrock_chat.bedrock.errors import settings_context
+
+    message = describe_error(error, context=settings_context(settings, "models"))
+    return ConnectionFailure(settings, str(message), details=message.details)
 
 
 class ConnectionController(QObject):
@@ -95,6 +109,8 @@ class ConnectionController(QObject):
     """Where the API key is kept changed (``KeyStatus``)."""
     sso_login_finished = Signal(bool)
     """``aws sso login`` ended (True: it succeeded; a reconnect follows)."""
+    model_resolved = Signal(object, str)
+    """A typed model id was resolved (``ModelInfo``, a note for the status bar); it is in ``models`` now."""
 
     def __init__(self, settings: ConnectionSettings, store: SettingsStore,
                  start_endpoint: Callable[[], str] | None = None, key_store: ApiKeyStore | None = None,
@@ -113,6 +129,8 @@ class ConnectionController(QObject):
         self._key_loaded = False
         self._local_url: str | None = None  # the built-in endpoint, once started
         self._key_task: Any = None
+        self._typed_task: Any = None
+        self.preferred_model: str | None = None  # resolved with the next model list (--model, the last used)
         self._sso_process: QProcess | None = None
         # Plain Python threads for control-plane calls; qasync's default executor leaves QThreads at exit.
         self.executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="bedrock-control")
@@ -187,7 +205,7 @@ class ConnectionController(QObject):
                 if stored and settings is self.settings:
                     self.settings = settings = replace(settings, api_key=ApiKey(stored))
                     self.key_status_changed.emit(self.key_store.status())
-            result = await loop.run_in_executor(self.executor, _connect_and_list, settings)
+            result = await loop.run_in_executor(self.executor, _connect_and_list, settings, self.preferred_model)
         except asyncio.CancelledError:
             raise
         except Exception as error:  # shown in the window; never a traceback
@@ -198,7 +216,30 @@ class ConnectionController(QObject):
             result.clients.close()  # the user switched region, profile or key meanwhile
             return
         self.clients, self.models, self.profiles = result.clients, result.models, result.profiles
+        if result.preferred:
+            self.preferred_model = result.preferred
         self.connected.emit(result)
+
+    def use_model_id(self, typed: str) -> None:
+        """A model id, inference profile id or ARN typed by the user: resolved off the GUI thread (an application
+        inference profile is looked up for its base model), then offered as it is."""
+        if self.clients is None or not typed.strip():
+            return
+        if self._typed_task is not None:
+            self._typed_task.cancel()
+        self._typed_task = asyncio.ensure_future(self._resolve_typed(typed.strip(), self.clients))
+
+    async def _resolve_typed(self, typed: str, clients: Clients) -> None:
+        from bedrock_chat.bedrock.model_list import resolve_model
+
+        resolved = await asyncio.get_event_loop().run_in_executor(
+            self.executor, resolve_model, clients.control, typed, list(self.models))
+        if clients is not self.clients:
+            return  # reconnected meanwhile: the new list decides
+        if not resolved.listed:
+            self.models.append(resolved.model)
+        self.preferred_model = resolved.model.invoke_id
+        self.model_resolved.emit(resolved.model, resolved.note or f"Using {resolved.model.invoke_id}.")
 
     # -- clients' lifetime -----------------------------------------------------------------------------
 
@@ -219,8 +260,9 @@ class ConnectionController(QObject):
         self._retired = keep
 
     def close(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
+        for task in (self._task, self._typed_task):
+            if task is not None:
+                task.cancel()
         if self._sso_process is not None:
             self._sso_process.kill()
         self.executor.shutdown(wait=False, cancel_futures=True)

@@ -77,6 +77,8 @@ class ConnectionDialog(QDialog):
         self.test_button = QPushButton("Test connection")
         self.test_button.clicked.connect(self.test_connection)
         self.verdicts = {name: QLabel("–") for name in CHECK_NAMES}
+        for verdict in self.verdicts.values():
+            verdict.setTextFormat(Qt.TextFormat.PlainText)  # they quote errors from the network
         for widget, name, tip in (
             (self.region_box, "Region", "The AWS region whose Bedrock endpoint is used."),
             (self.profile_box, "AWS profile", "A profile from your AWS config (SSO profiles included)."),

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from bedrock_chat.core.conversation import Conversation
 from bedrock_chat.core.transfer import export_all, export_conversation, file_stem
+from bedrock_chat.ui.window_api import ChatWindow
 
 _FILTERS = "Markdown (*.md);;JSON transcript (*.json);;Web page (*.html)"
 _SUFFIX_BY_FILTER = {"Markdown (*.md)": ".md", "JSON transcript (*.json)": ".json", "Web page (*.html)": ".html"}
 
 
-def export_dialog(window: Any, conversation: Conversation) -> None:
-    path, chosen = QFileDialog.getSaveFileName(window, "Export conversation",
+def export_dialog(window: ChatWindow, conversation: Conversation) -> None:
+    path, chosen = QFileDialog.getSaveFileName(window.window(), "Export conversation",
                                                str(Path.home() / file_stem(conversation.title)), _FILTERS)
     if not path:
         return
@@ -25,26 +25,29 @@ def export_dialog(window: Any, conversation: Conversation) -> None:
     try:
         export_conversation(conversation, target)
     except OSError as error:
-        QMessageBox.warning(window, "Export conversation", f"Could not write {target}: {error.strerror}.\n\n"
+        QMessageBox.warning(window.window(), "Export conversation", f"Could not write {target}: {error.strerror}.\n\n"
                             "Choose another folder or free some disk space.")
         return
     window.statusBar().showMessage(f"Saved {target}", 6000)
 
 
-def export_all_dialog(window: Any) -> None:
-    directory = QFileDialog.getExistingDirectory(window, "Export all conversations to a folder", str(Path.home()))
+def export_all_dialog(window: ChatWindow) -> None:
+    directory = QFileDialog.getExistingDirectory(window.window(), "Export all conversations to a folder",
+                                                 str(Path.home()))
     if not directory:
         return
     conversations = [window.store.load(summary.id) for summary in window.store.summaries()]
     try:
         written = export_all(conversations, Path(directory))
     except OSError as error:
-        QMessageBox.warning(window, "Export all", f"Could not write to {directory}: {error.strerror}.")
+        QMessageBox.warning(window.window(), "Export all", f"Could not write to {directory}: {error.strerror}.")
         return
     window.statusBar().showMessage(f"Exported {len(written)} conversations to {directory}", 8000)
 
 
-def import_dialog(window: Any) -> None:
-    paths, _ = QFileDialog.getOpenFileNames(window, "Import transcripts", str(Path.home()), "JSON transcript (*.json)")
+def import_dialog(window: ChatWindow) -> None:
+    """Reading and storing run off the GUI thread (``TranscriptImporter``), with a progress dialog."""
+    paths, _ = QFileDialog.getOpenFileNames(window.window(), "Import transcripts", str(Path.home()),
+                                            "JSON transcript (*.json);;All files (*)")
     if paths:
-        window.import_transcripts([Path(path) for path in paths])
+        window.importer.start([Path(path) for path in paths])

@@ -1,27 +1,18 @@
-"""What a person does with the history: the sidebar (open, search, rename, pin, duplicate, delete and undo),
-message actions (edit into a branch, regenerate, copy), and import of transcripts."""
+"""What a person does with the history: the sidebar (open, search, rename, pin, duplicate, delete and undo)
+and message actions (edit into a branch, regenerate, copy). Import is in ``ui/transcript_import.py``."""
 
 from __future__ import annotations
-
-from pathlib import Path
-from typing import Any
 
 from PySide6.QtWidgets import QApplication, QInputDialog
 
 from bedrock_chat.core.conversation import Conversation, MessageState, Role
-
-
-def conversation_files() -> Any:
-    """File dialogs and exporters load on first use, not at startup."""
-    from bedrock_chat.ui import conversation_files
-
-    return conversation_files
+from bedrock_chat.ui.window_api import ChatWindow
 
 
 class HistoryActions:
     """Acts on the window's store, sidebar and chat view; the window owns them and the reply in flight."""
 
-    def __init__(self, window: Any) -> None:
+    def __init__(self, window: ChatWindow) -> None:
         self._window = window
         self._deleted: list[str] = []  # conversation ids, most recent last, for Undo
         self.editing: str | None = None  # the earlier prompt being edited; Send then starts a branch from it
@@ -56,7 +47,7 @@ class HistoryActions:
         store = self._window.store
         if action == "rename":
             current = next((s.title for s in store.summaries() if s.id == conversation_id), "")
-            title, accepted = QInputDialog.getText(self._window, "Rename conversation", "Title:", text=current)
+            title, accepted = QInputDialog.getText(self._window.window(), "Rename conversation", "Title:", text=current)
             if accepted:
                 self.rename_conversation(conversation_id, title)
         elif action == "duplicate":
@@ -67,7 +58,9 @@ class HistoryActions:
         elif action == "delete":
             self.delete_conversation(conversation_id)
         elif action == "export":
-            conversation_files().export_dialog(self._window, store.load(conversation_id))
+            from bedrock_chat.ui.conversation_files import export_dialog  # file dialogs load on first use
+
+            export_dialog(self._window, store.load(conversation_id))
 
     def rename_conversation(self, conversation_id: str, title: str) -> None:
         window = self._window
@@ -146,17 +139,3 @@ class HistoryActions:
         else:
             self.branch_from(message_id, "regenerated")
         window.start_turn()
-
-    def import_transcripts(self, paths: list[Path]) -> list[str]:
-        """Imports what is readable, opens the last one, and returns one sentence per rejected file."""
-        from bedrock_chat.core.transfer import read_transcripts
-
-        window = self._window
-        result = read_transcripts(paths)
-        imported = [window.store.import_conversation(conversation) for conversation in result.conversations]
-        if imported and window.can_switch():
-            window.show_conversation(window.store.load(imported[-1].id))
-        if result.errors:
-            window.show_error("Not imported: " + " ".join(result.errors), retryable=False)
-        window.statusBar().showMessage(f"Imported {len(imported)} of {len(paths)} files.", 8000)
-        return result.errors

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QFont, QFontDatabase, QKeySequence, QPaintEvent
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QFont, QFontDatabase, QPaintEvent
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -36,6 +36,7 @@ from bedrock_chat.core.params import GenerationParams
 from bedrock_chat.core.safe_markdown import warm_up_rendering
 from bedrock_chat.core.stats import ReplyStats, SessionTotals
 from bedrock_chat.core.storage import ConversationStore, StoreError
+from bedrock_chat.ui.actions import action_table, build_menus
 from bedrock_chat.ui.chat_view import ChatView
 from bedrock_chat.ui.coalescer import FrameCoalescer
 from bedrock_chat.ui.connection_bar import ConnectionBar
@@ -43,13 +44,14 @@ from bedrock_chat.ui.connection_bar import ConnectionBar
 if TYPE_CHECKING:
     from bedrock_chat.ui.connection_dialog import ConnectionDialog
 from bedrock_chat.ui.connection_controller import Clients, Connected, ConnectionController, ConnectionFailure
-from bedrock_chat.ui.history_actions import HistoryActions, conversation_files
+from bedrock_chat.ui.history_actions import HistoryActions
 from bedrock_chat.ui.param_panel import ParameterPanel
 from bedrock_chat.ui.prompt_editor import PromptEditor
 from bedrock_chat.ui.settings_store import SettingsStore
 from bedrock_chat.ui.sidebar import Sidebar
 from bedrock_chat.ui.stats_panel import StatsPanel
 from bedrock_chat.ui.theme import apply_theme
+from bedrock_chat.ui.transcript_import import TranscriptImporter
 from bedrock_chat.ui.worker import WorkerThread
 
 log = logging.getLogger(__name__)
@@ -78,6 +80,8 @@ class MainWindow(QMainWindow):
         self.connection_ctl = ConnectionController(connection, settings, start_endpoint, parent=self)
         self.connection_ctl.users = self
         self._preferred_model = preferred_model or self.settings.last_model()
+        # Resolved with the model list (an id that is not listed is used as typed, never replaced).
+        self.connection_ctl.preferred_model = self._preferred_model
         self._turn_clients: Clients | None = None  # the clients the reply in flight started with
         self.connection_dialog: ConnectionDialog | None = None
         summaries = self.store.summaries()
@@ -89,10 +93,12 @@ class MainWindow(QMainWindow):
         self._reply_stats: ReplyStats | None = None
         self._reply_model: ModelInfo | None = None
         self._cancel: Any = None
+        self.importer = TranscriptImporter(self)
         self.history = HistoryActions(self)
         self._closed = False
         self._pending_end: tuple[MessageState, float, Any] | None = None
         self._banner_about_connection = False
+        self._notices_shown: set[str] = set()  # a model-list notice is said once per session, not per reconnect
 
         self.setWindowTitle("Bedrock Chat")
         self.setAccessibleName("Bedrock Chat")
@@ -123,7 +129,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.statusBar().setAccessibleName("Status")
         self._restore_layout()
-        self._apply_theme(self.settings.theme())
+        self.set_theme(self.settings.theme(), save=False)
         self.parameters.set_options(self.settings.options())
         if self.settings.corrupt:
             self.show_error("The settings file could not be read, so defaults are in use; the old file was kept "
@@ -154,6 +160,7 @@ class MainWindow(QMainWindow):
         self.connection_ctl.failed.connect(self._on_connection_failed)
         self.connection_ctl.sso_login_finished.connect(self._on_sso_login_finished)
         self.connection_ctl.key_status_changed.connect(self._on_key_status)
+        self.connection_ctl.model_resolved.connect(self._on_model_resolved)
 
     def _build_body(self) -> None:
         self.chat = ChatView()
@@ -171,8 +178,20 @@ class MainWindow(QMainWindow):
             "#error-banner { background: #fdecea; border: 1px solid #f5c2c0; border-radius: 6px; }"
             "#error-banner QLabel { color: #7f1d1d; }")
         self.error_text = QLabel()
+        # Errors quote file names, roles and server messages: shown as text, never interpreted as HTML.
         self.error_text.setWordWrap(True)
+        self.error_text.setTextFormat(Qt.TextFormat.PlainText)
         self.error_text.setAccessibleName("Error message")
+        self.details_button = QPushButton("Details")
+        self.details_button.setCheckable(True)
+        self.details_button.setAccessibleName("Error details")
+        self.details_button.setToolTip("Show what exactly went wrong (the raw error), to check or to report.")
+        self.error_details = QPlainTextEdit()
+        self.error_details.setReadOnly(True)
+        self.error_details.setAccessibleName("Error details text")
+        self.error_details.setToolTip("The raw error behind the message above.")
+        self.error_details.setMaximumHeight(110)
+        self.details_button.toggled.connect(self.error_details.setVisible)
         self.retry_button = QPushButton("Retry")
         self.retry_button.setAccessibleName("Retry")
         self.retry_button.setToolTip("Send the same prompt again.")
@@ -185,11 +204,16 @@ class MainWindow(QMainWindow):
         dismiss = QPushButton("Dismiss")
         dismiss.setAccessibleName("Dismiss error")
         dismiss.clicked.connect(self.error_banner.hide)
-        banner_layout = QHBoxLayout(self.error_banner)
-        banner_layout.addWidget(self.error_text, 1)
-        banner_layout.addWidget(self.retry_button)
-        banner_layout.addWidget(self.sso_button)
-        banner_layout.addWidget(dismiss)
+        banner_row = QHBoxLayout()
+        banner_row.addWidget(self.error_text, 1)
+        banner_row.addWidget(self.details_button)
+        banner_row.addWidget(self.retry_button)
+        banner_row.addWidget(self.sso_button)
+        banner_row.addWidget(dismiss)
+        banner_layout = QVBoxLayout(self.error_banner)
+        banner_layout.addLayout(banner_row)
+        banner_layout.addWidget(self.error_details)
+        self.error_details.hide()
         self.error_banner.hide()
 
         self.prompt = PromptEditor()
@@ -228,7 +252,7 @@ class MainWindow(QMainWindow):
         self.chat_splitter.setSizes([640, 130])
         chat_layout.addWidget(self.chat_splitter)
 
-        self.parameters = ParameterPanel()
+        self.parameters: ParameterPanel = ParameterPanel()
         self.parameters.params_changed.connect(self._on_params_changed)
         self.parameters.reset_requested.connect(self._reset_params)
         scroll = QScrollArea()
@@ -272,44 +296,9 @@ class MainWindow(QMainWindow):
         self.main_splitter.setSizes([230, 700, 400])
         self.setCentralWidget(self.main_splitter)
 
-    def _action(self, menu: Any, text: str, slot: Any,
-                shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(slot)
-        menu.addAction(action)
-        return action
-
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        self._action(file_menu, "&New conversation", self.new_conversation, QKeySequence.StandardKey.New)
-        self._action(file_menu, "&Import transcripts…", lambda: conversation_files().import_dialog(self),
-                     QKeySequence.StandardKey.Open)
-        file_menu.addSeparator()
-        self._action(file_menu, "&Save transcript…", self.save_transcript, QKeySequence.StandardKey.Save)
-        self._action(file_menu, "Export &all conversations…", lambda: conversation_files().export_all_dialog(self))
-        file_menu.addSeparator()
-        self.connection_action = self._action(file_menu, "Co&nnection…", self.open_connection_dialog)
-        self.connection_action.setToolTip("Region, profile, Bedrock API key and endpoint; test the connection.")
-        file_menu.addSeparator()
-        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
-        chat_menu = self.menuBar().addMenu("&Chat")
-        self._action(chat_menu, "&Send", self.send, "Ctrl+Return")
-        self._action(chat_menu, "S&top", self.stop, "Esc")
-        self._action(chat_menu, "&Retry last prompt", self.retry, "Ctrl+R")
-        self._action(chat_menu, "&Copy last reply", self.copy_last_reply, "Ctrl+Shift+C")
-        self._action(chat_menu, "Re&generate last reply", self.history.regenerate_last, "Ctrl+Shift+R")
-        self._action(chat_menu, "&Undo delete", self.history.undo_delete, QKeySequence.StandardKey.Undo)
-        self._action(chat_menu, "&Find in conversations", self.sidebar.search.setFocus, QKeySequence.StandardKey.Find)
-        view_menu = self.menuBar().addMenu("&View")
-        for theme in ("system", "light", "dark"):
-            self._action(view_menu, f"{theme.title()} theme", lambda _=False, t=theme: self._apply_theme(t, save=True))
-        view_menu.addSeparator()
-        self._action(view_menu, "Larger text", lambda: self._zoom(1), QKeySequence.StandardKey.ZoomIn)
-        self._action(view_menu, "Smaller text", lambda: self._zoom(-1), QKeySequence.StandardKey.ZoomOut)
-        help_menu = self.menuBar().addMenu("&Help")
-        self._action(help_menu, "&About Bedrock Chat", self._about)
+        self.action_by_id = build_menus(self, action_table(self))
+        self.connection_action = self.action_by_id["file.connection"]
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
@@ -351,12 +340,22 @@ class MainWindow(QMainWindow):
     def _on_connected(self, result: Connected) -> None:
         if self._banner_about_connection:
             self.error_banner.hide()
+        if result.notice and result.notice not in self._notices_shown:
+            # Said once per session in plain words (a listing refused, say), not at every reconnect.
+            self._notices_shown.add(result.notice)
+            self.show_error(result.notice, retryable=False, about_connection=True, details=result.details)
+        if result.model_note:
+            self.statusBar().showMessage(result.model_note, 10000)
         self._update_send_enabled()
         self.models_loaded.emit(len(result.models))
 
     def _on_connection_failed(self, failure: ConnectionFailure) -> None:
-        self.show_error(failure.message, retryable=False, about_connection=True, sso_profile=failure.sso_profile)
+        self.show_error(failure.message, retryable=False, about_connection=True, sso_profile=failure.sso_profile,
+                        details=failure.details)
         self._update_send_enabled()
+
+    def _on_model_resolved(self, model: ModelInfo, note: str) -> None:
+        self.statusBar().showMessage(note, 10000)
 
     def _on_key_status(self, status: KeyStatus) -> None:
         self.statusBar().showMessage(status.note, 10000)
@@ -393,7 +392,7 @@ class MainWindow(QMainWindow):
 
     def _on_model_chosen(self, model: ModelInfo) -> None:
         self.settings.set_last_model(model.invoke_id)
-        self._preferred_model = model.invoke_id
+        self._preferred_model = self.connection_ctl.preferred_model = model.invoke_id
         saved = self.settings.params_for(model.invoke_id)
         self.parameters.set_model(model, saved or GenerationParams.defaults_for(model.limits))
         self.schedule_preview()
@@ -543,7 +542,7 @@ class MainWindow(QMainWindow):
             self._pending_end = None
             self._end_reply(state, at, str(error) if error is not None else None)
             if error is not None:
-                self.show_error(str(error), retryable=True)
+                self.show_error(str(error), retryable=True, details=getattr(error, "details", ""))
 
     def _on_usage(self, usage: Usage) -> None:
         if self._reply_stats is not None:
@@ -604,9 +603,12 @@ class MainWindow(QMainWindow):
             self.stats.show_reply(self._reply_stats, self._reply_pricing)
 
     def show_error(self, text: str, retryable: bool, about_connection: bool = False,
-                   sso_profile: str | None = None) -> None:
+                   sso_profile: str | None = None, details: str = "") -> None:
         self._banner_about_connection = about_connection
         self.error_text.setText(f"⚠ {text}")
+        self.error_details.setPlainText(details)
+        self.details_button.setChecked(False)
+        self.details_button.setVisible(bool(details))
         self.retry_button.setVisible(retryable and self.conversation.last_user_message() is not None)
         # Offered only where it can work: the AWS CLI is installed and the failure is an SSO sign-in.
         self.sso_button.setProperty("profile", sso_profile)
@@ -645,7 +647,9 @@ class MainWindow(QMainWindow):
             self.prompt.setFocus()
 
     def save_transcript(self) -> None:
-        conversation_files().export_dialog(self, self.conversation)
+        from bedrock_chat.ui.conversation_files import export_dialog  # file dialogs load on first use
+
+        export_dialog(self, self.conversation)
 
     def write_transcript(self, path: Path) -> None:
         from bedrock_chat.core.transfer import export_conversation
@@ -673,18 +677,18 @@ class MainWindow(QMainWindow):
         if answer == QMessageBox.StandardButton.Open:
             QDesktopServices.openUrl(url)
 
-    def _apply_theme(self, theme: str, save: bool = False) -> None:
+    def set_theme(self, theme: str, save: bool = True) -> None:
         app = QApplication.instance()
         if isinstance(app, QApplication):
             self.chat.set_dark(apply_theme(app, theme))
         if save:
             self.settings.set_theme(theme)
 
-    def _zoom(self, step: int) -> None:
+    def zoom(self, step: int) -> None:
         font = QFont(self.chat.font())
         self.chat.set_font_size(max(8, min(28, font.pointSize() + step)))
 
-    def _about(self) -> None:
+    def show_about(self) -> None:
         QMessageBox.about(self, "About Bedrock Chat",
                           "Bedrock Chat: a desktop client for the foundation models on Amazon Bedrock.\n\n"
                           f"Connection: {self.connection.description}\nData folder: {self.data_dir}")
@@ -714,6 +718,7 @@ class MainWindow(QMainWindow):
             self._reply.finished_at = utc_now()
             self.store_message(self._reply)
             self._reply = None
+        self.importer.shutdown()  # its worker writes through its own connection: done before the store closes
         self.store.purge_deleted()
         self.store.close()
         self.settings.set_layout("geometry", self.saveGeometry())

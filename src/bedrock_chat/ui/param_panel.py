@@ -149,6 +149,7 @@ class ParameterPanel(QWidget):
         self.streaming.setChecked(True)
         self.streaming.setToolTip("Show the reply as it is generated (…WithResponseStream / ConverseStream).")
         self.notice = QLabel()
+        self.notice.setTextFormat(Qt.TextFormat.PlainText)
         self.notice.setWordWrap(True)
         self.notice.setAccessibleName("Parameter notice")
         self.notice.setStyleSheet("color: palette(placeholder-text);")

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import functools
+import html
 import re
+from urllib.parse import quote
 
+from PySide6 import QtGui
 from PySide6.QtGui import QTextBlockFormat, QTextCursor, QTextDocument
 
 
@@ -37,3 +40,15 @@ def _block_format_of(opening_tag: str) -> QTextBlockFormat | None:
     scratch.setHtml(f"{opening_tag}x")
     block = scratch.begin()
     return None if block.textList() is not None else QTextBlockFormat(block.blockFormat())
+
+
+def link_token(message_id: str) -> str:
+    """A message id as it appears in the view's anchors and links: percent-encoded, so an id from a file can
+    never close an attribute or add markup. ``QUrl.path()`` decodes it back to the id."""
+    return html.escape(quote(message_id, safe=""))
+
+
+def verbatim(text: str) -> str:
+    """Text as rich text that shows it as it is. For tooltips: Qt renders one that looks like HTML as rich text,
+    loading its images, and titles and model ids come from files and the network."""
+    return str(QtGui.Qt.convertFromPlainText(text))

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from bedrock_chat.core.storage import HIGHLIGHT_END, HIGHLIGHT_START, ConversationSummary, SearchHit
+from bedrock_chat.ui.rich_text import verbatim
 
 PIN_MARK = "★"  # in every common UI font, unlike an emoji pin
 _CONVERSATION, _HIT = Qt.ItemDataRole.UserRole, Qt.ItemDataRole.UserRole + 1
@@ -61,6 +62,7 @@ class Sidebar(QWidget):
         self.list.itemActivated.connect(self._activated)
         self.list.itemClicked.connect(self._activated)
         self.caption = QLabel()
+        self.caption.setTextFormat(Qt.TextFormat.PlainText)  # it quotes the search text
         self.caption.setAccessibleName("Conversation list caption")
         self.caption.setStyleSheet("color: palette(placeholder-text);")
         layout = QVBoxLayout(self)
@@ -85,7 +87,7 @@ class Sidebar(QWidget):
             model = summary.model_id.split(".", 1)[-1] if summary.model_id else "no replies yet"
             item = QListWidgetItem(f"{pin}{summary.title}\n{summary.updated_at[:10]} · {model}")
             item.setData(_CONVERSATION, summary.id)
-            item.setToolTip(f"{summary.title}\n{summary.message_count} messages · pinned: {summary.pinned}")
+            item.setToolTip(verbatim(f"{summary.title}\n{summary.message_count} messages · pinned: {summary.pinned}"))
             self.list.addItem(item)
             if summary.id == current:
                 self.list.setCurrentItem(item)
@@ -115,15 +117,24 @@ class Sidebar(QWidget):
         elif conversation_id and conversation_id != self._current:
             self.conversation_chosen.emit(conversation_id)
 
-    def _context_menu(self, position: QPoint) -> None:
-        item = self.list.itemAt(position)
-        if item is None or item.data(_HIT):
-            return
+    def context_menu(self, item: QListWidgetItem) -> QMenu | None:
+        """The right-click menu of a conversation in the list (None for a search hit); its QActions are what
+        tests trigger."""
+        if item.data(_HIT):
+            return None
         conversation_id = item.data(_CONVERSATION)
         menu = QMenu(self)
+        menu.setAccessibleName("Conversation actions")
         pinned = item.text().startswith(PIN_MARK)
         for label, action in (("Rename…", "rename"), ("Duplicate", "duplicate"),
                               ("Unpin" if pinned else "Pin", "unpin" if pinned else "pin"),
                               ("Export…", "export"), ("Delete", "delete")):
-            menu.addAction(label, partial(self.action_requested.emit, action, conversation_id))
-        menu.exec(self.list.mapToGlobal(position))
+            menu.addAction(label, partial(self.action_requested.emit, action, conversation_id)).setObjectName(action)
+        return menu
+
+    def _context_menu(self, position: QPoint) -> None:
+        item = self.list.itemAt(position)
+        menu = self.context_menu(item) if item is not None else None
+        if menu is not None:
+            menu.exec(self.list.mapToGlobal(position))
+            menu.deleteLater()

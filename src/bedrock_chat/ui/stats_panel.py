@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
 
 from bedrock_chat.core.catalog import Pricing
@@ -41,6 +42,7 @@ class StatsPanel(QWidget):
         form = QFormLayout(reply)
         for key, label in _ROWS:
             value = QLabel(_DASH)
+            value.setTextFormat(Qt.TextFormat.PlainText)  # request ids and stop reasons come from the server
             value.setAccessibleName(label)
             value.setTextInteractionFlags(value.textInteractionFlags().TextSelectableByMouse)
             value.setWordWrap(key == "request")

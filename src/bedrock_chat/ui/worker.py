@@ -103,7 +103,7 @@ class TurnWorker(QObject):
 
     @Slot(object, object, object)
     def run(self, runtime: object, request: TurnRequest, cancel: object) -> None:
-        from bedrock_chat.bedrock.errors import describe_error
+        from bedrock_chat.bedrock.errors import context_for, describe_error
         from bedrock_chat.bedrock.turn import CancelToken, TurnCancelled, run_turn
 
         assert isinstance(cancel, CancelToken)
@@ -112,8 +112,8 @@ class TurnWorker(QObject):
         except TurnCancelled:
             self.cancelled.emit(time.monotonic())
         except Exception as error:  # every failure becomes a message in the window, never a traceback
-            region = getattr(getattr(runtime, "meta", None), "region_name", None)
-            self.failed.emit(describe_error(error, region), time.monotonic())
+            context = context_for(runtime, "turn", request.model.invoke_id)
+            self.failed.emit(describe_error(error, context=context), time.monotonic())
         else:
             self.finished.emit(time.monotonic())
 

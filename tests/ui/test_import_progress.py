@@ -1,0 +1,102 @@
+"""A large import shows its progress, can be cancelled from its dialog, and a window closed during an import
+waits for the worker and keeps nothing half-written."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+
+from PySide6.QtWidgets import QFileDialog, QProgressDialog, QPushButton
+
+from bedrock_chat.core.conversation import Conversation, Message, Role
+from bedrock_chat.core.transcript import to_json
+
+
+def _large(folder, name: str = "large.json", messages: int = 1500):
+    conversation = Conversation(title="large")
+    chunk = "lorem ipsum dolor sit amet " * 800
+    for index in range(messages):
+        conversation.messages.append(Message(Role.USER if index % 2 == 0 else Role.ASSISTANT, f"{index} {chunk}"))
+    path = folder / name
+    path.write_text(to_json(conversation), encoding="utf-8")
+    return path
+
+
+def _answer_open_dialog(monkeypatch, paths) -> None:
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames",
+                        staticmethod(lambda *a, **k: ([str(p) for p in paths], "JSON transcript (*.json)")))
+
+
+def test_cancel_from_the_progress_dialog_keeps_nothing(qtbot, make_window, local_server, tmp_path, monkeypatch):
+    window = make_window(local_server.url, data_dir=tmp_path / "data")
+    paths = [_large(tmp_path, f"large-{n}.json") for n in range(3)]
+    _answer_open_dialog(monkeypatch, paths)
+    before = window.store.summaries()
+    with qtbot.waitSignal(window.importer.finished, timeout=60000) as blocker:
+        window.action_by_id["file.import"].trigger()
+        qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(QProgressDialog)), timeout=10000)
+        dialog = next(d for d in window.findChildren(QProgressDialog) if d.isVisible())
+        assert dialog.accessibleName() == "Import progress" and dialog.value() < dialog.maximum()
+        cancel = next(b for b in dialog.findChildren(QPushButton) if b.text() == "Cancel")
+        cancel.click()
+    report = blocker.args[0]
+    assert report.cancelled and len(report.imported) < 3
+    assert window.statusBar().currentMessage().endswith("The import was cancelled.")
+    assert len(window.store.summaries()) == len(before) + len(report.imported)
+    assert not any(d.isVisible() for d in window.findChildren(QProgressDialog))
+    hidden = sqlite3.connect(tmp_path / "data" / "conversations.sqlite3").execute(
+        "SELECT COUNT(*) FROM conversations WHERE deleted_at IS NOT NULL").fetchone()[0]
+    assert hidden == 0  # the file being stored when Cancel came left nothing behind
+
+
+def test_closing_during_an_import_waits_and_keeps_nothing_half_written(qtbot, make_window, local_server, tmp_path,
+                                                                       monkeypatch):
+    window = make_window(local_server.url, data_dir=tmp_path / "data")
+    _answer_open_dialog(monkeypatch, [_large(tmp_path, messages=2400)])
+    window.action_by_id["file.import"].trigger()
+    qtbot.waitUntil(lambda: window.importer.running, timeout=5000)
+    window.close()
+    assert not window.importer.running
+    assert not any(t.name == "transcript-import" for t in threading.enumerate())
+    database = sqlite3.connect(tmp_path / "data" / "conversations.sqlite3")
+    rows = database.execute("SELECT id, deleted_at FROM conversations").fetchall()
+    assert all(deleted is None for _, deleted in rows)
+    for (conversation_id, _) in rows:  # whatever came in, came in whole
+        count = database.execute("SELECT COUNT(*) FROM messages WHERE conversation_id = ?",
+                                 (conversation_id,)).fetchone()[0]
+        assert count == 2400
+
+
+def test_the_window_keeps_working_during_a_large_import(qtbot, make_window, local_server, tmp_path, monkeypatch):
+    """A reply streams and is saved while 40 MB are imported; both end up whole in the database."""
+    from tests.ui.conftest import send_prompt
+
+    window = make_window(local_server.url, data_dir=tmp_path / "data")
+    _answer_open_dialog(monkeypatch, [_large(tmp_path, messages=2000)])
+    with qtbot.waitSignal(window.importer.finished, timeout=60000) as blocker:
+        window.action_by_id["file.import"].trigger()
+        assert window.importer.running  # its end is delivered through the event loop, so this cannot race
+        reply = send_prompt(qtbot, window, "capital of Japan while importing")
+        chatted = window.conversation.id
+    assert "Tokyo" in reply.text and blocker.args[0].errors == []
+    assert [m.text for m in window.store.load(chatted).messages][-1] == reply.text
+    assert len(window.store.load(blocker.args[0].imported[0].id).messages) == 2000
+
+
+def test_import_into_a_session_only_store(qtbot, make_window, local_server, tmp_path, monkeypatch):
+    """When the database could not be opened the session runs on an in-memory store, which a second
+    connection cannot see: files are still read off the GUI thread and stored on it."""
+    from pathlib import Path
+
+    from bedrock_chat.core.storage import ConversationStore
+    from tests.ui.menu_helpers import import_through_menu
+
+    window = make_window(local_server.url, data_dir=tmp_path / "data")
+    window.store = ConversationStore(Path(":memory:"))
+    assert not window.store.file_backed
+    broken = tmp_path / "broken.json"
+    broken.write_text("{", encoding="utf-8")
+    report = import_through_menu(qtbot, window, monkeypatch, [_large(tmp_path, messages=10), broken])
+    assert len(report.imported) == 1 and len(report.errors) == 1 and report.errors[0].startswith("broken.json: ")
+    assert [s.title for s in window.store.summaries()] == ["large"]
+    assert len(window.conversation.messages) == 10
