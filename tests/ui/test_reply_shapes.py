@@ -40,11 +40,9 @@ def _blocks(document) -> list[tuple[str, bool, bool, float, float]]:
 def test_every_reply_shape_streams_to_the_blocks_of_a_whole_render(qtbot, make_window, local_server, shape):
     window = make_window(local_server.url)
     window.parameters.max_tokens.set_value(8000)
-    reply = send_prompt(qtbot, window, f"Show it {SHAPES[shape]}", timeout=60000)
+    reply = send_prompt(qtbot, window, f"Show it {SHAPES[shape]}", timeout=60000)  # waits for rendering too
     assert reply.state.value == "complete", reply.error
     assert len(reply.text) > 3000
-    # What arrived faster than it could be rendered is shown plain at first, then rendered over a few frames.
-    qtbot.waitUntil(lambda: not window.chat.rendering, timeout=10000)
     streamed_text = _lines(window.chat.toPlainText())
     streamed = _blocks(window.chat.document())
     window.chat.render_all()
