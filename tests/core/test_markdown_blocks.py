@@ -100,3 +100,14 @@ def test_random_markdown_streams_to_the_same_pieces(parts, seed, repeat):
 def test_each_piece_knows_where_its_text_ends(shape):
     ends = [piece.end for piece in split_whole(SHAPES[shape])]
     assert ends == sorted(ends) and ends[-1] == len(SHAPES[shape])
+
+
+@pytest.mark.parametrize("run", ["你好世界" * 2500, "नमस्ते" * 2000, "x" * 12_000])
+def test_a_paragraph_without_spaces_is_cut_between_whole_characters(run):
+    import unicodedata
+
+    pieces = split_whole(run)
+    assert len(pieces) >= 4 and all(piece.kind is PieceKind.PARAGRAPH for piece in pieces)
+    assert "".join(piece.text for piece in pieces) == run
+    assert not any(unicodedata.category(piece.text[0]).startswith("M") for piece in pieces)
+    assert streamed(run, random.Random(9), largest=300) == pieces

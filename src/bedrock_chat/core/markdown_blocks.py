@@ -20,9 +20,10 @@ from typing import Any
 
 LONG_BLOCK = 3000  # characters without a blank line before a block is cut into pieces
 PARAGRAPH_PIECE = 1500  # a long paragraph is cut at the first safe place after this many characters
-CODE_CHUNK = 16  # lines of a long code block per piece (highlighting restarts at each chunk)
-TABLE_CHUNK = 20  # rows of a long table per piece
-LIST_CHUNK = 40  # lines of a long list per piece, cut before a top-level item
+CODE_CHUNK = 10  # lines of a long code block per piece (highlighting restarts at each chunk)
+TABLE_CHUNK = 10  # rows of a long table per piece
+LIST_CHUNK = 12  # lines of a long list per piece, cut before a top-level item
+WORD_RUN = 200  # a paragraph with no space for this long may be cut between two letters or digits
 MAX_TABLE_HEADER = 1000  # a longer first line is never a table header, so a huge line is known to be prose
 
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})([^`]*)$")
@@ -354,26 +355,33 @@ class BlockSplitter:
             self._scan_piece, self._scan_from, self._last_checked = start, start + PARAGRAPH_PIECE, -1
         position = max(self._scan_from, line_start + 1)
         limit = line_end - 1
-        alnum_from = start + 3 * PARAGRAPH_PIECE
         while position < limit:
-            if position >= alnum_from and _ascii_alnum(text[position - 1]) and _ascii_alnum(text[position]):
-                if _inline_safe(text[start:position]):
-                    return position, position
-            elif text[position] == " ":
-                before, after = text[position - 1], text[position + 1]
+            character, before = text[position], text[position - 1]
+            if character == " ":
                 sentence_end = before in ".!?:;" or position - start >= 2 * PARAGRAPH_PIECE
-                if sentence_end and not before.isspace() and not after.isspace() \
+                if sentence_end and not before.isspace() and not text[position + 1].isspace() \
                         and position - self._last_checked >= 64:
                     self._last_checked = position
                     if _inline_safe(text[start:position]):
                         return position, position + 1
-            if position < alnum_from:
-                space = text.find(" ", position + 1, limit)
-                position = min(space if space >= 0 else limit, max(alnum_from, position + 1))
-            else:
-                position += 1
+            elif before.isalnum() and character.isalnum() and position >= self._word_run_end(text, start, position) \
+                    and position - self._last_checked >= 64:
+                # Deep inside a "word" of hundreds of characters (no spaces at all, or a script written without
+                # them): cut between two letters or digits, never inside a grapheme.
+                self._last_checked = position
+                if _inline_safe(text[start:position]):
+                    return position, position
+            space = text.find(" ", position + 1, limit)
+            position = min(space if space >= 0 else limit,
+                           max(position + 1, self._word_run_end(text, start, position)))
             self._scan_from = position
         return None
+
+    @staticmethod
+    def _word_run_end(text: str, start: int, position: int) -> int:
+        """The first position that lies WORD_RUN characters past the last space or line break before it."""
+        last_space = max(text.rfind(" ", start, position + 1), text.rfind("\n", start, position + 1), start)
+        return last_space + WORD_RUN + 1
 
     def _paragraph_piece(self, content: str, end: int, last: bool = True) -> list[Piece]:
         """Pieces are held back one step: a piece's spacing depends on whether it is the paragraph's last."""
@@ -403,10 +411,6 @@ class BlockSplitter:
         self._pos = end
         self._mode = _Mode.BLOCK_START
         return [piece]
-
-
-def _ascii_alnum(character: str) -> bool:
-    return character.isascii() and character.isalnum()
 
 
 def _inline_safe(piece: str) -> bool:

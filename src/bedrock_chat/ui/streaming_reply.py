@@ -19,7 +19,7 @@ from bedrock_chat.core.markdown_blocks import BlockSplitter, Piece
 from bedrock_chat.core.safe_markdown import RenderContext
 from bedrock_chat.ui.rich_text import insert_html
 
-RENDER_BUDGET_S = 0.006  # rendering per call, on top of the plain text: a frame stays well under 20 ms
+RENDER_BUDGET_S = 0.004  # rendering per call, on top of the plain text: a frame stays well under 20 ms
 FINISH_AT_ONCE_CHARS = 2000  # at the end, up to this much text still plain is rendered at once; more, over frames
 PieceRenderer = Callable[[list[Piece], RenderContext, str], str]
 """Renders pieces of the reply with this message id in its Copy links."""
