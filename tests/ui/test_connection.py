@@ -205,6 +205,20 @@ def test_test_connection_against_the_local_endpoint_passes_all_three_checks(qtbo
     assert paths[0] == "/" and paths[1].startswith("/foundation-models") and paths[2].endswith("/converse")
 
 
+def test_online_the_identity_check_follows_aws_endpoint_url_sts(qtbot, online_window, local_server, tmp_path,
+                                                                monkeypatch):
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDFROMENVIRONMENT")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "environment-secret")
+    monkeypatch.setenv("AWS_ENDPOINT_URL_STS", local_server.url)
+    window = online_window(local_server.url, tmp_path)
+    qtbot.waitUntil(lambda: bool(window.models), timeout=15000)
+    assert not window.connection.offline
+    verdicts = run_test(qtbot, open_dialog(qtbot, window))
+    assert all(text.startswith("✓ ") for text in verdicts.values()), verdicts
+    identity = next(request for request in reversed(local_server.requests) if request.path == "/")
+    assert identity.access_key_id == "AKIDFROMENVIRONMENT"
+
+
 def test_test_connection_names_a_refused_model_listing_and_still_converses(qtbot, make_window, local_server,
                                                                            refusing_server):
     window = make_window(local_server.url)
@@ -385,6 +399,7 @@ def test_an_expired_sso_session_names_the_profile_and_hides_the_button_without_t
     verdicts = run_test(qtbot, dialog)
     assert verdicts["Credentials"].startswith("✗ The AWS SSO session of profile “dev-sso”"), verdicts
     assert "aws sso login --profile dev-sso" in verdicts["Credentials"]
+    assert not named(dialog, QPushButton, "Sign in with AWS SSO").isVisible()  # no AWS CLI here
 
 
 def test_the_sso_button_runs_aws_sso_login_for_the_profile_then_reconnects(qtbot, online_window, local_server,
@@ -402,6 +417,20 @@ def test_the_sso_button_runs_aws_sso_login_for_the_profile_then_reconnects(qtbot
     with qtbot.waitSignal(window.connection_ctl.connecting, timeout=10000):
         window.sso_button.click()
     assert record.read_text().split() == ["sso", "login", "--profile", "dev-sso"]
+    # The dialog's Test connection offers the same sign-in for the profile it tested.
+    record.unlink()
+    dialog = open_dialog(qtbot, window)
+    qtbot.waitUntil(lambda: named(dialog, QComboBox, "AWS profile").findData("analyst-sso") >= 0, timeout=5000)
+    named(dialog, QComboBox, "AWS profile").setCurrentIndex(
+        named(dialog, QComboBox, "AWS profile").findData("analyst-sso"))
+    verdicts = run_test(qtbot, dialog)
+    assert "“analyst-sso”" in verdicts["Credentials"]
+    sign_in = named(dialog, QPushButton, "Sign in with AWS SSO")
+    assert sign_in.isVisible()
+    with qtbot.waitSignal(window.connection_ctl.sso_login_finished, timeout=10000) as finished:
+        sign_in.click()
+    assert finished.args == [True]
+    assert record.read_text().split() == ["sso", "login", "--profile", "analyst-sso"]
 
 
 # -- Reconnect during a reply ---------------------------------------------------------------------------------
@@ -412,7 +441,7 @@ def test_reconnect_during_a_reply_keeps_stop_and_closes_the_old_clients_after(qt
     old = window.clients
     window.prompt.setPlainText("a long one [tokens:400]")
     window.send_button.click()
-    qtbot.waitUntil(lambda: bool(window._reply and window._reply.text), timeout=10000)
+    qtbot.waitUntil(lambda: bool(window.turns.reply and window.turns.reply.text), timeout=10000)
     with qtbot.waitSignal(window.models_loaded, timeout=15000):
         window.connection_ctl.reconnect(window.connection.region, None)
     assert window.clients is not old
@@ -425,7 +454,7 @@ def test_reconnect_during_a_reply_keeps_stop_and_closes_the_old_clients_after(qt
     # The old runtime and control connections are closed; only the new control client's pooled one remains.
     qtbot.waitUntil(lambda: paced_server.open_connections <= 1, timeout=5000)
     send_prompt(qtbot, window, "after reconnect")
-    assert window._turn_clients is None
+    assert not window.uses_clients(old)
 
 
 def test_the_connection_controls_have_names_and_tooltips(qtbot, make_window, local_server):

@@ -95,7 +95,8 @@ def _chat_stop(person: Person) -> None:
     window.prompt.setPlainText("[tokens:2000] a long answer please")
     with person.qtbot.waitSignal(window.reply_finished, timeout=20000) as blocker:
         person.trigger("chat.send")
-        person.qtbot.waitUntil(lambda: window._reply is not None and len(window._reply.text) > 20, timeout=10000)
+        person.qtbot.waitUntil(lambda: window.turns.reply is not None and len(window.turns.reply.text) > 20,
+                               timeout=10000)
         person.trigger("chat.stop")
     reply = blocker.args[0]
     assert reply.state == MessageState.STOPPED and len(reply.text) > 20
@@ -278,3 +279,28 @@ def test_every_sidebar_context_menu_action(qtbot, make_window, local_server, tmp
     trigger("delete")
     assert copy not in {s.id for s in window.store.summaries()} and window.conversation.messages == []
     assert done == {"rename", "pin", "unpin", "duplicate", "export", "delete"}
+
+
+def test_every_toolbar_control(qtbot, local_server, tmp_path, monkeypatch):
+    """The connection toolbar, clicked and chosen as a person does: model, Reconnect, Connection…"""
+    from bedrock_chat.app import create_window
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDLOCALTEST")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "local-secret-key")
+    window = create_window(["--online", "--endpoint-url", local_server.url, "--data-dir", str(tmp_path)])
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: bool(window.models), timeout=15000)
+    bar = window.connection_bar
+    target = next(i for i in range(bar.model_box.count()) if "claude" in bar.model_box.itemData(i).lower())
+    bar.model_box.setCurrentIndex(target)  # what picking it from the list does
+    assert window.current_model().invoke_id == bar.model_box.itemData(target)
+    assert window.settings.last_model() == bar.model_box.itemData(target)
+    assert bar.refresh_button.isEnabled()
+    with qtbot.waitSignal(window.models_loaded, timeout=15000):
+        qtbot.mouseClick(bar.refresh_button, Qt.MouseButton.LeftButton)
+    assert window.current_model().invoke_id == bar.model_box.itemData(target)  # the choice survives
+    qtbot.mouseClick(bar.connection_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.connection_dialog is not None and window.connection_dialog.isVisible())
+    window.connection_dialog.reject()
+    window.close()

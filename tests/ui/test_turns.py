@@ -7,7 +7,6 @@ import json
 from PySide6.QtCore import Qt, QUrl
 
 from bedrock_chat.core.conversation import MessageState, Role
-from bedrock_chat.ui.worker import WorkerThread
 from tests.ui.conftest import send_prompt
 from tests.ui.menu_helpers import import_through_menu
 
@@ -121,14 +120,6 @@ def test_autosaved_conversation_reopens(qtbot, make_window, local_server, tmp_pa
     assert "remember me" in again.chat.toPlainText()
 
 
-def test_worker_thread_shuts_down_cleanly(qtbot):
-    workers = WorkerThread()
-    assert workers.thread.isRunning()
-    workers.shutdown()
-    workers.shutdown()
-    assert not workers.thread.isRunning()
-
-
 def _normalized(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
@@ -151,7 +142,7 @@ def test_block_by_block_rendering_matches_a_fresh_render(qtbot, make_window, pac
     with qtbot.waitSignal(window.reply_finished, timeout=30000) as blocker:
         window.send_button.click()
         qtbot.waitUntil(lambda: window.chat._streaming is not None and "### Key points\n\n- " in
-                        window._reply.text[: window.chat._streaming.rendered_chars], timeout=20000)
+                        window.turns.reply.text[: window.chat._streaming.rendered_chars], timeout=20000)
         assert "Key points" in window.chat.toPlainText()  # a finished block was rendered while streaming
         assert "### Key points" not in window.chat.toPlainText()
     reply = blocker.args[0]

@@ -22,6 +22,7 @@ class Verdict:
     check: str  # one of CHECKS
     ok: bool
     text: str  # what is right, or what is wrong and what to do
+    sso_profile: str | None = None  # set when `aws sso login --profile NAME` would fix it
 
 
 def run_checks(settings: ConnectionSettings, model_id: str | None,
@@ -53,7 +54,7 @@ def _failed(check: str, error: BaseException, settings: ConnectionSettings) -> V
     if isinstance(error, boto_errors.SSOError | boto_errors.TokenRetrievalError):
         profile = settings.profile or "default"
         return Verdict(check, False, f"The AWS SSO session of profile “{profile}” has expired or is missing. Run "
-                                     f"aws sso login --profile {profile}, then test again.")
+                                     f"aws sso login --profile {profile}, then test again.", profile)
     # The stage matters: "the text that arrived is kept" belongs to replies, and a custom endpoint is named.
     problem = describe_error(error, context=settings_context(settings, "connect"))
     return Verdict(check, False, f"{problem.title}. {problem.action}".strip())

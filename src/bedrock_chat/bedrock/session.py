@@ -14,6 +14,7 @@ from botocore.tokens import FrozenAuthToken
 
 from bedrock_chat import __version__
 from bedrock_chat.bedrock.api_key import ApiKey
+from bedrock_chat.bedrock.cancel import make_interruptible
 from bedrock_chat.bedrock.connection import ConnectionSettings, is_loopback_url
 from bedrock_chat.bedrock.errors import UnexpectedResponseError, remember_context, settings_context
 
@@ -74,6 +75,7 @@ class BedrockClients:
         )
         self.runtime: Any = self._session.client("bedrock-runtime", endpoint_url=settings.endpoint_url,
                                                  config=config)
+        make_interruptible(self.runtime)  # before its first request: Stop then reaches every socket it opens
         self.control: Any = self._session.client("bedrock", endpoint_url=settings.endpoint_url, config=config)
         self.context = settings_context(settings, "turn")
         for client in (self.runtime, self.control):

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import json
-import socket
-import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from bedrock_chat.bedrock.cancel import CancelToken, TurnCancelled, make_interruptible
 from bedrock_chat.bedrock.decoding import (
     MalformedStreamError,
     converse_response,
@@ -21,68 +20,22 @@ from bedrock_chat.core.events import ResponseStarted, StreamEvent
 
 EventSink = Callable[[StreamEvent], None]
 
-
-class TurnCancelled(Exception):
-    """The user stopped the turn; what arrived before stays."""
-
-
-class CancelToken:
-    """Shared between the GUI thread (cancel) and the worker thread (the blocking read)."""
-
-    def __init__(self) -> None:
-        self._cancelled = threading.Event()
-        self._lock = threading.Lock()
-        self._stream: Any = None
-
-    @property
-    def cancelled(self) -> bool:
-        return self._cancelled.is_set()
-
-    def attach(self, stream: Any) -> None:
-        with self._lock:
-            self._stream = stream
-        if self.cancelled:
-            _interrupt(stream)
-
-    def cancel(self) -> None:
-        """Safe from any thread: shuts the socket down so a read blocked on a silent server returns now."""
-        self._cancelled.set()
-        with self._lock:
-            stream = self._stream
-        if stream is not None:
-            _interrupt(stream)
-
-    def raise_if_cancelled(self) -> None:
-        if self.cancelled:
-            raise TurnCancelled
-
-
-def _socket_of(stream: Any) -> socket.socket | None:
-    raw = getattr(stream, "_raw_stream", stream)  # botocore EventStream wraps the urllib3 response
-    connection = getattr(raw, "_connection", None) or getattr(raw, "connection", None)
-    sock = getattr(connection, "sock", None)
-    if isinstance(sock, socket.socket):
-        return sock
-    fp = getattr(getattr(getattr(raw, "_fp", None), "fp", None), "raw", None)
-    candidate = getattr(fp, "_sock", None)
-    return candidate if isinstance(candidate, socket.socket) else None
-
-
-def _interrupt(stream: Any) -> None:
-    sock = _socket_of(stream)
-    if sock is not None:
-        with contextlib.suppress(OSError):
-            sock.shutdown(socket.SHUT_RDWR)
-    with contextlib.suppress(Exception):
-        stream.close()
+__all__ = ["CancelToken", "EventSink", "TurnCancelled", "run_turn"]
 
 
 def run_turn(runtime: Any, request: TurnRequest, emit: EventSink, cancel: CancelToken) -> None:
     """Calls the chosen operation and emits events until the reply ends, fails or is cancelled.
 
     Raises the SDK's exception on failure (after the events that arrived were emitted), and
-    ``TurnCancelled`` if ``cancel`` fired.
+    ``TurnCancelled`` if ``cancel`` fired. Meant to run on a thread of its own: the token finds the turn's
+    sockets through the thread it runs on.
     """
+    make_interruptible(runtime)
+    with cancel.bound_to_this_thread():
+        _run(runtime, request, emit, cancel)
+
+
+def _run(runtime: Any, request: TurnRequest, emit: EventSink, cancel: CancelToken) -> None:
     cancel.raise_if_cancelled()
     operation = getattr(runtime, request.operation)
     try:

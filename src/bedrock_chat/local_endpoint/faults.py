@@ -4,7 +4,8 @@ Names: ``throttle`` (always), ``throttle-once`` (then success), ``access-denied`
 ``model-timeout``, ``expired-token``, ``not-ready``, ``internal``, ``unavailable``,
 ``stream-exception[:N]`` (an exception event after N tokens), ``drop[:N]`` (the connection is cut after
 N tokens), ``drip[:TPS]`` (a slow drip of TPS tokens a second) and ``stall[:SECONDS]`` (silence after the
-first tokens). Wire-level faults break the event stream itself: ``cut-bytes:N`` (the connection ends after N bytes
+first tokens), ``hang[:SECONDS]`` (no answer at all, not even response headers, for SECONDS; then the normal
+answer). Wire-level faults break the event stream itself: ``cut-bytes:N`` (the connection ends after N bytes
 of the body), and ``corrupt-crc:K``, ``bad-json:K``, ``unknown-event:K``, ``oversized:K`` (frame K arrives with a
 bad checksum, an unparsable payload, after an event type no client knows, or announcing 24 MiB).
 """
@@ -32,8 +33,8 @@ _IMMEDIATE = {
     "internal": ("InternalServerException", "An internal server error occurred. Retry your request."),
     "unavailable": ("ServiceUnavailableException", "The service is temporarily unavailable. Try again later."),
 }
-_IN_STREAM = {"stream-exception", "drop", "drip", "stall", "cut-bytes", "corrupt-crc", "bad-json", "unknown-event",
-              "oversized"}
+_IN_STREAM = {"stream-exception", "drop", "drip", "stall", "hang", "cut-bytes", "corrupt-crc", "bad-json",
+              "unknown-event", "oversized"}
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ import ssl
 import threading
 import time
 import uuid
+from collections import deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -39,6 +40,7 @@ from bedrock_chat.local_endpoint.streaming import (
     TokenSchedule,
     chunk_frame,
     parse_pace,
+    wait_watching_client,
 )
 from bedrock_chat.local_endpoint.sts import is_sts_request, sts_answer
 
@@ -80,6 +82,14 @@ class RecordedRequest:
     bearer_fingerprint: str | None = None  # sha256 prefix of a bearer token: which key, never the key itself
 
 
+@dataclass(frozen=True)
+class ConnectionEnd:
+    """A client connection ended (tests check that Stop hangs up): the fault of its last request, and when."""
+
+    fault: str | None
+    at: float
+
+
 @dataclass
 class _SharedState:
     options: ServerOptions
@@ -88,6 +98,8 @@ class _SharedState:
     stopping: threading.Event = field(default_factory=threading.Event)
     requests: list[RecordedRequest] = field(default_factory=list)
     connections: set[socket.socket] = field(default_factory=set)
+    # Bounded: the app's built-in endpoint runs for a whole session.
+    ended: deque[ConnectionEnd] = field(default_factory=lambda: deque(maxlen=10_000))
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -114,12 +126,14 @@ class _Handler(BaseHTTPRequestHandler):
 
     def setup(self) -> None:
         super().setup()
+        self._fault: Fault | None = None
         with self.state.lock:
             self.state.connections.add(self.connection)
 
     def finish(self) -> None:
         with self.state.lock:
             self.state.connections.discard(self.connection)
+            self.state.ended.append(ConnectionEnd(self._fault.name if self._fault else None, time.monotonic()))
         with contextlib.suppress(OSError):
             super().finish()
 
@@ -217,6 +231,8 @@ class _Handler(BaseHTTPRequestHandler):
         self._refuse_if_denied(url.path, model_route)
         if self.command == "POST" and model_route:
             self.state.faults.raise_immediate(fault, url.path, body)
+            if fault and fault.name == "hang":  # a cold model or a hung proxy: not even response headers
+                self._wait_watching_client(fault.argument or 30.0)
             model = self.state.catalog.resolve(model_route.group(1), self.state.options.application_profiles)
             operation = model_route.group(2)
             if operation == "count-tokens":
@@ -333,15 +349,17 @@ class _Handler(BaseHTTPRequestHandler):
         total = pace.first_token_delay
         if pace.tokens_per_second > 0:
             total += generation.output_tokens / pace.tokens_per_second
-        if self.state.stopping.wait(min(total, 30.0)):
-            raise ClientGone
+        self._wait_watching_client(min(total, 30.0))
+
+    def _wait_watching_client(self, seconds: float) -> None:
+        wait_watching_client(self.connection, self.state.stopping, seconds)
 
     def _apply_whole_response_fault(self, fault: Fault | None) -> None:
         if fault and fault.name == "drop":
             self.connection.shutdown(socket.SHUT_RDWR)
             raise StreamCutShort
-        if fault and fault.name == "stall" and self.state.stopping.wait(fault.argument or 30.0):
-            raise ClientGone
+        if fault and fault.name == "stall":
+            self._wait_watching_client(fault.argument or 30.0)
 
     def _invoke(self, model: CatalogModel, body: bytes, fault: Fault | None, streaming: bool) -> None:
         if streaming and not model.streaming:
@@ -460,6 +478,11 @@ class LocalBedrockServer:
     def requests(self) -> list[RecordedRequest]:
         with self._state.lock:
             return list(self._state.requests)
+
+    @property
+    def connection_ends(self) -> list[ConnectionEnd]:
+        with self._state.lock:
+            return list(self._state.ended)
 
     @property
     def open_connections(self) -> int:

@@ -6,6 +6,7 @@ import base64
 import contextlib
 import io
 import json
+import select
 import socket
 import struct
 import threading
@@ -26,6 +27,28 @@ class ClientGone(Exception):
 
 class StreamCutShort(Exception):
     """A fault ended the stream early on purpose (an exception event or a dropped connection)."""
+
+
+def wait_watching_client(connection: socket.socket, stopping: threading.Event, seconds: float) -> None:
+    """Sleeps up to ``seconds`` but raises ``ClientGone`` as soon as the client hangs up or the server stops.
+
+    A client sends nothing while it waits for an answer, so a readable socket means it closed or reset it.
+    """
+    deadline = time.monotonic() + seconds
+    while (remaining := deadline - time.monotonic()) > 0:
+        if stopping.is_set():
+            raise ClientGone
+        slice_s = min(remaining, 0.05)
+        try:
+            readable, _, _ = select.select([connection], [], [], slice_s)
+            if readable and not connection.recv(1, socket.MSG_PEEK):
+                raise ClientGone
+        except (OSError, ValueError) as error:  # reset by the client, or already closed
+            raise ClientGone from error
+        if readable:  # bytes of a pipelined request: not a hang-up, and no reason to spin on select
+            stopping.wait(slice_s)
+    if stopping.is_set():
+        raise ClientGone
 
 
 @dataclass(frozen=True)
@@ -118,8 +141,7 @@ class EventStreamWriter:
         if delay <= 0:
             return
         self.flush()
-        if self._stopping.wait(delay):
-            raise ClientGone
+        wait_watching_client(self._connection, self._stopping, delay)
 
     def exception(self, exception_type: str, message: str) -> None:
         self.add(encode_exception(exception_type, message))

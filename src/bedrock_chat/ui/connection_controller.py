@@ -8,19 +8,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import shutil
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
-from PySide6.QtCore import QObject, QProcess, Signal
+from PySide6.QtCore import QObject, Signal
 
 from bedrock_chat.bedrock.api_key import ApiKey
 from bedrock_chat.bedrock.connection import ConnectionSettings
 from bedrock_chat.core.catalog import ModelInfo
 from bedrock_chat.core.key_store import ApiKeyStore, KeyStatus
 from bedrock_chat.ui.settings_store import SettingsStore
+from bedrock_chat.ui.sso_login import SsoLogin, aws_cli
 
 log = logging.getLogger(__name__)
 
@@ -131,7 +131,8 @@ class ConnectionController(QObject):
         self._key_task: Any = None
         self._typed_task: Any = None
         self.preferred_model: str | None = None  # resolved with the next model list (--model, the last used)
-        self._sso_process: QProcess | None = None
+        self._sso = SsoLogin(self)
+        self._sso.finished.connect(self._on_sso_login_finished)
         # Plain Python threads for control-plane calls; qasync's default executor leaves QThreads at exit.
         self.executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="bedrock-control")
 
@@ -263,8 +264,7 @@ class ConnectionController(QObject):
         for task in (self._task, self._typed_task):
             if task is not None:
                 task.cancel()
-        if self._sso_process is not None:
-            self._sso_process.kill()
+        self._sso.stop()
         self.executor.shutdown(wait=False, cancel_futures=True)
         for clients in [*self._retired, *([self.clients] if self.clients else [])]:
             clients.close()  # releases their pooled connections now, not at garbage collection
@@ -274,30 +274,13 @@ class ConnectionController(QObject):
 
     @staticmethod
     def aws_cli() -> str | None:
-        return shutil.which("aws")
+        return aws_cli()
 
     def run_sso_login(self, profile: str) -> bool:
-        """Runs ``aws sso login --profile NAME`` (it opens the browser) without blocking; reconnects after."""
-        program = self.aws_cli()
-        if program is None or (self._sso_process is not None
-                               and self._sso_process.state() != QProcess.ProcessState.NotRunning):
-            return False
-        process = QProcess(self)
-        process.setProgram(program)
-        process.setArguments(["sso", "login", "--profile", profile])
-        process.setProcessChannelMode(QProcess.ProcessChannelMode.MergedChannels)
-        process.finished.connect(self._on_sso_login_finished)
-        process.errorOccurred.connect(self._on_sso_login_error)
-        self._sso_process = process
-        process.start()
-        return True
+        """Runs ``aws sso login --profile NAME`` without blocking; reconnects once it succeeds."""
+        return self._sso.start(profile)
 
-    def _on_sso_login_finished(self, exit_code: int, status: QProcess.ExitStatus) -> None:
-        ok = status == QProcess.ExitStatus.NormalExit and exit_code == 0
+    def _on_sso_login_finished(self, ok: bool) -> None:
         self.sso_login_finished.emit(ok)
         if ok:
             self.connect_to_bedrock()
-
-    def _on_sso_login_error(self, error: QProcess.ProcessError) -> None:
-        if error == QProcess.ProcessError.FailedToStart:
-            self.sso_login_finished.emit(False)

@@ -77,6 +77,9 @@ class ConnectionDialog(QDialog):
         self.test_button = QPushButton("Test connection")
         self.test_button.clicked.connect(self.test_connection)
         self.verdicts = {name: QLabel("–") for name in CHECK_NAMES}
+        self.sso_button = QPushButton("Sign in with AWS SSO")
+        self.sso_button.clicked.connect(self._run_sso_login)
+        self.sso_button.hide()
         for verdict in self.verdicts.values():
             verdict.setTextFormat(Qt.TextFormat.PlainText)  # they quote errors from the network
         for widget, name, tip in (
@@ -91,6 +94,8 @@ class ConnectionDialog(QDialog):
                                           "needed). Uncheck to use AWS with a profile or an API key."),
             (self.endpoint_edit, "Endpoint URL", "A Bedrock-compatible endpoint (a VPC endpoint, a proxy); empty: "
                                                  "the region's own."),
+            (self.sso_button, "Sign in with AWS SSO", "Run aws sso login for this profile (it opens your browser); "
+                                                      "test again once it is done."),
             (self.test_button, "Test connection", "Check credentials, model listing and one tiny Converse call "
                                                   "with the values above, without applying them."),
         ):
@@ -135,6 +140,7 @@ class ConnectionDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.test_button)
         layout.addLayout(checks)
+        layout.addWidget(self.sso_button)
         layout.addWidget(self.buttons)
 
         self.verdict_received.connect(self._show_verdict)
@@ -228,6 +234,7 @@ class ConnectionDialog(QDialog):
         self.test_button.setEnabled(False)
         for label in self.verdicts.values():
             label.setText("Checking…")
+        self.sso_button.hide()
         self._controller.executor.submit(self._run_checks, self.chosen_settings(), self._model_id)
 
     def _run_checks(self, settings: ConnectionSettings, model_id: str | None) -> None:
@@ -249,6 +256,19 @@ class ConnectionDialog(QDialog):
 
         if isinstance(verdict, Verdict) and verdict.check in self.verdicts:
             self.verdicts[verdict.check].setText(("✓ " if verdict.ok else "✗ ") + verdict.text)
+            if verdict.sso_profile is not None and self._controller.aws_cli() is not None:
+                self.sso_button.setProperty("profile", verdict.sso_profile)
+                self.sso_button.show()
+
+    def _run_sso_login(self) -> None:
+        profile = self.sso_button.property("profile")
+        if isinstance(profile, str) and self._controller.run_sso_login(profile):
+            self.sso_button.setEnabled(False)
+            self._controller.sso_login_finished.connect(self._on_sso_login_finished)
+
+    def _on_sso_login_finished(self, ok: bool) -> None:
+        self.sso_button.setEnabled(True)
+        self.sso_button.setVisible(not ok)
 
     def _on_checks_finished(self) -> None:
         self._testing = False

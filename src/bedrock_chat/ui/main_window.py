@@ -28,17 +28,15 @@ from PySide6.QtWidgets import (
 
 from bedrock_chat.bedrock.connection import ConnectionSettings
 from bedrock_chat.bedrock.requests import TurnRequest
-from bedrock_chat.core.catalog import ModelInfo
-from bedrock_chat.core.conversation import Conversation, MessageState, Role, utc_now
-from bedrock_chat.core.events import ServiceMetrics, StopReason, Usage
+from bedrock_chat.core.catalog import ModelInfo, Pricing
+from bedrock_chat.core.conversation import Conversation, Message, MessageState, Role
 from bedrock_chat.core.key_store import KeyStatus
 from bedrock_chat.core.params import GenerationParams
 from bedrock_chat.core.safe_markdown import warm_up_rendering
-from bedrock_chat.core.stats import ReplyStats, SessionTotals
+from bedrock_chat.core.stats import ReplyStats
 from bedrock_chat.core.storage import ConversationStore, StoreError
 from bedrock_chat.ui.actions import action_table, build_menus
 from bedrock_chat.ui.chat_view import ChatView
-from bedrock_chat.ui.coalescer import FrameCoalescer
 from bedrock_chat.ui.connection_bar import ConnectionBar
 
 if TYPE_CHECKING:
@@ -52,20 +50,14 @@ from bedrock_chat.ui.sidebar import Sidebar
 from bedrock_chat.ui.stats_panel import StatsPanel
 from bedrock_chat.ui.theme import apply_theme
 from bedrock_chat.ui.transcript_import import TranscriptImporter
-from bedrock_chat.ui.worker import WorkerThread
+from bedrock_chat.ui.turn_controller import TurnController
 
 log = logging.getLogger(__name__)
 
-REPLY_SAVE_INTERVAL_S = 1.0
 FIRST_FRAME_FALLBACK_MS = 100  # a window that is never shown still connects
-# A frame's share of work for the reply in flight: what arrives faster than this is shown over the next frames.
-FRAME_BUDGET_S = 0.012
-SLICE_CHARS = 4096
 
 
 class MainWindow(QMainWindow):
-    turn_requested = Signal(object, object, object)
-    """(runtime client, TurnRequest, CancelToken) for the worker thread."""
     models_loaded = Signal(int)
     """The model list arrived (how many models)."""
     reply_finished = Signal(object)
@@ -82,43 +74,20 @@ class MainWindow(QMainWindow):
         self._preferred_model = preferred_model or self.settings.last_model()
         # Resolved with the model list (an id that is not listed is used as typed, never replaced).
         self.connection_ctl.preferred_model = self._preferred_model
-        self._turn_clients: Clients | None = None  # the clients the reply in flight started with
         self.connection_dialog: ConnectionDialog | None = None
         summaries = self.store.summaries()
         latest = max(summaries, key=lambda summary: summary.updated_at, default=None)
         self.conversation = self.store.load(latest.id) if latest else Conversation()
-        self._last_reply_save = 0.0
-        self.session_totals = SessionTotals()
-        self._reply: Any = None
-        self._reply_stats: ReplyStats | None = None
-        self._reply_model: ModelInfo | None = None
-        self._cancel: Any = None
         self.importer = TranscriptImporter(self)
         self.history = HistoryActions(self)
         self._closed = False
-        self._pending_end: tuple[MessageState, float, Any] | None = None
         self._banner_about_connection = False
         self._notices_shown: set[str] = set()  # a model-list notice is said once per session, not per reconnect
 
         self.setWindowTitle("Bedrock Chat")
         self.setAccessibleName("Bedrock Chat")
         self.resize(QSize(1280, 820))
-        self.workers = WorkerThread()
-        worker = self.workers.worker
-        self.turn_requested.connect(worker.run)
-        worker.started.connect(self._on_started)
-        # Bound methods of this GUI-thread object, never lambdas: a lambda would run on the worker thread.
-        worker.deltas_available.connect(self._on_deltas_available)
-        worker.usage_received.connect(self._on_usage)
-        worker.metrics_received.connect(self._on_metrics)
-        worker.stop_reason_received.connect(self._on_stop_reason)
-        worker.finished.connect(self._on_finished)
-        worker.cancelled.connect(self._on_cancelled)
-        worker.failed.connect(self._on_failed)
-        self._coalescer = FrameCoalescer(self._flush_deltas, self)
-        self._stats_timer = QTimer(self)
-        self._stats_timer.setInterval(100)
-        self._stats_timer.timeout.connect(self._refresh_stats)
+        self.turns = TurnController(self)
         self._preview_timer = QTimer(self)
         self._preview_timer.setSingleShot(True)
         self._preview_timer.setInterval(120)
@@ -137,7 +106,8 @@ class MainWindow(QMainWindow):
         if store_problem:
             self.show_error(store_problem, retryable=False)
         self.history.refresh_sidebar()
-        self._set_busy(False)
+        self._wire_turns()
+        self._update_controls()
         self._after_first_frame_done = False
         # Startup shows the window first; the conversation, asyncio, boto3 and the endpoint come right after.
         QTimer.singleShot(FIRST_FRAME_FALLBACK_MS, self._after_first_frame)
@@ -331,7 +301,8 @@ class MainWindow(QMainWindow):
         self.connection_ctl.connect_to_bedrock()
 
     def uses_clients(self, clients: object) -> bool:
-        return self._turn_clients is clients
+        """Whether a turn, a stopped one still inside botocore included, uses these clients."""
+        return self.turns.uses(getattr(clients, "runtime", None))
 
     def _on_connecting(self, settings: ConnectionSettings) -> None:
         # The reply in flight (if any) keeps its clients, its Stop button and its model; only Send waits.
@@ -440,13 +411,26 @@ class MainWindow(QMainWindow):
 
     # -- turns -------------------------------------------------------------------------------------
 
+    def _wire_turns(self) -> None:
+        turns = self.turns
+        turns.reply_started.connect(self._on_reply_started)
+        turns.text_arrived.connect(self.chat.append_reply)
+        turns.reply_progressed.connect(self.store_message)
+        turns.stats_changed.connect(self.stats.show_reply)
+        turns.reply_failed.connect(self._on_reply_failed)
+        turns.reply_finished.connect(self._on_reply_finished)
+        turns.busy_changed.connect(self._update_controls)
+        turns.status_changed.connect(self.statusBar().showMessage)
+        turns.runtime_released.connect(self._on_runtime_released)
+
     @property
     def busy(self) -> bool:
-        return self._reply is not None
+        return self.turns.busy
 
-    def _set_busy(self, busy: bool) -> None:
+    def _update_controls(self, *_: object) -> None:
+        busy = self.busy
         self.stop_button.setEnabled(busy)
-        self.connection_bar.set_busy(busy)
+        self.connection_bar.set_busy(busy)  # a reply keeps the model it started with
         self._update_send_enabled()
 
     def _update_send_enabled(self) -> None:
@@ -476,131 +460,31 @@ class MainWindow(QMainWindow):
         request = self.build_request()
         if request is None or not request.history or self.clients is None:
             return
-        from bedrock_chat.bedrock.turn import CancelToken
-
-        self.error_banner.hide()
-        params = request.params
-        self._reply = self.conversation.start_reply(request.model.invoke_id, request.options.api,
-                                                    {**params.to_dict(), "streaming": request.streaming})
-        self._reply_model = request.model
-        self._reply_stats = ReplyStats(started_at=time.monotonic())
-        self._cancel = CancelToken()
-        self.chat.begin_reply(self._reply)
-        self._set_busy(True)
-        self._stats_timer.start()
-        self._refresh_stats()
-        self.statusBar().showMessage(f"Waiting for {request.model.name}…")
-        self.store_message(self._reply)
-        self._turn_clients = self.clients
-        self.turn_requested.emit(self._turn_clients.runtime, request, self._cancel)
+        self.turns.start(self.clients.runtime, request, self.conversation)
 
     def stop(self) -> None:
-        if self._cancel is not None:
-            self.statusBar().showMessage("Stopping…")
-            self._cancel.cancel()
+        self.turns.stop()
 
-    def _on_started(self, request_id: str, at: float) -> None:
-        if self._reply_stats is not None:
-            self._reply_stats.request_id = request_id or None
-        self.statusBar().showMessage("Receiving…")
+    def _on_reply_started(self, reply: Message) -> None:
+        self.error_banner.hide()
+        self.chat.begin_reply(reply)
+        self.store_message(reply)
 
-    def _on_deltas_available(self) -> None:
-        self._coalescer.request()
+    def _on_reply_failed(self, reply: Message, error: object) -> None:
+        self.show_error(str(error), retryable=True, details=getattr(error, "details", ""))
 
-    def _on_finished(self, at: float) -> None:
-        self._end_when_shown(MessageState.COMPLETE, at)
-
-    def _on_cancelled(self, at: float) -> None:
-        self._end_when_shown(MessageState.STOPPED, at)
-
-    def _end_when_shown(self, state: MessageState, at: float, error: Any = None) -> None:
-        """The reply ends once the text that arrived before the end is on screen."""
-        self._pending_end = (state, at, error)
-        self._coalescer.request()
-
-    def _flush_deltas(self, budget_s: float | None = FRAME_BUDGET_S) -> None:
-        """Shows what arrived, in slices, for at most ``budget_s`` per frame; the rest waits for the next."""
-        buffer = self.workers.worker.buffer
-        deadline = time.perf_counter() + budget_s if budget_s is not None else None
-        while self._reply is not None:
-            reasoning, text = buffer.drain(limit=SLICE_CHARS)
-            if not (reasoning or text):
-                break
-            self._reply.reasoning += reasoning
-            self._reply.text += text
-            if self._reply_stats is not None:
-                self._reply_stats.note_text(reasoning + text, time.monotonic())
-            self.chat.append_reply(reasoning, text)
-            if deadline is not None and time.perf_counter() > deadline:
-                break
-        if self._reply is not None and time.monotonic() - self._last_reply_save >= REPLY_SAVE_INTERVAL_S:
-            self.store_message(self._reply)
-        if buffer.pending():
-            self._coalescer.request()
-        elif self._pending_end is not None:
-            state, at, error = self._pending_end
-            self._pending_end = None
-            self._end_reply(state, at, str(error) if error is not None else None)
-            if error is not None:
-                self.show_error(str(error), retryable=True, details=getattr(error, "details", ""))
-
-    def _on_usage(self, usage: Usage) -> None:
-        if self._reply_stats is not None:
-            self._reply_stats.usage = self._reply_stats.usage.merged(usage)
-
-    def _on_metrics(self, metrics: ServiceMetrics) -> None:
-        if self._reply_stats is not None:
-            self._reply_stats.service = self._reply_stats.service.merged(metrics)
-
-    def _on_stop_reason(self, reason: StopReason) -> None:
-        if self._reply_stats is not None:
-            self._reply_stats.stop_reason = reason
-
-    def _on_failed(self, error: Any, at: float) -> None:
-        self._end_when_shown(MessageState.FAILED, at, error)
-
-    def _end_reply(self, state: MessageState, at: float, error: str | None = None) -> None:
-        if self._closed:
-            return  # a signal the worker sent just before the window closed
-        reply, stats = self._reply, self._reply_stats
-        if reply is None or stats is None:
-            return
-        stats.finished_at = at
-        if state == MessageState.STOPPED:
-            stats.stop_reason = StopReason.STOPPED_BY_USER
-        elif state == MessageState.FAILED:
-            stats.stop_reason = StopReason.ERROR
-        reply.state = state
-        reply.error = error
-        reply.stats = stats.to_dict(at)
-        reply.finished_at = utc_now()
-        self._stats_timer.stop()
-        self.stats.show_reply(stats, self._reply_pricing)
-        if state != MessageState.FAILED:
-            self.session_totals.add(stats, self._reply_pricing)
-            self.stats.show_session(self.session_totals)
+    def _on_reply_finished(self, reply: Message, stats: ReplyStats, pricing: Pricing | None) -> None:
+        self.stats.show_reply(stats, pricing)
+        if reply.state != MessageState.FAILED:
+            self.stats.show_session(self.turns.session_totals)
         self.chat.finish_reply(reply)
-        self._reply = None
-        self._cancel = None
-        self._turn_clients = None
-        self.connection_ctl.release_unused()
-        self._set_busy(False)
         self.store_message(reply)
         self.history.refresh_sidebar()
-        messages = {MessageState.COMPLETE: f"Reply {stats.stop_reason.label if stats.stop_reason else 'finished'}.",
-                    MessageState.STOPPED: "Stopped; the partial reply is kept.",
-                    MessageState.FAILED: "The reply failed; see the message above."}
-        self.statusBar().showMessage(messages.get(state, ""), 8000)
         self.prompt.setFocus()
         self.reply_finished.emit(reply)
 
-    @property
-    def _reply_pricing(self) -> Any:
-        return self._reply_model.pricing if self._reply_model else None
-
-    def _refresh_stats(self) -> None:
-        if self._reply_stats is not None:
-            self.stats.show_reply(self._reply_stats, self._reply_pricing)
+    def _on_runtime_released(self, runtime: object) -> None:
+        self.connection_ctl.release_unused()  # clients of an earlier connection close once no turn uses them
 
     def show_error(self, text: str, retryable: bool, about_connection: bool = False,
                    sso_profile: str | None = None, details: str = "") -> None:
@@ -707,17 +591,11 @@ class MainWindow(QMainWindow):
             super().closeEvent(event)
             return
         self._closed = True
-        if self._cancel is not None:
-            self._cancel.cancel()
-        self.workers.shutdown()
-        if self._reply is not None:
-            # A reply that had ended but was not yet all on screen keeps how it ended; any other was cut short.
-            ended = self._pending_end
-            self._flush_deltas(budget_s=None)
-            self._reply.state = ended[0] if ended else MessageState.STOPPED
-            self._reply.finished_at = utc_now()
-            self.store_message(self._reply)
-            self._reply = None
+        # Never waits for a turn's thread: what arrived is saved, and a reply that had ended but was not yet
+        # all on screen keeps how it ended; any other was cut short.
+        reply = self.turns.shutdown()
+        if reply is not None:
+            self.store_message(reply)
         self.importer.shutdown()  # its worker writes through its own connection: done before the store closes
         self.store.purge_deleted()
         self.store.close()
@@ -725,7 +603,6 @@ class MainWindow(QMainWindow):
         self.settings.set_layout("main-splitter", self.main_splitter.saveState())
         self.settings.set_layout("chat-splitter", self.chat_splitter.saveState())
         self.settings.sync()
-        self._turn_clients = None
         self.connection_ctl.close()
         super().closeEvent(event)
 

@@ -1,15 +1,18 @@
-"""Runs turns on a background thread and reports what happens through typed Qt signals.
+"""Runs each turn on a plain daemon thread of its own and reports what happens through typed Qt signals.
 
-Text deltas are buffered under a lock and announced with at most one pending signal, so a reply streaming
-at full speed costs the GUI thread one drain per frame rather than one slot call per token.
+A thread per turn means a turn stuck in a connect or a retry back-off never delays the next one, and closing
+the window never waits for it. Text deltas are buffered under a lock and announced with at most one pending
+signal, so a reply streaming at full speed costs the GUI thread one drain per frame rather than one slot call
+per token.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Signal
 
 from bedrock_chat.bedrock.requests import TurnRequest
 from bedrock_chat.core.events import (
@@ -21,6 +24,9 @@ from bedrock_chat.core.events import (
     TextDelta,
     Usage,
 )
+
+if TYPE_CHECKING:  # botocore loads off the GUI thread, after the first frame
+    from bedrock_chat.bedrock.cancel import CancelToken
 
 
 class DeltaBuffer:
@@ -64,71 +70,86 @@ class DeltaBuffer:
             return bool(self._text or self._reasoning)
 
 
-class TurnWorker(QObject):
-    """Lives on its own QThread; ``run`` is invoked through a queued signal from the window."""
+class TurnSignals(QObject):
+    """What turn threads report; each signal carries the turn's number, so an abandoned turn is ignored."""
 
-    started = Signal(str, float)
-    """The service accepted the request: request id (may be empty) and the monotonic time."""
-    deltas_available = Signal()
-    """New text or reasoning is waiting in ``buffer``."""
-    usage_received = Signal(object)
+    started = Signal(int, str, float)
+    """The service accepted the request: turn, request id (may be empty) and the monotonic time."""
+    deltas_available = Signal(int)
+    """New text or reasoning is waiting in the turn's ``DeltaBuffer``."""
+    usage_received = Signal(int, object)
     """A core ``Usage`` report."""
-    metrics_received = Signal(object)
+    metrics_received = Signal(int, object)
     """A core ``ServiceMetrics`` report."""
-    stop_reason_received = Signal(object)
+    stop_reason_received = Signal(int, object)
     """The model's own ``StopReason``."""
-    finished = Signal(float)
+    finished = Signal(int, float)
     """The reply ended normally, at this monotonic time."""
-    cancelled = Signal(float)
-    """The user stopped the reply."""
-    failed = Signal(object, float)
+    failed = Signal(int, object, float)
     """A ``UserError`` describing what went wrong and what to do."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.buffer = DeltaBuffer()
-
-    def _emit_event(self, event: StreamEvent) -> None:
-        if isinstance(event, TextDelta | ReasoningDelta):
-            if event.text and self.buffer.add(event.text, isinstance(event, ReasoningDelta)):
-                self.deltas_available.emit()
-        elif isinstance(event, Usage):
-            self.usage_received.emit(event)
-        elif isinstance(event, ServiceMetrics):
-            self.metrics_received.emit(event)
-        elif isinstance(event, MessageStopped):
-            self.stop_reason_received.emit(event.reason)
-        elif isinstance(event, ResponseStarted):
-            self.started.emit(event.request_id or "", time.monotonic())
-
-    @Slot(object, object, object)
-    def run(self, runtime: object, request: TurnRequest, cancel: object) -> None:
-        from bedrock_chat.bedrock.errors import context_for, describe_error
-        from bedrock_chat.bedrock.turn import CancelToken, TurnCancelled, run_turn
-
-        assert isinstance(cancel, CancelToken)
-        try:
-            run_turn(runtime, request, self._emit_event, cancel)
-        except TurnCancelled:
-            self.cancelled.emit(time.monotonic())
-        except Exception as error:  # every failure becomes a message in the window, never a traceback
-            context = context_for(runtime, "turn", request.model.invoke_id)
-            self.failed.emit(describe_error(error, context=context), time.monotonic())
-        else:
-            self.finished.emit(time.monotonic())
+    thread_ended = Signal(int)
+    """The turn's thread is done with its client (also after Stop, once botocore has let go)."""
 
 
-class WorkerThread:
-    """Owns the QThread and its worker; ``shutdown`` is safe to call more than once."""
+_signals: TurnSignals | None = None
 
-    def __init__(self) -> None:
-        self.thread = QThread()
-        self.thread.setObjectName("bedrock-turns")
-        self.worker = TurnWorker()
-        self.worker.moveToThread(self.thread)
+
+def turn_signals() -> TurnSignals:
+    """One emitter for the whole process, created on the GUI thread and never deleted, so a thread that
+    outlives its window never emits through a destroyed object."""
+    global _signals
+    if _signals is None:
+        _signals = TurnSignals()
+    return _signals
+
+
+class TurnRunner:
+    """One turn on its own daemon thread: runs it, reports it, and goes quiet once it is cancelled."""
+
+    def __init__(self, number: int, runtime: Any, request: TurnRequest, cancel: CancelToken,
+                 buffer: DeltaBuffer) -> None:
+        self.number = number
+        self.runtime = runtime
+        self.cancel = cancel
+        self.buffer = buffer
+        self._request = request
+        self._signals = turn_signals()
+        self.thread = threading.Thread(target=self._run, name=f"bedrock-turn-{number}", daemon=True)
+
+    def start(self) -> None:
         self.thread.start()
 
-    def shutdown(self) -> None:
-        if self.thread.isRunning():
-            self.thread.quit()
-            self.thread.wait(5000)
+    def _emit(self, signal: Any, *args: object) -> None:
+        if not self.cancel.cancelled:  # what a stopped turn says is never shown
+            signal.emit(self.number, *args)
+
+    def _emit_event(self, event: StreamEvent) -> None:
+        signals = self._signals
+        if isinstance(event, TextDelta | ReasoningDelta):
+            if event.text and self.buffer.add(event.text, isinstance(event, ReasoningDelta)):
+                self._emit(signals.deltas_available)
+        elif isinstance(event, Usage):
+            self._emit(signals.usage_received, event)
+        elif isinstance(event, ServiceMetrics):
+            self._emit(signals.metrics_received, event)
+        elif isinstance(event, MessageStopped):
+            self._emit(signals.stop_reason_received, event.reason)
+        elif isinstance(event, ResponseStarted):
+            self._emit(signals.started, event.request_id or "", time.monotonic())
+
+    def _run(self) -> None:
+        from bedrock_chat.bedrock.errors import context_for, describe_error
+        from bedrock_chat.bedrock.turn import TurnCancelled, run_turn
+
+        signals = self._signals
+        try:
+            run_turn(self.runtime, self._request, self._emit_event, self.cancel)
+        except TurnCancelled:
+            pass  # the controller ended the turn when Stop was pressed
+        except Exception as error:  # every failure becomes a message in the window, never a traceback
+            context = context_for(self.runtime, "turn", self._request.model.invoke_id)
+            self._emit(signals.failed, describe_error(error, context=context), time.monotonic())
+        else:
+            self._emit(signals.finished, time.monotonic())
+        finally:
+            signals.thread_ended.emit(self.number)
