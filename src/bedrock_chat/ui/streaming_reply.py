@@ -3,7 +3,8 @@
 The text not yet settled is shown plain at the end. Each settled piece (a finished Markdown block, or a bounded
 part of a long one: lines of code, rows of a table, items of a list, sentences of a huge paragraph; see
 ``core/markdown_blocks``) replaces its plain text with its rendered form as soon as it settles. The work per frame
-stays proportional to the new text, whatever the shape of the reply, and the end of the reply costs one piece.
+stays bounded whatever the shape of the reply, and its end costs a few pieces at most: what is left beyond that is
+rendered over the next frames.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from bedrock_chat.core.markdown_blocks import BlockSplitter, Piece
 from bedrock_chat.core.safe_markdown import RenderContext
 from bedrock_chat.ui.rich_text import insert_html
 
-RENDER_BUDGET_S = 0.004  # rendering per call, on top of the plain text: a frame stays well under 20 ms
+RENDER_BUDGET_S = 0.004  # rendering per call (at least one piece); the rest waits for the next call or the timer
 FINISH_AT_ONCE_CHARS = 2000  # at the end, up to this much text still plain is rendered at once; more, over frames
 PieceRenderer = Callable[[list[Piece], RenderContext, str], str]
 """Renders pieces of the reply with this message id in its Copy links."""
