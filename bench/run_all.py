@@ -12,7 +12,8 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ("stream_render", "startup", "history", "connection_test", "import_large", "connect", "decode_profile")
+BENCHMARKS = ("stream_render", "startup", "history", "connection_test", "import_large", "connect", "store_open",
+              "decode_profile")
 
 
 def main(argv: list[str]) -> int:

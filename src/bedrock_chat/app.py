@@ -81,6 +81,7 @@ def create_window(argv: list[str] | None = None) -> MainWindow:
     from PySide6.QtWidgets import QApplication
 
     from bedrock_chat.bedrock.connection import ConnectionSettings
+    from bedrock_chat.ui.folder_lock import FolderLock, bring_forward
     from bedrock_chat.ui.main_window import MainWindow
     from bedrock_chat.ui.settings_store import SettingsStore
 
@@ -94,7 +95,13 @@ def create_window(argv: list[str] | None = None) -> MainWindow:
     QGuiApplication.setDesktopFileName("bedrock-chat")
 
     data_dir = args.data_dir or _default_data_dir()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:  # read-only parent, a file in the way: the window says so (the store names it)
+        log.warning("cannot create the data folder %s: %s", data_dir, error.strerror or error)
+    lock = FolderLock(data_dir)
+    if data_dir.is_dir():
+        lock.acquire()  # raises FolderInUse when another copy runs on this folder
     saved = SettingsStore(data_dir)
     # An API key saved in the keyring is a way in too (only the fact is in the settings, never the key).
     has_way_in = _has_aws_credentials(args.profile) or saved.api_key_saved()
@@ -106,7 +113,10 @@ def create_window(argv: list[str] | None = None) -> MainWindow:
               or saved.region() or "us-east-1")
     profile = args.profile or saved.profile()
     connection = ConnectionSettings(region=region, profile=profile, endpoint_url=args.endpoint_url, offline=offline)
-    return MainWindow(connection, data_dir, saved, preferred_model=args.model, start_endpoint=start_endpoint)
+    window = MainWindow(connection, data_dir, saved, preferred_model=args.model, start_endpoint=start_endpoint,
+                        folder_lock=lock)
+    lock.activation_requested.connect(lambda: bring_forward(window))
+    return window
 
 
 def quiet_sdk_loggers() -> None:
@@ -129,6 +139,16 @@ def _close_on_termination(window: QWidget) -> None:
     timer.setInterval(200)
     timer.timeout.connect(lambda: None)
     timer.start()
+
+
+def _tell_startup_failure(text: str) -> None:
+    """stderr always; a dialog too when there is a screen to show it on."""
+    print(text, file=sys.stderr)
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    if QApplication.instance() is not None and QGuiApplication.platformName() not in ("offscreen", "minimal"):
+        QMessageBox.critical(None, "Bedrock Chat", text)
 
 
 def run(window: MainWindow) -> NoReturn:
@@ -159,7 +179,17 @@ def run(window: MainWindow) -> NoReturn:
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     quiet_sdk_loggers()
-    window = create_window(sys.argv[1:] if argv is None else argv)
+    from bedrock_chat.ui.folder_lock import FolderInUse
+
+    try:
+        window = create_window(sys.argv[1:] if argv is None else argv)
+    except FolderInUse as busy:
+        print(busy, file=sys.stderr)
+        return 0 if busy.brought_forward else 1
+    except Exception as error:  # the last resort: one sentence, never a traceback
+        log.debug("startup failed", exc_info=True)
+        _tell_startup_failure(f"Bedrock Chat could not start: {error}")
+        return 1
     run(window)
 
 

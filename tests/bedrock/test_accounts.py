@@ -338,3 +338,45 @@ def test_proxy_asking_for_credentials_and_a_missing_ca_bundle_get_their_own_mess
         message = describe_error(raised.value, context=context_for(clients.runtime))
     assert "AWS_CA_BUNDLE names /nonexistent/corporate-root.pem, which does not exist" in str(message)
     assert "report" not in str(message)
+
+
+def test_endpoint_from_the_environment_counts_too(clean_env, local_server) -> None:  # type: ignore[no-untyped-def]
+    """AWS_ENDPOINT_URL_BEDROCK_RUNTIME at a loopback address: never proxied, and a key is not sent over http."""
+    with RecordingProxy(int(local_server.url.rsplit(":", 1)[1])) as proxy:
+        clean_env.setenv("HTTP_PROXY", proxy.url)
+        clean_env.setenv("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", local_server.url)
+        clean_env.setenv("AWS_BEARER_TOKEN_BEDROCK", LONG_TERM_KEY)
+        clean_env.setenv("AWS_ACCESS_KEY_ID", "AKIDENVENDPOINT")
+        clean_env.setenv("AWS_SECRET_ACCESS_KEY", "env-endpoint-secret")
+        settings = ConnectionSettings(region="us-east-1")
+        assert not settings.uses_api_key  # the runtime endpoint is plain http
+        clients = BedrockClients(settings)
+        assert clients.runtime.converse(modelId="amazon.nova-micro-v1:0", messages=HELLO)["output"]
+        assert proxy.requests == [] and local_server.requests[-1].access_key_id == "AKIDENVENDPOINT"
+
+
+def test_a_gateway_error_page_is_not_called_a_sign_in_page(clean_env) -> None:  # type: ignore[no-untyped-def]
+    import socket
+    import threading
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    page = b"<html><body><h1>502 Bad Gateway</h1></body></html>"
+
+    def answer() -> None:
+        connection, _ = listener.accept()
+        connection.recv(65536)
+        connection.sendall(b"HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/html\r\nContent-Length: "
+                           + str(len(page)).encode() + b"\r\nConnection: close\r\n\r\n" + page)
+        connection.close()
+
+    thread = threading.Thread(target=answer, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    clients = BedrockClients(ConnectionSettings(endpoint_url=url, offline=True, max_attempts=1))
+    with pytest.raises(UnexpectedResponseError) as raised:
+        clients.runtime.converse(modelId="amazon.nova-micro-v1:0", messages=HELLO)
+    thread.join(timeout=5)
+    listener.close()
+    message = describe_error(raised.value, context=context_for(clients.runtime))
+    assert message.title == f"The endpoint {url} answered with an error page (HTTP 502)"
+    assert "sign in" not in str(message) and message.retryable

@@ -18,6 +18,7 @@ from bedrock_chat.core.storage import (
     _statements,
     fts_query,
 )
+from bedrock_chat.core.store_errors import StoreProblemKind
 
 
 def _conversation(prompt: str = "What is the capital of Nepal?",
@@ -75,8 +76,9 @@ def test_newer_schema_and_corrupt_files_are_refused_clearly(tmp_path):
         ConversationStore(newer)
     corrupt = tmp_path / "corrupt.db"
     corrupt.write_bytes(b"this is not a database at all" * 100)
-    with pytest.raises(StoreError, match="Move it aside"):
+    with pytest.raises(StoreError, match="is damaged") as raised:
         ConversationStore(corrupt)
+    assert raised.value.kind is StoreProblemKind.CORRUPT
 
 
 def test_reply_in_flight_is_interrupted_on_reopen_and_continues(tmp_path):

@@ -224,3 +224,38 @@ def test_a_failed_turn_has_its_raw_detail_one_click_away(qtbot, make_window, loc
     assert "HTTP status: 403" in window.error_details.toPlainText()
     window.details_button.click()
     assert window.error_details.isHidden()
+
+
+def test_sso_session_expiring_mid_conversation_names_the_profile_and_offers_sign_in(  # type: ignore[no-untyped-def]
+        qtbot, make_window, local_server, clean_env, tmp_path):
+    import os
+    import stat
+
+    from bedrock_chat.bedrock.connection import ConnectionSettings
+    from bedrock_chat.bedrock.session import BedrockClients
+
+    config = tmp_path / "aws-config"
+    config.write_text("[profile work-sso]\nsso_start_url = https://example.awsapps.com/start\nsso_region = us-east-1\n"
+                      "sso_account_id = 123456789012\nsso_role_name = Dev\nregion = us-east-1\n")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    record = tmp_path / "aws-args.txt"
+    fake_aws = bin_dir / "aws"
+    fake_aws.write_text(f"#!/bin/sh\necho \"$@\" > '{record}'\n")
+    fake_aws.chmod(fake_aws.stat().st_mode | stat.S_IEXEC)
+    clean_env.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    window = make_window(local_server.url, data_dir=tmp_path / "data")
+    assert send_prompt(qtbot, window, "hello").state == MessageState.COMPLETE
+    # Hours later the SSO session behind the connection has expired (no token in the cache any more).
+    clean_env.setenv("AWS_CONFIG_FILE", str(config))
+    clean_env.setenv("HOME", str(tmp_path))
+    window.connection_ctl.clients = BedrockClients(ConnectionSettings(endpoint_url=local_server.url,
+                                                                      profile="work-sso", max_attempts=1))
+    reply = send_prompt(qtbot, window, "still there?")
+    assert reply.state == MessageState.FAILED
+    text = window.error_text.text()
+    assert "profile “work-sso”" in text and "aws sso login --profile work-sso" in text and "NAME" not in text
+    assert not window.sso_button.isHidden()
+    with qtbot.waitSignal(window.connection_ctl.sso_login_finished, timeout=10000):
+        window.sso_button.click()
+    assert record.read_text().split() == ["sso", "login", "--profile", "work-sso"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -27,7 +28,7 @@ class ConnectionSettings:
     def uses_api_key(self) -> bool:
         """Whether requests carry a bearer key: only over HTTPS, never to the built-in endpoint."""
         return (not self.offline and self.effective_api_key is not None
-                and is_secure_endpoint(self.endpoint_url))
+                and all(is_secure_endpoint(endpoint_for(service, self.endpoint_url)) for service in SERVICES))
 
     @property
     def effective_api_key(self) -> ApiKey | None:
@@ -42,6 +43,20 @@ class ConnectionSettings:
         if key is not None and self.uses_api_key:
             return f"{where}, {key.describe()}"
         return f"{where}, profile {self.profile or 'default'}"
+
+
+SERVICES = ("bedrock-runtime", "bedrock")
+_ENDPOINT_VARIABLES = {"bedrock-runtime": "AWS_ENDPOINT_URL_BEDROCK_RUNTIME", "bedrock": "AWS_ENDPOINT_URL_BEDROCK"}
+
+
+def endpoint_for(service: str, endpoint_url: str | None) -> str | None:
+    """Where a service's requests go: the app's endpoint URL, else the one botocore takes from the environment
+    (AWS_ENDPOINT_URL_BEDROCK_RUNTIME, AWS_ENDPOINT_URL), else AWS's own (None)."""
+    if endpoint_url:
+        return endpoint_url
+    if os.environ.get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "").lower() == "true":
+        return None
+    return os.environ.get(_ENDPOINT_VARIABLES[service]) or os.environ.get("AWS_ENDPOINT_URL") or None
 
 
 def is_loopback_url(url: str | None) -> bool:

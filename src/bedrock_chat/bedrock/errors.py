@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import weakref
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -35,7 +34,7 @@ class UserError:
     action: str
     retryable: bool = True
     details: str = ""  # the raw detail behind the message, shown on request; never a credential
-    command: tuple[str, ...] = ()  # a command that fixes it (``aws sso login --profile X``) when it is installed
+    sso_profile: str | None = None  # ``aws sso login --profile THIS`` would fix it (the window offers to run it)
 
     def __str__(self) -> str:
         return " ".join(part for part in (f"{self.title}.", self.detail, self.action) if part).strip()
@@ -151,9 +150,8 @@ def _where(context: ErrorContext) -> str:
     return f"Bedrock in {context.region}" if context.region else "Bedrock"
 
 
-def _sso_login(profile: str | None) -> tuple[str, tuple[str, ...]]:
-    words = ("aws", "sso", "login", *(("--profile", profile) if profile else ()))
-    return " ".join(words), (words if shutil.which("aws") else ())
+def _sso_login(profile: str | None) -> str:
+    return "aws sso login" + (f" --profile {profile}" if profile else "")
 
 
 def _proxy_variable(proxy_url: str) -> str:
@@ -199,7 +197,7 @@ def _client_error(error: boto_errors.ClientError, context: ErrorContext) -> User
         if context.api_key:
             title, action = "Your Bedrock API key has expired", "Generate a new key in the Bedrock console (API keys)."
         elif context.profile:
-            action = f"Refresh them (for SSO: {_sso_login(context.profile)[0]}), then retry."
+            action = f"Refresh them (for SSO: {_sso_login(context.profile)}), then retry."
     elif code == "UnrecognizedClientException" and context.api_key:
         title, action = "AWS did not accept the Bedrock API key", "Check that the key is whole and still valid."
     elif code in ("ValidationException", "ResourceNotFoundException") and context.model_id \
@@ -270,10 +268,11 @@ def _transport_error(error: BaseException, context: ErrorContext) -> UserError |
 def _setup_error(error: BaseException, context: ErrorContext) -> UserError | None:
     sso_errors = boto_errors.SSOError | boto_errors.UnauthorizedSSOTokenError | boto_errors.TokenRetrievalError
     if isinstance(error, sso_errors):
-        text, command = _sso_login(context.profile)
+        text = _sso_login(context.profile)
         whose = f"profile “{context.profile}”" if context.profile else "your default profile"
         return UserError(f"The AWS SSO session of {whose} has expired or is missing", "",
-                         f"Run {text} in a terminal, then press Reconnect.", True, command=command)
+                         f"Run {text} in a terminal, then press Reconnect.", True,
+                         sso_profile=context.profile or "default")
     if isinstance(error, boto_errors.NoAuthTokenError):
         return UserError("No Bedrock API key was found", "", "Enter an API key, or use a profile instead.", True)
     if isinstance(error, boto_errors.NoCredentialsError | boto_errors.PartialCredentialsError) \
@@ -314,7 +313,12 @@ def describe_error(error: BaseException, region: str | None = None,
     if region and not context.region:
         context = replace(context, region=region)
     message: UserError | None
-    if isinstance(error, UnexpectedResponseError):
+    if isinstance(error, UnexpectedResponseError) and error.status >= 500:
+        # A gateway's own error page (a 502/503 from a load balancer or proxy), not a sign-in page.
+        message = UserError(f"{_where(context)[0].upper()}{_where(context)[1:]} answered with an error page "
+                            f"(HTTP {error.status})", "", "Retry in a moment; if it lasts, a proxy or gateway on "
+                            "the way may be down.", True)
+    elif isinstance(error, UnexpectedResponseError):
         message = _portal(context, error.location)
     elif isinstance(error, boto_errors.ClientError):
         message = _client_error(error, context)
@@ -329,7 +333,7 @@ def describe_error(error: BaseException, region: str | None = None,
         message = UserError("Something unexpected went wrong", _scrub(f"{type(error).__name__}: {error}"),
                             "Retry; if it keeps happening, please report it with the details below.", True)
     return UserError(message.title, message.detail, message.action, message.retryable, _raw(error),
-                     message.command)
+                     message.sso_profile)
 
 
 def with_details(text: str, details: str) -> str:

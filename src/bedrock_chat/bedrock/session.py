@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import Any, Literal
 
 import boto3
 import botocore.loaders
@@ -15,7 +15,7 @@ from botocore.tokens import FrozenAuthToken
 from bedrock_chat import __version__
 from bedrock_chat.bedrock.api_key import ApiKey
 from bedrock_chat.bedrock.cancel import make_interruptible
-from bedrock_chat.bedrock.connection import ConnectionSettings, is_loopback_url
+from bedrock_chat.bedrock.connection import ConnectionSettings, endpoint_for, is_loopback_url
 from bedrock_chat.bedrock.errors import UnexpectedResponseError, remember_context, settings_context
 
 # Only the local endpoint ever sees these; real AWS always gets the user's own credentials.
@@ -54,8 +54,6 @@ class BedrockClients:
         self.settings = settings
         retries: Any = {"mode": settings.retry_mode, "max_attempts": settings.max_attempts}
         options = _auth_preference(settings)
-        if is_loopback_url(settings.endpoint_url):
-            options["proxies"] = {}  # NO_PROXY semantics: loopback traffic never goes through HTTP(S)_PROXY
         config = Config(
             retries=retries,
             read_timeout=settings.read_timeout,
@@ -73,14 +71,20 @@ class BedrockClients:
             region_name=settings.region,
             botocore_session=_botocore_session(settings),
         )
-        self.runtime: Any = self._session.client("bedrock-runtime", endpoint_url=settings.endpoint_url,
-                                                 config=config)
+        self.runtime: Any = self._client("bedrock-runtime")
         make_interruptible(self.runtime)  # before its first request: Stop then reaches every socket it opens
-        self.control: Any = self._session.client("bedrock", endpoint_url=settings.endpoint_url, config=config)
+        self.control: Any = self._client("bedrock")
         self.context = settings_context(settings, "turn")
         for client in (self.runtime, self.control):
             client.meta.events.register("before-parse", _reject_foreign_answers)
             remember_context(client, self.context)
+
+    def _client(self, service: Literal["bedrock-runtime", "bedrock"]) -> Any:
+        config = self._config
+        if is_loopback_url(endpoint_for(service, self.settings.endpoint_url)):
+            # NO_PROXY semantics: loopback traffic (the built-in endpoint included) never goes through a proxy.
+            config = config.merge(Config(proxies={}))
+        return self._session.client(service, endpoint_url=self.settings.endpoint_url, config=config)
 
     def sts(self) -> Any:
         """An STS client with the same credentials (for the identity check); offline it is the local endpoint."""

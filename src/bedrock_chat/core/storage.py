@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import urllib.parse
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from bedrock_chat.core.conversation import Conversation, Message, MessageState, Role, new_id, utc_now
+from bedrock_chat.core.store_errors import StoreProblemKind, classify, describe_open_failure
 
 HIGHLIGHT_START, HIGHLIGHT_END = "\x02", "\x03"
 
@@ -63,10 +65,18 @@ END;
 
 MIGRATIONS: tuple[str, ...] = (_V1, _V2)
 SCHEMA_VERSION = len(MIGRATIONS)
+# PRAGMA quick_check reads every page: ~30 ms for 10 MB (20,000 messages) but ~250 ms for 54 MB, a visible delay
+# at startup (bench/store_open.py). So only files up to this size are checked; a larger one is still read (the
+# conversation list and the latest conversation) inside the same guard, and a later damaged read is reported.
+QUICK_CHECK_MAX_BYTES = 16 * 1024 * 1024
 
 
 class StoreError(RuntimeError):
-    """The database cannot be used (newer schema, corrupt file); the message says what to do."""
+    """The database cannot be used (damaged, read-only, full, newer schema); the message says what to do."""
+
+    def __init__(self, message: str, kind: StoreProblemKind = StoreProblemKind.CORRUPT) -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 @dataclass(frozen=True)
@@ -104,32 +114,113 @@ def _json_or_none(value: dict[str, Any] | None) -> str | None:
 
 
 class ConversationStore:
-    def __init__(self, path: Path) -> None:
+    """``read_only`` opens an existing file without writing to it (a read-only disk): the history shows, and
+    a write first tries to reopen the file writable, so saving resumes once the folder is writable again."""
+
+    def __init__(self, path: Path, read_only: bool = False) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.read_only = read_only
+        # Called before a read-only store reopens writable; raises StoreError to refuse (the window uses it to
+        # take the folder's lock first, so two copies never both start writing once the folder is writable).
+        self.before_reopening_writable: Callable[[], None] | None = None
+        # One guard around everything that touches the file at startup: a damaged page, a read-only or full
+        # disk surface here as a StoreError with its kind, never later as a bare sqlite3 error.
         try:
-            self._db = sqlite3.connect(self.path, isolation_level=None)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=FULL")
-            self._db.execute("PRAGMA foreign_keys=ON")
+            self._db: sqlite3.Connection = self._connect_read_only() if read_only else self._connect()
+            self._check()
+            if not read_only:
+                self._mark_interrupted()
+        except StoreError:
+            self._close_quietly()
+            raise
+        except (sqlite3.Error, OSError) as error:
+            self._close_quietly()
+            kind = classify(error, self.path)
+            raise StoreError(describe_open_failure(kind, error, self.path), kind) from error
+
+    def _connect(self) -> sqlite3.Connection:
+        if str(self.path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=FULL")
+            db.execute("PRAGMA foreign_keys=ON")
+            self._db = db
             self._migrate()
-        except sqlite3.DatabaseError as error:
-            raise StoreError(f"The conversation database {self.path} cannot be read ({error}). Move it aside "
-                             "to start with an empty history; the old file stays for recovery.") from error
-        self._mark_interrupted()
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def _connect_read_only(self) -> sqlite3.Connection:
+        if not self.path.is_file():
+            raise sqlite3.OperationalError("unable to open database file")
+        # A WAL database cannot be opened with mode=ro on a read-only mount (SQLite must create the -shm
+        # file); immutable=1 reads the main file as it is, which after a clean close holds everything.
+        uri = f"file:{urllib.parse.quote(str(self.path))}?immutable=1"
+        db = sqlite3.connect(uri, uri=True, isolation_level=None)
+        version = int(db.execute("PRAGMA user_version").fetchone()[0])
+        if version != SCHEMA_VERSION:
+            db.close()
+            raise StoreError(f"The conversation database {self.path} has schema {version} and its folder is "
+                             "read-only, so it cannot be upgraded; make the folder writable.",
+                             StoreProblemKind.READ_ONLY if version < SCHEMA_VERSION
+                             else StoreProblemKind.NEWER_SCHEMA)
+        return db
+
+    def _check(self) -> None:
+        """PRAGMA quick_check where it is cheap; a larger file gets a read of the conversations table here and of
+        the latest conversation in ``history_open``, inside the same guard."""
+        db = self._db
+        try:
+            size = self.path.stat().st_size
+        except (OSError, ValueError):
+            size = 0
+        if 0 < size <= QUICK_CHECK_MAX_BYTES:
+            problems = [row[0] for row in db.execute("PRAGMA quick_check").fetchall()]
+            if problems != ["ok"]:
+                raise StoreError(describe_open_failure(StoreProblemKind.CORRUPT,
+                                                       sqlite3.DatabaseError(problems[0]), self.path))
+        db.execute("SELECT COUNT(*) FROM conversations").fetchone()
+
+    def _close_quietly(self) -> None:
+        db = getattr(self, "_db", None)  # absent when the first connect failed
+        if db is not None:
+            with suppress(sqlite3.Error):
+                db.close()
 
     def close(self) -> None:
-        self._db.close()
+        self._close_quietly()
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        self._db.execute("BEGIN IMMEDIATE")
+        if self.read_only:
+            self._reopen_writable()
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
         try:
-            yield self._db
+            yield db
         except BaseException:
-            self._db.execute("ROLLBACK")
+            if db.in_transaction:
+                db.execute("ROLLBACK")
             raise
-        self._db.execute("COMMIT")
+        try:
+            db.execute("COMMIT")
+        except BaseException:
+            # A COMMIT that fails (disk full) can leave the transaction open; end it so the next save starts clean.
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+
+    def _reopen_writable(self) -> None:
+        """Raises StoreError (READ_ONLY, FULL, BUSY) while writing is still refused; swaps connections once not."""
+        if self.before_reopening_writable is not None:
+            self.before_reopening_writable()
+        writable = ConversationStore(self.path)  # raises StoreError (with its kind) while still read-only
+        self._close_quietly()
+        self._db = writable._db
+        self.read_only = False
 
     @property
     def schema_version(self) -> int:
@@ -139,7 +230,7 @@ class ConversationStore:
         version = self.schema_version
         if version > SCHEMA_VERSION:
             raise StoreError(f"The conversation database was written by a newer bedrock-chat (schema {version}); "
-                             "update bedrock-chat to open it.")
+                             "update bedrock-chat to open it.", StoreProblemKind.NEWER_SCHEMA)
         for number in range(version, SCHEMA_VERSION):
             with self._transaction() as db:
                 for statement in _statements(MIGRATIONS[number]):
@@ -166,6 +257,21 @@ class ConversationStore:
         with self._transaction() as db:
             self._upsert_conversation(db, conversation)
             self._upsert_message(db, conversation.id, position, message)
+
+    def save_messages(self, items: list[tuple[Conversation, Message]]) -> None:
+        """Writes several messages (those whose earlier save failed, then the new one) in one transaction.
+        A message no longer part of its conversation is skipped."""
+        with self._transaction() as db:
+            touched: set[str] = set()
+            for conversation, message in items:
+                position = next((index for index, item in enumerate(conversation.messages) if item is message),
+                                None)
+                if position is None:
+                    continue
+                if conversation.id not in touched:
+                    self._upsert_conversation(db, conversation)
+                    touched.add(conversation.id)
+                self._upsert_message(db, conversation.id, position, message)
 
     @staticmethod
     def _upsert_conversation(db: sqlite3.Connection, conversation: Conversation) -> None:

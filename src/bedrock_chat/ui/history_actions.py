@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QApplication, QInputDialog
 
 from bedrock_chat.core.conversation import Conversation, MessageState, Role
+from bedrock_chat.ui.store_guard import reports_store_failure
 from bedrock_chat.ui.window_api import ChatWindow
 
 
@@ -20,6 +21,7 @@ class HistoryActions:
     def refresh_sidebar(self) -> None:
         self.search(self._window.sidebar.search.text().strip())
 
+    @reports_store_failure("search the history")
     def search(self, query: str) -> None:
         window = self._window
         if query:
@@ -27,11 +29,13 @@ class HistoryActions:
         else:
             window.sidebar.show_conversations(window.store.summaries(), window.conversation.id)
 
+    @reports_store_failure("open the conversation")
     def open_conversation(self, conversation_id: str) -> None:
         window = self._window
         if window.can_switch() and conversation_id != window.conversation.id:
             window.show_conversation(window.store.load(conversation_id))
 
+    @reports_store_failure("open the conversation")
     def jump_to_message(self, conversation_id: str, message_id: str) -> None:
         """Opens a search hit's conversation without leaving the search results, and scrolls to the message."""
         window = self._window
@@ -43,6 +47,7 @@ class HistoryActions:
             window.schedule_preview()
         window.chat.scroll_to_message(message_id)
 
+    @reports_store_failure("change the conversation")
     def on_sidebar_action(self, action: str, conversation_id: str) -> None:
         store = self._window.store
         if action == "rename":
@@ -62,6 +67,7 @@ class HistoryActions:
 
             export_dialog(self._window, store.load(conversation_id))
 
+    @reports_store_failure("rename the conversation")
     def rename_conversation(self, conversation_id: str, title: str) -> None:
         window = self._window
         window.store.rename(conversation_id, title)
@@ -69,6 +75,7 @@ class HistoryActions:
             window.conversation.title = title.strip() or "Untitled"
         self.refresh_sidebar()
 
+    @reports_store_failure("delete the conversation")
     def delete_conversation(self, conversation_id: str) -> None:
         window = self._window
         current = conversation_id == window.conversation.id
@@ -82,6 +89,7 @@ class HistoryActions:
             self.refresh_sidebar()
         window.statusBar().showMessage("Conversation deleted. Undo with Ctrl+Z.", 10000)
 
+    @reports_store_failure("restore the conversation")
     def undo_delete(self) -> None:
         if self._deleted:
             conversation_id = self._deleted.pop()

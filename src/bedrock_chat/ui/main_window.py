@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,11 +29,11 @@ from bedrock_chat.bedrock.connection import ConnectionSettings
 from bedrock_chat.bedrock.requests import TurnRequest
 from bedrock_chat.core.catalog import ModelInfo, Pricing
 from bedrock_chat.core.conversation import Conversation, Message, MessageState, Role
+from bedrock_chat.core.history_open import OpenedHistory, open_history
 from bedrock_chat.core.key_store import KeyStatus
 from bedrock_chat.core.params import GenerationParams
 from bedrock_chat.core.safe_markdown import warm_up_rendering
 from bedrock_chat.core.stats import ReplyStats
-from bedrock_chat.core.storage import ConversationStore, StoreError
 from bedrock_chat.ui.actions import action_table, build_menus
 from bedrock_chat.ui.chat_view import ChatView
 from bedrock_chat.ui.connection_bar import ConnectionBar
@@ -42,12 +41,15 @@ from bedrock_chat.ui.connection_bar import ConnectionBar
 if TYPE_CHECKING:
     from bedrock_chat.ui.connection_dialog import ConnectionDialog
 from bedrock_chat.ui.connection_controller import Clients, Connected, ConnectionController, ConnectionFailure
+from bedrock_chat.ui.folder_lock import FolderLock
 from bedrock_chat.ui.history_actions import HistoryActions
 from bedrock_chat.ui.param_panel import ParameterPanel
 from bedrock_chat.ui.prompt_editor import PromptEditor
+from bedrock_chat.ui.save_tracker import SaveTracker
 from bedrock_chat.ui.settings_store import SettingsStore
 from bedrock_chat.ui.sidebar import Sidebar
 from bedrock_chat.ui.stats_panel import StatsPanel
+from bedrock_chat.ui.storage_status import StorageStatus
 from bedrock_chat.ui.theme import apply_theme
 from bedrock_chat.ui.transcript_import import TranscriptImporter
 from bedrock_chat.ui.turn_controller import TurnController
@@ -64,20 +66,24 @@ class MainWindow(QMainWindow):
     """A reply ended in any way; carries the assistant ``Message``."""
 
     def __init__(self, connection: ConnectionSettings, data_dir: Path, settings: SettingsStore,
-                 preferred_model: str | None = None, start_endpoint: Callable[[], str] | None = None) -> None:
+                 preferred_model: str | None = None, start_endpoint: Callable[[], str] | None = None,
+                 folder_lock: FolderLock | None = None) -> None:
         super().__init__()
+        self._folder_lock = folder_lock  # released once the history is closed
         self.data_dir = data_dir
         self.settings = settings
-        self.store, store_problem = _open_store(data_dir)
+        opened = _open_store(data_dir)
+        self.store = opened.store
+        if folder_lock is not None and not folder_lock.held:  # opened read-only: lock first, then write
+            self.store.before_reopening_writable = folder_lock.claim_for_writing
+        self.saves = SaveTracker(self.store, self)
         self.connection_ctl = ConnectionController(connection, settings, start_endpoint, parent=self)
         self.connection_ctl.users = self
         self._preferred_model = preferred_model or self.settings.last_model()
         # Resolved with the model list (an id that is not listed is used as typed, never replaced).
         self.connection_ctl.preferred_model = self._preferred_model
         self.connection_dialog: ConnectionDialog | None = None
-        summaries = self.store.summaries()
-        latest = max(summaries, key=lambda summary: summary.updated_at, default=None)
-        self.conversation = self.store.load(latest.id) if latest else Conversation()
+        self.conversation = opened.conversation
         self.importer = TranscriptImporter(self)
         self.history = HistoryActions(self)
         self._closed = False
@@ -93,6 +99,8 @@ class MainWindow(QMainWindow):
         self._preview_timer.setInterval(120)
         self._preview_timer.timeout.connect(self._update_preview)
 
+        self.storage = StorageStatus(self, self.saves, opened.problem, saving=opened.saving)
+        self.reply_finished.connect(self.storage.on_reply_finished)
         self._build_toolbar()
         self._build_body()
         self._build_menus()
@@ -100,11 +108,8 @@ class MainWindow(QMainWindow):
         self._restore_layout()
         self.set_theme(self.settings.theme(), save=False)
         self.parameters.set_options(self.settings.options())
-        if self.settings.corrupt:
-            self.show_error("The settings file could not be read, so defaults are in use; the old file was kept "
-                            "beside it as settings.corrupt-….ini.", retryable=False)
-        if store_problem:
-            self.show_error(store_problem, retryable=False)
+        if self.settings.problem:
+            self.show_error(self.settings.problem, retryable=False)
         self.history.refresh_sidebar()
         self._wire_turns()
         self._update_controls()
@@ -213,6 +218,7 @@ class MainWindow(QMainWindow):
         chat_layout = QVBoxLayout(chat_column)
         chat_layout.setContentsMargins(8, 8, 4, 8)
         chat_layout.addWidget(self.error_banner)
+        chat_layout.addWidget(self.storage.banner)
         self.chat_splitter = QSplitter(Qt.Orientation.Vertical)
         self.chat_splitter.setObjectName("chat-splitter")
         self.chat_splitter.addWidget(self.chat)
@@ -471,7 +477,9 @@ class MainWindow(QMainWindow):
         self.store_message(reply)
 
     def _on_reply_failed(self, reply: Message, error: object) -> None:
-        self.show_error(str(error), retryable=True, details=getattr(error, "details", ""))
+        # An SSO session can expire mid-conversation: the same sign-in button as at connect time.
+        self.show_error(str(error), retryable=True, details=getattr(error, "details", ""),
+                        sso_profile=getattr(error, "sso_profile", None))
 
     def _on_reply_finished(self, reply: Message, stats: ReplyStats, pricing: Pricing | None) -> None:
         self.stats.show_reply(stats, pricing)
@@ -502,16 +510,12 @@ class MainWindow(QMainWindow):
     # -- storage ---------------------------------------------------------------------------------------
 
     def store_message(self, message: Any) -> None:
-        """Each message is written as it happens; a reply in flight at least once a second."""
-        try:
-            self.store.save_message(self.conversation, message)
-        except Exception as error:  # a full disk or a locked file must never end the session
-            log.error("cannot save message: %s", error)
-            self.statusBar().showMessage(f"Could not save the conversation: {error}. Check free disk space and "
-                                         "the permissions of the data folder.", 10000)
-        self._last_reply_save = time.monotonic()
+        """Each message is written as it happens; a reply in flight at least once a second. A save that fails
+        (full or read-only disk) stays pending and is retried; the window shows "Not saved" until it succeeds."""
+        self.saves.save(self.conversation, message)
 
     def show_conversation(self, conversation: Conversation) -> None:
+        conversation = self.saves.unsaved_version(conversation)  # the disk lacks what is still pending
         self.conversation = conversation
         self.history.editing = None
         self.chat.set_conversation(conversation)
@@ -597,19 +601,23 @@ class MainWindow(QMainWindow):
         if reply is not None:
             self.store_message(reply)
         self.importer.shutdown()  # its worker writes through its own connection: done before the store closes
-        self.store.purge_deleted()
+        self.storage.keep_unsaved_at_close(self.data_dir)
+        try:
+            self.store.purge_deleted()
+        except Exception as error:  # a full or read-only disk: the deleted ones are purged on a later close
+            log.warning("cannot purge deleted conversations: %s", error)
         self.store.close()
         self.settings.set_layout("geometry", self.saveGeometry())
         self.settings.set_layout("main-splitter", self.main_splitter.saveState())
         self.settings.set_layout("chat-splitter", self.chat_splitter.saveState())
         self.settings.sync()
+        if self._folder_lock is not None:  # after the last write to the folder
+            self._folder_lock.release()
         self.connection_ctl.close()
         super().closeEvent(event)
 
 
-def _open_store(data_dir: Path) -> tuple[ConversationStore, str | None]:
-    """The history database; if it cannot be opened, an in-memory one keeps this session working."""
-    try:
-        return ConversationStore(data_dir / "conversations.sqlite3"), None
-    except StoreError as error:
-        return ConversationStore(Path(":memory:")), f"{error} This session is not being saved."
+def _open_store(data_dir: Path) -> OpenedHistory:
+    """The history database, checked and read in one guard; a damaged one is set aside beside a fresh one, a
+    read-only one is shown without saving, and if nothing works an in-memory one keeps this session working."""
+    return open_history(data_dir)

@@ -20,14 +20,31 @@ log = logging.getLogger(__name__)
 class SettingsStore:
     def __init__(self, data_dir: Path) -> None:
         self.path = data_dir / "settings.ini"
+        self.problem: str | None = None  # a sentence for the window when the settings could not be used
         self._settings = QSettings(str(self.path), QSettings.Format.IniFormat)
         self.corrupt = self._settings.status() != QSettings.Status.NoError
         if self.corrupt:
-            # Keep the broken file for whoever wants to look at it, and start from defaults.
-            aside = self.path.with_name(f"settings.corrupt-{int(time.time())}.ini")
+            self._set_aside()
+
+    def _set_aside(self) -> None:
+        """Keeps the broken file for whoever wants to look at it, and starts from defaults."""
+        aside = self.path.with_name(f"settings.corrupt-{int(time.time())}.ini")
+        try:
             self.path.replace(aside)
-            log.warning("settings file %s is unreadable; moved to %s, using defaults", self.path, aside.name)
-            self._settings = QSettings(str(self.path), QSettings.Format.IniFormat)
+        except OSError as error:
+            # A read-only folder: leave the file alone and keep this session's choices in a file that cannot be
+            # written either, so the broken one is never overwritten and nothing is read from it.
+            log.warning("settings file %s is unreadable and cannot be moved aside: %s", self.path, error.strerror)
+            self.problem = (f"The settings file {self.path} could not be read and its folder cannot be written "
+                            f"({error.strerror or error}), so defaults are in use and choices made now are not "
+                            "remembered. Make the folder writable, or start with --data-dir pointing to another "
+                            "folder.")
+            self._settings = QSettings(str(self.path.with_name("settings.session.ini")), QSettings.Format.IniFormat)
+            return
+        log.warning("settings file %s is unreadable; moved to %s, using defaults", self.path, aside.name)
+        self.problem = ("The settings file could not be read, so defaults are in use; the old file was kept beside "
+                        f"it as {aside.name}.")
+        self._settings = QSettings(str(self.path), QSettings.Format.IniFormat)
 
     def _text(self, key: str) -> str | None:
         value = self._settings.value(key)
