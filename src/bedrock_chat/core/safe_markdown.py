@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -49,8 +50,19 @@ LIGHT_CODE = CodeTheme("friendly", "#f4f5f7", "#6b7280")
 DARK_CODE = CodeTheme("monokai", "#1f2125", "#9ca3af")
 
 
-@cache
+# pygments loads its formatters and lexers lazily, and two threads loading them at once (the warm-up thread and
+# the GUI thread's first rendering) can see a half-initialised module: "cannot import name 'HtmlFormatter'".
+# Everything that may load pygments or markdown-it takes this lock; after the first use it is never contended.
+_LOADING = threading.RLock()
+
+
 def _lexer_for(language: str) -> Lexer:
+    with _LOADING:
+        return _cached_lexer(language)
+
+
+@cache
+def _cached_lexer(language: str) -> Lexer:
     """Cached: pygments looks up plugin entry points on every call by name, tens of milliseconds each.
     Leading and trailing blank lines are kept: a long block is highlighted in chunks that must join exactly."""
     from pygments.lexers import get_lexer_by_name
@@ -63,6 +75,11 @@ def _lexer_for(language: str) -> Lexer:
 
 
 def _guessed_lexer(code: str) -> Lexer:
+    with _LOADING:
+        return _guess(code)
+
+
+def _guess(code: str) -> Lexer:
     from pygments.lexers import guess_lexer
     from pygments.util import ClassNotFound
 
@@ -138,8 +155,13 @@ class _Renderer:
         return RenderedMarkdown(self.parser.render(text, env), env["code_blocks"])
 
 
-@cache
 def _renderer(theme: CodeTheme) -> _Renderer:
+    with _LOADING:
+        return _cached_renderer(theme)
+
+
+@cache
+def _cached_renderer(theme: CodeTheme) -> _Renderer:
     return _Renderer(theme)
 
 
