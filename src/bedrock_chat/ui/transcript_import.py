@@ -52,6 +52,7 @@ class TranscriptImporter(QObject):
         self._cancel = threading.Event()
         self._dialog: QProgressDialog | None = None
         self._closed = False
+        self._store_path: Path | None = None
         self._worker_done.connect(self._on_worker_done)
         self.progressed.connect(self._show_progress)
 
@@ -66,7 +67,8 @@ class TranscriptImporter(QObject):
             return False
         self._cancel.clear()
         store = self._window.store
-        database = store.path if store.file_backed else None
+        database = store.path if store.background_writable else None
+        self._store_path = store.path  # read here: the worker names it in its messages
         self._dialog = dialog = QProgressDialog("Importing transcripts…", "Cancel", 0, PROGRESS_STEPS,
                                                 self._window.window())
         dialog.setWindowTitle("Import transcripts")
@@ -135,7 +137,7 @@ class TranscriptImporter(QObject):
                 break
             except Exception as error:  # one bad file never stops the others
                 log.info("transcript %s not imported: %s", path.name, type(error).__name__)
-                report.errors.append(describe_failure(path, error))
+                report.errors.append(describe_failure(path, error, self._store_path))
             done += size
             advance(done)
         self._worker_done.emit(report, for_gui)
@@ -162,7 +164,7 @@ class TranscriptImporter(QObject):
             try:
                 report.imported.append(window.store.import_conversation(conversation))
             except Exception as error:
-                report.errors.append(describe_failure(path, error))
+                report.errors.append(describe_failure(path, error, self._store_path))
         if report.imported and window.can_switch():
             window.show_conversation(window.store.load(report.imported[-1].id))
         elif report.imported:  # a reply is streaming: the imports only join the list
