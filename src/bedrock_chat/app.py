@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
     from bedrock_chat.ui.main_window import MainWindow
 
+from bedrock_chat.logging_setup import quiet_sdk_loggers
+
 log = logging.getLogger(__name__)
 
 
@@ -36,7 +38,21 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--data-dir", type=Path, help="where conversations and settings are kept")
     parser.add_argument("--tokens-per-second", type=float, default=300.0,
                         help="pace of the built-in endpoint's streams in offline mode (0: as fast as possible)")
+    add_program_options(parser)
     return parser
+
+
+def add_program_options(parser: argparse.ArgumentParser) -> None:
+    """Options about the program itself rather than a chat: version, self-check, logging."""
+    from bedrock_chat import __version__
+
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--self-check", action="store_true",
+                        help="open the window offscreen on the built-in endpoint, stream one reply, check it is "
+                        "saved, print one line and exit (0: passed); uses a temporary data folder unless "
+                        "--data-dir is given")
+    parser.add_argument("--log-dir", type=Path, help="where the log file goes (default: your user log folder)")
+    parser.add_argument("--debug", action="store_true", help="write debug detail to the log file (never secrets)")
 
 
 def _has_aws_credentials(profile: str | None) -> bool:
@@ -93,6 +109,9 @@ def create_window(argv: list[str] | None = None) -> MainWindow:
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "bedrock-chat"])
     app.setApplicationName("Bedrock Chat")
     QGuiApplication.setDesktopFileName("bedrock-chat")
+    from bedrock_chat.ui.app_icon import app_icon
+
+    QApplication.setWindowIcon(app_icon())
 
     data_dir = args.data_dir or _default_data_dir()
     try:
@@ -113,16 +132,15 @@ def create_window(argv: list[str] | None = None) -> MainWindow:
               or saved.region() or "us-east-1")
     profile = args.profile or saved.profile()
     connection = ConnectionSettings(region=region, profile=profile, endpoint_url=args.endpoint_url, offline=offline)
+    log.info("data folder %s; %s", data_dir, connection.description)  # names only: never a credential
     window = MainWindow(connection, data_dir, saved, preferred_model=args.model, start_endpoint=start_endpoint,
                         folder_lock=lock)
     lock.activation_requested.connect(lambda: bring_forward(window))
+    if offline and not args.offline and not args.endpoint_url:  # offline for lack of credentials: say how to get in
+        from bedrock_chat.ui.welcome_panel import show_welcome
+
+        show_welcome(window)
     return window
-
-
-def quiet_sdk_loggers() -> None:
-    """botocore and urllib3 log signed request headers (session tokens) at DEBUG: never let them through."""
-    for name in ("botocore", "boto3", "urllib3"):
-        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def _close_on_termination(window: QWidget) -> None:
@@ -177,12 +195,24 @@ def run(window: MainWindow) -> NoReturn:
 
 
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    quiet_sdk_loggers()
+    arguments = sys.argv[1:] if argv is None else argv
+    args = build_parser().parse_args(arguments)  # --help and --version end here, before Qt loads
+    from bedrock_chat.logging_setup import configure_logging
+
+    configure_logging(args.log_dir, logging.DEBUG if args.debug else logging.INFO)
+    if args.self_check:
+        from bedrock_chat import self_check
+
+        return self_check.run(arguments, args.data_dir)
+    from bedrock_chat.qt_platform_check import check_before_qt
+
+    problem = check_before_qt()
+    if problem is not None:
+        return problem
     from bedrock_chat.ui.folder_lock import FolderInUse
 
     try:
-        window = create_window(sys.argv[1:] if argv is None else argv)
+        window = create_window(arguments)
     except FolderInUse as busy:
         print(busy, file=sys.stderr)
         return 0 if busy.brought_forward else 1

@@ -177,6 +177,30 @@ def _help_about(person: Person) -> None:
     assert len(shown) == 1 and str(person.window.data_dir) in shown[0]
 
 
+def _help_getting_started(person: Person) -> None:
+    from bedrock_chat.ui.welcome_panel import WelcomePanel
+
+    window = person.window
+    person.trigger("help.getting_started")
+    panel = window.findChild(WelcomePanel)
+    assert panel is not None and panel.isVisible() and not window.chat.isVisible()
+    panel.try_local_button.click()  # back to the conversation
+    assert not panel.isVisible() and window.chat.isVisible()
+
+
+def _help_log_folder(person: Person) -> None:
+    from PySide6.QtGui import QDesktopServices
+
+    from bedrock_chat.logging_setup import log_folder
+
+    person.monkeypatch.setenv("XDG_STATE_HOME", str(person.folder / "state"))  # not the real user's folder
+    opened: list[str] = []
+    person.monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(lambda url: opened.append(url.toLocalFile())
+                                                                           or True))
+    person.trigger("help.log_folder")
+    assert opened == [str(log_folder())] and opened[0].startswith(str(person.folder))
+
+
 # In the order they run: each check leaves the window as the next one expects; Quit comes last.
 CHECKS: dict[str, Callable[[Person], None]] = {
     "file.new": _file_new,
@@ -196,6 +220,8 @@ CHECKS: dict[str, Callable[[Person], None]] = {
     "view.zoom_in": _zoom(1),
     "view.zoom_out": _zoom(-1),
     "file.connection": _file_connection,
+    "help.getting_started": _help_getting_started,
+    "help.log_folder": _help_log_folder,
     "help.about": _help_about,
     "file.quit": _file_quit,
 }

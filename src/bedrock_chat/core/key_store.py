@@ -48,7 +48,7 @@ class ApiKeyStore:
             log.info("no keyring available: %s", type(error).__name__)
             return None
         with self._lock:
-            if stored and self._memory is None:
+            if stored and stored.strip() and self._memory is None:  # a blank entry is no key
                 self._memory, self._persistent = stored, True
             return self._memory
 

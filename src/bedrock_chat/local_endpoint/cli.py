@@ -8,6 +8,7 @@ import signal
 import sys
 from types import FrameType
 
+from bedrock_chat import __version__
 from bedrock_chat.local_endpoint.server import LocalBedrockServer, ServerOptions
 
 
@@ -31,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--application-profile", action="append", default=[], metavar="ID=MODEL",
                         help="serve an application inference profile ID routing to MODEL; repeatable")
     parser.add_argument("--verbose", action="store_true", help="log every request")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 
 

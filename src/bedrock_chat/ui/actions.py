@@ -42,6 +42,18 @@ def _export_all_dialog(window: MainWindow) -> None:
     export_all_dialog(window)
 
 
+def _open_log_folder(window: MainWindow) -> None:
+    from bedrock_chat.ui.help_actions import open_log_folder
+
+    open_log_folder(window)
+
+
+def _getting_started(window: MainWindow) -> None:
+    from bedrock_chat.ui.welcome_panel import show_welcome
+
+    show_welcome(window)
+
+
 def _theme_setter(window: MainWindow, theme: str) -> Callable[[], None]:
     return lambda: window.set_theme(theme)
 
@@ -84,8 +96,14 @@ def action_table(window: MainWindow) -> list[ActionSpec]:
                    lambda: window.zoom(1), keys.ZoomIn, separator_before=True),
         ActionSpec("view.zoom_out", "&View", "Smaller text", "Make the conversation's text smaller.",
                    lambda: window.zoom(-1), keys.ZoomOut),
-        ActionSpec("help.about", "&Help", "&About Bedrock Chat", "Version, connection and data folder.",
-                   window.show_about),
+        ActionSpec("help.getting_started", "&Help", "&Getting started with AWS",
+                   "How to sign in to AWS, pick a region and enable model access; or try the local endpoint.",
+                   lambda: _getting_started(window)),
+        ActionSpec("help.log_folder", "&Help", "Open &log folder",
+                   "Open the folder of the log file (it holds no credentials or prompts).",
+                   lambda: _open_log_folder(window)),
+        ActionSpec("help.about", "&Help", "&About Bedrock Chat", "Version, connection, data and log folders.",
+                   window.show_about, separator_before=True),
     ]
     return specs
 

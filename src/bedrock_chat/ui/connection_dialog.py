@@ -5,7 +5,6 @@ The checks run off the GUI thread; each verdict arrives through a signal as soon
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import replace
 
 from PySide6.QtCore import Qt, Signal
@@ -28,13 +27,14 @@ from bedrock_chat.bedrock.connection import ConnectionSettings
 from bedrock_chat.core.key_store import KeyStatus
 from bedrock_chat.ui.connection_bar import BEDROCK_REGIONS, DEFAULT_PROFILE_LABEL
 from bedrock_chat.ui.connection_controller import ConnectionController
+from bedrock_chat.ui.gui_thread import deliver, prepare_relay
 
 CHECK_NAMES = ("Credentials", "Model listing", "Converse")
 
 
 class ConnectionDialog(QDialog):
     verdict_received = Signal(object)
-    """One check's verdict (``bedrock.connection_check.Verdict``), sent from the checking thread."""
+    """One check's verdict (``bedrock.connection_check.Verdict``), as soon as it is known."""
     checks_finished = Signal()
     """All three checks have answered."""
     keyring_checked = Signal(bool)
@@ -150,6 +150,7 @@ class ConnectionDialog(QDialog):
         controller.key_status_changed.connect(self._show_key_status)
         self._show_key_status(controller.key_status())
         self._on_key_edited()
+        prepare_relay()
         controller.executor.submit(self._look_for_keyring)
 
     # -- the API key -----------------------------------------------------------------------------------
@@ -187,16 +188,14 @@ class ConnectionDialog(QDialog):
     def _look_for_keyring(self) -> None:
         """On a control-plane thread: the keyring backend and the AWS config files may both be slow to read."""
         available = self._controller.key_store.keyring_available()
-        with contextlib.suppress(RuntimeError):  # the dialog was closed meanwhile
-            self.keyring_checked.emit(available)
+        deliver(self, self.keyring_checked.emit, available)
         try:
             from bedrock_chat.bedrock.session import available_profiles
 
             profiles = available_profiles()
         except Exception:  # an unreadable config file: the profiles already shown stay
             return
-        with contextlib.suppress(RuntimeError):
-            self.profiles_found.emit(profiles)
+        deliver(self, self.profiles_found.emit, profiles)
 
     def _fill_profiles(self, profiles: object) -> None:
         if not isinstance(profiles, list):
@@ -242,14 +241,12 @@ class ConnectionDialog(QDialog):
         from bedrock_chat.bedrock.connection_check import run_checks
 
         def report(verdict: object) -> None:
-            with contextlib.suppress(RuntimeError):  # the dialog was closed meanwhile
-                self.verdict_received.emit(verdict)
+            deliver(self, self.verdict_received.emit, verdict)
 
         try:
             run_checks(settings, model_id, report)
         finally:
-            with contextlib.suppress(RuntimeError):
-                self.checks_finished.emit()
+            deliver(self, self.checks_finished.emit)
 
     def _show_verdict(self, verdict: object) -> None:
         from bedrock_chat.bedrock.connection_check import Verdict

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QFrame,
     QHBoxLayout,
-    QLabel,
     QMainWindow,
     QMessageBox,
     QPlainTextEdit,
@@ -34,6 +33,7 @@ from bedrock_chat.core.key_store import KeyStatus
 from bedrock_chat.core.params import GenerationParams
 from bedrock_chat.core.safe_markdown import warm_up_rendering
 from bedrock_chat.core.stats import ReplyStats
+from bedrock_chat.ui import help_actions
 from bedrock_chat.ui.actions import action_table, build_menus
 from bedrock_chat.ui.chat_view import ChatView
 from bedrock_chat.ui.connection_bar import ConnectionBar
@@ -41,6 +41,7 @@ from bedrock_chat.ui.connection_bar import ConnectionBar
 if TYPE_CHECKING:
     from bedrock_chat.ui.connection_dialog import ConnectionDialog
 from bedrock_chat.ui.connection_controller import Clients, Connected, ConnectionController, ConnectionFailure
+from bedrock_chat.ui.error_banner import ErrorBanner
 from bedrock_chat.ui.folder_lock import FolderLock
 from bedrock_chat.ui.history_actions import HistoryActions
 from bedrock_chat.ui.param_panel import ParameterPanel
@@ -87,7 +88,6 @@ class MainWindow(QMainWindow):
         self.importer = TranscriptImporter(self)
         self.history = HistoryActions(self)
         self._closed = False
-        self._banner_about_connection = False
         self._notices_shown: set[str] = set()  # a model-list notice is said once per session, not per reconnect
 
         self.setWindowTitle("Bedrock Chat")
@@ -146,50 +146,15 @@ class MainWindow(QMainWindow):
         self.chat.message_action.connect(self.history.on_message_action)
         self.chat.code_copied.connect(lambda n: self.statusBar().showMessage(f"Copied {n:,} characters of code.", 4000))
 
-        self.error_banner = QFrame()
-        self.error_banner.setObjectName("error-banner")
-        self.error_banner.setAccessibleName("Error")
-        self.error_banner.setStyleSheet(
-            "#error-banner { background: #fdecea; border: 1px solid #f5c2c0; border-radius: 6px; }"
-            "#error-banner QLabel { color: #7f1d1d; }")
-        self.error_text = QLabel()
-        # Errors quote file names, roles and server messages: shown as text, never interpreted as HTML.
-        self.error_text.setWordWrap(True)
-        self.error_text.setTextFormat(Qt.TextFormat.PlainText)
-        self.error_text.setAccessibleName("Error message")
-        self.details_button = QPushButton("Details")
-        self.details_button.setCheckable(True)
-        self.details_button.setAccessibleName("Error details")
-        self.details_button.setToolTip("Show what exactly went wrong (the raw error), to check or to report.")
-        self.error_details = QPlainTextEdit()
-        self.error_details.setReadOnly(True)
-        self.error_details.setAccessibleName("Error details text")
-        self.error_details.setToolTip("The raw error behind the message above.")
-        self.error_details.setMaximumHeight(110)
-        self.details_button.toggled.connect(self.error_details.setVisible)
-        self.retry_button = QPushButton("Retry")
-        self.retry_button.setAccessibleName("Retry")
-        self.retry_button.setToolTip("Send the same prompt again.")
-        self.retry_button.clicked.connect(self.retry)
-        self.sso_button = QPushButton("Sign in with AWS SSO")
-        self.sso_button.setAccessibleName("Sign in with AWS SSO")
-        self.sso_button.setToolTip("Run aws sso login for this profile (it opens your browser), then reconnect.")
-        self.sso_button.clicked.connect(self._run_sso_login)
-        self.sso_button.hide()
-        dismiss = QPushButton("Dismiss")
-        dismiss.setAccessibleName("Dismiss error")
-        dismiss.clicked.connect(self.error_banner.hide)
-        banner_row = QHBoxLayout()
-        banner_row.addWidget(self.error_text, 1)
-        banner_row.addWidget(self.details_button)
-        banner_row.addWidget(self.retry_button)
-        banner_row.addWidget(self.sso_button)
-        banner_row.addWidget(dismiss)
-        banner_layout = QVBoxLayout(self.error_banner)
-        banner_layout.addLayout(banner_row)
-        banner_layout.addWidget(self.error_details)
-        self.error_details.hide()
-        self.error_banner.hide()
+        self.error_banner = ErrorBanner()
+        self.error_banner.retry_requested.connect(self.retry)
+        self.error_banner.sso_login_requested.connect(self._run_sso_login)
+        # The banner's parts, as tests and other modules reach them through the window.
+        self.error_text = self.error_banner.text
+        self.details_button = self.error_banner.details_button
+        self.error_details = self.error_banner.details
+        self.retry_button = self.error_banner.retry_button
+        self.sso_button = self.error_banner.sso_button
 
         self.prompt = PromptEditor()
         self.prompt.send_requested.connect(self.send)
@@ -315,7 +280,7 @@ class MainWindow(QMainWindow):
         self._update_send_enabled()
 
     def _on_connected(self, result: Connected) -> None:
-        if self._banner_about_connection:
+        if self.error_banner.about_connection:
             self.error_banner.hide()
         if result.notice and result.notice not in self._notices_shown:
             # Said once per session in plain words (a listing refused, say), not at every reconnect.
@@ -341,9 +306,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Signed in with AWS SSO; reconnecting…" if ok else
                                      "aws sso login did not finish; run it in a terminal to see why.", 8000)
 
-    def _run_sso_login(self) -> None:
-        profile = self.sso_button.property("profile")
-        if isinstance(profile, str) and self.connection_ctl.run_sso_login(profile):
+    def _run_sso_login(self, profile: str) -> None:
+        if self.connection_ctl.run_sso_login(profile):
             self.statusBar().showMessage(f"Running aws sso login --profile {profile}: finish in your browser.")
 
     def open_connection_dialog(self) -> None:
@@ -496,16 +460,8 @@ class MainWindow(QMainWindow):
 
     def show_error(self, text: str, retryable: bool, about_connection: bool = False,
                    sso_profile: str | None = None, details: str = "") -> None:
-        self._banner_about_connection = about_connection
-        self.error_text.setText(f"⚠ {text}")
-        self.error_details.setPlainText(details)
-        self.details_button.setChecked(False)
-        self.details_button.setVisible(bool(details))
-        self.retry_button.setVisible(retryable and self.conversation.last_user_message() is not None)
-        # Offered only where it can work: the AWS CLI is installed and the failure is an SSO sign-in.
-        self.sso_button.setProperty("profile", sso_profile)
-        self.sso_button.setVisible(sso_profile is not None and self.connection_ctl.aws_cli() is not None)
-        self.error_banner.show()
+        self.error_banner.show_message(text, retryable and self.conversation.last_user_message() is not None,
+                                       about_connection, sso_profile, details)
 
     # -- storage ---------------------------------------------------------------------------------------
 
@@ -577,9 +533,7 @@ class MainWindow(QMainWindow):
         self.chat.set_font_size(max(8, min(28, font.pointSize() + step)))
 
     def show_about(self) -> None:
-        QMessageBox.about(self, "About Bedrock Chat",
-                          "Bedrock Chat: a desktop client for the foundation models on Amazon Bedrock.\n\n"
-                          f"Connection: {self.connection.description}\nData folder: {self.data_dir}")
+        help_actions.show_about(self, self.connection.description, self.data_dir)
 
     def _restore_layout(self) -> None:
         geometry = self.settings.layout("geometry")

@@ -8,7 +8,6 @@ the problem is gone.
 
 from __future__ import annotations
 
-import contextlib
 import threading
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 from bedrock_chat.core import storage
 from bedrock_chat.core.conversation import Message, MessageState
 from bedrock_chat.core.history_open import StoreProblem, check_pages, note_damage, read_what_remains
+from bedrock_chat.ui.gui_thread import deliver, prepare_relay
 from bedrock_chat.ui.save_tracker import SaveTracker
 
 NOT_SAVED = "⚠ Not saved"
@@ -56,6 +56,7 @@ class StorageStatus(QObject):
     def __init__(self, window: QMainWindow, saves: SaveTracker, problem: StoreProblem | None,
                  saving: bool = True) -> None:
         super().__init__(window)
+        prepare_relay()
         self._window = window
         self._saves = saves
         self._notice = problem.message if problem else None  # what startup found; dismissible
@@ -109,8 +110,7 @@ class StorageStatus(QObject):
         def check() -> None:
             problem = check_pages(path)
             if problem is not None:
-                with contextlib.suppress(RuntimeError):  # the window closed meanwhile
-                    self.damage_found.emit(problem)
+                deliver(self, self.damage_found.emit, problem)
 
         threading.Thread(target=check, name="history-check", daemon=True).start()
 
@@ -196,12 +196,12 @@ class StorageStatus(QObject):
         try:
             written = export_all(result.conversations, directory)
         except OSError as error:
-            self.salvage_finished.emit(f"Could not write to {directory}: {error.strerror or error}.")
+            deliver(self, self.salvage_finished.emit, f"Could not write to {directory}: {error.strerror or error}.")
             return
         lost = f" Not readable: {' '.join(result.unreadable)}" if result.unreadable else ""
-        self.salvage_finished.emit(f"Exported {len(written)} readable conversations from {source.name} to "
-                                   f"{directory} as JSON transcripts (File › Import transcripts brings them "
-                                   f"back).{lost}")
+        deliver(self, self.salvage_finished.emit,
+                f"Exported {len(written)} readable conversations from {source.name} to {directory} as JSON "
+                f"transcripts (File › Import transcripts brings them back).{lost}")
 
     def _on_salvage_finished(self, summary: str) -> None:
         self.export_button.setEnabled(True)
