@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QProgressDialog
 from bedrock_chat.core.conversation import Conversation
 from bedrock_chat.core.storage import import_in_background
 from bedrock_chat.core.transfer import ImportCancelled, describe_failure, read_transcript
+from bedrock_chat.ui.gui_thread import deliver, prepare_relay
 from bedrock_chat.ui.window_api import ChatWindow
 
 log = logging.getLogger(__name__)
@@ -39,11 +40,9 @@ class ImportReport:
 
 class TranscriptImporter(QObject):
     progressed = Signal(int)
-    """Work done so far, out of PROGRESS_STEPS (emitted from the worker thread, delivered queued)."""
+    """Work done so far, out of PROGRESS_STEPS."""
     finished = Signal(object)
     """An import ended (completely, with failures, or cancelled); carries its ``ImportReport``."""
-    _worker_done = Signal(object, object)
-    """The worker thread is done: the report, and conversations the GUI thread still has to store."""
 
     def __init__(self, window: ChatWindow) -> None:
         super().__init__()
@@ -53,8 +52,8 @@ class TranscriptImporter(QObject):
         self._dialog: QProgressDialog | None = None
         self._closed = False
         self._store_path: Path | None = None
-        self._worker_done.connect(self._on_worker_done)
         self.progressed.connect(self._show_progress)
+        prepare_relay()  # the worker hands its progress and its report over through it
 
     @property
     def running(self) -> bool:
@@ -110,7 +109,7 @@ class TranscriptImporter(QObject):
             step = int(PROGRESS_STEPS * min(1.0, position / total))
             if step != last:
                 last = step
-                self.progressed.emit(step)
+                deliver(self, self.progressed.emit, step)
 
         for path, size in zip(paths, sizes, strict=True):
             if self._cancel.is_set():
@@ -140,7 +139,7 @@ class TranscriptImporter(QObject):
                 report.errors.append(describe_failure(path, error, self._store_path))
             done += size
             advance(done)
-        self._worker_done.emit(report, for_gui)
+        deliver(self, self._on_worker_done, report, for_gui)
 
     # -- back on the GUI thread ----------------------------------------------------------------------
 
