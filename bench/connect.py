@@ -1,6 +1,8 @@
 """Connecting with real accounts' shapes: creating the app's clients for an API key (shared botocore loader, no
 credential chain walked) against two plain boto3 clients with bearer auth, and what the model list costs when
-the account may not list models (the bundled catalog is built instead). Prints one JSON line."""
+the account may not list models (the bundled catalog is built instead). Prints one JSON line.
+
+``--quick``: one or two repetitions, no targets; it only proves the benchmark still works (CI runs it)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import json
 import logging
 import os
 import statistics
+import sys
 import time
 from collections.abc import Callable
 
@@ -47,19 +50,20 @@ def plain_bearer_clients() -> None:
 
 
 def main() -> None:
+    quick = "--quick" in sys.argv
     logging.getLogger("bedrock_chat").setLevel(logging.ERROR)  # the expected "cannot list" warnings
     plain_bearer_clients()  # warm botocore's caches once, so neither side pays for the first load
     with_key = ConnectionSettings(region="us-east-1", api_key=KEY)
     report: dict[str, float] = {
-        "clients_with_api_key_ms": median_ms(lambda: BedrockClients(with_key), 5),
-        "plain_boto3_bearer_clients_ms": median_ms(plain_bearer_clients, 5),
+        "clients_with_api_key_ms": median_ms(lambda: BedrockClients(with_key), 1 if quick else 5),
+        "plain_boto3_bearer_clients_ms": median_ms(plain_bearer_clients, 1 if quick else 5),
     }
     for label, denied in (("model_list_ms", frozenset[str]()),
                           ("model_list_denied_bundled_ms", frozenset({"ListFoundationModels"}))):
         options = ServerOptions(tokens_per_second=0, first_token_delay=0, denied_operations=denied)
         with LocalBedrockServer(options) as server:
             clients = BedrockClients(ConnectionSettings(endpoint_url=server.url, offline=True))
-            report[label] = median_ms(lambda clients=clients: load_model_list(clients.control), 20)
+            report[label] = median_ms(lambda clients=clients: load_model_list(clients.control), 2 if quick else 20)
     print(json.dumps(report))
 
 

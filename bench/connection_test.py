@@ -2,6 +2,8 @@
 longest the GUI thread went without handling events meanwhile (both run off the GUI thread).
 
 Prints one JSON object: medians and maxima over N runs (default 10).
+
+``--quick``: one run, no targets; it only proves the benchmark still works (CI runs it).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ def main() -> int:
     from bedrock_chat.app import create_window
     from bedrock_chat.local_endpoint import LocalBedrockServer, ServerOptions
 
-    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 10
+    runs = next((int(arg) for arg in sys.argv[1:] if arg.isdigit()), 1 if "--quick" in sys.argv else 10)
     app = QApplication.instance() or QApplication([])
     server = LocalBedrockServer(ServerOptions(tokens_per_second=0, first_token_delay=0)).start()
     window = create_window(["--offline", "--endpoint-url", server.url, "--data-dir", tempfile.mkdtemp()])

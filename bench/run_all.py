@@ -1,4 +1,8 @@
-"""Runs every benchmark in ``bench/`` and writes one JSON report (stdout, and bench/results/latest.json)."""
+"""Runs every benchmark in ``bench/`` and writes one JSON report (stdout, and bench/results/latest.json).
+
+``--quick`` runs each in its quick mode (small sizes, one run, no targets) and writes nothing: CI runs it so that
+a broken benchmark cannot land. A benchmark that fails makes this fail, with its error output.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +12,23 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ("stream_render", "startup", "history", "import_large", "connect")
+BENCHMARKS = ("stream_render", "startup", "history", "connection_test", "import_large", "connect", "store_open",
+              "decode_profile")
 
 
-def main() -> int:
+def main(argv: list[str]) -> int:
+    quick = "--quick" in argv
     report = {}
     for name in BENCHMARKS:
-        output = subprocess.run([sys.executable, str(HERE / f"{name}.py")], capture_output=True, text=True,
-                                check=True, timeout=900).stdout
-        report[name] = json.loads(output.strip().splitlines()[-1])
+        result = subprocess.run([sys.executable, str(HERE / f"{name}.py"), *(["--quick"] if quick else [])],
+                                check=False, capture_output=True, text=True, timeout=120 if quick else 1800)
+        if result.returncode != 0:
+            sys.stderr.write(f"bench/{name}.py failed (exit {result.returncode}):\n{result.stderr[-4000:]}\n")
+            return 1
+        report[name] = json.loads(result.stdout.strip().splitlines()[-1])
+    if quick:
+        print(json.dumps(report))
+        return 0
     results = HERE / "results"
     results.mkdir(exist_ok=True)
     (results / "latest.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
@@ -25,4 +37,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main(sys.argv[1:]))

@@ -30,8 +30,10 @@ def make_window(qtbot: Any, tmp_path: Path) -> Iterator[Callable[..., Any]]:
 
 
 def send_prompt(qtbot: Any, window: Any, text: str, timeout: int = 15000) -> Any:
-    """Types a prompt, clicks Send and waits until the reply ends in any way; returns the reply message."""
+    """Types a prompt, clicks Send and waits until the reply ends in any way and is shown as a person sees it
+    (text that arrived faster than it could be rendered finishes rendering a few frames later); returns it."""
     window.prompt.setPlainText(text)
     with qtbot.waitSignal(window.reply_finished, timeout=timeout) as blocker:
         window.send_button.click()
+    qtbot.waitUntil(lambda: not window.chat.rendering, timeout=timeout)
     return blocker.args[0]

@@ -142,10 +142,11 @@ def test_block_by_block_rendering_matches_a_fresh_render(qtbot, make_window, pac
     with qtbot.waitSignal(window.reply_finished, timeout=30000) as blocker:
         window.send_button.click()
         qtbot.waitUntil(lambda: window.chat._streaming is not None and "### Key points\n\n- " in
-                        window.turns.reply.text[: window.chat._streaming._rendered_chars], timeout=20000)
+                        window.turns.reply.text[: window.chat._streaming.rendered_chars], timeout=20000)
         assert "Key points" in window.chat.toPlainText()  # a finished block was rendered while streaming
         assert "### Key points" not in window.chat.toPlainText()
     reply = blocker.args[0]
+    qtbot.waitUntil(lambda: not window.chat.rendering, timeout=10000)
     streamed = _normalized(window.chat.toPlainText())
     streamed_layout = _block_layout(window.chat.document())
     copies = list(window.chat._code_blocks[reply.id])

@@ -7,10 +7,14 @@ with inline styles. Each code block gets a ``copy-code:N`` link, resolved agains
 from __future__ import annotations
 
 import html
+import re
+import threading
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
+
+from bedrock_chat.core.markdown_blocks import Piece, PieceKind, split_whole
 
 if TYPE_CHECKING:
     from pygments.lexer import Lexer
@@ -46,26 +50,53 @@ LIGHT_CODE = CodeTheme("friendly", "#f4f5f7", "#6b7280")
 DARK_CODE = CodeTheme("monokai", "#1f2125", "#9ca3af")
 
 
-@cache
+# pygments loads its formatters and lexers lazily, and two threads loading them at once (the warm-up thread and
+# the GUI thread's first rendering) can see a half-initialised module: "cannot import name 'HtmlFormatter'".
+# Everything that may load pygments or markdown-it takes this lock; after the first use it is never contended.
+_LOADING = threading.RLock()
+
+
 def _lexer_for(language: str) -> Lexer:
-    """Cached: pygments looks up plugin entry points on every call by name, tens of milliseconds each."""
+    with _LOADING:
+        return _cached_lexer(language)
+
+
+@cache
+def _cached_lexer(language: str) -> Lexer:
+    """Cached: pygments looks up plugin entry points on every call by name, tens of milliseconds each.
+    Leading and trailing blank lines are kept: a long block is highlighted in chunks that must join exactly."""
     from pygments.lexers import get_lexer_by_name
     from pygments.util import ClassNotFound
 
     try:
-        return get_lexer_by_name(language)
+        return get_lexer_by_name(language, stripnl=False)
     except ClassNotFound:
-        return get_lexer_by_name("text")
+        return get_lexer_by_name("text", stripnl=False)
 
 
 def _guessed_lexer(code: str) -> Lexer:
+    with _LOADING:
+        return _guess(code)
+
+
+def _guess(code: str) -> Lexer:
     from pygments.lexers import guess_lexer
     from pygments.util import ClassNotFound
 
     try:
-        return guess_lexer(code)
+        lexer = guess_lexer(code)
     except ClassNotFound:
         return _lexer_for("text")
+    return _lexer_for(lexer.aliases[0]) if lexer.aliases else _lexer_for("text")
+
+
+@dataclass
+class RenderContext:
+    """What the pieces of one reply share: its code blocks (for Copy) and the lexer of a long code block."""
+
+    code_blocks: list[str] = field(default_factory=list)
+    lexer: Lexer | None = None
+    language: str = ""
 
 
 class _Renderer:
@@ -98,32 +129,91 @@ class _Renderer:
         code = token.content
         language = (token.info or "").strip().split(" ")[0]
         lexer = _lexer_for(language) if language else _guessed_lexer(code)
+        code_blocks: list[str] = env["code_blocks"]
+        code_blocks.append(code)
+        return self.code_head(language or lexer.name.lower(), len(code_blocks) - 1) + self.code_lines(code, lexer)
+
+    def code_head(self, label: str, number: int) -> str:
+        """The label line of a code block, with its Copy link. Code is a run of shaded blocks, not a table:
+        Qt lays a table cell out again whole whenever a line is added to it, which a long block cannot afford."""
+        return (f'<p style="background-color:{self.theme.background}; margin-top:8px; margin-bottom:0">'
+                f'<span style="color:{self.theme.header}; font-size:small">{html.escape(label)}</span>'
+                f'&nbsp;&nbsp;<a href="{COPY_SCHEME}:{number}" style="font-size:small">Copy</a></p>\n')
+
+    def code_lines(self, code: str, lexer: Lexer) -> str:
         from pygments import highlight
 
-        highlighted = highlight(code, lexer, self.formatter).rstrip("\n")
-        code_blocks: list[str] = env["code_blocks"]
-        number = len(code_blocks)
-        code_blocks.append(code)
-        label = html.escape(language or lexer.name.lower())
-        return (
-            f'<table width="100%" cellspacing="0" cellpadding="8" bgcolor="{self.theme.background}">'
-            f'<tr><td><span style="color:{self.theme.header}; font-size:small">{label}</span>'
-            f'&nbsp;&nbsp;<a href="{COPY_SCHEME}:{number}" style="font-size:small">Copy</a>'
-            f'<pre style="font-family: monospace; margin:0">{highlighted}</pre></td></tr></table>\n'
-        )
+        if not code:
+            return ""
+        highlighted = highlight(code, lexer, self.formatter)
+        highlighted = highlighted[:-1] if highlighted.endswith("\n") else highlighted
+        return (f'<pre style="background-color:{self.theme.background}; font-family: monospace; margin-top:0; '
+                f'margin-bottom:0">{highlighted}</pre>\n')
 
     def render(self, text: str) -> RenderedMarkdown:
         env: dict[str, Any] = {"code_blocks": []}
         return RenderedMarkdown(self.parser.render(text, env), env["code_blocks"])
 
 
-@cache
 def _renderer(theme: CodeTheme) -> _Renderer:
+    with _LOADING:
+        return _cached_renderer(theme)
+
+
+@cache
+def _cached_renderer(theme: CodeTheme) -> _Renderer:
     return _Renderer(theme)
 
 
 def render_markdown(text: str, theme: CodeTheme = LIGHT_CODE) -> RenderedMarkdown:
+    """The whole text in one pass (exports); the chat view renders by pieces (``render_reply``)."""
     return _renderer(theme).render(text)
+
+
+def render_pieces(pieces: list[Piece], context: RenderContext, theme: CodeTheme = LIGHT_CODE) -> str:
+    """HTML of consecutive pieces of one reply; the pieces of a whole reply give its whole rendering."""
+    renderer = _renderer(theme)
+    return "".join(_render_piece(renderer, piece, context) for piece in pieces)
+
+
+def render_reply(text: str, theme: CodeTheme = LIGHT_CODE) -> RenderedMarkdown:
+    """A reply cut into the same pieces as when it streamed, so it looks exactly as it did then."""
+    context = RenderContext()
+    return RenderedMarkdown(render_pieces(split_whole(text), context, theme), context.code_blocks)
+
+
+_CELL = re.compile(r"<(t[hd])(?=[ >])")
+_HEAD = re.compile(r"<thead>.*?</thead>\s*", re.DOTALL)
+
+
+def _render_piece(renderer: _Renderer, piece: Piece, context: RenderContext) -> str:
+    if piece.kind is PieceKind.BLOCK:
+        env: dict[str, Any] = {"code_blocks": context.code_blocks}
+        return str(renderer.parser.render(piece.text, env))
+    if piece.kind is PieceKind.PARAGRAPH:
+        top = "" if piece.first else "margin-top:0; "
+        bottom = "" if piece.last else "margin-bottom:0"
+        style = f' style="{top}{bottom}"' if top or bottom else ""
+        return f"<p{style}>{renderer.parser.renderInline(piece.text)}</p>\n"
+    if piece.kind is PieceKind.CODE_HEAD:
+        context.language = piece.text
+        context.lexer = _lexer_for(piece.text) if piece.text else None
+        context.code_blocks.append("")
+        return renderer.code_head(piece.text or "code", len(context.code_blocks) - 1)
+    if piece.kind is PieceKind.CODE:
+        if context.lexer is None:  # no language given: guessed once, from the first chunk
+            context.lexer = _guessed_lexer(piece.text)
+        if context.code_blocks:
+            context.code_blocks[-1] += piece.text
+        return renderer.code_lines(piece.text, context.lexer)
+    if piece.kind is PieceKind.TABLE:
+        table = str(renderer.parser.render(piece.info + piece.text))
+        if not piece.first:
+            table = _HEAD.sub("", table)
+        # Every chunk is its own table (see markdown_blocks); equal columns keep the chunks aligned.
+        columns = max(1, piece.info.split("\n")[0].strip().strip("|").count("|") + 1)
+        return _CELL.sub(lambda m: f'<{m.group(1)} width="{100 // columns}%"', table)
+    return str(renderer.parser.render(piece.text))  # LIST: whole top-level items
 
 
 def warm_up_rendering() -> None:

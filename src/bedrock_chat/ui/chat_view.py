@@ -24,17 +24,20 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from bedrock_chat.core.conversation import Conversation, Message, MessageState, Role
 from bedrock_chat.core.events import StopReason
+from bedrock_chat.core.markdown_blocks import Piece
 from bedrock_chat.core.safe_markdown import (
     COPY_SCHEME,
     DARK_CODE,
     LIGHT_CODE,
+    RenderContext,
     RenderedMarkdown,
     is_safe_link,
-    render_markdown,
+    render_pieces,
+    render_reply,
 )
 from bedrock_chat.core.transcript import stat_number
 from bedrock_chat.ui.rich_text import insert_html, link_token
-from bedrock_chat.ui.streaming_reply import StreamingReply
+from bedrock_chat.ui.streaming_reply import RENDER_BUDGET_S, StreamingReply
 
 TOGGLE_SCHEME = "toggle-reasoning"
 MESSAGE_SCHEME = "message"  # message:ACTION:ID for edit, copy and regenerate
@@ -79,7 +82,12 @@ class ChatView(QTextBrowser):
         self._code_blocks: dict[str, list[str]] = {}
         self._expanded_reasoning: set[str] = set()
         self._streaming: StreamingReply | None = None
+        self._settling: StreamingReply | None = None  # a finished reply whose last pieces still render
         self._shown = RENDER_WINDOW
+        self._render_timer = QTimer(self)
+        self._render_timer.setSingleShot(True)
+        self._render_timer.setInterval(1)
+        self._render_timer.timeout.connect(self._render_queued)
 
     # -- resources and links --------------------------------------------------------------------------
 
@@ -141,7 +149,7 @@ class ChatView(QTextBrowser):
     def render_all(self, scroll_to: str | None = None) -> None:
         """Used when switching conversations or themes, never per token."""
         self._code_blocks.clear()
-        self._streaming = None
+        self._streaming = self._settling = None
         messages = self._conversation.messages if self._conversation else []
         hidden = self._hidden_count()
         parts = [self._message_html(message) for message in messages[hidden:]]
@@ -188,7 +196,12 @@ class ChatView(QTextBrowser):
         return "".join(parts) + self._reply_body_html(message)
 
     def _render(self, text: str) -> RenderedMarkdown:
-        return render_markdown(text, DARK_CODE if self._dark else LIGHT_CODE)
+        return render_reply(text, DARK_CODE if self._dark else LIGHT_CODE)
+
+    def _render_pieces(self, pieces: list[Piece], context: RenderContext, message_id: str) -> str:
+        """Pieces of a streaming reply, cut as ``_render`` cuts the whole one, with the message's Copy links."""
+        fragment = render_pieces(pieces, context, DARK_CODE if self._dark else LIGHT_CODE)
+        return fragment.replace(f'href="{COPY_SCHEME}:', f'href="{COPY_SCHEME}:{link_token(message_id)}:')
 
     def _reasoning_html(self, message: Message) -> str:
         if not message.reasoning:
@@ -274,6 +287,7 @@ class ChatView(QTextBrowser):
 
     def append_message(self, message: Message) -> None:
         """Appends one finished message (a new prompt) without touching what is above it."""
+        self._settle()
         if self._conversation is not None and len(self._conversation.messages) == 1:
             self.clear()
         follow = self._at_bottom()
@@ -282,6 +296,7 @@ class ChatView(QTextBrowser):
             self._scroll_to_end()
 
     def begin_reply(self, message: Message) -> None:
+        self._settle()
         if self._conversation is not None and len(self._conversation.messages) <= 1:
             self.clear()
         cursor = self._new_block_cursor()
@@ -290,7 +305,7 @@ class ChatView(QTextBrowser):
         # Plain formats for the streamed text: nothing inherited from the header's small, muted runs.
         cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
         self._code_blocks[message.id] = []
-        self._streaming = StreamingReply(self.document(), message, self._muted(), self._render,
+        self._streaming = StreamingReply(self.document(), message, self._muted(), self._render_pieces,
                                          self._code_blocks[message.id])
         self._scroll_to_end()
 
@@ -301,8 +316,35 @@ class ChatView(QTextBrowser):
             return
         follow = self._at_bottom()
         streaming.append(reasoning, text, lambda: self._reasoning_html(streaming.message))
+        if streaming.has_queued:
+            self._render_timer.start()
         if follow:
             self._scroll_to_end()
+
+    @property
+    def rendering(self) -> bool:
+        """Text of the reply is still shown plain, waiting for its turn to be rendered."""
+        return self._settling is not None or (self._streaming is not None and self._streaming.has_queued)
+
+    def _render_queued(self) -> None:
+        """Keeps rendering what settled while the frame budget was spent, between frames, until none is left."""
+        target = self._streaming or self._settling
+        if target is None:
+            return
+        follow = self._at_bottom()
+        target.render_queued(RENDER_BUDGET_S)
+        if target.has_queued:
+            self._render_timer.start()
+        elif target is self._settling and target.settled:
+            self._settling = None
+        if follow:
+            self._scroll_to_end()
+
+    def _settle(self) -> None:
+        """Anything added to the document goes after the finished reply, so that must be complete first."""
+        if self._settling is not None:
+            self._settling.settle_now()
+            self._settling = None
 
     def finish_reply(self, message: Message) -> None:
         """Renders the rest of the reply (its last block) and its status; earlier blocks are already rendered."""
@@ -311,7 +353,9 @@ class ChatView(QTextBrowser):
         if streaming is None:
             self.append_message(message)
             return
-        streaming.finish(self._status_html(message), lambda: self._reply_body_html(message))
+        if not streaming.finish(self._status_html(message), lambda: self._reply_body_html(message)):
+            self._settling = streaming
+            self._render_timer.start()
         self._streaming = None
         if follow:
             self._scroll_to_end()
