@@ -253,8 +253,13 @@ def test_messages_name_region_or_profile_as_they_are(clean_env, tmp_path: Path) 
 
     from bedrock_chat.bedrock.errors import ErrorContext
 
-    unreachable = EndpointConnectionError(endpoint_url="https://bedrock-runtime.xx-nowhere-1.amazonaws.com")
-    assert "Cannot reach Bedrock in xx-nowhere-1" in str(describe_error(unreachable, "xx-nowhere-1"))
+    unreachable = EndpointConnectionError(endpoint_url="https://bedrock-runtime.eu-west-3.amazonaws.com")
+    assert "Cannot reach Bedrock in eu-west-3" in str(describe_error(unreachable, "eu-west-3"))
+    # A region where Bedrock is not known to run is named as such, with regions to pick instead.
+    nowhere = describe_error(EndpointConnectionError(endpoint_url="https://bedrock-runtime.af-south-1.amazonaws.com"),
+                             "af-south-1")
+    assert nowhere.title == "Amazon Bedrock does not seem to be offered in af-south-1"
+    assert "us-east-1" in nowhere.action and "af-south-1.amazonaws.com" in nowhere.details
     sso = describe_error(UnauthorizedSSOTokenError(), context=ErrorContext(profile="work-sso"))
     assert "aws sso login --profile work-sso" in str(sso) and "NAME" not in str(sso)
     assert "work-sso" in sso.title

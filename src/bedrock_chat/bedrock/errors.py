@@ -22,6 +22,7 @@ from urllib3 import exceptions as http_errors
 from bedrock_chat.bedrock.connection import ConnectionSettings
 from bedrock_chat.bedrock.decoding import MalformedStreamError
 from bedrock_chat.bedrock.requests import UnsupportedRequest
+from bedrock_chat.core.regions import SUGGESTED_REGIONS, is_known_bedrock_region
 
 Stage = Literal["turn", "models", "connect"]
 PROXY_VARIABLES = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy")
@@ -246,6 +247,11 @@ def _transport_error(error: BaseException, context: ErrorContext) -> UserError |
         return UserError(f"Cannot reach {_where(context)}", "The connection timed out.",
                          "Check your network connection and proxy settings, then retry.", True)
     if isinstance(error, boto_errors.EndpointConnectionError):
+        if not context.endpoint_url and context.region and not is_known_bedrock_region(context.region):
+            return UserError(f"Amazon Bedrock does not seem to be offered in {context.region}",
+                             "Its Bedrock endpoint did not answer, and the region is not one where Bedrock is known "
+                             "to run.", f"Pick a region with Bedrock, such as {', '.join(SUGGESTED_REGIONS)}.", True,
+                             details=str(error))
         action = ("Check your network connection, or pick a region where Amazon Bedrock is offered."
                   if not context.endpoint_url else "Check that the address is right and the endpoint is running.")
         return UserError(f"Cannot reach {_where(context)}", "The endpoint did not answer.", action, True)

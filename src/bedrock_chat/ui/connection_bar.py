@@ -8,14 +8,10 @@ from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QSizePolicy, QTool
 from bedrock_chat.bedrock.connection import ConnectionSettings
 from bedrock_chat.core.catalog import ModelInfo
 from bedrock_chat.core.key_store import KeyStatus
+from bedrock_chat.core.regions import BEDROCK_REGIONS
 from bedrock_chat.ui.connection_controller import Connected, ConnectionController, ConnectionFailure
 from bedrock_chat.ui.rich_text import verbatim
 
-BEDROCK_REGIONS = (
-    "us-east-1", "us-east-2", "us-west-2", "ca-central-1", "sa-east-1", "eu-central-1", "eu-west-1",
-    "eu-west-2", "eu-west-3", "eu-north-1", "eu-south-1", "ap-northeast-1", "ap-northeast-2", "ap-south-1",
-    "ap-southeast-1", "ap-southeast-2", "us-gov-west-1",
-)
 DEFAULT_PROFILE_LABEL = "(default credentials)"
 DEFAULT_MODEL = "amazon.nova-micro-v1:0"
 

@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
 from bedrock_chat.bedrock.api_key import ApiKey
 from bedrock_chat.bedrock.connection import ConnectionSettings
 from bedrock_chat.core.key_store import KeyStatus
-from bedrock_chat.ui.connection_bar import BEDROCK_REGIONS, DEFAULT_PROFILE_LABEL
+from bedrock_chat.core.regions import BEDROCK_REGIONS
+from bedrock_chat.ui.connection_bar import DEFAULT_PROFILE_LABEL
 from bedrock_chat.ui.connection_controller import ConnectionController
 from bedrock_chat.ui.gui_thread import deliver, prepare_relay
 
