@@ -93,10 +93,47 @@ def test_import_into_a_session_only_store(qtbot, make_window, local_server, tmp_
 
     window = make_window(local_server.url, data_dir=tmp_path / "data")
     window.store = ConversationStore(Path(":memory:"))
-    assert not window.store.file_backed
+    assert not window.store.background_writable
     broken = tmp_path / "broken.json"
     broken.write_text("{", encoding="utf-8")
     report = import_through_menu(qtbot, window, monkeypatch, [_large(tmp_path, messages=10), broken])
     assert len(report.imported) == 1 and len(report.errors) == 1 and report.errors[0].startswith("broken.json: ")
     assert [s.title for s in window.store.summaries()] == ["large"]
     assert len(window.conversation.messages) == 10
+
+
+def test_an_import_respects_the_folder_lock_and_a_full_disk(qtbot, make_window, local_server, tmp_path, monkeypatch):
+    """A window that opened its folder read-only (and lost the folder to another copy) never writes an import
+    behind that copy's back; a disk that fills names the file and the disk. Real tmpfs mounts."""
+    from bedrock_chat.core.history_open import DATABASE_NAME
+    from bedrock_chat.core.storage import ConversationStore
+    from tests.disk_helpers import tmpfs
+    from tests.ui.conftest import send_prompt
+    from tests.ui.menu_helpers import import_through_menu
+
+    source = _large(tmp_path, messages=200)  # ~4.3 MB: more than the 2 MB disk below holds
+    small = tmp_path / "small.json"
+    conversation = Conversation(title="small one")
+    conversation.add_user_message("a short question")
+    small.write_text(to_json(conversation), encoding="utf-8")
+    with tmpfs(tmp_path / "disk") as disk:
+        ConversationStore(disk.path / DATABASE_NAME).close()
+        disk.remount("ro")  # no lock file can be written: both open it read-only
+        first = make_window(local_server.url, data_dir=disk.path)
+        second = make_window(local_server.url, data_dir=disk.path)
+        assert not second.store.background_writable
+        disk.remount("rw")
+        send_prompt(qtbot, first, "the first to write takes the folder")
+        report = import_through_menu(qtbot, second, monkeypatch, [small])
+        assert report.imported == [] and len(report.errors) == 1
+        assert report.errors[0].startswith("small.json: It was read but could not be stored. Another copy")
+        titles = [s.title for s in first.store.summaries()]
+        assert titles == ["the first to write takes the folder"]
+
+        report = import_through_menu(qtbot, first, monkeypatch, [source, small])
+        assert [c.title for c in report.imported] == ["small one"]
+        assert report.errors[0].startswith("large.json: It was read but could not be stored. The disk holding")
+        assert "is full. Free some disk space." in report.errors[0]
+        assert sorted(s.title for s in first.store.summaries()) == ["small one", "the first to write takes the folder"]
+        second.close()
+        first.close()

@@ -341,9 +341,11 @@ class ConversationStore:
         return fresh
 
     @property
-    def file_backed(self) -> bool:
-        """Whether a second connection (``import_in_background``) sees this store's data."""
-        return str(self.path) != ":memory:"
+    def background_writable(self) -> bool:
+        """Whether ``import_in_background`` may write this store's file through a second connection: not for an
+        in-memory store (another connection would not see it), nor for one opened read-only (its writes must go
+        through ``_transaction``, which reopens it writable only after the folder's lock is taken)."""
+        return str(self.path) != ":memory:" and not self.read_only
 
     def summaries(self) -> list[ConversationSummary]:
         rows = self._db.execute(

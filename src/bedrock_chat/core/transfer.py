@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -9,6 +10,8 @@ from pathlib import Path
 from bedrock_chat.core.atomic import atomic_write_text
 from bedrock_chat.core.conversation import Conversation
 from bedrock_chat.core.html_export import to_html
+from bedrock_chat.core.storage import StoreError
+from bedrock_chat.core.store_errors import describe_save_failure
 from bedrock_chat.core.transcript import TranscriptError, from_json, to_json, to_markdown
 
 FORMATS = {".md": to_markdown, ".markdown": to_markdown, ".json": to_json, ".html": to_html, ".htm": to_html}
@@ -70,11 +73,13 @@ def read_transcript(path: Path, progress: Callable[[int], None] | None = None,
     return from_json(text)
 
 
-def describe_failure(path: Path, error: Exception) -> str:
-    """One sentence per file that did not come in, naming the file."""
+def describe_failure(path: Path, error: Exception, database: Path | None = None) -> str:
+    """One sentence per file that did not come in, naming the file. ``database``: where it was being stored."""
     if isinstance(error, TranscriptError):
         return f"{path.name}: {error}"
-    # Anything else (a full disk while storing it, an unforeseen shape) still names the file and stops only it.
+    if database is not None and isinstance(error, StoreError | sqlite3.Error | OSError):
+        return f"{path.name}: It was read but could not be stored. {describe_save_failure(error, database)}"
+    # Anything else (an unforeseen shape) still names the file and stops only it.
     return f"{path.name}: The file could not be imported ({type(error).__name__}: {error})."
 
 

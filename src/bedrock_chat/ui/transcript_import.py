@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QProgressDialog
 from bedrock_chat.core.conversation import Conversation
 from bedrock_chat.core.storage import import_in_background
 from bedrock_chat.core.transfer import ImportCancelled, describe_failure, read_transcript
+from bedrock_chat.ui.gui_thread import deliver, prepare_relay
 from bedrock_chat.ui.window_api import ChatWindow
 
 log = logging.getLogger(__name__)
@@ -39,11 +40,9 @@ class ImportReport:
 
 class TranscriptImporter(QObject):
     progressed = Signal(int)
-    """Work done so far, out of PROGRESS_STEPS (emitted from the worker thread, delivered queued)."""
+    """Work done so far, out of PROGRESS_STEPS."""
     finished = Signal(object)
     """An import ended (completely, with failures, or cancelled); carries its ``ImportReport``."""
-    _worker_done = Signal(object, object)
-    """The worker thread is done: the report, and conversations the GUI thread still has to store."""
 
     def __init__(self, window: ChatWindow) -> None:
         super().__init__()
@@ -52,8 +51,9 @@ class TranscriptImporter(QObject):
         self._cancel = threading.Event()
         self._dialog: QProgressDialog | None = None
         self._closed = False
-        self._worker_done.connect(self._on_worker_done)
+        self._store_path: Path | None = None
         self.progressed.connect(self._show_progress)
+        prepare_relay()  # the worker hands its progress and its report over through it
 
     @property
     def running(self) -> bool:
@@ -66,7 +66,8 @@ class TranscriptImporter(QObject):
             return False
         self._cancel.clear()
         store = self._window.store
-        database = store.path if store.file_backed else None
+        database = store.path if store.background_writable else None
+        self._store_path = store.path  # read here: the worker names it in its messages
         self._dialog = dialog = QProgressDialog("Importing transcripts…", "Cancel", 0, PROGRESS_STEPS,
                                                 self._window.window())
         dialog.setWindowTitle("Import transcripts")
@@ -108,7 +109,7 @@ class TranscriptImporter(QObject):
             step = int(PROGRESS_STEPS * min(1.0, position / total))
             if step != last:
                 last = step
-                self.progressed.emit(step)
+                deliver(self, self.progressed.emit, step)
 
         for path, size in zip(paths, sizes, strict=True):
             if self._cancel.is_set():
@@ -135,10 +136,10 @@ class TranscriptImporter(QObject):
                 break
             except Exception as error:  # one bad file never stops the others
                 log.info("transcript %s not imported: %s", path.name, type(error).__name__)
-                report.errors.append(describe_failure(path, error))
+                report.errors.append(describe_failure(path, error, self._store_path))
             done += size
             advance(done)
-        self._worker_done.emit(report, for_gui)
+        deliver(self, self._on_worker_done, report, for_gui)
 
     # -- back on the GUI thread ----------------------------------------------------------------------
 
@@ -162,7 +163,7 @@ class TranscriptImporter(QObject):
             try:
                 report.imported.append(window.store.import_conversation(conversation))
             except Exception as error:
-                report.errors.append(describe_failure(path, error))
+                report.errors.append(describe_failure(path, error, self._store_path))
         if report.imported and window.can_switch():
             window.show_conversation(window.store.load(report.imported[-1].id))
         elif report.imported:  # a reply is streaming: the imports only join the list
