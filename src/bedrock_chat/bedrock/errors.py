@@ -342,10 +342,5 @@ def describe_error(error: BaseException, region: str | None = None,
                      message.sso_profile)
 
 
-def with_details(text: str, details: str) -> str:
-    """A message and its raw detail as one plain text (for a reply's stored error)."""
-    return f"{text}\n\nDetails:\n{details}" if details else text
-
-
 __all__ = ["ErrorContext", "UnexpectedResponseError", "UserError", "context_for", "describe_error",
            "remember_context", "settings_context"]
