@@ -214,8 +214,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         window = create_window(arguments)
     except FolderInUse as busy:
-        print(busy, file=sys.stderr)
-        return 0 if busy.brought_forward else 1
+        if busy.brought_forward:
+            print(busy, file=sys.stderr)
+            return 0
+        _tell_startup_failure(str(busy))  # started from a desktop icon, nothing else would be seen
+        return 1
     except Exception as error:  # the last resort: one sentence, never a traceback
         log.debug("startup failed", exc_info=True)
         _tell_startup_failure(f"Bedrock Chat could not start: {error}")

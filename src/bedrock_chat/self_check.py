@@ -53,9 +53,28 @@ class SelfCheck:
         if saved != reply.text:
             self._finish(False, "the reply streamed but was not saved in the conversation database")
             return
+        unreachable = self._second_start_unreachable()
+        if unreachable:
+            self._finish(False, f"a second start could not reach this window: {unreachable}")
+            return
         elapsed = time.monotonic() - self.started
         self._finish(True, f"{reply.model_id} streamed {len(reply.text)} characters, saved in "
                            f"{self.data_dir / 'conversations.sqlite3'} ({elapsed:.1f} s)")
+
+    def _second_start_unreachable(self) -> str | None:
+        """A second start asks the running copy, through the folder lock's local server, to come forward; a
+        bundle without QtNetwork once started fine but could not answer."""
+        try:
+            from PySide6.QtNetwork import QLocalSocket
+
+            from bedrock_chat.ui.folder_lock import server_name
+        except ImportError as error:
+            return str(error)
+        socket = QLocalSocket()
+        socket.connectToServer(server_name(self.data_dir))
+        connected = socket.waitForConnected(2000)
+        socket.abort()
+        return None if connected else f"the folder lock is not listening ({socket.errorString()})"
 
     def _saved_text(self, message_id: str) -> str | None:
         """Reads the message back through a second connection: what another process would see."""

@@ -385,3 +385,14 @@ def test_a_gateway_error_page_is_not_called_a_sign_in_page(clean_env) -> None:  
     message = describe_error(raised.value, context=context_for(clients.runtime))
     assert message.title == f"The endpoint {url} answered with an error page (HTTP 502)"
     assert "sign in" not in str(message) and message.retryable
+
+
+def test_a_password_in_an_endpoint_url_is_never_shown() -> None:
+    from botocore.exceptions import EndpointConnectionError
+
+    from bedrock_chat.bedrock.errors import ErrorContext
+
+    url = "https://gateway-user:s3cret-pass@gateway.example.internal/bedrock"
+    assert "s3cret-pass" not in ConnectionSettings(endpoint_url=url).description
+    message = describe_error(EndpointConnectionError(endpoint_url=url), context=ErrorContext(endpoint_url=url))
+    assert "s3cret-pass" not in str(message) and "gateway-user:…@gateway.example.internal" in str(message)

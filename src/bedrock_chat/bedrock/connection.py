@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -38,11 +39,16 @@ class ConnectionSettings:
     def description(self) -> str:
         if self.offline:
             return f"Offline (local endpoint {self.endpoint_url or 'starting…'})"
-        where = f"{self.region}" + (f" via {self.endpoint_url}" if self.endpoint_url else "")
+        where = f"{self.region}" + (f" via {hide_password(self.endpoint_url)}" if self.endpoint_url else "")
         key = self.effective_api_key
         if key is not None and self.uses_api_key:
             return f"{where}, {key.describe()}"
         return f"{where}, profile {self.profile or 'default'}"
+
+
+def hide_password(url: str) -> str:
+    """A URL as it may be shown or logged: ``https://user:secret@host`` becomes ``https://user:…@host``."""
+    return re.sub(r"//([^:/@]+):[^@/]*@", r"//\1:…@", url)
 
 
 SERVICES = ("bedrock-runtime", "bedrock")

@@ -51,13 +51,9 @@ def run_checks(settings: ConnectionSettings, model_id: str | None,
 
 
 def _failed(check: str, error: BaseException, settings: ConnectionSettings) -> Verdict:
-    if isinstance(error, boto_errors.SSOError | boto_errors.TokenRetrievalError):
-        profile = settings.profile or "default"
-        return Verdict(check, False, f"The AWS SSO session of profile “{profile}” has expired or is missing. Run "
-                                     f"aws sso login --profile {profile}, then test again.", profile)
     # The stage matters: "the text that arrived is kept" belongs to replies, and a custom endpoint is named.
     problem = describe_error(error, context=settings_context(settings, "connect"))
-    return Verdict(check, False, f"{problem.title}. {problem.action}".strip())
+    return Verdict(check, False, f"{problem.title}. {problem.action}".strip(), problem.sso_profile)
 
 
 def _check_credentials(clients: BedrockClients, settings: ConnectionSettings) -> Verdict:
@@ -68,11 +64,12 @@ def _check_credentials(clients: BedrockClients, settings: ConnectionSettings) ->
             return Verdict("Credentials", False, f"The {key.describe()} has expired. Generate a new key in the "
                                                  "Amazon Bedrock console (API keys) and paste it here.")
         return Verdict("Credentials", True, f"Using the {key.describe()}.")
-    sts = clients.sts()
+    try:
+        sts = clients.sts()
+    except Exception as error:  # a broken profile fails already here
+        return _failed("Credentials", error, settings)
     try:
         identity = sts.get_caller_identity()
-    except boto_errors.NoCredentialsError as error:
-        return _failed("Credentials", error, settings)
     except Exception as error:  # every failure becomes a verdict line
         return _failed("Credentials", error, settings)
     finally:

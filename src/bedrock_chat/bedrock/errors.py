@@ -19,7 +19,7 @@ from botocore import exceptions as boto_errors
 from botocore.parsers import ResponseParserError
 from urllib3 import exceptions as http_errors
 
-from bedrock_chat.bedrock.connection import ConnectionSettings
+from bedrock_chat.bedrock.connection import ConnectionSettings, hide_password
 from bedrock_chat.bedrock.decoding import MalformedStreamError
 from bedrock_chat.bedrock.requests import UnsupportedRequest
 from bedrock_chat.core.regions import SUGGESTED_REGIONS, is_known_bedrock_region
@@ -142,12 +142,12 @@ def _raw(error: BaseException) -> str:
     cause = error.__cause__ or getattr(error, "kwargs", {}).get("error")
     if cause is not None and cause is not error:
         lines.append(f"Caused by {type(cause).__name__}: {cause}")
-    return _hide_password(_scrub("\n".join(lines)))
+    return hide_password(_scrub("\n".join(lines)))
 
 
 def _where(context: ErrorContext) -> str:
     if context.endpoint_url:
-        return f"the endpoint {context.endpoint_url}"
+        return f"the endpoint {hide_password(context.endpoint_url)}"
     return f"Bedrock in {context.region}" if context.region else "Bedrock"
 
 
@@ -161,10 +161,6 @@ def _proxy_variable(proxy_url: str) -> str:
         if value and (value.rstrip("/") in proxy_url or proxy_url.rstrip("/") in value):
             return name
     return next((name for name in PROXY_VARIABLES if os.environ.get(name)), "HTTPS_PROXY")
-
-
-def _hide_password(url: str) -> str:
-    return re.sub(r"//([^:/@]+):[^@/]*@", r"//\1:…@", url)
 
 
 def _looks_like_html(text: str) -> bool:
@@ -220,10 +216,10 @@ def _transport_error(error: BaseException, context: ErrorContext) -> UserError |
         variable = _proxy_variable(proxy)
         if "407" in _raw(error):
             return UserError("The proxy asks for a user name and password",
-                             f"The proxy {_hide_password(proxy)} (set by {variable}) answered 407 Proxy "
+                             f"The proxy {hide_password(proxy)} (set by {variable}) answered 407 Proxy "
                              "Authentication Required.",
                              f"Put them in {variable} as http://USER:PASSWORD@host:port, then restart.", False)
-        return UserError("Cannot reach the proxy", f"The proxy {_hide_password(proxy)} (set by {variable}) did not "
+        return UserError("Cannot reach the proxy", f"The proxy {hide_password(proxy)} (set by {variable}) did not "
                          "answer or refused the connection.",
                          f"Check {variable} (or unset it if no proxy is needed), or add the address to NO_PROXY.",
                          True)
@@ -340,11 +336,6 @@ def describe_error(error: BaseException, region: str | None = None,
                             "Retry; if it keeps happening, please report it with the details below.", True)
     return UserError(message.title, message.detail, message.action, message.retryable, _raw(error),
                      message.sso_profile)
-
-
-def with_details(text: str, details: str) -> str:
-    """A message and its raw detail as one plain text (for a reply's stored error)."""
-    return f"{text}\n\nDetails:\n{details}" if details else text
 
 
 __all__ = ["ErrorContext", "UnexpectedResponseError", "UserError", "context_for", "describe_error",

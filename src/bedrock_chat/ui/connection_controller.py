@@ -81,21 +81,11 @@ def _connect_and_list(settings: ConnectionSettings, preferred: str | None) -> Co
 
 
 def _describe_failure(error: BaseException, settings: ConnectionSettings) -> ConnectionFailure:
-    from botocore import exceptions as boto_errors
+    from bedrock_chat.bedrock.errors import describe_error, settings_context
 
-    from bedrock_chat.bedrock.errors import describe_error
-
-    sso = isinstance(error, boto_errors.SSOError | boto_errors.TokenRetrievalError)
-    profile = settings.profile or "default"
-    if sso:
-        # The generic message cannot know the profile; name the real one so the command can be copied as is.
-        return ConnectionFailure(settings, f"Your AWS SSO session for profile “{profile}” has expired or is "
-                                           f"missing. Run aws sso login --profile {profile}, then reconnect.",
-                                 profile)
-    from bedrock_chat.bedrock.errors import settings_context
-
+    # One mapping for every failure: it names the real SSO profile and says when signing in would fix it.
     message = describe_error(error, context=settings_context(settings, "models"))
-    return ConnectionFailure(settings, str(message), details=message.details)
+    return ConnectionFailure(settings, str(message), message.sso_profile, details=message.details)
 
 
 class ConnectionController(QObject):

@@ -24,7 +24,12 @@ def show_about(parent: QWidget, connection: str, data_dir: Path) -> None:
 def open_log_folder(parent: QWidget) -> bool:
     """Opens the app's own log folder in the file manager; says where it is if none can open it."""
     folder = log_folder()
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        QMessageBox.information(parent, "Log folder", f"The log folder {folder} cannot be created: "
+                                f"{error.strerror or error}. Logging goes to the terminal only.")
+        return False
     # The URL is built from our own folder, never from outside input, so opening it directly is safe.
     if QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
         return True

@@ -25,6 +25,7 @@ from bedrock_chat.core import storage
 from bedrock_chat.core.conversation import Message, MessageState
 from bedrock_chat.core.history_open import StoreProblem, check_pages, note_damage, read_what_remains
 from bedrock_chat.ui.gui_thread import deliver, prepare_relay
+from bedrock_chat.ui.rich_text import verbatim
 from bedrock_chat.ui.save_tracker import SaveTracker
 
 NOT_SAVED = "⚠ Not saved"
@@ -140,7 +141,8 @@ class StorageStatus(QObject):
         self.dismiss_button.setVisible(not self._saves.unsaved)
         self.export_button.setVisible(self._damaged_copy is not None)
         self.indicator.setVisible(self.not_saved)
-        self.indicator.setToolTip(self._saves.reason or self._notice or "")
+        # The notice can quote conversation titles from imported transcripts: never let Qt read it as HTML.
+        self.indicator.setToolTip(verbatim(self._saves.reason or self._notice or ""))
 
     def _on_recovered(self) -> None:
         if str(self._saves.store.path) != ":memory:" and not self._saves.store.read_only:
