@@ -467,3 +467,31 @@ def test_the_connection_controls_have_names_and_tooltips(qtbot, make_window, loc
     assert window.connection_bar.connection_button.accessibleName() == "Connection settings"
     window.connection_bar.connection_button.click()  # the toolbar path raises the same dialog
     assert window.connection_dialog is dialog
+
+
+class SlowSavingKeyring(FileKeyring):
+    """A keychain that takes a while to store a key (a locked one asks for its password first)."""
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        import time
+
+        time.sleep(0.6)
+        super().set_password(service, username, password)
+
+
+def test_forget_right_after_a_slow_save_leaves_no_key(qtbot, online_window, https_server, tmp_path, use_keyring):
+    store = use_keyring(SlowSavingKeyring(tmp_path / "keyring.json"))
+    window = online_window(https_server.url, tmp_path / "data")
+    qtbot.waitUntil(window.error_banner.isVisible, timeout=15000)
+    dialog = open_dialog(qtbot, window)
+    named(dialog, QLineEdit, "Bedrock API key").setText(KEY_A)
+    named(dialog, QPushButton, "Connect").click()  # the save is still in the keychain's hands...
+    dialog = open_dialog(qtbot, window)
+    named(dialog, QPushButton, "Forget API key").click()  # ...when the person changes their mind
+    statuses: list[Any] = []
+    window.connection_ctl.key_status_changed.connect(statuses.append)
+    named(dialog, QPushButton, "Connect").click()
+    qtbot.waitUntil(lambda: bool(statuses) and not statuses[-1].has_key, timeout=10000)
+    qtbot.wait(1000)  # past the slow save, whichever order the keychain ran them in
+    assert store.get_password("bedrock-chat", "bedrock-api-key") is None
+    assert window.connection.api_key is None

@@ -147,16 +147,24 @@ class ChatView(QTextBrowser):
         return self._conversation.messages[self._hidden_count()].id
 
     def render_all(self, scroll_to: str | None = None) -> None:
-        """Used when switching conversations or themes, never per token."""
+        """Used when switching conversations or themes, or toggling reasoning; never per token.
+
+        A reply in flight is drawn again as a fresh stream from the text it has so far, so the rest of it keeps
+        arriving at the end (a toggle clicked mid-reply once dropped the rest and then showed the reply twice).
+        """
+        in_flight = self._streaming.message if self._streaming is not None else None
         self._code_blocks.clear()
         self._streaming = self._settling = None
         messages = self._conversation.messages if self._conversation else []
         hidden = self._hidden_count()
-        parts = [self._message_html(message) for message in messages[hidden:]]
+        parts = [self._message_html(message) for message in messages[hidden:] if message is not in_flight]
         if hidden:
             parts.insert(0, f'<p align="center"><a href="{EARLIER_URL}">▲ Show {min(hidden, EARLIER_PAGE)} earlier '
                             f"messages</a> <small>({hidden} not shown)</small></p>")
-        self.setHtml("".join(parts) if parts else self._empty_state())
+        self.setHtml("".join(parts) if parts or in_flight else self._empty_state())
+        if in_flight is not None:
+            self.begin_reply(in_flight)
+            self.append_reply(in_flight.reasoning, in_flight.text)
         # Layout of a fresh document finishes on the next turn of the event loop; scroll after it too.
         if scroll_to:
             anchor = f"m-{link_token(scroll_to)}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
@@ -80,6 +80,12 @@ def _connect_and_list(settings: ConnectionSettings, preferred: str | None) -> Co
                      resolved.note if resolved else None)
 
 
+def _close_unused_clients(listing: Future[Connected]) -> None:
+    """On the listing's thread, once it ends: the clients of a connection nobody waits for any more."""
+    if not listing.cancelled() and listing.exception() is None:
+        listing.result().clients.close()
+
+
 def _describe_failure(error: BaseException, settings: ConnectionSettings) -> ConnectionFailure:
     from bedrock_chat.bedrock.errors import describe_error, settings_context
 
@@ -125,6 +131,9 @@ class ConnectionController(QObject):
         self._sso.finished.connect(self._on_sso_login_finished)
         # Plain Python threads for control-plane calls; qasync's default executor leaves QThreads at exit.
         self.executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="bedrock-control")
+        # Keyring calls run one at a time, in the order asked: a Forget must never be undone by an earlier
+        # Save that a locked keychain held back.
+        self._keyring = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bedrock-keyring")
 
     # -- connecting ------------------------------------------------------------------------------------
 
@@ -165,8 +174,8 @@ class ConnectionController(QObject):
         if forget_key or new_key:
             store = self.key_store
             # Keyring calls may block (a locked keychain asks for its password), so never on the GUI thread.
-            future = self.executor.submit(store.forget) if forget_key or not new_key else \
-                self.executor.submit(store.save, new_key)
+            future = self._keyring.submit(store.forget) if forget_key or not new_key else \
+                self._keyring.submit(store.save, new_key)
             self._key_task = asyncio.ensure_future(self._report_key_status(future))
 
     async def _report_key_status(self, future: Any) -> None:
@@ -192,11 +201,16 @@ class ConnectionController(QObject):
                 self.settings = settings = replace(settings, endpoint_url=self._local_url)
             if not self._key_loaded and not settings.offline and settings.api_key is None:
                 self._key_loaded = True
-                stored = await loop.run_in_executor(self.executor, self.key_store.load)
+                stored = await loop.run_in_executor(self._keyring, self.key_store.load)
                 if stored and settings is self.settings:
                     self.settings = settings = replace(settings, api_key=ApiKey(stored))
                     self.key_status_changed.emit(self.key_store.status())
-            result = await loop.run_in_executor(self.executor, _connect_and_list, settings, self.preferred_model)
+            listing = self.executor.submit(_connect_and_list, settings, self.preferred_model)
+            try:
+                result = await asyncio.wrap_future(listing)
+            except asyncio.CancelledError:
+                listing.add_done_callback(_close_unused_clients)  # a newer connection replaced this one
+                raise
         except asyncio.CancelledError:
             raise
         except Exception as error:  # shown in the window; never a traceback
@@ -256,6 +270,7 @@ class ConnectionController(QObject):
                 task.cancel()
         self._sso.stop()
         self.executor.shutdown(wait=False, cancel_futures=True)
+        self._keyring.shutdown(wait=False, cancel_futures=True)
         for clients in [*self._retired, *([self.clients] if self.clients else [])]:
             clients.close()  # releases their pooled connections now, not at garbage collection
         self._retired, self.clients = [], None

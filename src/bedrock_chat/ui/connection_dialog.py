@@ -5,6 +5,7 @@ The checks run off the GUI thread; each verdict arrives through a signal as soon
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 
 from PySide6.QtCore import Qt, Signal
@@ -235,7 +236,10 @@ class ConnectionDialog(QDialog):
         for label in self.verdicts.values():
             label.setText("Checking…")
         self.sso_button.hide()
-        self._controller.executor.submit(self._run_checks, self.chosen_settings(), self._model_id)
+        # Its own thread: checks against an endpoint that does not answer take a while, and must not hold up
+        # the controller's pool (a Connect right after would wait behind them).
+        threading.Thread(target=self._run_checks, args=(self.chosen_settings(), self._model_id),
+                         name="connection-checks", daemon=True).start()
 
     def _run_checks(self, settings: ConnectionSettings, model_id: str | None) -> None:
         """On a control-plane thread: boto3 calls, never widgets; results go back through signals."""
