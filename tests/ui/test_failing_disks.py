@@ -278,3 +278,35 @@ def test_corrupt_settings_in_a_read_only_folder(qtbot, make_window, local_server
 @pytest.fixture(autouse=True)
 def _no_home_writes(monkeypatch, tmp_path):
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
+
+
+def test_editing_an_earlier_prompt_on_a_read_only_folder_sends_nothing_until_it_can_branch(
+        qtbot, make_window, local_server, tmp_path):
+    from PySide6.QtCore import QUrl
+
+    with tmpfs(tmp_path / "disk") as disk:
+        store = ConversationStore(disk.path / DATABASE_NAME)
+        kept = saved_conversation("an earlier question")
+        store.save_conversation(kept)
+        store.close()
+        disk.remount("ro")
+
+        window = make_window(local_server.url, data_dir=disk.path)
+        first = window.conversation.messages[0]
+        window.chat.anchorClicked.emit(QUrl(f"message:edit:{first.id}"))  # the message's Edit link
+        window.prompt.setPlainText("the question, asked better")
+        window.send_button.click()
+        assert "Could not start a branch" in window.error_text.text() and "read-only" in window.error_text.text()
+        assert not window.busy  # nothing was sent...
+        assert window.prompt.toPlainText() == "the question, asked better"  # ...and nothing typed is lost
+        assert [m.id for m in window.conversation.messages] == [m.id for m in kept.messages]
+
+        disk.remount("rw")
+        with qtbot.waitSignal(window.reply_finished, timeout=15000) as finished:
+            window.send_button.click()  # the edit is still pending: this Send branches
+        assert finished.args[0].state == MessageState.COMPLETE
+        assert window.conversation.id != kept.id and window.conversation.title.endswith("(edited)")
+        assert window.conversation.messages[0].text == "the question, asked better"
+        window.close()
+        assert [m.text for m in _on_disk(disk.path / DATABASE_NAME)[kept.id].messages] == [
+            m.text for m in kept.messages]

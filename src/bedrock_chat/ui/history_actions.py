@@ -42,9 +42,9 @@ class HistoryActions:
         if conversation_id != window.conversation.id:
             if not window.can_switch():
                 return
-            window.conversation = window.store.load(conversation_id)
-            window.chat.set_conversation(window.conversation)
-            window.schedule_preview()
+            # Through the one way of switching: it keeps messages whose save is pending and ends an edit; the
+            # sidebar refresh re-runs the search, so the hits stay.
+            window.show_conversation(window.store.load(conversation_id))
         window.chat.scroll_to_message(message_id)
 
     @reports_store_failure("change the conversation")
@@ -97,16 +97,20 @@ class HistoryActions:
             self.open_conversation(conversation_id)
             self._window.statusBar().showMessage("Conversation restored.", 5000)
 
-    def branch_from(self, message_id: str, reason: str) -> None:
-        """Earlier turns are never lost: editing or regenerating in the middle starts a branch."""
+    @reports_store_failure("start a branch")
+    def branch_from(self, message_id: str, reason: str) -> bool:
+        """Earlier turns are never lost: editing or regenerating in the middle starts a branch.
+
+        False (or None, when the store failed and the window said why) means no branch: nothing may be sent."""
         window = self._window
         conversation = window.conversation
         if not any(message.id == message_id for message in conversation.messages):
-            return
+            return False
         window.store.save_conversation(conversation)
         branch = window.store.duplicate(conversation.id, upto_message=message_id,
                                         title=f"{conversation.title} ({reason})")
         window.show_conversation(branch)
+        return True
 
     def take_editing(self) -> str | None:
         editing, self.editing = self.editing, None
@@ -144,6 +148,6 @@ class HistoryActions:
             messages[-1].state = MessageState.SUPERSEDED
             window.store_message(messages[-1])
             window.chat.render_all()
-        else:
-            self.branch_from(message_id, "regenerated")
+        elif not self.branch_from(message_id, "regenerated"):
+            return
         window.start_turn()

@@ -50,8 +50,9 @@ class PromptControls(QObject):
         if not text or not self._column.send_button.isEnabled():
             return
         editing = self._history.take_editing()
-        if editing is not None:
-            self._history.branch_from(editing, "edited")
+        if editing is not None and not self._history.branch_from(editing, "edited"):
+            self._history.editing = editing  # the prompt stays in the editor; Send tries the branch again
+            return
         message = self._session.conversation.add_user_message(text)
         self._session.store_message(message)
         self._column.chat.append_message(message)
