@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from bedrock_chat.core.conversation import Conversation
+from bedrock_chat.core.storage import StoreError
 from bedrock_chat.core.transfer import export_all, export_conversation, file_stem
 from bedrock_chat.ui.window_api import ChatWindow
 
@@ -36,7 +38,11 @@ def export_all_dialog(window: ChatWindow) -> None:
                                                  str(Path.home()))
     if not directory:
         return
-    conversations = [window.store.load(summary.id) for summary in window.store.summaries()]
+    try:
+        conversations = [window.store.load(summary.id) for summary in window.store.summaries()]
+    except (sqlite3.Error, OSError, StoreError) as error:
+        window.show_error(f"Could not read the history to export it: {error}.", retryable=False)
+        return
     try:
         written = export_all(conversations, Path(directory))
     except OSError as error:

@@ -8,6 +8,7 @@ that does not come in is named with one sentence.
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +17,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QProgressDialog
 
 from bedrock_chat.core.conversation import Conversation
-from bedrock_chat.core.storage import import_in_background
+from bedrock_chat.core.storage import StoreError, import_in_background
 from bedrock_chat.core.transfer import ImportCancelled, describe_failure, read_transcript
 from bedrock_chat.ui.gui_thread import deliver, prepare_relay
 from bedrock_chat.ui.window_api import ChatWindow
@@ -164,11 +165,15 @@ class TranscriptImporter(QObject):
                 report.imported.append(window.store.import_conversation(conversation))
             except Exception as error:
                 report.errors.append(describe_failure(path, error, self._store_path))
-        if report.imported and window.can_switch():
-            window.show_conversation(window.store.load(report.imported[-1].id))
-        elif report.imported:  # a reply is streaming: the imports only join the list
-            window.sidebar.search.clear()
-            window.sidebar.show_conversations(window.store.summaries(), window.conversation.id)
+        try:
+            if report.imported and window.can_switch():
+                window.show_conversation(window.store.load(report.imported[-1].id))
+            elif report.imported:  # a reply is streaming: the imports only join the list
+                window.sidebar.search.clear()
+                window.sidebar.show_conversations(window.store.summaries(), window.conversation.id)
+        except (sqlite3.Error, OSError, StoreError) as error:  # imported, but the history cannot be read back
+            report.errors.append(f"The imported conversations are stored, but the history could not be read "
+                                 f"back to show them: {error}.")
         if report.errors:
             count = len(report.errors)
             window.show_error(f"{count} file{'s were' if count != 1 else ' was'} not imported:\n"
