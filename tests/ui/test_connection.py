@@ -495,3 +495,18 @@ def test_forget_right_after_a_slow_save_leaves_no_key(qtbot, online_window, http
     qtbot.wait(1000)  # past the slow save, whichever order the keychain ran them in
     assert store.get_password("bedrock-chat", "bedrock-api-key") is None
     assert window.connection.api_key is None
+
+
+def test_every_field_of_the_dialog_has_a_working_keyboard_mnemonic(qtbot, make_window, local_server):
+    from PySide6.QtWidgets import QFormLayout
+
+    window = make_window(local_server.url)
+    dialog = open_dialog(qtbot, window)
+    form = dialog.findChild(QFormLayout)
+    labels = [form.itemAt(row, QFormLayout.ItemRole.LabelRole) for row in range(form.rowCount())]
+    for item in labels:
+        label = item.widget() if item is not None else None
+        if isinstance(label, QLabel) and "&" in label.text():
+            assert label.buddy() is not None, f"{label.text()!r} shows its & instead of underlining a key"
+    assert named(dialog, QLineEdit, "Bedrock API key") in [
+        item.widget().buddy() for item in labels if item is not None and isinstance(item.widget(), QLabel)]

@@ -117,7 +117,9 @@ class ConnectionDialog(QDialog):
         key_row = QHBoxLayout()
         key_row.addWidget(self.key_edit, 1)
         key_row.addWidget(self.forget_button)
-        form.addRow("Bedrock &API key", key_row)
+        key_label = QLabel("Bedrock &API key")  # a row of two widgets: the mnemonic needs its buddy named
+        key_label.setBuddy(self.key_edit)
+        form.addRow(key_label, key_row)
         form.addRow("", self.key_expiry)
         form.addRow("", self.key_storage)
         form.addRow("", self.offline_box)
