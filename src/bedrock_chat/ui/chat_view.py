@@ -6,7 +6,6 @@ are only reported (``link_requested``) for the window to confirm; nothing opens 
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 from PySide6.QtCore import QTimer, QUrl, Signal
@@ -22,26 +21,32 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
-from bedrock_chat.core.conversation import Conversation, Message, MessageState, Role
-from bedrock_chat.core.events import StopReason
+from bedrock_chat.core.conversation import Conversation, Message, Role
 from bedrock_chat.core.markdown_blocks import Piece
 from bedrock_chat.core.safe_markdown import (
     COPY_SCHEME,
     DARK_CODE,
     LIGHT_CODE,
     RenderContext,
-    RenderedMarkdown,
     is_safe_link,
     render_pieces,
     render_reply,
 )
-from bedrock_chat.core.transcript import stat_number
+from bedrock_chat.ui.message_html import (
+    MESSAGE_SCHEME,
+    RETRY_URL,
+    TOGGLE_SCHEME,
+    Palette,
+    empty_state_html,
+    header_html,
+    palette,
+    reasoning_html,
+    status_html,
+    user_text_html,
+)
 from bedrock_chat.ui.rich_text import insert_html, link_token
 from bedrock_chat.ui.streaming_reply import RENDER_BUDGET_S, StreamingReply
 
-TOGGLE_SCHEME = "toggle-reasoning"
-MESSAGE_SCHEME = "message"  # message:ACTION:ID for edit, copy and regenerate
-RETRY_URL = "action:retry"
 EARLIER_URL = "action:earlier"
 # Opening a long conversation renders only its latest messages; older ones come on request, a page at a time.
 RENDER_WINDOW = 60
@@ -161,7 +166,7 @@ class ChatView(QTextBrowser):
         if hidden:
             parts.insert(0, f'<p align="center"><a href="{EARLIER_URL}">▲ Show {min(hidden, EARLIER_PAGE)} earlier '
                             f"messages</a> <small>({hidden} not shown)</small></p>")
-        self.setHtml("".join(parts) if parts or in_flight else self._empty_state())
+        self.setHtml("".join(parts) if parts or in_flight else empty_state_html(self._colors()))
         if in_flight is not None:
             self.begin_reply(in_flight)
             self.append_reply(in_flight.reasoning, in_flight.text)
@@ -174,99 +179,33 @@ class ChatView(QTextBrowser):
             self._scroll_to_end()
             QTimer.singleShot(0, self._scroll_to_end)
 
-    def _empty_state(self) -> str:
-        return (f'<div style="color:{self._muted()}"><p style="font-size:large"><b>Start a conversation</b></p>'
-                "<p>Pick a model above, adjust the parameters on the right, type a prompt below and press "
-                "<b>Ctrl+Enter</b>.</p></div>")
-
-    def _muted(self) -> str:
-        return "#9aa0a6" if self._dark else "#6b7280"
+    def _colors(self) -> Palette:
+        return palette(self._dark)
 
     def _header_html(self, message: Message) -> str:
-        time = html.escape(message.created_at[11:16])
-        if message.role == Role.USER:
-            who, color = "You", ("#8ab4f8" if self._dark else "#1a56db")
-        else:
-            who = f"Assistant · {html.escape(message.model_id or '')}"
-            color = "#81c995" if self._dark else "#047857"
-        actions = ("edit", "copy") if message.role == Role.USER else ("copy", "regenerate")
-        token = link_token(message.id)
-        links = " ".join(f'<a href="{MESSAGE_SCHEME}:{action}:{token}">{action.title()}</a>' for action in actions)
-        return (f'<p style="margin-top:14px; margin-bottom:2px"><a name="m-{token}"></a>'
-                f'<b style="color:{color}">{who}</b> '
-                f'<span style="color:{self._muted()}; font-size:small">{time} UTC &nbsp; {links}</span></p>')
+        return header_html(message, self._colors())
 
     def _message_html(self, message: Message) -> str:
-        parts = [self._header_html(message)]
         if message.role == Role.USER:
-            text = html.escape(message.text).replace("\n", "<br>")
-            return "".join(parts) + f"<p>{text}</p>"
-        return "".join(parts) + self._reply_body_html(message)
-
-    def _render(self, text: str) -> RenderedMarkdown:
-        return render_reply(text, DARK_CODE if self._dark else LIGHT_CODE)
+            return self._header_html(message) + user_text_html(message)
+        return self._header_html(message) + self._reply_body_html(message)
 
     def _render_pieces(self, pieces: list[Piece], context: RenderContext, message_id: str) -> str:
-        """Pieces of a streaming reply, cut as ``_render`` cuts the whole one, with the message's Copy links."""
+        """Pieces of a streaming reply, cut as the whole reply is cut, with the message's Copy links."""
         fragment = render_pieces(pieces, context, DARK_CODE if self._dark else LIGHT_CODE)
         return fragment.replace(f'href="{COPY_SCHEME}:', f'href="{COPY_SCHEME}:{link_token(message_id)}:')
 
     def _reasoning_html(self, message: Message) -> str:
-        if not message.reasoning:
-            return ""
-        expanded = message.id in self._expanded_reasoning
-        arrow, verb = ("▾", "hide") if expanded else ("▸", "show")
-        words = len(message.reasoning.split())
-        href = f"{TOGGLE_SCHEME}:{link_token(message.id)}"
-        link = (f'<p style="color:{self._muted()}"><a href="{href}">{arrow} Reasoning '
-                f"({words} words) — {verb}</a></p>")
-        if not expanded:
-            return link
-        reasoning = html.escape(message.reasoning).replace("\n", "<br>")
-        return link + f'<blockquote style="color:{self._muted()}"><i>{reasoning}</i></blockquote>'
+        return reasoning_html(message, message.id in self._expanded_reasoning, self._colors())
 
     def _reply_body_html(self, message: Message) -> str:
-        rendered = self._render(message.text)
+        rendered = render_reply(message.text, DARK_CODE if self._dark else LIGHT_CODE)
         self._code_blocks[message.id] = rendered.code_blocks
         body = rendered.html.replace(f'href="{COPY_SCHEME}:', f'href="{COPY_SCHEME}:{link_token(message.id)}:')
         return self._reasoning_html(message) + body + self._status_html(message)
 
     def _status_html(self, message: Message) -> str:
-        notes = []
-        stats = message.stats or {}
-        if message.state == MessageState.STOPPED:
-            notes.append("⏹ Stopped by you — the text above is what arrived.")
-        elif message.state == MessageState.SUPERSEDED:
-            notes.append("↻ Replaced by a regenerated reply below; no longer sent to the model.")
-        elif message.state == MessageState.INTERRUPTED:
-            notes.append("⚠ This reply was interrupted when the app closed.")
-        elif stats.get("stopReason") == StopReason.MAX_TOKENS.value:
-            notes.append("✂ Cut at the max tokens limit — raise Max tokens for a longer reply.")
-        html_notes = "".join(
-            f'<p style="color:#b45309; margin-top:4px">{html.escape(note)}</p>' for note in notes)
-        if message.state == MessageState.FAILED and message.error:
-            background = "#3b1d1d" if self._dark else "#fdecea"
-            foreground = "#f28b82" if self._dark else "#b3261e"
-            html_notes += (
-                f'<table width="100%" cellpadding="8" bgcolor="{background}"><tr><td>'
-                f'<span style="color:{foreground}">⚠ {html.escape(message.error)}</span> '
-                f'&nbsp;<a href="{RETRY_URL}">Retry</a></td></tr></table>')
-        if stats:
-            pieces = []
-            # Statistics may come from an imported file: only numbers are shown, and the line is escaped.
-            if stat_number(stats, "outputTokens") is not None:
-                tokens = (stat_number(stats, "inputTokens"), stat_number(stats, "outputTokens"))
-                pieces.append(f"{tokens[0]} in · {tokens[1]} out tokens")
-            if stat_number(stats, "timeToFirstTokenMs") is not None:
-                pieces.append(f"first token {stat_number(stats, 'timeToFirstTokenMs')} ms")
-            if stat_number(stats, "latencyMs") is not None:
-                pieces.append(f"{stat_number(stats, 'latencyMs')} ms total")
-            if stat_number(stats, "outputTokensPerSecond"):
-                pieces.append(f"{stat_number(stats, 'outputTokensPerSecond')} tok/s")
-            if pieces:
-                line = html.escape(" · ".join(pieces))
-                html_notes += f'<p style="color:{self._muted()}; font-size:small">{line}</p>'
-        return html_notes
+        return status_html(message, self._colors())
 
     # -- the reply in flight ---------------------------------------------------------------------------
 
@@ -313,7 +252,7 @@ class ChatView(QTextBrowser):
         # Plain formats for the streamed text: nothing inherited from the header's small, muted runs.
         cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
         self._code_blocks[message.id] = []
-        self._streaming = StreamingReply(self.document(), message, self._muted(), self._render_pieces,
+        self._streaming = StreamingReply(self.document(), message, self._colors().muted, self._render_pieces,
                                          self._code_blocks[message.id])
         self._scroll_to_end()
 
