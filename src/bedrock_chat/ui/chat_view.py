@@ -10,13 +10,10 @@ from typing import Any
 
 from PySide6.QtCore import QTimer, QUrl, Signal
 from PySide6.QtGui import (
-    QColor,
     QFont,
     QGuiApplication,
-    QImage,
     QTextBlockFormat,
     QTextCharFormat,
-    QTextCursor,
     QTextDocument,
 )
 from PySide6.QtWidgets import QTextBrowser, QWidget
@@ -28,35 +25,18 @@ from bedrock_chat.core.safe_markdown import (
     DARK_CODE,
     LIGHT_CODE,
     RenderContext,
-    is_safe_link,
     render_pieces,
     render_reply,
 )
-from bedrock_chat.ui.message_html import (
-    MESSAGE_SCHEME,
-    RETRY_URL,
-    TOGGLE_SCHEME,
-    Palette,
-    empty_state_html,
-    header_html,
-    palette,
-    reasoning_html,
-    status_html,
-    user_text_html,
-)
-from bedrock_chat.ui.rich_text import insert_html, link_token
+from bedrock_chat.ui import chat_links as links
+from bedrock_chat.ui import message_html as parts_html
+from bedrock_chat.ui.chat_links import EARLIER_URL
+from bedrock_chat.ui.rich_text import end_cursor, insert_html, link_token, new_block_cursor, placeholder_image
 from bedrock_chat.ui.streaming_reply import RENDER_BUDGET_S, StreamingReply
 
-EARLIER_URL = "action:earlier"
 # Opening a long conversation renders only its latest messages; older ones come on request, a page at a time.
 RENDER_WINDOW = 60
 EARLIER_PAGE = 100
-
-
-def _placeholder_image() -> QImage:
-    image = QImage(1, 1, QImage.Format.Format_ARGB32)
-    image.fill(QColor(0, 0, 0, 0))
-    return image
 
 
 class ChatView(QTextBrowser):
@@ -102,34 +82,31 @@ class ChatView(QTextBrowser):
         The answer must not be None: QTextDocument then loads ``file:`` URLs itself. An empty image or empty
         text is a resource that was "found", so Qt looks no further."""
         if kind == QTextDocument.ResourceType.ImageResource.value:
-            return _placeholder_image()
+            return placeholder_image()
         return ""
 
     def _on_anchor(self, url: QUrl) -> None:
-        text = url.toString()
-        scheme = url.scheme().lower()
-        if scheme == COPY_SCHEME:
-            message_id, _, number = url.path().rpartition(":")  # an id may contain ":" itself
-            blocks = self._code_blocks.get(message_id, [])
-            if number.isdigit() and int(number) < len(blocks):
-                QGuiApplication.clipboard().setText(blocks[int(number)])
-                self.code_copied.emit(len(blocks[int(number)]))
-        elif scheme == MESSAGE_SCHEME:
-            action, _, message_id = url.path().partition(":")
-            self.message_action.emit(action, message_id)
-        elif scheme == TOGGLE_SCHEME:
-            self._expanded_reasoning ^= {url.path()}
-            self.render_all()
-        elif text == EARLIER_URL:
-            first_shown = self._first_shown_message()
-            self._shown += EARLIER_PAGE
-            self.render_all(scroll_to=first_shown)
-        elif text == RETRY_URL:
-            self.retry_requested.emit()
-        elif is_safe_link(text):
-            self.link_requested.emit(url)
-        else:
-            self.link_blocked.emit(scheme or text)
+        match links.parse_link(url):
+            case links.CopyCode(message_id, number):
+                blocks = self._code_blocks.get(message_id, [])
+                if number.isdigit() and int(number) < len(blocks):
+                    QGuiApplication.clipboard().setText(blocks[int(number)])
+                    self.code_copied.emit(len(blocks[int(number)]))
+            case links.MessageAction(action, message_id):
+                self.message_action.emit(action, message_id)
+            case links.ToggleReasoning(message_id):
+                self._expanded_reasoning ^= {message_id}
+                self.render_all()
+            case links.ShowEarlier():
+                first_shown = self._first_shown_message()
+                self._shown += EARLIER_PAGE
+                self.render_all(scroll_to=first_shown)
+            case links.Retry():
+                self.retry_requested.emit()
+            case links.External(link):
+                self.link_requested.emit(link)
+            case links.Blocked(what):
+                self.link_blocked.emit(what)
 
     # -- whole-document rendering ----------------------------------------------------------------------
 
@@ -164,9 +141,8 @@ class ChatView(QTextBrowser):
         hidden = self._hidden_count()
         parts = [self._message_html(message) for message in messages[hidden:] if message is not in_flight]
         if hidden:
-            parts.insert(0, f'<p align="center"><a href="{EARLIER_URL}">▲ Show {min(hidden, EARLIER_PAGE)} earlier '
-                            f"messages</a> <small>({hidden} not shown)</small></p>")
-        self.setHtml("".join(parts) if parts or in_flight else empty_state_html(self._colors()))
+            parts.insert(0, parts_html.earlier_html(EARLIER_URL, min(hidden, EARLIER_PAGE), hidden))
+        self.setHtml("".join(parts) if parts or in_flight else parts_html.empty_state_html(self._colors()))
         if in_flight is not None:
             self.begin_reply(in_flight)
             self.append_reply(in_flight.reasoning, in_flight.text)
@@ -179,15 +155,15 @@ class ChatView(QTextBrowser):
             self._scroll_to_end()
             QTimer.singleShot(0, self._scroll_to_end)
 
-    def _colors(self) -> Palette:
-        return palette(self._dark)
+    def _colors(self) -> parts_html.Palette:
+        return parts_html.palette(self._dark)
 
     def _header_html(self, message: Message) -> str:
-        return header_html(message, self._colors())
+        return parts_html.header_html(message, self._colors())
 
     def _message_html(self, message: Message) -> str:
         if message.role == Role.USER:
-            return self._header_html(message) + user_text_html(message)
+            return self._header_html(message) + parts_html.user_text_html(message)
         return self._header_html(message) + self._reply_body_html(message)
 
     def _render_pieces(self, pieces: list[Piece], context: RenderContext, message_id: str) -> str:
@@ -196,7 +172,7 @@ class ChatView(QTextBrowser):
         return fragment.replace(f'href="{COPY_SCHEME}:', f'href="{COPY_SCHEME}:{link_token(message_id)}:')
 
     def _reasoning_html(self, message: Message) -> str:
-        return reasoning_html(message, message.id in self._expanded_reasoning, self._colors())
+        return parts_html.reasoning_html(message, message.id in self._expanded_reasoning, self._colors())
 
     def _reply_body_html(self, message: Message) -> str:
         rendered = render_reply(message.text, DARK_CODE if self._dark else LIGHT_CODE)
@@ -205,24 +181,9 @@ class ChatView(QTextBrowser):
         return self._reasoning_html(message) + body + self._status_html(message)
 
     def _status_html(self, message: Message) -> str:
-        return status_html(message, self._colors())
+        return parts_html.status_html(message, self._colors())
 
     # -- the reply in flight ---------------------------------------------------------------------------
-
-    def _end_cursor(self) -> QTextCursor:
-        cursor = QTextCursor(self.document())
-        cursor.movePosition(QTextCursor.MoveOperation.End)
-        return cursor
-
-    def _new_block_cursor(self) -> QTextCursor:
-        """A cursor on a fresh, plainly formatted block at the end, so inserted HTML never merges upward."""
-        cursor = self._end_cursor()
-        if cursor.block().length() > 1:
-            cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
-        else:
-            cursor.setBlockFormat(QTextBlockFormat())
-            cursor.setCharFormat(QTextCharFormat())
-        return cursor
 
     def _at_bottom(self) -> bool:
         bar = self.verticalScrollBar()
@@ -238,7 +199,7 @@ class ChatView(QTextBrowser):
         if self._conversation is not None and len(self._conversation.messages) == 1:
             self.clear()
         follow = self._at_bottom()
-        insert_html(self._new_block_cursor(), self._message_html(message))
+        insert_html(new_block_cursor(self.document()), self._message_html(message))
         if follow:
             self._scroll_to_end()
 
@@ -246,9 +207,9 @@ class ChatView(QTextBrowser):
         self._settle()
         if self._conversation is not None and len(self._conversation.messages) <= 1:
             self.clear()
-        cursor = self._new_block_cursor()
+        cursor = new_block_cursor(self.document())
         insert_html(cursor, self._header_html(message))
-        cursor = self._end_cursor()
+        cursor = end_cursor(self.document())
         # Plain formats for the streamed text: nothing inherited from the header's small, muted runs.
         cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
         self._code_blocks[message.id] = []

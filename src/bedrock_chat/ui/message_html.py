@@ -46,6 +46,12 @@ def empty_state_html(colors: Palette) -> str:
             "<b>Ctrl+Enter</b>.</p></div>")
 
 
+def earlier_html(href: str, page: int, hidden: int) -> str:
+    """The link above a long conversation's latest messages that shows the page before them."""
+    return (f'<p align="center"><a href="{href}">▲ Show {page} earlier '
+            f"messages</a> <small>({hidden} not shown)</small></p>")
+
+
 def header_html(message: Message, colors: Palette) -> str:
     """Who wrote it, when, and its Edit/Copy/Regenerate links; the anchor lets search scroll to it."""
     time = html.escape(message.created_at[11:16])

@@ -8,7 +8,7 @@ import re
 from urllib.parse import quote
 
 from PySide6 import QtGui
-from PySide6.QtGui import QTextBlockFormat, QTextCursor, QTextDocument
+from PySide6.QtGui import QColor, QImage, QTextBlockFormat, QTextCharFormat, QTextCursor, QTextDocument
 
 
 def insert_html(cursor: QTextCursor, fragment: str) -> None:
@@ -52,3 +52,27 @@ def verbatim(text: str) -> str:
     """Text as rich text that shows it as it is. For tooltips: Qt renders one that looks like HTML as rich text,
     loading its images, and titles and model ids come from files and the network."""
     return str(QtGui.Qt.convertFromPlainText(text))
+
+
+def end_cursor(document: QTextDocument) -> QTextCursor:
+    cursor = QTextCursor(document)
+    cursor.movePosition(QTextCursor.MoveOperation.End)
+    return cursor
+
+
+def new_block_cursor(document: QTextDocument) -> QTextCursor:
+    """A cursor on a fresh, plainly formatted block at the end, so inserted HTML never merges upward."""
+    cursor = end_cursor(document)
+    if cursor.block().length() > 1:
+        cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
+    else:
+        cursor.setBlockFormat(QTextBlockFormat())
+        cursor.setCharFormat(QTextCharFormat())
+    return cursor
+
+
+def placeholder_image() -> QImage:
+    """A transparent pixel: what every image in the conversation loads instead of its source."""
+    image = QImage(1, 1, QImage.Format.Format_ARGB32)
+    image.fill(QColor(0, 0, 0, 0))
+    return image
