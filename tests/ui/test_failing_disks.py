@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWidgets import QFileDialog, QInputDialog
 
 from bedrock_chat.core import storage
@@ -25,6 +25,16 @@ def _on_disk(path):
         return {summary.id: store.load(summary.id) for summary in store.summaries()}
     finally:
         store.close()
+
+
+def _history_made_read_only(disk):
+    """One saved conversation, then the disk remounted read-only; returns that conversation."""
+    store = ConversationStore(disk.path / DATABASE_NAME)
+    kept = saved_conversation("an earlier question")
+    store.save_conversation(kept)
+    store.close()
+    disk.remount("ro")
+    return kept
 
 
 def test_a_damaged_history_is_kept_and_what_is_readable_exported(qtbot, make_window, local_server, tmp_path,
@@ -196,11 +206,7 @@ def test_closing_while_the_disk_is_full_keeps_the_unsaved_turn_as_a_transcript(q
 
 def test_a_read_only_folder_is_named_and_saving_resumes_when_writable(qtbot, make_window, local_server, tmp_path):
     with tmpfs(tmp_path / "disk") as disk:
-        store = ConversationStore(disk.path / DATABASE_NAME)
-        kept = saved_conversation("an earlier question")
-        store.save_conversation(kept)
-        store.close()
-        disk.remount("ro")
+        kept = _history_made_read_only(disk)
 
         window = make_window(local_server.url, data_dir=disk.path)
         assert window.conversation.id == kept.id and "an earlier question" in window.chat.toPlainText()
@@ -282,14 +288,8 @@ def _no_home_writes(monkeypatch, tmp_path):
 
 def test_editing_an_earlier_prompt_on_a_read_only_folder_sends_nothing_until_it_can_branch(
         qtbot, make_window, local_server, tmp_path):
-    from PySide6.QtCore import QUrl
-
     with tmpfs(tmp_path / "disk") as disk:
-        store = ConversationStore(disk.path / DATABASE_NAME)
-        kept = saved_conversation("an earlier question")
-        store.save_conversation(kept)
-        store.close()
-        disk.remount("ro")
+        kept = _history_made_read_only(disk)
 
         window = make_window(local_server.url, data_dir=disk.path)
         first = window.conversation.messages[0]
