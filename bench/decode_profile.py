@@ -10,37 +10,22 @@ behind docs/performance.md's throughput section: decoding, not our code, is what
 
 from __future__ import annotations
 
-import contextlib
 import cProfile
 import json
 import pstats
 import statistics
-import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import boto3
 
+# Run as a script (as bench/run_all.py does), so bench/ is on sys.path: one endpoint process for both benchmarks.
+from stream_render import MODEL, endpoint_process
+
 from bedrock_chat.bedrock.decoding import converse_stream_event
 from bedrock_chat.bedrock.turn import CancelToken
 from bedrock_chat.ui.worker import DeltaBuffer, TurnRunner
-
-MODEL = "us.amazon.nova-premier-v1:0"  # as bench/stream_render.py
-
-
-@contextlib.contextmanager
-def endpoint_process() -> Iterator[str]:
-    process = subprocess.Popen([sys.executable, "-m", "bedrock_chat.local_endpoint", "--port", "0",
-                                "--tokens-per-second", "0", "--first-token-delay", "0"],
-                               stdout=subprocess.PIPE, text=True)
-    try:
-        assert process.stdout is not None
-        yield process.stdout.readline().split("listening on ")[1].strip()
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def main(argv: list[str]) -> int:
