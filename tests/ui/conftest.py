@@ -37,3 +37,18 @@ def send_prompt(qtbot: Any, window: Any, text: str, timeout: int = 15000) -> Any
         window.send_button.click()
     qtbot.waitUntil(lambda: not window.chat.rendering, timeout=timeout)
     return blocker.args[0]
+
+
+def install_fake_aws_cli(tmp_path: Path, env: pytest.MonkeyPatch) -> Path:
+    """Puts an `aws` first on PATH that records its arguments; returns the file they are written to."""
+    import os
+    import stat
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    record = tmp_path / "aws-args.txt"
+    fake_aws = bin_dir / "aws"
+    fake_aws.write_text(f"#!/bin/sh\necho \"$@\" > '{record}'\n")
+    fake_aws.chmod(fake_aws.stat().st_mode | stat.S_IEXEC)
+    env.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    return record

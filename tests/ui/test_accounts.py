@@ -14,7 +14,7 @@ from bedrock_chat.app import create_window
 from bedrock_chat.core.conversation import MessageState
 from bedrock_chat.local_endpoint import LocalBedrockServer, ServerOptions
 from tests.netkit import CaptivePortal, RecordingProxy, TlsFront, make_certificates
-from tests.ui.conftest import send_prompt
+from tests.ui.conftest import install_fake_aws_cli, send_prompt
 
 KEY = "ABSKQmVkcm9ja0FQSUtleS13aW5kb3ctdGVzdDpzZWNyZXQtbmV2ZXItb24tZGlzaw=="
 APP_PROFILE = "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/team-a"
@@ -228,8 +228,6 @@ def test_a_failed_turn_has_its_raw_detail_one_click_away(qtbot, make_window, loc
 
 def test_sso_session_expiring_mid_conversation_names_the_profile_and_offers_sign_in(  # type: ignore[no-untyped-def]
         qtbot, make_window, local_server, clean_env, tmp_path):
-    import os
-    import stat
 
     from bedrock_chat.bedrock.connection import ConnectionSettings
     from bedrock_chat.bedrock.session import BedrockClients
@@ -237,13 +235,7 @@ def test_sso_session_expiring_mid_conversation_names_the_profile_and_offers_sign
     config = tmp_path / "aws-config"
     config.write_text("[profile work-sso]\nsso_start_url = https://example.awsapps.com/start\nsso_region = us-east-1\n"
                       "sso_account_id = 123456789012\nsso_role_name = Dev\nregion = us-east-1\n")
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    record = tmp_path / "aws-args.txt"
-    fake_aws = bin_dir / "aws"
-    fake_aws.write_text(f"#!/bin/sh\necho \"$@\" > '{record}'\n")
-    fake_aws.chmod(fake_aws.stat().st_mode | stat.S_IEXEC)
-    clean_env.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    record = install_fake_aws_cli(tmp_path, clean_env)
     window = make_window(local_server.url, data_dir=tmp_path / "data")
     assert send_prompt(qtbot, window, "hello").state == MessageState.COMPLETE
     # Hours later the SSO session behind the connection has expired (no token in the cache any more).

@@ -6,10 +6,8 @@ from __future__ import annotations
 import http.client
 import json
 import logging
-import os
 import shutil
 import ssl
-import stat
 import subprocess
 import threading
 from collections.abc import Iterator
@@ -25,7 +23,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QPushButt
 
 from bedrock_chat.local_endpoint import LocalBedrockServer, ServerOptions
 from bedrock_chat.local_endpoint.server import bearer_fingerprint
-from tests.ui.conftest import send_prompt
+from tests.ui.conftest import install_fake_aws_cli, send_prompt
 
 KEY_A = "ABSKQmVkcm9ja0FQSUtleS1hYWFhOmxvbmctdGVybS1rZXktQQ=="
 KEY_B = "ABSKQmVkcm9ja0FQSUtleS1iYmJiOmxvbmctdGVybS1rZXktQg=="
@@ -404,13 +402,7 @@ def test_an_expired_sso_session_names_the_profile_and_hides_the_button_without_t
 
 def test_the_sso_button_runs_aws_sso_login_for_the_profile_then_reconnects(qtbot, online_window, local_server,
                                                                           sso_profile, tmp_path, monkeypatch):
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    record = tmp_path / "aws-args.txt"
-    fake_aws = bin_dir / "aws"
-    fake_aws.write_text(f"#!/bin/sh\necho \"$@\" > '{record}'\n")
-    fake_aws.chmod(fake_aws.stat().st_mode | stat.S_IEXEC)
-    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    record = install_fake_aws_cli(tmp_path, monkeypatch)
     window = online_window(local_server.url, tmp_path / "data", "--profile", sso_profile)
     qtbot.waitUntil(window.error_banner.isVisible, timeout=15000)
     assert window.sso_button.isVisible()
