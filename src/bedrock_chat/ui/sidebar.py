@@ -21,6 +21,7 @@ from bedrock_chat.core.storage import HIGHLIGHT_END, HIGHLIGHT_START, Conversati
 from bedrock_chat.ui.rich_text import verbatim
 
 PIN_MARK = "★"  # in every common UI font, unlike an emoji pin
+SIDEBAR_MIN_WIDTH = 180
 _CONVERSATION, _HIT = Qt.ItemDataRole.UserRole, Qt.ItemDataRole.UserRole + 1
 
 
