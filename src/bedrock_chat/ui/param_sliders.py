@@ -4,19 +4,39 @@ scrolls it and never changes a value on the way (the keyboard and dragging still
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtWidgets import QAbstractSpinBox, QDoubleSpinBox, QHBoxLayout, QSlider, QSpinBox, QWidget
+from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QAbstractSpinBox,
+    QApplication,
+    QDoubleSpinBox,
+    QHBoxLayout,
+    QSlider,
+    QSpinBox,
+    QWidget,
+)
 
 SPIN_WIDTH = 84
 
 
 class WheelPassThrough(QObject):
-    """Hands every wheel event of the watched widgets on to their parents, which scroll."""
+    """Hands every wheel event of the watched widgets to the scroll area around them, which scrolls."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Wheel:
-            event.ignore()  # unaccepted, Qt offers the event to the parent widget: the scroll area
-            return True
-        return super().eventFilter(watched, event)
+        if event.type() != QEvent.Type.Wheel:
+            return super().eventFilter(watched, event)
+        area = _scroll_area_around(watched)
+        if area is not None:
+            # Sent on explicitly (Qt does not pass a synthetic wheel event to the parent by itself); the
+            # original stays accepted, so a real one is not delivered to the parents a second time.
+            QApplication.sendEvent(area.viewport(), event.clone())
+        return True
+
+
+def _scroll_area_around(watched: QObject) -> QAbstractScrollArea | None:
+    parent = watched.parent()
+    while parent is not None and not isinstance(parent, QAbstractScrollArea):
+        parent = parent.parent()
+    return parent
 
 
 def refuse_wheel(widget: QWidget, guard: WheelPassThrough) -> None:

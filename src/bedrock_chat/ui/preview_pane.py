@@ -22,10 +22,10 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
-    QHBoxLayout,
     QPlainTextEdit,
     QPushButton,
     QTextEdit,
+    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -153,18 +153,20 @@ class PreviewPane(QWidget):
         self.copy_button.setAccessibleName("Copy request JSON")
         self.copy_button.setToolTip("Copy the request body (without the header line) to the clipboard.")
         self.copy_button.clicked.connect(self._copy_body)
-        self.buttons = QHBoxLayout()
-        self.buttons.setContentsMargins(0, 0, 0, 0)
+        # A toolbar, not a row of fixed widgets: buttons that do not fit a narrow panel go into its » menu
+        # instead of widening the panel past the window.
+        self.buttons = QToolBar("Request actions")
+        self.buttons.setAccessibleName("Request actions")
+        self.buttons.setMovable(False)
         self.buttons.addWidget(self.copy_button)
-        self.buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
-        layout.addLayout(self.buttons)
+        layout.addWidget(self.buttons)
         layout.addWidget(self.text, 1)
 
     def add_button(self, button: QAbstractButton) -> None:
-        """Adds a button to the row (before the stretch); it needs its own accessible name and tooltip."""
-        self.buttons.insertWidget(self.buttons.count() - 1, button)
+        """Adds a button after Copy JSON; it needs its own accessible name and tooltip."""
+        self.buttons.addWidget(button)
 
     def body(self) -> str:
         text = self.text.toPlainText()
