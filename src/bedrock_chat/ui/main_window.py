@@ -262,6 +262,7 @@ class MainWindow(QMainWindow):
         self.history.editing = None
         self.chat.set_conversation(conversation)
         self.error_banner.hide()
+        self.stats.clear_reply()
         self.schedule_preview()
         self.history.refresh_sidebar()
 
