@@ -66,3 +66,12 @@ def choose_model(qtbot: Any, window: Any, typed: str) -> None:
     qtbot.keyClicks(popup.filter, typed)
     qtbot.keyClick(popup.filter, Qt.Key.Key_Return)
     assert not popup.isVisible()
+
+
+def foreign_images(document: str) -> list[str]:
+    """Images in the conversation's HTML other than its own action icons (``bc-icon:`` images drawn from the
+    bundled SVGs); crafted text or an id that became an image would show here."""
+    import re
+
+    tags = re.findall(r"<img\b[^>]*>", document)
+    return [tag for tag in tags if not re.fullmatch(r'<img src="bc-icon:[a-z-]+:[^"<>]*"[^<>]*>', tag)]

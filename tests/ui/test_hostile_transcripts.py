@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import re
 import time
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import QFileDialog, QToolTip
 from bedrock_chat.core.conversation import Conversation, Message, MessageState, Role
 from bedrock_chat.core.transcript import to_json
 from tests.file_watch import FileWatch
+from tests.ui.conftest import foreign_images
 from tests.ui.menu_helpers import import_through_menu
 
 
@@ -84,13 +84,6 @@ def _corpus(folder: Path, watched: Path, existing: Conversation) -> tuple[list[P
     return paths, bad_names
 
 
-def _foreign_images(document: str) -> list[str]:
-    """Images in the view's HTML other than its own action icons (``bc-icon:`` images drawn from the bundled
-    SVGs); a crafted id or text that became an image would show here."""
-    tags = re.findall(r"<img\b[^>]*>", document)
-    return [tag for tag in tags if not re.fullmatch(r'<img src="bc-icon:[a-z-]+:[^"<>]*"[^<>]*>', tag)]
-
-
 def test_hostile_corpus_through_the_import_menu(qtbot, make_window, local_server, tmp_path, monkeypatch):
     window = make_window(local_server.url, data_dir=tmp_path / "data")
     existing = _existing(window.store)
@@ -154,7 +147,7 @@ def test_hostile_corpus_through_the_import_menu(qtbot, make_window, local_server
     window.chat.grab()
     qtbot.wait(100)
     document = window.chat.toHtml()
-    assert _foreign_images(document) == [] and 'name="y' not in document
+    assert foreign_images(document) == [] and 'name="y' not in document
     assert "4 in · 5 out tokens" in window.chat.toPlainText()
     assert watch.events() == []
 
@@ -213,7 +206,7 @@ def test_crafted_ids_and_stats_in_the_database_stay_text(qtbot, make_window, loc
     window.chat.grab()
     qtbot.wait(100)
     document = window.chat.toHtml()
-    assert _foreign_images(document) == [] and "name=\"y" not in document
+    assert foreign_images(document) == [] and "name=\"y" not in document
     assert "thought" in window.chat.toPlainText()  # the toggle found its message
     assert watch.events() == []
     copied: list[tuple[str, str]] = []
