@@ -9,11 +9,14 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication
 
+from tests.ui.conftest import choose_model
+
 CLAUDE = "us.anthropic.claude-3-7-sonnet-20250219-v1:0"
 
 
-def _choose(window, invoke_id: str) -> None:
-    window.model_box.setCurrentIndex(window.model_box.findData(invoke_id))
+def _choose(qtbot, window, invoke_id: str) -> None:
+    choose_model(qtbot, window, invoke_id)
+    assert window.current_model().invoke_id == invoke_id
 
 
 def _preview(window) -> dict:
@@ -44,7 +47,7 @@ def test_a_model_without_thinking_says_why_its_box_is_off(qtbot, make_window, lo
     panel = window.parameters
     assert not panel.reasoning.isEnabled() and not panel.reasoning.isChecked()
     assert "Nova Micro has no extended thinking" in panel.reasoning.toolTip()
-    _choose(window, "meta.llama3-8b-instruct-v1:0")
+    _choose(qtbot, window, "meta.llama3-8b-instruct-v1:0")
     panel.api.setCurrentIndex(panel.api.findData("invoke"))
     assert not panel.stop_sequences.isEnabled() and "no stop sequences" in panel.stop_sequences.toolTip()
 
@@ -56,14 +59,14 @@ def test_a_switch_keeps_what_fits_clamps_the_rest_and_says_so(qtbot, make_window
     panel.max_tokens.spin.setValue(8000)
     panel.reasoning.setChecked(True)
     panel.system_prompt.setPlainText("Be terse.")
-    _choose(window, "meta.llama3-8b-instruct-v1:0")
+    _choose(qtbot, window, "meta.llama3-8b-instruct-v1:0")
     params = panel.params()
     assert params.temperature == 0.42 and params.max_tokens == 2048 and params.system_prompt == "Be terse."
     note = panel.switch_note.text()
     assert panel.switch_note.isVisible() and "Llama 3 8B Instruct" in note
     assert "Max tokens 8,000 → 2,048" in note and "extended thinking off" in note and "Temperature" not in note
     assert _preview(window)["inferenceConfig"]["maxTokens"] == 2048
-    _choose(window, "amazon.nova-micro-v1:0")
+    _choose(qtbot, window, "amazon.nova-micro-v1:0")
     assert panel.params().max_tokens == 2048 and "every setting kept" in panel.switch_note.text()
 
 

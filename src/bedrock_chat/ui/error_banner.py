@@ -140,4 +140,4 @@ class ErrorBanner(QFrame):
         super().changeEvent(event)
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
             # Widgets hear of a new palette before the application reports it: look once the change is done.
-            QTimer.singleShot(0, self._apply_colours)
+            QTimer.singleShot(0, self, self._apply_colours)  # not after the card is gone

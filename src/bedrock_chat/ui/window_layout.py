@@ -51,7 +51,7 @@ class ChatColumn(QWidget):
         self.panel_bar.setObjectName("panel-bar")
         self.panel_bar.setAccessibleName("Panels")
         self.panel_bar.setMovable(False)
-        self.panel_bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.panel_bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 8)
@@ -111,6 +111,14 @@ class WindowBody(QSplitter):
 
     def toggle_panel(self, name: str) -> None:
         self.panels.toggle(name)
+
+    def use_toggles(self, sidebar: QAction, side_panel: QAction) -> None:
+        """The View menu's checkable actions: shown above the chat, their check marks kept true to the panels."""
+        toggles = {"sidebar": sidebar, "side_panel": side_panel}
+        for name, action in toggles.items():
+            action.setChecked(self.panel_shown(name))
+        self.panel_toggled.connect(lambda name, shown: toggles[name].setChecked(shown))
+        self.chat_column.add_panel_toggles(sidebar, side_panel)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
