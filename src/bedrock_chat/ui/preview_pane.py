@@ -93,7 +93,7 @@ class PreviewText(QPlainTextEdit):
         self.setAccessibleName("Request preview")
         self.setToolTip("The exact JSON body the next request sends; lines that just changed are shaded.")
         self.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)  # user text can be long: wrap it
         self.highlighter = JsonHighlighter(self.document(), _is_dark(self))
         self.changed: list[int] = []
         self._fade = QTimer(self)
