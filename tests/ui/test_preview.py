@@ -25,12 +25,15 @@ def test_typing_keeps_the_scroll_and_shades_the_changed_line(qtbot, make_window,
     qtbot.waitUntil(lambda: "long enough answer" in window.preview.toPlainText(), timeout=5000)
     bar = window.preview.verticalScrollBar()
     qtbot.waitUntil(lambda: bar.maximum() > 5, timeout=5000)
-    bar.setValue(bar.maximum())  # down where inferenceConfig is
-    bottom = bar.value()
-    for text in ("w", "wa", "wat", "watch <b>me</b>"):
+    bar.setValue(3)  # somewhere in the middle: it stays there
+    qtbot.keyClicks(window.prompt, "w")
+    window._preview_timer.timeout.emit()
+    assert bar.value() == 3
+    bar.setValue(bar.maximum())  # down where inferenceConfig is: it stays at the end
+    for text in ("wa", "wat", "watch <b>me</b>"):
         qtbot.keyClicks(window.prompt, text[-1:]) if len(text) <= 3 else window.prompt.setPlainText(text)
         window._preview_timer.timeout.emit()
-        assert bar.value() == bottom, text
+        assert bar.value() == bar.maximum() > 5, text
     lines = window.preview.toPlainText().split("\n")
     assert window.preview.changed and any("watch <b>me</b>" in lines[i] for i in window.preview.changed)
     shaded = {selection.cursor.blockNumber() for selection in window.preview.extraSelections()}
@@ -39,7 +42,7 @@ def test_typing_keeps_the_scroll_and_shades_the_changed_line(qtbot, make_window,
 
     window.parameters.max_tokens.spin.setValue(999)
     window._preview_timer.timeout.emit()
-    assert bar.value() == bottom
+    assert bar.value() == bar.maximum()
     assert any('"maxTokens": 999' in window.preview.toPlainText().split("\n")[i] for i in window.preview.changed)
 
 

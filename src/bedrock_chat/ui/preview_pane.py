@@ -102,14 +102,15 @@ class PreviewText(QPlainTextEdit):
         self._fade.timeout.connect(self._clear_shading)
 
     def show_text(self, text: str) -> None:
-        """Replaces the text unless it is the same, keeping both scroll positions where they were."""
+        """Replaces the text unless it is the same, keeping the scroll position where it was."""
         old = self.toPlainText()
         if text == old:
             return
-        vertical, horizontal = self.verticalScrollBar().value(), self.horizontalScrollBar().value()
+        bar = self.verticalScrollBar()
+        vertical, at_end = bar.value(), bar.value() == bar.maximum() > 0
         self.setPlainText(text)
-        self.verticalScrollBar().setValue(vertical)
-        self.horizontalScrollBar().setValue(horizontal)
+        # Kept where it was; one who watched the end (inferenceConfig) keeps watching it as lines wrap anew.
+        bar.setValue(bar.maximum() if at_end else vertical)
         self.changed = changed_lines(old, text)
         self._shade(self.changed)
 
