@@ -28,6 +28,7 @@ class ActionSpec:
     slot: Callable[[], object]
     shortcut: Shortcut | None = None
     separator_before: bool = False
+    checkable: bool = False  # a mode that is on or off; its slot reads the action's new state
 
 
 def _import_dialog(window: MainWindow) -> None:
@@ -82,6 +83,9 @@ def action_table(window: MainWindow) -> list[ActionSpec]:
                    window.session.copy_last_reply, "Ctrl+Shift+C"),
         ActionSpec("chat.regenerate", "&Chat", "Re&generate last reply", "Ask for the last reply again.",
                    history.regenerate_last, "Ctrl+Shift+R"),
+        ActionSpec("chat.compare", "&Chat", "&Compare",
+                   "Compare mode: send one prompt to two or three models (or settings) side by side.",
+                   window.compare.on_action, "Ctrl+Shift+M", separator_before=True, checkable=True),
         ActionSpec("chat.undo_delete", "&Chat", "&Undo delete", "Bring back the last deleted conversation.",
                    history.undo_delete, keys.Undo),
         ActionSpec("chat.find", "&Chat", "&Find in conversations", "Search every message of every conversation.",
@@ -122,6 +126,7 @@ def build_menus(window: QMainWindow, specs: list[ActionSpec]) -> dict[str, QActi
         action.setObjectName(spec.id)
         action.setToolTip(spec.tip)
         action.setStatusTip(spec.tip)
+        action.setCheckable(spec.checkable)
         if spec.shortcut is not None:
             action.setShortcut(QKeySequence(spec.shortcut))
         action.triggered.connect(lambda _checked=False, slot=spec.slot: slot())

@@ -18,6 +18,7 @@ from bedrock_chat.core.history_open import open_history
 from bedrock_chat.core.safe_markdown import warm_up_rendering
 from bedrock_chat.ui import help_actions, view_actions
 from bedrock_chat.ui.actions import action_table, build_menus
+from bedrock_chat.ui.compare_mode import CompareMode
 from bedrock_chat.ui.connection_bar import ConnectionBar
 from bedrock_chat.ui.connection_controller import Clients, ConnectionController
 from bedrock_chat.ui.connection_view import ConnectionView
@@ -47,6 +48,8 @@ class MainWindow(QMainWindow):
     """The model list arrived (how many models)."""
     reply_finished = Signal(object)
     """A reply ended in any way; carries the assistant ``Message``."""
+    compare_finished = Signal(list)
+    """Every column of a compare ended; carries their answers (``Message``), on screen and saved."""
 
     def __init__(self, connection: ConnectionSettings, data_dir: Path, settings: SettingsStore,
                  preferred_model: str | None = None, start_endpoint: Callable[[], str] | None = None,
@@ -139,10 +142,31 @@ class MainWindow(QMainWindow):
         self.sidebar.hit_chosen.connect(self.history.jump_to_message)
         self.sidebar.search_changed.connect(self.history.search)
         self.sidebar.action_requested.connect(self.history.on_sidebar_action)
+        self._build_compare()
+
+    def _build_compare(self) -> None:
+        """Compare mode hooks into the prompt's controls (Send, Stop, Esc) and into switching conversations."""
+        self.compare = CompareMode(self.session, self.chat, self.chat_splitter, self.connection_ctl,
+                                   self.parameters, self.settings, self)
+        self.controls.other_turns = self.compare
+        self.session.other_turns_busy = lambda: self.compare.busy
+        self.compare.controller.busy_changed.connect(self.controls.update_controls)
+        self.compare.controller.runtime_released.connect(lambda _runtime: self.connection_ctl.release_unused())
+        self.compare.status_changed.connect(self.statusBar().showMessage)
+        self.compare.sidebar_changed.connect(self.history.refresh_sidebar)
+        self.compare.compare_finished.connect(self.compare_finished)
+        self.connection_view.models_loaded.connect(lambda _count: self.compare.fill_models())
 
     def _build_menus(self) -> None:
         self.action_by_id = build_menus(self, action_table(self))
         self.connection_action = self.action_by_id["file.connection"]
+        compare = self.action_by_id["chat.compare"]
+        self.compare.attach_action(compare)
+        self.connection_bar.addSeparator()
+        self.connection_bar.addAction(compare)
+        self.compare_button = self.connection_bar.widgetForAction(compare)
+        self.compare_button.setAccessibleName("Compare")
+        self.compare_button.setToolTip(f"{compare.toolTip()} ({compare.shortcut().toString()})")
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
@@ -176,7 +200,8 @@ class MainWindow(QMainWindow):
 
     def uses_clients(self, clients: object) -> bool:
         """Whether a turn, a stopped one still inside botocore included, uses these clients."""
-        return self.turns.uses(getattr(clients, "runtime", None))
+        runtime = getattr(clients, "runtime", None)
+        return self.turns.uses(runtime) or self.compare.controller.uses(runtime)
 
     @property
     def connection_dialog(self) -> ConnectionDialog | None:
@@ -217,7 +242,7 @@ class MainWindow(QMainWindow):
 
     @property
     def busy(self) -> bool:
-        return self.turns.busy
+        return self.turns.busy or self.compare.busy
 
     def send(self) -> None:
         self.controls.send()
@@ -297,5 +322,7 @@ class MainWindow(QMainWindow):
             super().closeEvent(event)
             return
         self._closed = True
+        for answer in self.compare.shutdown():  # like the single reply: saved as it ended, nothing waited for
+            self.store_message(answer)
         close_down(self, self._folder_lock)
         super().closeEvent(event)

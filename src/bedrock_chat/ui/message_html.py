@@ -59,6 +59,8 @@ def header_html(message: Message, colors: Palette) -> str:
         who, color = "You", colors.user
     else:
         who, color = f"Assistant · {html.escape(message.model_id or '')}", colors.assistant
+        if message.compare_group:  # one of a compare turn's answers: which one later turns send back
+            who += " · alternative answer, not sent back" if message.alternative else " · kept answer"
     actions = ("edit", "copy") if message.role == Role.USER else ("copy", "regenerate")
     token = link_token(message.id)
     links = " ".join(f'<a href="{MESSAGE_SCHEME}:{action}:{token}">{action.title()}</a>' for action in actions)
