@@ -71,8 +71,11 @@ def test_three_columns_stream_at_once_with_one_stats_table(qtbot, make_window, p
     stored = window.store.load(window.conversation.id)
     assert [(m.role, m.alternative) for m in stored.messages] == [(Role.USER, False)] + [(Role.ASSISTANT, True)] * 3
     assert window.conversation.history() == [(Role.USER, "Tell me about mountains [tokens:300]")]
-    assert window.chat.toPlainText().count("alternative answer, not sent back") == 3
     assert window.send_button.isEnabled() is False and window.stop_button.isEnabled() is False
+    # Leaving compare mode, the conversation view shows the three answers, none kept yet.
+    window.action_by_id["chat.compare"].trigger()
+    assert not window.compare.active and not window.compare.panel.isVisible()
+    assert window.chat.toPlainText().count("alternative answer, not sent back") == 3
     # The columns are remembered.
     remembered = json.loads(window.settings.compare_columns())
     assert [c["model"].split(".", 1)[-1] for c in remembered] == [m.split(".", 1)[-1] for m in MODELS]
@@ -102,7 +105,8 @@ def test_a_fault_in_one_column_leaves_the_others_running(qtbot, make_window, pac
     assert "Traceback" not in panel.columns[2].fault.text()
     assert [panel.stats.cell_text(row, 5) for row in range(3)] == ["finished", "failed", "failed"]
     assert not window.error_banner.isVisible()  # the fault is shown in its column, not for the whole window
-    assert panel.columns[0].keep_button.isEnabled() and not panel.columns[1].keep_button.isEnabled()
+    # Only an answer that did not fail can become the reply.
+    assert [column.keep_button.isEnabled() for column in panel.columns] == [True, False, False]
 
 
 def test_stop_and_esc_stop_every_column(qtbot, make_window, paced_server):

@@ -7,14 +7,62 @@ them together, marks their replies as one compare turn's answers, and says when 
 
 from __future__ import annotations
 
+from collections import deque
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from bedrock_chat.bedrock.requests import TurnRequest
 from bedrock_chat.core.compare import MAX_COLUMNS, new_group
 from bedrock_chat.core.conversation import Conversation, Message
-from bedrock_chat.ui.turn_controller import TurnController
+from bedrock_chat.ui.coalescer import FRAME_MS
+from bedrock_chat.ui.turn_controller import FRAME_BUDGET_S, TurnController
+
+
+class FrameShare(QObject):
+    """Takes the columns' turns at showing their text, one column per frame, round robin.
+
+    Each column's controller would otherwise spend a single reply's frame budget in the same frame as the others,
+    so three columns at full speed made frames three times as long as one reply's. In turn, every frame does one
+    reply's work at most, and each column's stream is as smooth as a single reply (at a third of its display rate
+    when all three arrive faster than a screen can show them; at a model's real pace, no difference)."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._waiting: deque[ColumnTurn] = deque()
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(FRAME_MS)
+        self._timer.timeout.connect(self._next)
+
+    def request(self, turn: ColumnTurn) -> None:
+        if turn not in self._waiting:
+            self._waiting.append(turn)
+        if not self._timer.isActive():
+            self._timer.start(0 if len(self._waiting) == 1 else FRAME_MS)
+
+    def _next(self) -> None:
+        if self._waiting:
+            self._waiting.popleft().flush_now()
+        if self._waiting:
+            self._timer.start(FRAME_MS)
+
+
+class ColumnTurn(TurnController):
+    """A column's turn: all of a single reply's behaviour; it shows its text when the ``FrameShare`` says."""
+
+    def __init__(self, share: FrameShare, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._share = share
+
+    def _flush(self, budget_s: float | None = FRAME_BUDGET_S) -> None:
+        if budget_s is None:  # Stop shows everything at once, as for a single reply
+            super()._flush(None)
+        else:
+            self._share.request(self)
+
+    def flush_now(self) -> None:
+        super()._flush(FRAME_BUDGET_S)
 
 
 class CompareController(QObject):
@@ -27,7 +75,8 @@ class CompareController(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.columns: list[TurnController] = [TurnController(self) for _ in range(MAX_COLUMNS)]
+        self._share = FrameShare(self)
+        self.columns: list[TurnController] = [ColumnTurn(self._share, self) for _ in range(MAX_COLUMNS)]
         self.group: str | None = None
         self._running: set[int] = set()
         for index, turn in enumerate(self.columns):
@@ -55,7 +104,8 @@ class CompareController(QObject):
         for index in started:
             request = requests[index]
             assert request is not None
-            self.columns[index].start(runtime, request, conversation)
+            if self.columns[index].start(runtime, request, conversation) is None:
+                self._on_column_busy(index, False)  # never started: it must not hold the compare open
         return self.group
 
     def stop(self) -> None:

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QSplitter
 from bedrock_chat.bedrock.requests import TurnRequest
 from bedrock_chat.core.catalog import ModelInfo, Pricing
 from bedrock_chat.core.compare import ColumnSpec, columns_from_json, columns_to_json, group_answers, keep_answer
-from bedrock_chat.core.conversation import Conversation, Message
+from bedrock_chat.core.conversation import Conversation, Message, MessageState
 from bedrock_chat.core.params import GenerationParams
 from bedrock_chat.core.stats import ReplyStats
 from bedrock_chat.ui.chat_view import ChatView
@@ -48,6 +48,7 @@ class CompareMode(QObject):
         self.action: QAction | None = None
         self._filled = False
         self._active = False
+        self._answers_unshown = False  # a compare turn ended and the conversation view does not show it yet
         for index, (turn, column) in enumerate(zip(self.controller.columns, self.panel.columns, strict=True)):
             turn.reply_started.connect(column.begin)
             turn.reply_started.connect(session.store_message)
@@ -92,9 +93,11 @@ class CompareMode(QObject):
             self.fill_models()
         self._active = on
         self.panel.setVisible(on)
+        if not on:
+            self._show_answers()
         total = sum(self._splitter.sizes())
         if on:
-            self._splitter.setSizes([total // 5, total * 3 // 5, total // 5])
+            self._splitter.setSizes([total // 5, total * 2 // 3, total - total // 5 - total * 2 // 3])
         if self.action is not None and self.action.isChecked() != on:
             self.action.setChecked(on)
         self.status_changed.emit("Compare mode: the next prompt goes to every column." if on
@@ -127,6 +130,8 @@ class CompareMode(QObject):
         history = conversation.history()
         if not history:
             return False
+        self._show_answers()  # the earlier compare's answers go above the prompt just sent
+        self._remember()  # a system prompt typed just before sending is remembered too
         for column in columns:
             spec = column.spec()
             model = self._model(spec.model_id) if spec is not None else None
@@ -172,11 +177,15 @@ class CompareMode(QObject):
     def _on_compare_finished(self, group: str) -> None:
         conversation = self._session.conversation
         answers = group_answers(conversation, group)
-        for answer in answers:  # the conversation view shows them too, marked as not kept yet
-            self._chat.append_message(answer)
+        # The columns show the answers now; the conversation view shows them (marked kept or alternative) when
+        # it is drawn again: on keeping one, leaving compare mode or the next prompt. Rendering three long
+        # answers here, as they end, would stall the window for as long as opening such a conversation does.
+        self._answers_unshown = True
         for column in self.panel.active_columns():
             reply = column.reply
-            column.set_keepable(reply is not None and reply in answers and bool(reply.text.strip()))
+            # A failed answer is never sent back (like any failed reply), so it cannot become the reply.
+            column.set_keepable(reply is not None and any(reply is answer for answer in answers)
+                                and bool(reply.text.strip()) and reply.state != MessageState.FAILED)
         self.sidebar_changed.emit()
         self.status_changed.emit("Every column has ended: keep the answer you prefer as the conversation's reply.",
                                  10000)
@@ -191,13 +200,20 @@ class CompareMode(QObject):
             return
         for message in keep_answer(conversation, reply.id):
             self._session.store_message(message)
-        self._chat.render_all()
+        self._answers_unshown = True
+        self._show_answers()
         for column in self.panel.columns:
             column.set_kept(column.reply is reply)
         self.status_changed.emit(f"Kept column {row + 1}'s answer as the reply; the others stay as alternatives.",
                                  8000)
 
+    def _show_answers(self) -> None:
+        if self._answers_unshown:
+            self._answers_unshown = False
+            self._chat.render_all()
+
     def _on_switched(self, _conversation: Conversation) -> None:
+        self._answers_unshown = False  # the view was drawn for the conversation switched to
         for column in self.panel.columns:  # an answer of another conversation cannot become this one's reply
             column.set_keepable(False)
             column.set_kept(False)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QPaintEvent
-from PySide6.QtWidgets import QMainWindow
+from PySide6.QtWidgets import QMainWindow, QWidget
 
 from bedrock_chat.bedrock.connection import ConnectionSettings
 from bedrock_chat.bedrock.requests import TurnRequest
@@ -18,7 +18,7 @@ from bedrock_chat.core.history_open import open_history
 from bedrock_chat.core.safe_markdown import warm_up_rendering
 from bedrock_chat.ui import help_actions, view_actions
 from bedrock_chat.ui.actions import action_table, build_menus
-from bedrock_chat.ui.compare_mode import CompareMode
+from bedrock_chat.ui.compare_hooks import add_compare_button, install_compare
 from bedrock_chat.ui.connection_bar import ConnectionBar
 from bedrock_chat.ui.connection_controller import Clients, ConnectionController
 from bedrock_chat.ui.connection_view import ConnectionView
@@ -77,6 +77,7 @@ class MainWindow(QMainWindow):
         self.importer = TranscriptImporter(self)
         self.history = HistoryActions(self)
         self._closed = False
+        self.compare_button: QWidget | None = None  # the toolbar's Compare button, once the menus exist
 
         self.setWindowTitle("Bedrock Chat")
         self.setAccessibleName("Bedrock Chat")
@@ -142,31 +143,12 @@ class MainWindow(QMainWindow):
         self.sidebar.hit_chosen.connect(self.history.jump_to_message)
         self.sidebar.search_changed.connect(self.history.search)
         self.sidebar.action_requested.connect(self.history.on_sidebar_action)
-        self._build_compare()
-
-    def _build_compare(self) -> None:
-        """Compare mode hooks into the prompt's controls (Send, Stop, Esc) and into switching conversations."""
-        self.compare = CompareMode(self.session, self.chat, self.chat_splitter, self.connection_ctl,
-                                   self.parameters, self.settings, self)
-        self.controls.other_turns = self.compare
-        self.session.other_turns_busy = lambda: self.compare.busy
-        self.compare.controller.busy_changed.connect(self.controls.update_controls)
-        self.compare.controller.runtime_released.connect(lambda _runtime: self.connection_ctl.release_unused())
-        self.compare.status_changed.connect(self.statusBar().showMessage)
-        self.compare.sidebar_changed.connect(self.history.refresh_sidebar)
-        self.compare.compare_finished.connect(self.compare_finished)
-        self.connection_view.models_loaded.connect(lambda _count: self.compare.fill_models())
+        self.compare = install_compare(self)  # Send, Stop and Esc also reach compare mode's columns
 
     def _build_menus(self) -> None:
         self.action_by_id = build_menus(self, action_table(self))
         self.connection_action = self.action_by_id["file.connection"]
-        compare = self.action_by_id["chat.compare"]
-        self.compare.attach_action(compare)
-        self.connection_bar.addSeparator()
-        self.connection_bar.addAction(compare)
-        self.compare_button = self.connection_bar.widgetForAction(compare)
-        self.compare_button.setAccessibleName("Compare")
-        self.compare_button.setToolTip(f"{compare.toolTip()} ({compare.shortcut().toString()})")
+        add_compare_button(self)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
