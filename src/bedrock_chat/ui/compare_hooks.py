@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QToolButton
+
 from bedrock_chat.ui import view_actions
 from bedrock_chat.ui.compare_mode import CompareMode
 
@@ -36,6 +39,8 @@ def add_compare_button(window: MainWindow) -> None:
     window.connection_bar.addSeparator()
     window.connection_bar.addAction(action)
     button = window.connection_bar.widgetForAction(action)
+    if isinstance(button, QToolButton):  # the icon and the word: a mode should say what it is
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
     button.setAccessibleName("Compare")
     button.setToolTip(f"{action.toolTip()} ({action.shortcut().toString()})")
     window.compare_button = button
