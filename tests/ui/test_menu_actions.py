@@ -127,6 +127,15 @@ def _chat_regenerate(person: Person) -> None:
     assert window.conversation.messages[-1] is reply
 
 
+def _chat_compare(person: Person) -> None:
+    window = person.window
+    person.trigger("chat.compare")
+    assert window.compare.active and window.compare.panel.isVisible() and window.compare_button.isChecked()
+    person.qtbot.mouseClick(window.compare_button, Qt.MouseButton.LeftButton)  # the toolbar's Compare button
+    assert not window.compare.active and not window.compare.panel.isVisible()
+    assert window.compare_button.accessibleName() == "Compare"
+
+
 def _chat_undo_delete(person: Person) -> None:
     window = person.window
     deleted = window.conversation.id
@@ -222,6 +231,7 @@ CHECKS: dict[str, Callable[[Person], None]] = {
     "chat.regenerate": _chat_regenerate,
     "chat.stop": _chat_stop,
     "chat.retry": _chat_retry,
+    "chat.compare": _chat_compare,
     "file.save": _file_save,
     "file.export_all": _file_export_all,
     "file.import": _file_import,

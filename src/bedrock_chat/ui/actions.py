@@ -28,7 +28,9 @@ class ActionSpec:
     slot: Callable[[], object]
     shortcut: Shortcut | None = None
     separator_before: bool = False
-    checkable: bool = False  # a toggle: the window keeps its check mark in step with what it shows
+    # A toggle or a mode: its slot reads the action's new state, and the window keeps the check mark in step
+    # with what it shows.
+    checkable: bool = False
 
 
 def _import_dialog(window: MainWindow) -> None:
@@ -83,6 +85,9 @@ def action_table(window: MainWindow) -> list[ActionSpec]:
                    window.session.copy_last_reply, "Ctrl+Shift+C"),
         ActionSpec("chat.regenerate", "&Chat", "Re&generate last reply", "Ask for the last reply again.",
                    history.regenerate_last, "Ctrl+Shift+R"),
+        ActionSpec("chat.compare", "&Chat", "&Compare",
+                   "Compare mode: send one prompt to two or three models (or settings) side by side.",
+                   window.compare.on_action, "Ctrl+Shift+M", separator_before=True, checkable=True),
         ActionSpec("chat.undo_delete", "&Chat", "&Undo delete", "Bring back the last deleted conversation.",
                    history.undo_delete, keys.Undo),
         ActionSpec("chat.find", "&Chat", "&Find in conversations", "Search every message of every conversation.",

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QPaintEvent
-from PySide6.QtWidgets import QMainWindow
+from PySide6.QtWidgets import QMainWindow, QWidget
 
 from bedrock_chat.bedrock.connection import ConnectionSettings
 from bedrock_chat.bedrock.requests import TurnRequest
@@ -18,6 +18,7 @@ from bedrock_chat.core.history_open import open_history
 from bedrock_chat.core.safe_markdown import warm_up_rendering
 from bedrock_chat.ui import help_actions, view_actions
 from bedrock_chat.ui.actions import action_table, build_menus
+from bedrock_chat.ui.compare_hooks import add_compare_button, install_compare
 from bedrock_chat.ui.connection_bar import ConnectionBar
 from bedrock_chat.ui.connection_controller import Clients, ConnectionController
 from bedrock_chat.ui.connection_view import ConnectionView
@@ -48,6 +49,8 @@ class MainWindow(QMainWindow):
     """The model list arrived (how many models)."""
     reply_finished = Signal(object)
     """A reply ended in any way; carries the assistant ``Message``."""
+    compare_finished = Signal(list)
+    """Every column of a compare ended; carries their answers (``Message``), on screen and saved."""
 
     def __init__(self, connection: ConnectionSettings, data_dir: Path, settings: SettingsStore,
                  preferred_model: str | None = None, start_endpoint: Callable[[], str] | None = None,
@@ -75,6 +78,7 @@ class MainWindow(QMainWindow):
         self.importer = TranscriptImporter(self)
         self.history = HistoryActions(self)
         self._closed = False
+        self.compare_button: QWidget | None = None  # the toolbar's Compare button, once the menus exist
 
         self.setWindowTitle("Bedrock Chat")
         self.setAccessibleName("Bedrock Chat")
@@ -144,11 +148,13 @@ class MainWindow(QMainWindow):
         self.sidebar.search_changed.connect(lambda _query: self.chat.clear_highlight())  # a new search, a new mark
         self.chat.example_chosen.connect(self._use_example)
         self.sidebar.action_requested.connect(self.history.on_sidebar_action)
+        self.compare = install_compare(self)  # Send, Stop and Esc also reach compare mode's columns
 
     def _build_menus(self) -> None:
         self.action_by_id = build_menus(self, action_table(self))
         self.connection_action = self.action_by_id["file.connection"]
         self.body.use_toggles(self.action_by_id["view.sidebar"], self.action_by_id["view.side_panel"])
+        add_compare_button(self)
         apply_icons({"send": self.send_button, "stop": self.stop_button, "new-chat": self.sidebar.new_button,
                      "connection": self.connection_bar.connection_button, "retry": self.refresh_button},
                     self.action_by_id)
@@ -185,7 +191,8 @@ class MainWindow(QMainWindow):
 
     def uses_clients(self, clients: object) -> bool:
         """Whether a turn, a stopped one still inside botocore included, uses these clients."""
-        return self.turns.uses(getattr(clients, "runtime", None))
+        runtime = getattr(clients, "runtime", None)
+        return self.turns.uses(runtime) or self.compare.controller.uses(runtime)
 
     @property
     def connection_dialog(self) -> ConnectionDialog | None:
@@ -227,7 +234,7 @@ class MainWindow(QMainWindow):
 
     @property
     def busy(self) -> bool:
-        return self.turns.busy
+        return self.turns.busy or self.compare.busy
 
     def send(self) -> None:
         self.controls.send()
@@ -313,5 +320,7 @@ class MainWindow(QMainWindow):
             super().closeEvent(event)
             return
         self._closed = True
+        for answer in self.compare.shutdown():  # like the single reply: saved as it ended, nothing waited for
+            self.store_message(answer)
         close_down(self, self._folder_lock)
         super().closeEvent(event)

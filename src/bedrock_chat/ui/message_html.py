@@ -105,6 +105,8 @@ def header_html(message: Message, colors: Palette) -> str:
     name = html.escape(short_model_name(message.model_id))
     tip = html.escape(message.model_id or "")
     when = html.escape(local_time(message.created_at))
+    if message.compare_group:  # one of a compare turn's answers: say which one later turns send back
+        when += " · alternative answer, not sent back" if message.alternative else " · kept answer"
     return (f'<p style="margin-top:22px; margin-bottom:4px"><a name="m-{token}"></a>'
             f'<b style="color:{colors.assistant}" title="{tip}">{name}</b>'
             f'&nbsp;&nbsp;<span style="color:{colors.muted}; font-size:small">{when}</span>'

@@ -95,6 +95,13 @@ class SettingsStore:
         self._settings.setValue("request/api", options.api)
         self._settings.setValue("request/streaming", "true" if options.streaming else "false")
 
+    def compare_columns(self) -> str | None:
+        """The compare columns as JSON (``core.compare.columns_from_json`` reads it, checking every value)."""
+        return self._text("compare/columns")
+
+    def set_compare_columns(self, columns_json: str) -> None:
+        self._settings.setValue("compare/columns", columns_json)
+
     def layout(self, name: str) -> QByteArray | None:
         value = self._settings.value(f"window/{name}")
         return value if isinstance(value, QByteArray) else None

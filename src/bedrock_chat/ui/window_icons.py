@@ -23,6 +23,7 @@ ACTION_ICONS = {
     "chat.find": "search",
     "view.sidebar": "sidebar",
     "view.side_panel": "side-panel",
+    "chat.compare": "compare",
 }
 
 
