@@ -230,3 +230,23 @@ def test_times_are_local(qtbot, make_window, local_server, monkeypatch):
     finally:
         monkeypatch.delenv("TZ")
         time.tzset()
+
+
+def test_icons_follow_the_theme(qtbot, make_window, local_server):
+    window = make_window(local_server.url)
+    reply = send_prompt(qtbot, window, "hello")
+    icon = f"bc-icon:copy:{link_token(reply.id)}"
+    window.action_by_id["view.theme_light"].trigger()
+    light_send = window.send_button.icon().pixmap(24).toImage()
+    window.action_by_id["view.theme_dark"].trigger()
+    assert window.chat.cards.colors.muted != "#6b7280"
+    drawn = window.chat.document().resource(QTextDocument.ResourceType.ImageResource.value, icon)
+    _image_cursor(window.chat, icon)  # still there after the re-render
+    pixels = [drawn.pixelColor(x, y) for x in range(drawn.width()) for y in range(drawn.height())]
+    strongest = max(pixels, key=lambda colour: colour.alpha())
+    expected = QColor(window.chat.cards.colors.muted)
+    assert strongest.alpha() > 100
+    assert max(abs(strongest.red() - expected.red()), abs(strongest.green() - expected.green()),
+               abs(strongest.blue() - expected.blue())) <= 8
+    dark_send = window.send_button.icon().pixmap(24).toImage()
+    assert dark_send != light_send  # the toolbar's icons were redrawn in the dark theme's text colour
