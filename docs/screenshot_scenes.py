@@ -123,10 +123,9 @@ def scene_shots(app: Any, create_window: Any, home: Path, size: tuple[int, int],
     window.sidebar.search.clear()
     settle(app, 0.3)
 
-    # The model picker, filtered.
+    # The model picker, open: every provider's models with their badges.
     QTest.mouseClick(window.model_picker, Qt.MouseButton.LeftButton)
     wait(app, window.model_picker.popup.isVisible)
-    QTest.keyClicks(window.model_picker.popup.filter, "cl")
     settle(app, 0.3)
     save("model-picker", _with_popup(window, window.model_picker.popup))
     window.model_picker.popup.hide()
