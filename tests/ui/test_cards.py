@@ -190,8 +190,9 @@ def test_model_picker_filters_groups_and_picks_by_keyboard(qtbot, make_window, l
     assert chosen.name == "Claude 3.7 Sonnet" and picker.text() == "Claude 3.7 Sonnet"
     assert chosen.invoke_id in picker.toolTip()
 
-    # Down then Enter picks the next model in the list; Escape leaves the choice alone.
-    qtbot.mouseClick(picker, Qt.MouseButton.LeftButton)
+    # From the keyboard alone: Space opens it, Down then Enter picks the next model; Escape changes nothing.
+    picker.setFocus()
+    qtbot.keyClick(picker, Qt.Key.Key_Space)
     qtbot.waitUntil(popup.isVisible)
     qtbot.keyClicks(popup.filter, "nova")
     first = popup.list.currentItem().text().strip()
