@@ -146,7 +146,6 @@ class MainWindow(QMainWindow):
         self.sidebar.hit_chosen.connect(self.history.jump_to_message)
         self.sidebar.search_changed.connect(self.history.search)
         self.sidebar.search_changed.connect(lambda _query: self.chat.clear_highlight())  # a new search, a new mark
-        self.chat.example_chosen.connect(self._use_example)
         self.sidebar.action_requested.connect(self.history.on_sidebar_action)
         self.compare = install_compare(self)  # Send, Stop and Esc also reach compare mode's columns
 
@@ -276,11 +275,6 @@ class MainWindow(QMainWindow):
         self.stats.clear_reply()
         self.schedule_preview()
         self.history.refresh_sidebar()
-
-    def _use_example(self, text: str) -> None:
-        """An example prompt of the first screen goes into the prompt box, to send as it is or to change."""
-        self.prompt.setPlainText(text)
-        self.prompt.setFocus()
 
     def can_switch(self) -> bool:
         return self.session.can_switch()
