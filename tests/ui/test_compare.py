@@ -8,6 +8,7 @@ import json
 import time
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 
 from bedrock_chat.core.conversation import MessageState, Role
@@ -82,7 +83,8 @@ def test_three_columns_stream_at_once_with_one_stats_table(qtbot, make_window, p
     assert remembered[2]["maxTokens"] == 40
 
 
-def test_a_fault_in_one_column_leaves_the_others_running(qtbot, make_window, paced_server):
+@pytest.mark.parametrize(("fault", "expected"), [("access-denied", "model access"), ("throttle", "slow down")])
+def test_a_fault_in_one_column_leaves_the_others_running(qtbot, make_window, paced_server, fault, expected):
     window = make_window(paced_server.url)
     compare_on(window)
     panel = window.compare.panel
@@ -90,7 +92,7 @@ def test_a_fault_in_one_column_leaves_the_others_running(qtbot, make_window, pac
     for column in panel.columns:
         pick(column, MODELS[0])
     # The endpoint's fault directives, through each column's own system prompt.
-    panel.columns[1].system_prompt.setText("[fault:access-denied]")
+    panel.columns[1].system_prompt.setText(f"[fault:{fault}]")
     panel.columns[2].system_prompt.setText("[fault:drop:20]")
     for column in panel.columns:
         column.system_prompt.editingFinished.emit()
@@ -100,7 +102,7 @@ def test_a_fault_in_one_column_leaves_the_others_running(qtbot, make_window, pac
     assert denied.state == MessageState.FAILED and dropped.state == MessageState.FAILED
     assert dropped.text  # what arrived before the connection dropped is kept
     assert not panel.columns[0].fault.isVisible()
-    assert panel.columns[1].fault.isVisible() and "access" in panel.columns[1].fault.text().lower()
+    assert panel.columns[1].fault.isVisible() and expected in panel.columns[1].fault.text().lower()
     assert panel.columns[2].fault.isVisible() and panel.columns[2].fault.text()
     assert "Traceback" not in panel.columns[2].fault.text()
     assert [panel.stats.cell_text(row, 5) for row in range(3)] == ["finished", "failed", "failed"]
