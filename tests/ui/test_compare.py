@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 
 from bedrock_chat.core.conversation import MessageState, Role
 from bedrock_chat.core.storage import ConversationStore
@@ -162,8 +163,12 @@ def test_keep_an_answer_then_restart_shows_the_reply_and_the_alternatives(qtbot,
     panel.columns[1].temperature.setValue(1.0)
     answers = finish_compare(qtbot, window, "Name a colour [tokens:30]")
     assert [a.parameters["temperature"] for a in answers] == [0.0, 1.0]
-    panel.columns[1].keep_button.click()
+    panel.columns[0].keep_button.click()
+    window.action_by_id["chat.copy_reply"].trigger()  # the kept answer is the reply, though not the last message
+    assert QGuiApplication.clipboard().text() == answers[0].text != answers[1].text
+    panel.columns[1].keep_button.click()  # a change of mind: the other one
     kept, other = answers[1], answers[0]
+    assert panel.columns[0].keep_button.text() == "Keep this answer"
     assert not kept.alternative and other.alternative
     assert panel.columns[1].keep_button.text() == "✓ Kept as the reply"
     assert window.conversation.history(draft="next")[1] == (Role.ASSISTANT, kept.text)
