@@ -171,6 +171,18 @@ def _zoom(step: int) -> Callable[[Person], None]:
     return check
 
 
+def _panel(name: str) -> Callable[[Person], None]:
+    def check(person: Person) -> None:
+        body = person.window.body
+        shown = body.panel_shown(name)
+        person.trigger(f"view.{name}")
+        assert body.panel_shown(name) != shown and person.window.action_by_id[f"view.{name}"].isChecked() != shown
+        person.trigger(f"view.{name}")
+        assert body.panel_shown(name) == shown
+
+    return check
+
+
 def _file_connection(person: Person) -> None:
     window = person.window
     person.trigger("file.connection")
@@ -230,6 +242,8 @@ CHECKS: dict[str, Callable[[Person], None]] = {
     "view.theme_system": _theme("system"),
     "view.zoom_in": _zoom(1),
     "view.zoom_out": _zoom(-1),
+    "view.sidebar": _panel("sidebar"),
+    "view.side_panel": _panel("side_panel"),
     "file.connection": _file_connection,
     "help.getting_started": _help_getting_started,
     "help.log_folder": _help_log_folder,

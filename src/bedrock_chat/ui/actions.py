@@ -28,7 +28,9 @@ class ActionSpec:
     slot: Callable[[], object]
     shortcut: Shortcut | None = None
     separator_before: bool = False
-    checkable: bool = False  # a mode that is on or off; its slot reads the action's new state
+    # A toggle or a mode: its slot reads the action's new state, and the window keeps the check mark in step
+    # with what it shows.
+    checkable: bool = False
 
 
 def _import_dialog(window: MainWindow) -> None:
@@ -96,6 +98,12 @@ def action_table(window: MainWindow) -> list[ActionSpec]:
                                 f"Use the {theme} colour theme.", _theme_setter(window, theme),
                                 separator_before=number == 0))
     specs += [
+        ActionSpec("view.sidebar", "&View", "Conversation &list", "Show or hide the conversation list (Ctrl+Shift+L).",
+                   lambda: window.body.toggle_panel("sidebar"), "Ctrl+Shift+L", separator_before=True,
+                   checkable=True),
+        ActionSpec("view.side_panel", "&View", "&Settings panel",
+                   "Show or hide the parameters, request preview and statistics (Ctrl+Shift+P).",
+                   lambda: window.body.toggle_panel("side_panel"), "Ctrl+Shift+P", checkable=True),
         ActionSpec("view.zoom_in", "&View", "Larger text", "Make the conversation's text larger.",
                    lambda: window.zoom(1), keys.ZoomIn, separator_before=True),
         ActionSpec("view.zoom_out", "&View", "Smaller text", "Make the conversation's text smaller.",

@@ -118,12 +118,12 @@ class MainWindow(QMainWindow):
     def _build_body(self) -> None:
         self.body = WindowBody(self.storage.banner)
         self.setCentralWidget(self.body)
-        column, side = self.body.chat_column, self.body.settings_column
+        column, side = self.body.chat_column, self.body.side_panel
         # The widgets tests, the action table and the helpers reach through the window.
         self.chat, self.prompt, self.error_banner = column.chat, column.prompt, column.error_banner
         self.send_button, self.stop_button = column.send_button, column.stop_button
         self.parameters: ParameterPanel = side.parameters
-        self.preview, self.stats = side.preview, side.stats
+        self.preview, self.preview_pane, self.stats = side.preview, side.preview_pane, side.stats
         self.sidebar, self.main_splitter, self.chat_splitter = self.body.sidebar, self.body, column.splitter
         self.connection_view = ConnectionView(self.connection_ctl, self.connection_bar, column.error_banner, self)
         self.connection_view.models_loaded.connect(self.models_loaded)
@@ -153,6 +153,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         self.action_by_id = build_menus(self, action_table(self))
         self.connection_action = self.action_by_id["file.connection"]
+        self.body.use_toggles(self.action_by_id["view.sidebar"], self.action_by_id["view.side_panel"])
         add_compare_button(self)
         apply_icons({"send": self.send_button, "stop": self.stop_button, "new-chat": self.sidebar.new_button,
                      "connection": self.connection_bar.connection_button, "retry": self.refresh_button},
@@ -226,6 +227,7 @@ class MainWindow(QMainWindow):
     def _wire_turns(self) -> None:
         self.replies = ReplyView(self.turns, self.session, self.body.chat_column, self.stats, self.history, self)
         self.replies.reply_finished.connect(self.reply_finished)
+        self.reply_finished.connect(lambda _reply: self.schedule_preview())  # the next request holds this reply
         self.turns.status_changed.connect(self.statusBar().showMessage)
         # Clients of an earlier connection close once no turn uses them.
         self.turns.runtime_released.connect(lambda _runtime: self.connection_ctl.release_unused())
@@ -271,6 +273,7 @@ class MainWindow(QMainWindow):
         self.history.editing = None
         self.chat.set_conversation(conversation)
         self.error_banner.hide()
+        self.stats.clear_reply()
         self.schedule_preview()
         self.history.refresh_sidebar()
 
