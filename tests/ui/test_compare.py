@@ -69,6 +69,9 @@ def test_three_columns_stream_at_once_with_one_stats_table(qtbot, make_window, p
     assert panel.stats.cell_text(2, 0).endswith("(max 40 tokens)")
     assert all(panel.stats.cell_text(row, 1).endswith(" ms") for row in range(3))
     assert all(column.keep_button.isEnabled() for column in panel.columns)
+    # Their tokens count in the session's totals, like a single reply's.
+    assert window.turns.session_totals.replies == 3 and window.turns.session_totals.output_tokens == 640
+    assert "3 replies" in window.stats.session.text()
     # Saved as they happened, one prompt and its three answers; none is sent back before one is kept.
     stored = window.store.load(window.conversation.id)
     assert [(m.role, m.alternative) for m in stored.messages] == [(Role.USER, False)] + [(Role.ASSISTANT, True)] * 3
