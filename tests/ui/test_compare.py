@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import time
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -200,3 +201,30 @@ def test_keep_an_answer_then_restart_shows_the_reply_and_the_alternatives(qtbot,
     compare_on(again)
     assert again.compare.panel.count.value() == 2
     assert [c.spec().temperature for c in again.compare.panel.columns[:2]] == [0.0, 1.0]
+
+
+def test_columns_take_turns_at_frames(qtbot):
+    """Three columns with text waiting never show it in the same frame: one column per frame, round robin, so a
+    frame does one reply's work at most."""
+    from bedrock_chat.ui.coalescer import FRAME_MS
+    from bedrock_chat.ui.compare_controller import FrameShare
+
+    share = FrameShare()
+    flushed: list[tuple[str, float]] = []
+
+    class Column:
+        def __init__(self, name: str) -> None:
+            self.name = name
+
+        def flush_now(self) -> None:
+            flushed.append((self.name, time.perf_counter()))
+
+    columns = [Column("a"), Column("b"), Column("c")]
+    for column in columns:
+        share.request(column)  # type: ignore[arg-type]
+    share.request(columns[0])  # asking again while waiting does not jump the queue
+    qtbot.waitUntil(lambda: len(flushed) == 3, timeout=2000)
+    qtbot.wait(3 * FRAME_MS)
+    assert [name for name, _ in flushed] == ["a", "b", "c"]
+    gaps = [later - earlier for (_, earlier), (_, later) in pairwise(flushed)]
+    assert all(gap >= FRAME_MS / 1000 * 0.8 for gap in gaps), gaps
