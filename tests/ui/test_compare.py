@@ -10,12 +10,13 @@ from itertools import pairwise
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QGuiApplication
 
 from bedrock_chat.core.conversation import MessageState, Role
 from bedrock_chat.core.storage import ConversationStore
 from bedrock_chat.core.transcript import from_json
+from bedrock_chat.ui.rich_text import link_token
 
 MODELS = ("amazon.nova-micro-v1:0", "amazon.nova-lite-v1:0", "anthropic.claude-3-haiku-20240307-v1:0")
 
@@ -70,6 +71,9 @@ def test_three_columns_stream_at_once_with_one_stats_table(qtbot, make_window, p
     assert panel.stats.cell_text(2, 0).endswith("(max 40 tokens)")
     assert all(panel.stats.cell_text(row, 1).endswith(" ms") for row in range(3))
     assert all(column.keep_button.isEnabled() for column in panel.columns)
+    # Copy in a column copies that column's answer.
+    panel.columns[1].chat.anchorClicked.emit(QUrl(f"message:copy:{link_token(answers[1].id)}"))
+    assert QGuiApplication.clipboard().text() == answers[1].text
     # Their tokens count in the session's totals, like a single reply's.
     assert window.turns.session_totals.replies == 3 and window.turns.session_totals.output_tokens == 640
     assert "3 replies" in window.stats.session.text()
