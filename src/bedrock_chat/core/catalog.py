@@ -9,7 +9,7 @@ from typing import Any
 from bedrock_chat.core.params import ParamLimits
 from bedrock_chat.resource_files import model_catalog_data
 
-FAMILIES = ("nova", "anthropic", "llama", "mistral", "titan", "deepseek")
+FAMILIES = ("nova", "anthropic", "llama", "mistral", "titan", "deepseek", "cohere", "jamba", "openai", "qwen")
 _PROFILE_PREFIXES = ("us.", "eu.", "apac.", "global.", "us-gov.")
 
 
@@ -30,7 +30,8 @@ def family_of(model_id: str) -> str | None:
     if base.startswith("amazon.titan-text"):
         return "titan"
     for family, prefix in (("anthropic", "anthropic.claude"), ("llama", "meta.llama"), ("mistral", "mistral."),
-                           ("deepseek", "deepseek.")):
+                           ("deepseek", "deepseek."), ("cohere", "cohere.command-r"), ("jamba", "ai21.jamba"),
+                           ("openai", "openai.gpt-oss"), ("qwen", "qwen.qwen3")):
         if base.startswith(prefix):
             return family
     return None
@@ -40,6 +41,14 @@ def family_of(model_id: str) -> str | None:
 class Pricing:
     input_per_1k: float
     output_per_1k: float
+    as_of: str | None = None  # the day these prices were last checked ("YYYY-MM-DD"): prices change
+
+    @property
+    def as_of_note(self) -> str:
+        """A line for a tooltip beside a cost: which prices it used and how old they are."""
+        per_million = f"${self.input_per_1k * 1000:,.2f} in / ${self.output_per_1k * 1000:,.2f} out per 1M tokens"
+        when = f"as of {self.as_of}" if self.as_of else "date unknown"
+        return f"On-demand prices {when}: {per_million}. Check the AWS pricing page for your region."
 
     def cost(self, input_tokens: int, output_tokens: int) -> float:
         return input_tokens / 1000 * self.input_per_1k + output_tokens / 1000 * self.output_per_1k
@@ -84,7 +93,7 @@ def pricing_for(model_id: str) -> Pricing | None:
     entry = _known().get(base_model_id(model_id))
     if entry is None or "pricePer1kInput" not in entry:
         return None
-    return Pricing(entry["pricePer1kInput"], entry["pricePer1kOutput"])
+    return Pricing(entry["pricePer1kInput"], entry["pricePer1kOutput"], entry.get("pricesAsOf"))
 
 
 def model_info(model_id: str, invoke_id: str | None = None, name: str | None = None,
