@@ -88,6 +88,7 @@ class StatsPanel(QWidget):
         self.values["speed"].setText(_DASH if speed is None else f"{speed:,.1f} tokens/s")
         cost = stats.cost(pricing)
         self.values["cost"].setText(_DASH if cost is None else f"${cost:.6f}")
+        self.values["cost"].setToolTip(pricing.as_of_note if pricing else "No price is known for this model.")
         self.values["stop"].setText(stats.stop_reason.label if stats.stop_reason else "streaming…")
         self.values["request"].setText(stats.request_id or _DASH)
         self.cut_notice.setVisible(stats.stop_reason is not None and stats.stop_reason.value == "max_tokens")
