@@ -8,6 +8,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QFrame,
     QHBoxLayout,
     QPlainTextEdit,
@@ -70,6 +71,23 @@ class ChatColumn(QWidget):
         layout.addWidget(self.splitter)
 
 
+class PreviewPane(QWidget):
+    """The request preview with a row of buttons below it that other modules add to (Copy as …)."""
+
+    def __init__(self, preview: QPlainTextEdit) -> None:
+        super().__init__()
+        self.buttons = QHBoxLayout()
+        self.buttons.setContentsMargins(0, 0, 0, 0)
+        self.buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(preview)
+        layout.addLayout(self.buttons)
+
+    def add_button(self, button: QAbstractButton) -> None:
+        self.buttons.insertWidget(self.buttons.count() - 1, button)
+
+
 class SettingsColumn(QWidget):
     """The right column: the parameters and the request preview in tabs, the statistics below them."""
 
@@ -90,7 +108,8 @@ class SettingsColumn(QWidget):
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Settings tabs")
         self.tabs.addTab(scroll, "Parameters")
-        self.tabs.addTab(self.preview, "Request preview")
+        self.preview_pane = PreviewPane(self.preview)
+        self.tabs.addTab(self.preview_pane, "Request preview")
         self.stats = StatsPanel()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 8, 8, 8)

@@ -14,7 +14,8 @@ from bedrock_chat.bedrock.families.llama4 import Llama4Codec
 from bedrock_chat.bedrock.families.openai_chat import GPT_OSS, JAMBA, MISTRAL_CHAT, QWEN
 from bedrock_chat.core.catalog import base_model_id, family_of
 
-__all__ = ["ChatMessage", "NativeCodec", "Part", "chat_messages", "codec_for_model", "decoder_for", "text_of"]
+__all__ = ["ChatMessage", "NativeCodec", "Part", "chat_messages", "codec_for_model", "decoder_for", "native_schema",
+           "text_of"]
 
 _BY_FAMILY: dict[str, NativeCodec] = {"cohere": CohereCodec(), "jamba": JAMBA, "openai": GPT_OSS, "qwen": QWEN}
 _LLAMA4 = Llama4Codec()
@@ -41,3 +42,15 @@ def decoder_for(family: str | None, payload: dict[str, Any]) -> NativeCodec | No
     if family == "mistral" and "choices" in payload:
         return MISTRAL_CHAT
     return _BY_FAMILY.get(family or "")
+
+
+def native_schema(model_id: str) -> str | None:
+    """The name of the native schema a model speaks: its family, or ``mistral-chat``/``llama4`` for the newer
+    members of a family whose body changed."""
+    family = family_of(model_id)
+    codec = codec_for_model(model_id)
+    if codec is MISTRAL_CHAT:
+        return "mistral-chat"
+    if codec is _LLAMA4:
+        return "llama4"
+    return family
