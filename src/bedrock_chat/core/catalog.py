@@ -93,7 +93,7 @@ def pricing_for(model_id: str) -> Pricing | None:
     entry = _known().get(base_model_id(model_id))
     if entry is None or "pricePer1kInput" not in entry:
         return None
-    return Pricing(entry["pricePer1kInput"], entry["pricePer1kOutput"], entry.get("pricesAsOf"))
+    return Pricing(entry["pricePer1kInput"], entry["pricePer1kOutput"], as_of=entry.get("pricesAsOf"))
 
 
 def model_info(model_id: str, invoke_id: str | None = None, name: str | None = None,
