@@ -9,7 +9,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QPushButton
 
 from tests.copied_code import run_copied_python
-from tests.ui.conftest import send_prompt
+from tests.ui.conftest import choose_model, send_prompt
 
 
 def _button(window, name):
@@ -25,7 +25,7 @@ def _show_preview(window):
 
 
 def _pick(qtbot, window, invoke_id):
-    window.model_box.setCurrentIndex(window.model_box.findData(invoke_id))
+    choose_model(qtbot, window, invoke_id)  # the model button, its filter, Enter
     qtbot.waitUntil(lambda: window.current_model().invoke_id == invoke_id)
 
 

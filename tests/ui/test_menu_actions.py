@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from bedrock_chat.core.conversation import Conversation, MessageState, Role
 from bedrock_chat.core.transfer import export_conversation
 from bedrock_chat.ui.actions import action_table
+from tests.ui.conftest import choose_model
 from tests.ui.menu_helpers import import_through_menu
 
 
@@ -126,6 +127,15 @@ def _chat_regenerate(person: Person) -> None:
     assert window.conversation.messages[-1] is reply
 
 
+def _chat_compare(person: Person) -> None:
+    window = person.window
+    person.trigger("chat.compare")
+    assert window.compare.active and window.compare.panel.isVisible() and window.compare_button.isChecked()
+    person.qtbot.mouseClick(window.compare_button, Qt.MouseButton.LeftButton)  # the toolbar's Compare button
+    assert not window.compare.active and not window.compare.panel.isVisible()
+    assert window.compare_button.accessibleName() == "Compare"
+
+
 def _chat_undo_delete(person: Person) -> None:
     window = person.window
     deleted = window.conversation.id
@@ -157,6 +167,18 @@ def _zoom(step: int) -> Callable[[Person], None]:
         before = person.window.chat.font().pointSize()
         person.trigger("view.zoom_in" if step > 0 else "view.zoom_out")
         assert person.window.chat.font().pointSize() == before + step
+
+    return check
+
+
+def _panel(name: str) -> Callable[[Person], None]:
+    def check(person: Person) -> None:
+        body = person.window.body
+        shown = body.panel_shown(name)
+        person.trigger(f"view.{name}")
+        assert body.panel_shown(name) != shown and person.window.action_by_id[f"view.{name}"].isChecked() != shown
+        person.trigger(f"view.{name}")
+        assert body.panel_shown(name) == shown
 
     return check
 
@@ -209,6 +231,7 @@ CHECKS: dict[str, Callable[[Person], None]] = {
     "chat.regenerate": _chat_regenerate,
     "chat.stop": _chat_stop,
     "chat.retry": _chat_retry,
+    "chat.compare": _chat_compare,
     "file.save": _file_save,
     "file.export_all": _file_export_all,
     "file.import": _file_import,
@@ -219,6 +242,8 @@ CHECKS: dict[str, Callable[[Person], None]] = {
     "view.theme_system": _theme("system"),
     "view.zoom_in": _zoom(1),
     "view.zoom_out": _zoom(-1),
+    "view.sidebar": _panel("sidebar"),
+    "view.side_panel": _panel("side_panel"),
     "file.connection": _file_connection,
     "help.getting_started": _help_getting_started,
     "help.log_folder": _help_log_folder,
@@ -318,14 +343,13 @@ def test_every_toolbar_control(qtbot, local_server, tmp_path, monkeypatch):
     window.show()
     qtbot.waitUntil(lambda: bool(window.models), timeout=15000)
     bar = window.connection_bar
-    target = next(i for i in range(bar.model_box.count()) if "claude" in bar.model_box.itemData(i).lower())
-    bar.model_box.setCurrentIndex(target)  # what picking it from the list does
-    assert window.current_model().invoke_id == bar.model_box.itemData(target)
-    assert window.settings.last_model() == bar.model_box.itemData(target)
+    choose_model(qtbot, window, "claude")  # the first Claude the filter shows
+    target = window.current_model().invoke_id
+    assert "claude" in target and window.settings.last_model() == target
     assert bar.refresh_button.isEnabled()
     with qtbot.waitSignal(window.models_loaded, timeout=15000):
         qtbot.mouseClick(bar.refresh_button, Qt.MouseButton.LeftButton)
-    assert window.current_model().invoke_id == bar.model_box.itemData(target)  # the choice survives
+    assert window.current_model().invoke_id == target  # the choice survives
     qtbot.mouseClick(bar.connection_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.connection_dialog is not None and window.connection_dialog.isVisible())
     window.connection_dialog.reject()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bedrock_chat.core.conversation import MessageState
-from tests.ui.conftest import send_prompt
+from tests.ui.conftest import choose_model, send_prompt
 
 MODELS = [
     "cohere.command-r-v1:0",
@@ -17,9 +17,7 @@ MODELS = [
 
 
 def _pick(qtbot, window, invoke_id):
-    index = window.model_box.findData(invoke_id)
-    assert index >= 0, invoke_id
-    window.model_box.setCurrentIndex(index)
+    choose_model(qtbot, window, invoke_id)  # the model button, its filter, Enter
     qtbot.waitUntil(lambda: window.current_model().invoke_id == invoke_id)
 
 
