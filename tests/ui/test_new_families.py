@@ -41,3 +41,17 @@ def test_each_new_family_answers_in_the_window_natively_and_over_converse(qtbot,
                 assert cost.text().startswith("$")
                 assert "as of 20" in cost.toolTip(), invoke_id
     assert "Which river flows through Kathmandu?" in window.chat.toPlainText()
+
+
+def test_the_model_picker_says_how_old_a_price_is(qtbot, make_window, local_server):
+    from PySide6.QtCore import Qt
+
+    window = make_window(local_server.url)
+    qtbot.mouseClick(window.model_picker, Qt.MouseButton.LeftButton)
+    popup = window.model_picker.popup
+    qtbot.waitUntil(popup.isVisible)
+    qtbot.keyClicks(popup.filter, "Jamba 1.5 Large")
+    tips = [popup.list.item(row).toolTip().replace("\xa0", " ") for row in range(popup.list.count())]
+    assert any("ai21.jamba-1-5-large-v1:0" in tip and "as of 2025-10-15" in tip and "$2.00 in / $8.00 out" in tip
+               for tip in tips), tips
+    qtbot.keyClick(popup.filter, Qt.Key.Key_Escape)

@@ -53,7 +53,7 @@ class Pricing:
         """A line for a tooltip beside a cost: which prices it used and how old they are."""
         per_million = f"${self.input_per_1k * 1000:,.2f} in / ${self.output_per_1k * 1000:,.2f} out per 1M tokens"
         when = f"as of {self.as_of}" if self.as_of else "date unknown"
-        return f"On-demand prices {when}: {per_million}. Check the AWS pricing page for your region."
+        return f"Prices {when} (on demand, us-east-1):\n{per_million}; check AWS's pricing page for your region."
 
     def cost(self, input_tokens: int, output_tokens: int, cache_read_tokens: int = 0,
              cache_write_tokens: int = 0) -> float:
