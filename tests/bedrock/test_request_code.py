@@ -100,3 +100,16 @@ def test_no_credential_ever_reaches_the_code(models, monkeypatch):
     code = python_code(request, CodeTarget.of(profile_only))
     assert "profile_name='work'" in code and "endpoint_url" not in code
     assert "--profile work" in cli_command(request, CodeTarget.of(profile_only))
+
+
+def test_bytes_in_a_converse_body_go_to_the_cli_base64_encoded(models, monkeypatch):
+    request = TurnRequest(models["amazon.nova-lite-v1:0"], HISTORY, PARAMS, RequestOptions("converse", False))
+    image = {"image": {"format": "png", "source": {"bytes": b"\x89PNG\r\n"}}}
+    with_image = {**request.body()}
+    with_image["messages"] = [*with_image["messages"][:-1],
+                              {"role": "user", "content": [image, *with_image["messages"][-1]["content"]]}]
+    monkeypatch.setattr(TurnRequest, "body", lambda self: with_image)
+    words = _cli_words(cli_command(request, CodeTarget("us-east-1")))
+    sent = json.loads(_option(words, "--cli-input-json"))
+    assert sent["messages"][-1]["content"][0]["image"]["source"]["bytes"] == "iVBORw0K"
+    assert "b'\\x89PNG\\r\\n'" in python_code(request, CodeTarget("us-east-1"))  # boto3 takes the bytes as they are

@@ -7,6 +7,7 @@ endpoint URL the connection sets are written out.
 
 from __future__ import annotations
 
+import base64
 import json
 import pprint
 import shlex
@@ -144,10 +145,17 @@ def python_code(request: TurnRequest, target: CodeTarget) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _blob(value: object) -> str:
+    """Bytes in a Converse body (an image or document) go to the CLI's JSON input base64-encoded, as it expects."""
+    if isinstance(value, bytes | bytearray):
+        return base64.b64encode(value).decode("ascii")
+    raise TypeError(f"{type(value).__name__} cannot be written as JSON")
+
+
 def cli_command(request: TurnRequest, target: CodeTarget) -> str:
     """An AWS CLI (v2) command for a POSIX shell that sends this request (without streaming: the CLI can't)."""
     model = request.model.invoke_id
-    body = json.dumps(request.body(), ensure_ascii=False)
+    body = json.dumps(request.body(), ensure_ascii=False, default=_blob)
     if request.options.api == "invoke":
         parts = [["aws", "bedrock-runtime", "invoke-model"], ["--model-id", model],
                  ["--content-type", "application/json"], ["--accept", "application/json"],
