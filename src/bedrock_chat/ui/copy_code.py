@@ -12,8 +12,7 @@ from PySide6.QtWidgets import QAbstractButton, QPushButton
 from bedrock_chat.bedrock.connection import ConnectionSettings
 from bedrock_chat.bedrock.request_code import CodeTarget, cli_command, python_code
 from bedrock_chat.bedrock.requests import TurnRequest
-
-PROMPT_PLACEHOLDER = "…your prompt…"
+from bedrock_chat.ui.request_preview import PROMPT_PLACEHOLDER
 
 
 class RequestBuilder(Protocol):
