@@ -94,8 +94,8 @@ def python_code(request: TurnRequest, target: CodeTarget) -> str:
         raise ValueError(f"No native schema is known for {request.model.model_id}; use the Converse API.")
     imports = ["import json", *(["import re"] if invoke and not request.streaming and schema == "openai" else [])]
     lines = [*imports, "", "import boto3", "", *_client_lines(target), f"model_id = {request.model.invoke_id!r}", ""]
-    body = request.body()
     if invoke:
+        body = request.body()
         lines.append(f"body = {_literal(body, 7)}")
         lines.append("")
         if request.streaming:
@@ -118,7 +118,9 @@ def python_code(request: TurnRequest, target: CodeTarget) -> str:
                 f"print({_WHOLE_TEXT[schema]})",
             ]
     else:
-        lines.append(f"request = {_literal(body, 10)}")
+        # What boto3 is handed, not the preview's JSON: attachments there are bytes, as boto3 wants them.
+        sent = {key: value for key, value in request.call_arguments().items() if key != "modelId"}
+        lines.append(f"request = {_literal(sent, 10)}")
         lines.append("")
         if request.streaming:
             lines += [
