@@ -6,9 +6,7 @@ import random
 
 from PySide6.QtGui import QTextCursor, QTextDocument
 
-from bedrock_chat.core.conversation import Message, Role
 from bedrock_chat.local_endpoint.shapes import shaped_answer
-from bedrock_chat.ui.chat_view import ChatView
 from bedrock_chat.ui.plain_tail import LINE_SEPARATOR, PLAIN_BLOCK, PlainTail
 
 
@@ -44,21 +42,3 @@ def test_line_ends_stay_inside_a_block_until_it_is_long_enough(qapp):
     # The run that would make the block too long gets an extra break (4 + 396 characters), the next block goes on.
     assert shaped == f"a{LINE_SEPARATOR}b{LINE_SEPARATOR}" + "c" * 396 + "\n" + f"cccc{LINE_SEPARATOR}d"
     assert tail.breaks_through(400) == 1 and tail.breaks_through(10_000) == 0
-
-
-def test_appending_shows_text_plain_and_rendering_goes_one_piece_at_a_time(qtbot):
-    """Appending never renders (its cost stays the plain text's); a call with no budget renders one piece."""
-    view = ChatView()
-    qtbot.addWidget(view)
-    reply = Message(Role.ASSISTANT, "", model_id="m")
-    view.begin_reply(reply)
-    reply.text = shaped_answer("[shape:table:300]") or ""
-    view.append_reply("", reply.text)
-    streaming = view._streaming
-    assert streaming is not None and streaming.has_queued and streaming.rendered_chars == 0
-    assert "| 299 |" in view.toPlainText()  # all of it is on screen, plain
-    streaming.render_queued(0.0)
-    first = streaming.rendered_chars
-    assert 0 < first < len(reply.text) // 10  # one piece: the introduction
-    streaming.render_queued(0.0)
-    assert reply.text[first:streaming.rendered_chars].count("\n") <= 8  # then one chunk of rows

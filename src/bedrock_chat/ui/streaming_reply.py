@@ -24,6 +24,7 @@ from bedrock_chat.ui.rich_text import insert_html
 
 RENDER_BUDGET_S = 0.003  # rendering and insertion per call (at least one piece); the rest waits for the next call
 FINISH_AT_ONCE_CHARS = 1000  # at the end, up to this much text still plain is rendered at once; more, over frames
+INSERT_RATIO_MAX = 20.0  # a piece whose insertion was slow (a first layout, a busy CPU) cannot starve the rest
 PieceRenderer = Callable[[list[Piece], RenderContext, str], str]
 """Renders pieces of the reply with this message id in its Copy links."""
 
@@ -49,6 +50,7 @@ class StreamingReply:
         self.body_start = self._end().position()
         self._tail_start = self.body_start  # where the plain, not yet rendered text begins
         self._plain = PlainTail()
+        self._insert_ratio = 1.0  # the insertion's cost relative to the rendering's, over the last calls
         self.text_started = False
 
     @property
@@ -98,20 +100,28 @@ class StreamingReply:
         cursor.insertText(self._plain.shaped(text, len(self._message.text) - len(text)), self._text_format)
 
     def render_queued(self, budget_s: float) -> None:
-        """Renders and shows settled pieces, oldest first, one at a time, while the next one is expected to fit
-        in ``budget_s`` (at least one piece): the budget covers the insertion into the document, which is what
-        costs most, so a reply arriving at full speed is shown plain at once and rendered over the next frames."""
+        """Renders settled pieces, oldest first, and shows them in one insertion, as many as are expected to fit
+        in ``budget_s`` together with that insertion (at least one piece). The insertion (Qt's HTML parsing and
+        layout) costs about as much as the rendering, so it is estimated from the last calls: a reply arriving
+        at full speed is shown plain at once and rendered over the next frames, each call within its budget."""
         started = time.perf_counter()
-        last_cost = 0.0
-        while self._queue and (not last_cost or time.perf_counter() - started + last_cost <= budget_s):
-            piece_started = time.perf_counter()
+        fragments: list[str] = []
+        end = self._shown_end
+        while self._queue:
             piece = self._queue.popleft()
-            fragment = self._render([piece], self._context, self._message.id)
-            if self._finished and not self._queue:  # the last of a finished reply: with its status line
-                self._show_last(fragment)
-                return
-            self._show_rendered(fragment, piece.end)
-            last_cost = time.perf_counter() - piece_started
+            fragments.append(self._render([piece], self._context, self._message.id))
+            end = piece.end
+            spent = time.perf_counter() - started
+            # What the insertion will cost, and what one more piece would add with its share of it.
+            if spent * (1 + self._insert_ratio) * (len(fragments) + 1) / len(fragments) > budget_s:
+                break
+        rendered = time.perf_counter()
+        if self._finished and not self._queue:  # the last of a finished reply: with its status line
+            self._show_last("".join(fragments))
+            return
+        self._show_rendered("".join(fragments), end)
+        ratio = (time.perf_counter() - rendered) / max(rendered - started, 1e-5)
+        self._insert_ratio = min(INSERT_RATIO_MAX, 0.7 * self._insert_ratio + 0.3 * ratio)
 
     def _show_rendered(self, fragment: str, end: int) -> None:
         """Replaces the plain form of the text up to ``end`` with its rendering. The plain text after it stays
