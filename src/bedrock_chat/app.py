@@ -195,6 +195,10 @@ def run(window: MainWindow) -> NoReturn:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if getattr(sys, "frozen", False):  # in a bundle the turn host process starts this same executable
+        import multiprocessing
+
+        multiprocessing.freeze_support()  # which then runs the host instead of the app, and exits
     arguments = sys.argv[1:] if argv is None else argv
     args = build_parser().parse_args(arguments)  # --help and --version end here, before Qt loads
     from bedrock_chat.logging_setup import configure_logging

@@ -7,7 +7,7 @@ import time
 import pytest
 
 from bedrock_chat.core.conversation import MessageState, Role
-from tests.conftest import send_header
+from tests.conftest import send_header, stop_sending_header
 from tests.ui.conftest import send_prompt
 
 
@@ -87,7 +87,7 @@ def test_failures_are_clear_messages_and_retry_works(qtbot, make_window, local_s
     assert bool(reply.text) == partial
     assert window.conversation.last_user_message().text == "Explain retries"
 
-    window.clients.runtime.meta.events.unregister("before-sign.*.*", unique_id="header-x-bedrock-local-fault")
+    stop_sending_header(window.clients.runtime, "x-bedrock-local-fault")
     with qtbot.waitSignal(window.reply_finished, timeout=15000) as blocker:
         window.retry_button.click()
     retried = blocker.args[0]
