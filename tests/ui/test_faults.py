@@ -78,7 +78,7 @@ def test_closing_mid_stream_hangs_up_without_waiting(qtbot, make_window, paced_s
 def test_failures_are_clear_messages_and_retry_works(qtbot, make_window, local_server, fault, expected, partial):
     window = make_window(local_server.url)
     send_header(window.clients.runtime, "x-bedrock-local-fault", fault)
-    reply = send_prompt(qtbot, window, "Explain retries")
+    reply = send_prompt(qtbot, window, "Explain retries", timeout=40000)  # botocore backs off up to ~15 s
     assert reply.state == MessageState.FAILED
     assert expected in window.error_text.text()
     assert not window.error_banner.isHidden() and not window.retry_button.isHidden()

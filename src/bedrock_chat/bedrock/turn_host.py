@@ -64,11 +64,20 @@ class TurnHost:
         self._sinks: dict[int, TurnSink] = {}
         self._dead = False
         self._outgoing: queue.SimpleQueue[protocol.Command | None] = queue.SimpleQueue()
+        self._host_ends = (host_commands, host_events)
+
+    def start(self) -> None:
+        """Starts the process (raises if it cannot) and the threads that talk to it."""
         try:
             self.process.start()
+        except BaseException:
+            for connection in (*self._host_ends, self._events, self._commands):
+                connection.close()
+            raise
         finally:
-            host_commands.close()  # only the child holds these ends: its exit is our EOF, ours is its EOF
-            host_events.close()
+            for connection in self._host_ends:
+                connection.close()  # only the child holds these ends: its exit is our EOF, ours is its EOF
+        self.started_at = time.monotonic()
         threading.Thread(target=self._write_forever, name="turn-host-writer", daemon=True).start()
         threading.Thread(target=self._read_forever, name="turn-host-reader", daemon=True).start()
 
@@ -153,8 +162,17 @@ _gave_up: str | None = None
 _exiting = False
 
 
+def switched_off() -> bool:
+    return os.environ.get(SWITCH_VARIABLE, "1") == "0"
+
+
 def enabled() -> bool:
-    return os.environ.get(SWITCH_VARIABLE, "1") != "0" and _gave_up is None and not _exiting
+    return not switched_off() and _gave_up is None and not _exiting
+
+
+def failure_reason() -> str:
+    """Why turns run in this process: switched off, or what went wrong starting the host."""
+    return f"{SWITCH_VARIABLE}=0" if switched_off() else _gave_up or "it is still starting"
 
 
 def prestart() -> None:
@@ -169,15 +187,21 @@ def prestart() -> None:
 
 def _start() -> None:
     global _host, _starting
+    host: TurnHost | None = None
+    failure: str | None = None
     try:
         host = TurnHost()
-    except Exception as error:  # no process can be started here (a sandbox, a broken bundle): say why, once
         with _lock:
-            _starting = False
-        _count_failure(f"{type(error).__name__}: {error}")
-        return
+            _host = host  # before it runs: its end, however early, is then seen as this module's host's end
+        host.start()
+    except Exception as error:  # no process can be started here (a sandbox, a broken bundle): say why
+        failure = f"{type(error).__name__}: {error}"
     with _lock:
-        _host, _starting = host, False
+        _starting = False
+        if failure is not None and _host is host:
+            _host = None
+    if failure is not None:
+        _count_failure(failure)
 
 
 def ready_host() -> TurnHost | None:
@@ -196,7 +220,7 @@ def wait_until_ready(timeout: float) -> TurnHost | None:
     """For benchmarks and tests: starts a host if needed and waits for it."""
     prestart()
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and enabled():
         if (host := ready_host()) is not None:
             return host
         time.sleep(0.01)
@@ -206,10 +230,9 @@ def wait_until_ready(timeout: float) -> TurnHost | None:
 def _host_ended(host: TurnHost) -> None:
     global _host, _failed_starts
     with _lock:
-        if _host is host:
-            _host = None
-        if _exiting:
-            return
+        if _host is not host or _exiting:
+            return  # a host this module did not start (tests), or the app is exiting: nothing to recover
+        _host = None
     if host.ready.is_set():
         _failed_starts = 0
         log.warning("the turn host exited (code %s); starting a new one", host.process.exitcode)
