@@ -25,6 +25,15 @@ class CatalogModel:
     profile_regions: tuple[str, ...]
     max_output_tokens: int
     reasoning: bool
+    # What the model offers per request (resources/models.json flags; absent = off), validated like Bedrock.
+    reasoning_control: str = "none"
+    reasoning_efforts: tuple[str, ...] = ()
+    prompt_caching: bool = False
+    cache_min_tokens: int = 0
+    latency_optimized: bool = False
+    service_tiers: tuple[str, ...] = ()
+    count_tokens: bool = False
+    guardrails: bool = False
 
     @property
     def on_demand(self) -> bool:
@@ -50,6 +59,14 @@ def _load() -> dict[str, CatalogModel]:
             profile_regions=tuple(entry["profileRegions"]),
             max_output_tokens=entry["maxOutputTokens"],
             reasoning=entry["reasoning"],
+            reasoning_control=str(entry.get("reasoningControl", "none")),
+            reasoning_efforts=tuple(entry.get("reasoningEfforts", ())),
+            prompt_caching=entry.get("promptCaching") is True,
+            cache_min_tokens=int(entry.get("cacheMinTokens", 0)),
+            latency_optimized=entry.get("latencyOptimized") is True,
+            service_tiers=tuple(entry.get("serviceTiers", ())),
+            count_tokens=entry.get("countTokens") is True,
+            guardrails=entry.get("guardrails") is True,
         )
         models[model.model_id] = model
     return models
