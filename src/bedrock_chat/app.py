@@ -103,8 +103,9 @@ def create_window(argv: list[str] | None = None) -> MainWindow:
 
     args = build_parser().parse_args(argv if argv is not None else [])
     quiet_sdk_loggers()
-    # The worker thread decodes streams in Python; with the default 5 ms switch interval the GUI thread
-    # waited tens of milliseconds for the GIL behind it. 1 ms keeps frames on time (bench/stream_render.py).
+    # A turn thread decodes streams in Python when no turn host process runs them (bedrock/turn_host.py); with
+    # the default 5 ms switch interval the GUI thread waited tens of milliseconds for the GIL behind it. 1 ms
+    # keeps frames on time (bench/stream_render.py).
     sys.setswitchinterval(0.001)
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "bedrock-chat"])
     app.setApplicationName("Bedrock Chat")

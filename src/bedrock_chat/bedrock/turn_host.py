@@ -63,7 +63,7 @@ class TurnHost:
         self._lock = threading.Lock()
         self._sinks: dict[int, TurnSink] = {}
         self._dead = False
-        self._outgoing: queue.SimpleQueue[protocol.Command | None] = queue.SimpleQueue()
+        self._outgoing: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
         self._host_ends = (host_commands, host_events)
 
     def start(self) -> None:
@@ -86,6 +86,8 @@ class TurnHost:
         return not self._dead
 
     def submit(self, start: protocol.StartTurn, sink: TurnSink) -> None:
+        """Hands a turn to the host; its reports go to ``sink``. Raises if the request cannot be pickled."""
+        data = _pickled(start)  # here, on the turn's thread: a failure is that turn's, not the writer's
         with self._lock:
             dead = self._dead
             if not dead:
@@ -94,23 +96,23 @@ class TurnHost:
             sink.deliver(protocol.FAILED, HOST_DIED)
             sink.deliver(protocol.RELEASED, None)
         else:
-            self._outgoing.put(start)
+            self._outgoing.put(data)
 
     def cancel(self, number: int) -> None:
         """Never blocks (called on the GUI thread by Stop): the writer thread sends it."""
-        self._outgoing.put(protocol.CancelTurn(number))
+        self._outgoing.put(_pickled(protocol.CancelTurn(number)))
 
     def close_connection(self, serial: int) -> None:
-        self._outgoing.put(protocol.CloseConnection(serial))
+        self._outgoing.put(_pickled(protocol.CloseConnection(serial)))
 
     def kill(self) -> None:
         self._outgoing.put(None)
         self.process.kill()
 
     def _write_forever(self) -> None:
-        while (command := self._outgoing.get()) is not None:
+        while (data := self._outgoing.get()) is not None:
             try:
-                self._commands.send_bytes(pickle.dumps(command, protocol=pickle.HIGHEST_PROTOCOL))
+                self._commands.send_bytes(data)
             except (OSError, ValueError):
                 return  # the host is gone; the reader sees it too and ends its turns
 
@@ -127,16 +129,23 @@ class TurnHost:
                     elif kind == protocol.LOG:
                         level, name, message = payload
                         logging.getLogger(name).log(level, "turn host: %s", message)
-        except (EOFError, OSError, pickle.UnpicklingError):
-            pass
+        except (EOFError, OSError):
+            pass  # the host exited or was killed
+        except Exception:  # a batch that makes no sense: the host cannot be trusted to report correctly any more
+            log.warning("the turn host sent something unreadable; stopping it", exc_info=True)
+            self.process.kill()
         finally:
             self._died()
 
     def _deliver(self, number: int, kind: str, payload: object) -> None:
         with self._lock:
             sink = self._sinks.pop(number, None) if kind == protocol.RELEASED else self._sinks.get(number)
-        if sink is not None:
+        if sink is None:
+            return
+        try:
             sink.deliver(kind, payload)
+        except Exception:  # one turn's receiver failing must not end every other turn
+            log.warning("a turn's report could not be delivered", exc_info=True)
 
     def _died(self) -> None:
         with self._lock:
@@ -150,6 +159,10 @@ class TurnHost:
         for connection in (self._events, self._commands):
             connection.close()
         _host_ended(self)
+
+
+def _pickled(command: protocol.Command) -> bytes:
+    return pickle.dumps(command, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 # -- the one host of this process ------------------------------------------------------------------------

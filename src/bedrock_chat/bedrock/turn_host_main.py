@@ -62,9 +62,26 @@ class Outbox:
             batch = [(number, kind, "".join(payload) if kind in (protocol.TEXT, protocol.REASONING) else payload)
                      for number, kind, payload in items]
             try:
-                self._events.send_bytes(pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL))
+                self._events.send_bytes(_pickled(batch))
             except (OSError, ValueError):
                 os._exit(0)  # the app is gone: nobody to report to
+
+
+def _pickled(batch: list[protocol.Report]) -> bytes:
+    try:
+        return pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception as error:  # a report that cannot travel: its turn fails with a message, the rest go on
+        logging.getLogger(__name__).warning("turn host: a report could not be sent: %r", error)
+        kept: list[protocol.Report] = []
+        for number, kind, payload in batch:
+            try:
+                pickle.dumps(payload)
+            except Exception:
+                from bedrock_chat.bedrock.errors import describe_error
+
+                payload, kind = describe_error(error), protocol.FAILED
+            kept.append((number, kind, payload))
+        return pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 class _ForwardToApp(logging.Handler):

@@ -151,12 +151,11 @@ class TurnRunner:
             return
         self.in_host = True
         try:
-            start = turn_host.start_command(self.number, self.runtime, info, self._request)
+            host.submit(turn_host.start_command(self.number, self.runtime, info, self._request), self)
         except Exception as error:  # resolving the credentials failed (an expired SSO sign-in): as a call would
             self._fail(error)
             self._signals.thread_ended.emit(self.number)
             return
-        host.submit(start, self)
         self.cancel.on_cancel(lambda: host.cancel(self.number))
 
     def deliver(self, kind: str, payload: object) -> None:
