@@ -63,7 +63,15 @@ CREATE TRIGGER messages_fts_update AFTER UPDATE OF text ON messages BEGIN
 END;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+# Compare mode: the answers of one compare turn share a group; those not kept are alternatives (not sent back).
+_V3 = """
+ALTER TABLE messages ADD COLUMN compare_group TEXT;
+ALTER TABLE messages ADD COLUMN alternative INTEGER NOT NULL DEFAULT 0;
+"""
+
+# Versioned: migration N brings a database from user_version N to N + 1. Only ever append (one entry per change,
+# each branch's in the order it reached main); never edit one that has shipped, so every old database opens.
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
 SCHEMA_VERSION = len(MIGRATIONS)
 # PRAGMA quick_check reads every page: ~30 ms for 10 MB (20,000 messages) but ~250 ms for 54 MB, a visible delay
 # at startup (bench/store_open.py). So only files up to this size are checked; a larger one is still read (the
@@ -285,13 +293,16 @@ class ConversationStore:
     def _upsert_message(db: sqlite3.Connection, conversation_id: str, position: int, message: Message) -> None:
         db.execute(
             "INSERT INTO messages (id, conversation_id, position, role, text, reasoning, model_id, api, parameters,"
-            " stats, state, error, created_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            " stats, state, error, created_at, finished_at, compare_group, alternative)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT(id) DO UPDATE SET position = excluded.position, text = excluded.text,"
             " reasoning = excluded.reasoning, parameters = excluded.parameters, stats = excluded.stats,"
-            " state = excluded.state, error = excluded.error, finished_at = excluded.finished_at",
+            " state = excluded.state, error = excluded.error, finished_at = excluded.finished_at,"
+            " alternative = excluded.alternative",
             (message.id, conversation_id, position, message.role.value, message.text, message.reasoning,
              message.model_id, message.api, _json_or_none(message.parameters), _json_or_none(message.stats),
-             message.state.value, message.error, message.created_at, message.finished_at),
+             message.state.value, message.error, message.created_at, message.finished_at, message.compare_group,
+             int(message.alternative)),
         )
 
     def rename(self, conversation_id: str, title: str) -> None:
@@ -364,12 +375,14 @@ class ConversationStore:
             raise KeyError(conversation_id)
         rows = self._db.execute(
             "SELECT id, role, text, reasoning, model_id, api, parameters, stats, state, error, created_at,"
-            " finished_at FROM messages WHERE conversation_id = ? ORDER BY position", (conversation_id,)
+            " finished_at, compare_group, alternative FROM messages WHERE conversation_id = ? ORDER BY position",
+            (conversation_id,)
         ).fetchall()
         messages = [
             Message(role=Role(row[1]), text=row[2], id=row[0], reasoning=row[3], model_id=row[4], api=row[5],
                     parameters=json.loads(row[6]) if row[6] else None, stats=json.loads(row[7]) if row[7] else None,
-                    state=MessageState(row[8]), error=row[9], created_at=row[10], finished_at=row[11])
+                    state=MessageState(row[8]), error=row[9], created_at=row[10], finished_at=row[11],
+                    compare_group=row[12], alternative=bool(row[13]))
             for row in rows
         ]
         return Conversation(title=head[0], id=conversation_id, created_at=head[1], messages=messages)

@@ -45,6 +45,8 @@ def _message_to_dict(message: Message) -> dict[str, Any]:
         "error": message.error,
         "createdAt": message.created_at,
         "finishedAt": message.finished_at,
+        "compareGroup": message.compare_group,
+        "alternative": message.alternative,
     }
 
 
@@ -125,6 +127,9 @@ def _message_from_dict(item: Any, where: str) -> Message:
         raise TranscriptError(f"{where}: {error}.") from error
     if state == MessageState.STREAMING:
         state = MessageState.INTERRUPTED  # nothing is streaming into an imported file any more
+    alternative = item.get("alternative", False)
+    if not isinstance(alternative, bool):
+        raise TranscriptError(f"{where}: “alternative” is not true or false.")
     api = _optional_str(item, "api", where)
     if api is not None and api not in APIS:
         raise TranscriptError(f"{where}: “api” must be one of {', '.join(APIS)}.")
@@ -141,6 +146,8 @@ def _message_from_dict(item: Any, where: str) -> Message:
         error=_optional_str(item, "error", where, MAX_LONG_CHARS),
         created_at=_require_str(item, "createdAt", where),
         finished_at=_optional_str(item, "finishedAt", where),
+        compare_group=_optional_str(item, "compareGroup", where),
+        alternative=alternative,
     )
 
 
@@ -209,7 +216,8 @@ def to_markdown(conversation: Conversation) -> str:
             continue
         # Metadata is escaped, as Markdown viewers render inline HTML; the texts themselves stay verbatim.
         model = html.escape(message.model_id or "unknown model")
-        lines += [f"## Assistant ({model}) · {html.escape(message.created_at)}", ""]
+        note = " · alternative answer (not kept)" if message.alternative else ""
+        lines += [f"## Assistant ({model}) · {html.escape(message.created_at)}{note}", ""]
         if message.reasoning:
             lines += ["<details><summary>Reasoning</summary>", "", message.reasoning, "", "</details>", ""]
         lines += [message.text, ""]
