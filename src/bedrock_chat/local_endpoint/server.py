@@ -21,17 +21,19 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from bedrock_chat.local_endpoint.catalog import Catalog, CatalogModel
-from bedrock_chat.local_endpoint.converse import (
-    ConverseStreamEvents,
-    converse_response,
-    count_converse_input,
-    parse_converse,
-)
+from bedrock_chat.local_endpoint.converse import count_converse_input, parse_converse
+from bedrock_chat.local_endpoint.converse_features import FeatureStreamEvents, feature_response
 from bedrock_chat.local_endpoint.errors import BedrockError, malformed, validation
 from bedrock_chat.local_endpoint.eventstream import encode_event
 from bedrock_chat.local_endpoint.faults import FAULT_HEADER, Fault, FaultState, find_fault
 from bedrock_chat.local_endpoint.generator import Generation, generate
 from bedrock_chat.local_endpoint.native import native_family
+from bedrock_chat.local_endpoint.request_features import (
+    FeatureState,
+    blocked_generation,
+    check_count_tokens,
+    converse_extras,
+)
 from bedrock_chat.local_endpoint.streaming import (
     ClientGone,
     EventStreamWriter,
@@ -101,6 +103,7 @@ class _SharedState:
     # Bounded: the app's built-in endpoint runs for a whole session.
     ended: deque[ConnectionEnd] = field(default_factory=lambda: deque(maxlen=10_000))
     lock: threading.Lock = field(default_factory=threading.Lock)
+    features: FeatureState = field(default_factory=FeatureState)  # reasoning signatures, the prompt cache
 
 
 def bearer_fingerprint(token: str) -> str:
@@ -233,8 +236,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.state.faults.raise_immediate(fault, url.path, body)
             if fault and fault.name == "hang":  # a cold model or a hung proxy: not even response headers
                 self._wait_watching_client(fault.argument or 30.0)
-            model = self.state.catalog.resolve(model_route.group(1), self.state.options.application_profiles)
             operation = model_route.group(2)
+            model = (self.state.catalog.resolve_for_counting(model_route.group(1)) if operation == "count-tokens"
+                     else self.state.catalog.resolve(model_route.group(1), self.state.options.application_profiles))
             if operation == "count-tokens":
                 self._count_tokens(model, body)
             elif operation.startswith("invoke"):
@@ -332,6 +336,7 @@ class _Handler(BaseHTTPRequestHandler):
     # -- operations -------------------------------------------------------------------------------
 
     def _count_tokens(self, model: CatalogModel, body: bytes) -> None:
+        check_count_tokens(model)
         request = self._json_body(body).get("input") or {}
         if "converse" in request:
             tokens = count_converse_input(request["converse"], model)
@@ -409,19 +414,24 @@ class _Handler(BaseHTTPRequestHandler):
         writer.finish()
 
     def _converse(self, model: CatalogModel, body: bytes, fault: Fault | None, streaming: bool) -> None:
-        request = parse_converse(self._json_body(body), model)
+        data = self._json_body(body)
+        request = parse_converse(data, model)
+        extras = converse_extras(data, model, self.state.features, request.input_tokens, streaming)
         generation = generate(request)
+        if extras.guardrail_trace is not None:
+            generation = blocked_generation(generation)
         pace = parse_pace(self.headers.get(PACE_HEADER), self.state.options.pace)
         start = time.monotonic()
         if not streaming:
             self._apply_whole_response_fault(fault)
             self._simulate_latency(generation, pace)
-            self._send_json(converse_response(generation, round((time.monotonic() - start) * 1000)))
+            latency_ms = round((time.monotonic() - start) * 1000)
+            self._send_json(feature_response(generation, latency_ms, extras, self.state.features))
             return
 
         writer = self._start_stream()
         schedule = TokenSchedule(writer, pace, fault, start)
-        events = ConverseStreamEvents()
+        events = FeatureStreamEvents(extras, self.state.features)
 
         def emit(pairs: list[tuple[str, dict[str, Any]]]) -> None:
             for event_type, payload in pairs:
