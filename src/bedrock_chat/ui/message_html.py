@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from bedrock_chat.core.conversation import Message, MessageState, Role
 from bedrock_chat.core.events import StopReason
 from bedrock_chat.core.transcript import stat_number
+from bedrock_chat.ui.guardrail_notice import guardrail_html
 from bedrock_chat.ui.rich_text import link_token
 
 TOGGLE_SCHEME = "toggle-reasoning"
@@ -106,6 +107,11 @@ def stats_line(stats: dict[str, object]) -> str:
     if stat_number(stats, "outputTokens") is not None:
         tokens = (stat_number(stats, "inputTokens"), stat_number(stats, "outputTokens"))
         pieces.append(f"{tokens[0]} in · {tokens[1]} out tokens")
+    if stat_number(stats, "cacheReadInputTokens") or stat_number(stats, "cacheWriteInputTokens"):
+        pieces.append(f"cache {stat_number(stats, 'cacheReadInputTokens') or 0} read · "
+                      f"{stat_number(stats, 'cacheWriteInputTokens') or 0} written")
+    if stat_number(stats, "reasoningTokensEstimate"):
+        pieces.append(f"≈{stat_number(stats, 'reasoningTokensEstimate')} reasoning tokens")
     if stat_number(stats, "timeToFirstTokenMs") is not None:
         pieces.append(f"first token {stat_number(stats, 'timeToFirstTokenMs')} ms")
     if stat_number(stats, "latencyMs") is not None:
@@ -125,6 +131,7 @@ def status_html(message: Message, colors: Palette) -> str:
             f'<table width="100%" cellpadding="8" bgcolor="{colors.error_background}"><tr><td>'
             f'<span style="color:{colors.error_foreground}">⚠ {html.escape(message.error)}</span> '
             f'&nbsp;<a href="{RETRY_URL}">Retry</a></td></tr></table>')
+    html_notes += guardrail_html(stats, colors)
     line = stats_line(stats) if stats else ""
     if line:
         html_notes += f'<p style="color:{colors.muted}; font-size:small">{html.escape(line)}</p>'

@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
 
 from bedrock_chat.core.catalog import ModelInfo
 from bedrock_chat.core.params import MAX_STOP_SEQUENCES, GenerationParams, ParamLimits, RequestOptions
+from bedrock_chat.ui.reasoning_controls import ReasoningControls
+from bedrock_chat.ui.request_options_controls import RequestOptionsControls
 
 
 class _FloatSlider(QWidget):
@@ -135,9 +137,10 @@ class ParameterPanel(QWidget):
         self.system_prompt.setToolTip("Instructions the model follows for the whole conversation.")
         self.system_prompt.setPlaceholderText("e.g. You are a concise assistant.")
         self.system_prompt.setMinimumHeight(70)
-        self.reasoning = QCheckBox("Extended thinking")
-        self.reasoning.setAccessibleName("Extended thinking")
-        self.reasoning.setToolTip("Lets reasoning models think before they answer (Claude 3.7 and later).")
+        # Reasoning and what Bedrock offers per request live in their own modules (issue 13).
+        self.reasoning_controls = ReasoningControls()
+        self.reasoning = self.reasoning_controls.enabled
+        self.request_options = RequestOptionsControls()
         self.api = QComboBox()
         self.api.setAccessibleName("API")
         self.api.addItem("Converse (one schema for every model)", "converse")
@@ -165,21 +168,24 @@ class ParameterPanel(QWidget):
         form.addRow("Stop sequences", self.stop_sequences)
         form.addRow("API", self.api)
         form.addRow("", self.streaming)
-        form.addRow("", self.reasoning)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self.reasoning_controls)
+        layout.addWidget(self.request_options)
         layout.addWidget(QLabel("System prompt"))
         layout.addWidget(self.system_prompt, 1)
         layout.addWidget(self.notice)
         layout.addWidget(self.reset)
 
         for signal in (self.temperature.value_changed, self.top_p.value_changed, self.max_tokens.value_changed,
-                       self.stop_sequences.textChanged, self.system_prompt.textChanged, self.reasoning.toggled,
+                       self.stop_sequences.textChanged, self.system_prompt.textChanged,
+                       self.reasoning_controls.changed, self.request_options.changed,
                        self.api.currentIndexChanged, self.streaming.toggled):
             signal.connect(self._changed)
         self.reset.clicked.connect(self.reset_requested)
 
     def _changed(self, *_: object) -> None:
+        self.reasoning_controls.set_max_tokens(self.max_tokens.value())
         self._update_notice()
         self.params_changed.emit()
 
@@ -190,7 +196,8 @@ class ParameterPanel(QWidget):
         self.temperature.set_maximum(model.limits.temperature_max)
         self.top_p.set_maximum(model.limits.top_p_max)
         self.max_tokens.set_range(1, model.limits.max_output_tokens)
-        self.reasoning.setEnabled(model.reasoning and model.family == "anthropic")
+        self.reasoning_controls.set_model(model)
+        self.request_options.set_model(model)
         self.streaming.setEnabled(model.streaming)
         self.set_params(params)
         self.blockSignals(False)
@@ -203,18 +210,19 @@ class ParameterPanel(QWidget):
         self.max_tokens.set_value(params.max_tokens)
         self.stop_sequences.setPlainText("\n".join(params.stop_sequences))
         self.system_prompt.setPlainText(params.system_prompt)
-        self.reasoning.setChecked(params.reasoning and self.reasoning.isEnabled())
+        self.reasoning_controls.show_params(params)
+        self.request_options.show_params(params)
 
     def params(self) -> GenerationParams:
         stops = tuple(line for line in self.stop_sequences.toPlainText().split("\n") if line)
-        return GenerationParams(
+        params = GenerationParams(
             temperature=self.temperature.value(),
             top_p=self.top_p.value(),
             max_tokens=self.max_tokens.value(),
             stop_sequences=stops,
             system_prompt=self.system_prompt.toPlainText().strip(),
-            reasoning=self.reasoning.isChecked() and self.reasoning.isEnabled(),
-        ).clamped(self._limits)
+        )
+        return self.request_options.applied_to(self.reasoning_controls.applied_to(params)).clamped(self._limits)
 
     def options(self) -> RequestOptions:
         return RequestOptions(api=str(self.api.currentData()), streaming=self.streaming.isChecked())
@@ -233,13 +241,6 @@ class ParameterPanel(QWidget):
         if model is not None:
             if model.family == "llama" and stops and self.options().api == "invoke":
                 notes.append("Llama's native body has no stop sequences; use Converse to send them.")
-            if self.reasoning.isChecked() and self.reasoning.isEnabled():
-                if self.max_tokens.value() <= 1024:
-                    notes.append("Extended thinking needs Max tokens above 1,024; it is off for now.")
-                else:
-                    notes.append("With extended thinking the temperature is fixed at 1 and Top P is not sent.")
-            if model.family == "deepseek":
-                notes.append("DeepSeek-R1 always reasons before it answers.")
             if not model.streaming:
                 notes.append("This model does not stream; the reply appears when it is complete.")
             limits = self._limits

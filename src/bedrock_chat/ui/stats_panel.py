@@ -15,6 +15,8 @@ _DASH = "—"
 _ROWS = (
     ("tokens", "Tokens (in / out / total)"),
     ("cache", "Cache (read / write)"),
+    ("reasoning", "Reasoning tokens"),
+    ("served", "Served as"),
     ("ttft", "Time to first token"),
     ("latency", "Total latency (client)"),
     ("service", "Service latency"),
@@ -87,7 +89,15 @@ class StatsPanel(QWidget):
         speed = stats.output_tokens_per_second(now)
         self.values["speed"].setText(_DASH if speed is None else f"{speed:,.1f} tokens/s")
         cost = stats.cost(pricing)
-        self.values["cost"].setText(_DASH if cost is None else f"${cost:.6f}")
+        saving = stats.cache_saving(pricing)
+        self.values["cost"].setText(_DASH if cost is None else f"${cost:.6f}" + (
+            "" if not saving else f" (cache {'saved' if saving > 0 else 'added'} ${abs(saving):.6f})"))
+        reasoning = stats.reasoning_tokens
+        self.values["reasoning"].setText(_DASH if reasoning is None else f"≈ {reasoning:,} (of the output)")
+        served = stats.served
+        self.values["served"].setText(_DASH if served is None else " · ".join(
+            part for part in (f"{served.latency} latency" if served.latency else "",
+                              f"{served.service_tier} tier" if served.service_tier else "") if part))
         self.values["stop"].setText(stats.stop_reason.label if stats.stop_reason else "streaming…")
         self.values["request"].setText(stats.request_id or _DASH)
         self.cut_notice.setVisible(stats.stop_reason is not None and stats.stop_reason.value == "max_tokens")

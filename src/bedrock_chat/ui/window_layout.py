@@ -26,6 +26,7 @@ from bedrock_chat.ui.prompt_editor import PromptEditor
 from bedrock_chat.ui.settings_store import SettingsStore
 from bedrock_chat.ui.sidebar import Sidebar
 from bedrock_chat.ui.stats_panel import StatsPanel
+from bedrock_chat.ui.token_estimate import make_estimate_label
 
 
 def _button(text: str, tooltip: str) -> QPushButton:
@@ -49,6 +50,9 @@ class ChatColumn(QWidget):
         buttons = QVBoxLayout()
         buttons.addWidget(self.send_button)
         buttons.addWidget(self.stop_button)
+        self.token_estimate = make_estimate_label()  # filled by ui.token_estimate.TokenEstimator
+        self.token_estimate.setMaximumWidth(self.send_button.sizeHint().width() + 40)
+        buttons.addWidget(self.token_estimate)
         buttons.addStretch(1)
         prompt_row = QWidget()
         prompt_layout = QHBoxLayout(prompt_row)
