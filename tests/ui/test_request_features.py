@@ -7,7 +7,7 @@ import json
 
 from bedrock_chat.core.catalog import model_info
 from bedrock_chat.core.conversation import MessageState
-from tests.ui.conftest import send_prompt
+from tests.ui.conftest import choose_model, send_prompt
 
 SONNET = "us.anthropic.claude-3-7-sonnet-20250219-v1:0"
 
@@ -17,15 +17,14 @@ def _preview(window) -> dict:
     return json.loads(window.preview.toPlainText().split("\n", 1)[1])
 
 
-def _choose(window, invoke_id: str) -> None:
-    index = window.model_box.findData(invoke_id)
-    assert index >= 0, invoke_id
-    window.model_box.setCurrentIndex(index)
+def _choose(qtbot, window, invoke_id: str) -> None:
+    choose_model(qtbot, window, invoke_id)
+    assert window.current_model().invoke_id == invoke_id
 
 
 def test_thinking_budget_slider_and_signed_reasoning_over_three_turns(qtbot, make_window, local_server, tmp_path):
     window = make_window(local_server.url)
-    _choose(window, SONNET)
+    _choose(qtbot, window, SONNET)
     controls = window.parameters.reasoning_controls
     window.parameters.max_tokens.spin.setValue(1000)
     window.parameters.reasoning.setChecked(True)
@@ -59,17 +58,17 @@ def test_thinking_budget_slider_and_signed_reasoning_over_three_turns(qtbot, mak
 def test_models_without_a_budget_show_why(qtbot, make_window, local_server):
     window = make_window(local_server.url)
     controls = window.parameters.reasoning_controls
-    _choose(window, "us.deepseek.r1-v1:0")
+    _choose(qtbot, window, "us.deepseek.r1-v1:0")
     assert not window.parameters.reasoning.isEnabled()
     assert "always reasons" in controls.note.text() and controls.budget_row.isHidden()
-    _choose(window, "amazon.nova-micro-v1:0")
+    _choose(qtbot, window, "amazon.nova-micro-v1:0")
     assert not window.parameters.reasoning.isEnabled() and "does not reason" in controls.note.text()
     assert "does not reason" in window.parameters.reasoning.toolTip()
 
 
 def test_prompt_caching_reads_the_repeated_prefix_and_shows_the_saving(qtbot, make_window, local_server):
     window = make_window(local_server.url)
-    _choose(window, SONNET)
+    _choose(qtbot, window, SONNET)
     options = window.parameters.request_options
     assert options.caching.isEnabled() and options.caching.isChecked()
     window.parameters.system_prompt.setPlainText("You are a patient tutor who explains every idea with care. " * 120)
@@ -82,7 +81,7 @@ def test_prompt_caching_reads_the_repeated_prefix_and_shows_the_saving(qtbot, ma
     assert window.stats.values["cache"].text().startswith(f"{second.stats['cacheReadInputTokens']:,} / ")
     options.caching.setChecked(False)
     assert "cachePoint" not in json.dumps(_preview(window))
-    _choose(window, "meta.llama3-8b-instruct-v1:0")
+    _choose(qtbot, window, "meta.llama3-8b-instruct-v1:0")
     assert not options.caching.isEnabled() and "no prompt caching" in options.caching.toolTip()
 
 
@@ -110,10 +109,10 @@ def test_a_guardrail_intervention_is_shown_with_its_policy(qtbot, make_window, l
 def test_latency_and_service_tier_only_where_the_model_offers_them(qtbot, make_window, local_server):
     window = make_window(local_server.url)
     options = window.parameters.request_options
-    _choose(window, "meta.llama3-8b-instruct-v1:0")
+    _choose(qtbot, window, "meta.llama3-8b-instruct-v1:0")
     assert not options.latency.isEnabled() and "no latency-optimized" in options.latency.toolTip()
     assert not options.tier.isEnabled() and "only the standard" in options.tier.toolTip()
-    _choose(window, "amazon.nova-pro-v1:0")
+    _choose(qtbot, window, "amazon.nova-pro-v1:0")
     assert options.latency.isEnabled() and options.tier.isEnabled()
     options.latency.setChecked(True)
     options.tier.setCurrentIndex(options.tier.findData("flex"))
@@ -127,7 +126,7 @@ def test_latency_and_service_tier_only_where_the_model_offers_them(qtbot, make_w
 def test_token_estimate_beside_the_prompt_is_what_the_request_then_uses(qtbot, make_window, local_server):
     window = make_window(local_server.url)
     label = window.body.chat_column.token_estimate
-    _choose(window, SONNET)
+    _choose(qtbot, window, SONNET)
     with qtbot.waitSignal(window.token_estimator.estimate_changed, timeout=5000,
                           check_params_cb=lambda found: found is not None and found.exact):
         window.prompt.setPlainText("Tell me about caching, briefly")
@@ -139,7 +138,7 @@ def test_token_estimate_beside_the_prompt_is_what_the_request_then_uses(qtbot, m
     with qtbot.waitSignal(window.token_estimator.estimate_changed, timeout=5000,
                           check_params_cb=lambda found: found is not None and not found.exact):
         window.prompt.setPlainText("x" * 400)
-        _choose(window, "amazon.nova-micro-v1:0")
+        _choose(qtbot, window, "amazon.nova-micro-v1:0")
     assert label.text().startswith("≈ ") and "≈ $" in label.text() and "no CountTokens" in label.toolTip()
 
 
@@ -149,7 +148,7 @@ def test_a_failed_count_falls_back_to_an_estimate(qtbot, make_window):
     with LocalBedrockServer(ServerOptions(tokens_per_second=0, first_token_delay=0,
                                           denied_operations=frozenset({"CountTokens"}))) as server:
         window = make_window(server.url)
-        _choose(window, SONNET)
+        _choose(qtbot, window, SONNET)
         with qtbot.waitSignal(window.token_estimator.estimate_changed, timeout=5000,
                               check_params_cb=lambda found: found is not None and "failed" in found.note):
             window.prompt.setPlainText("abcd" * 25)
