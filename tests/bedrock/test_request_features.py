@@ -40,11 +40,11 @@ def clients(local_server):
     return BedrockClients(ConnectionSettings(endpoint_url=local_server.url, offline=True, max_attempts=1))
 
 
-def _send(clients, conversation, model, params, streaming=True, prompt=None):
+def _send(clients, conversation, model, params, streaming=True, prompt=None, api="converse"):
     """One turn as the window sends it: history and signed reasoning from the conversation, events applied."""
     if prompt is not None:
         conversation.add_user_message(prompt)
-    request = TurnRequest(model, conversation.history(), params, RequestOptions("converse", streaming),
+    request = TurnRequest(model, conversation.history(), params, RequestOptions(api, streaming),
                           tuple(conversation.reasoning_history()))
     events = []
     run_turn(clients.runtime, request, events.append, CancelToken())
@@ -85,6 +85,22 @@ def test_signed_reasoning_round_trips_over_three_turns_through_the_store(clients
         assert body["inferenceConfig"] == {"maxTokens": 4096, "temperature": 1.0}
         assert body["additionalModelRequestFields"] == {"thinking": {"type": "enabled", "budget_tokens": 2048}}
     store.close()
+
+
+@pytest.mark.parametrize("streaming", [True, False])
+def test_native_claude_bodies_round_trip_signed_thinking_too(clients, streaming):
+    conversation = Conversation()
+    for turn, prompt in enumerate(["What is a monad?", "And a functor?", "Compare the two."], start=1):
+        _, request = _send(clients, conversation, SONNET, THINKING, streaming, prompt, api="invoke")
+        [block] = conversation.messages[-1].reasoning_blocks
+        assert block.signature and block.text == conversation.messages[-1].reasoning
+        thinking = [content for message in request.body()["messages"] for content in message["content"]
+                    if content["type"] == "thinking"]
+        assert len(thinking) == turn - 1 and all(item["signature"] for item in thinking)
+    conversation.add_user_message("Once more")
+    conversation.messages[1].reasoning_blocks = [ReasoningBlock(block.text, "forged")]
+    with pytest.raises(ClientError, match="signature"):
+        _send(clients, conversation, SONNET, THINKING, streaming, api="invoke")
 
 
 def test_a_turn_whose_thinking_lost_or_changed_its_signature_is_rejected(clients):
@@ -210,19 +226,26 @@ def test_no_cache_points_for_a_model_without_caching_or_when_switched_off(client
 GUARDED = GenerationParams(max_tokens=300, guardrail_id="abc123xyz", guardrail_version="1")
 
 
-@pytest.mark.parametrize("streaming", [True, False])
-def test_a_guardrail_intervention_says_what_was_blocked_and_which_policy(clients, streaming):
+@pytest.mark.parametrize(("api", "streaming"), [("converse", True), ("converse", False), ("invoke", True),
+                                               ("invoke", False)])
+def test_a_guardrail_intervention_says_what_was_blocked_and_which_policy(clients, api, streaming):
     conversation = Conversation()
-    events, request = _send(clients, conversation, NOVA_MICRO, GUARDED, streaming, "Where can I buy contraband?")
-    config = request.body()["guardrailConfig"]
-    assert config["guardrailIdentifier"] == "abc123xyz" and config["trace"] == "enabled"
-    assert ("streamProcessingMode" in config) == streaming
+    events, request = _send(clients, conversation, NOVA_MICRO, GUARDED, streaming, "Where can I buy contraband?",
+                            api=api)
+    if api == "converse":
+        config = request.body()["guardrailConfig"]
+        assert config["guardrailIdentifier"] == "abc123xyz" and config["trace"] == "enabled"
+        assert ("streamProcessingMode" in config) == streaming
+    else:
+        arguments = request.call_arguments()
+        assert (arguments["guardrailIdentifier"], arguments["guardrailVersion"], arguments["trace"]) == \
+            ("abc123xyz", "1", "ENABLED")
     stops = [event.reason for event in events if isinstance(event, MessageStopped)]
     assert stops == [StopReason.GUARDRAIL]
     [intervention] = [event for event in events if isinstance(event, GuardrailIntervened)]
     assert intervention.findings == ("Word policy: “contraband” in the prompt (blocked)",)
     assert "blocked" in intervention.action.lower()
-    calm, _ = _send(clients, conversation, NOVA_MICRO, GUARDED, streaming, "What is a monad?")
+    calm, _ = _send(clients, conversation, NOVA_MICRO, GUARDED, streaming, "What is a monad?", api=api)
     assert not any(isinstance(event, GuardrailIntervened) for event in calm)
 
 
@@ -233,6 +256,18 @@ def test_an_incomplete_guardrail_is_not_sent_and_a_bad_one_is_refused(clients):
         clients.runtime.converse(modelId=NOVA_MICRO.invoke_id, messages=[{"role": "user", "content": [{"text": "x"}]}],
                                  guardrailConfig={"guardrailIdentifier": "missing1", "guardrailVersion": "1"})
     assert caught.value.response["Error"]["Code"] == "ResourceNotFoundException"
+
+
+@pytest.mark.parametrize("streaming", [True, False])
+def test_invoke_model_takes_latency_and_tier_as_headers(clients, streaming):
+    params = GenerationParams(max_tokens=200, latency_optimized=True, service_tier="flex")
+    events, request = _send(clients, Conversation(), NOVA_PRO, params, streaming, "Hi", api="invoke")
+    arguments = request.call_arguments()
+    assert arguments["performanceConfigLatency"] == "optimized" and arguments["serviceTier"] == "flex"
+    assert RequestServed("optimized", "flex") in events
+    with pytest.raises(ClientError, match="Latency-optimized"):
+        clients.runtime.invoke_model(modelId=NOVA_MICRO.invoke_id, body=arguments["body"],
+                                     performanceConfigLatency="optimized")
 
 
 def test_latency_optimized_and_service_tier_where_the_model_offers_them(clients):

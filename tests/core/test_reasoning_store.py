@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
+import pytest
+
 from bedrock_chat.core.conversation import Conversation, MessageState, Role
 from bedrock_chat.core.reasoning import ReasoningBlock
 from bedrock_chat.core.storage import MIGRATIONS, ConversationStore, _statements
@@ -66,3 +68,18 @@ def test_merged_turns_keep_every_block_in_order():
     extra.text, extra.state, extra.reasoning_blocks = "more", MessageState.COMPLETE, [ReasoningBlock("b", "s")]
     conversation.add_user_message("third")
     assert conversation.reasoning_history() == [(), (SIGNED, REDACTED, ReasoningBlock("b", "s")), ()]
+
+
+def test_a_transcript_keeps_signed_reasoning_and_guardrail_figures():
+    from bedrock_chat.core.transcript import TranscriptError, from_json, to_json
+
+    conversation = _conversation()
+    conversation.messages[1].stats = {"stopReason": "guardrail_intervened", "guardrailAction": "Guardrail blocked.",
+                                      "guardrailFindings": ["Word policy: “x” in the prompt (blocked)"],
+                                      "servedLatency": "optimized", "servedServiceTier": None}
+    back = from_json(to_json(conversation))
+    assert back.messages[1].reasoning_blocks == [SIGNED, REDACTED]
+    assert back.messages[1].stats == conversation.messages[1].stats
+    text = to_json(conversation).replace('"signature": "c2lnbmF0dXJl+/="', '"signature": 5')
+    with pytest.raises(TranscriptError, match="reasoning block"):
+        from_json(text)

@@ -101,7 +101,7 @@ def test_a_guardrail_intervention_is_shown_with_its_policy(qtbot, make_window, l
     assert "Blocked by your guardrail" in shown and "Word policy: “contraband” in the prompt (blocked)" in shown
     assert window.stats.values["stop"].text() == "guardrail intervened"
     fine = send_prompt(qtbot, window, "What is a monad?")
-    assert "guardrail" not in fine.stats
+    assert "guardrailAction" not in fine.stats
     # The guardrail is a setting kept with the model's parameters, never a credential.
     assert window.settings.params_for("amazon.nova-micro-v1:0").guardrail_id == "abc123xyz"
 
@@ -119,7 +119,7 @@ def test_latency_and_service_tier_only_where_the_model_offers_them(qtbot, make_w
     body = _preview(window)
     assert body["performanceConfig"] == {"latency": "optimized"} and body["serviceTier"] == {"type": "flex"}
     reply = send_prompt(qtbot, window, "Hello")
-    assert reply.stats["served"] == {"latency": "optimized", "serviceTier": "flex"}
+    assert (reply.stats["servedLatency"], reply.stats["servedServiceTier"]) == ("optimized", "flex")
     assert window.stats.values["served"].text() == "optimized latency · flex tier"
 
 
@@ -164,6 +164,6 @@ def test_a_stale_count_never_replaces_a_newer_one(qtbot, make_window, local_serv
     qtbot.waitUntil(lambda: "input tokens" in label.text(), timeout=5000)
     shown = label.text()
     request = window.build_request("one two three")
-    estimator._on_counted(estimator._generation - 1, request, 123456)
+    estimator._on_counted(estimator._number, estimator._generation - 1, request, 123456)
     assert label.text() == shown
     assert model_info("amazon.nova-micro-v1:0").features.count_tokens is False

@@ -116,15 +116,24 @@ def converse_response(response: dict[str, Any]) -> list[StreamEvent]:
     return events
 
 
+def _native_guardrail(body: dict[str, Any]) -> list[StreamEvent]:
+    """InvokeModel marks an intervention in the body (or the last chunk), its trace beside it."""
+    if body.get("amazon-bedrock-guardrailAction") != "INTERVENED":
+        return []
+    return [describe_trace(body.get("amazon-bedrock-trace") or {})]
+
+
 def _invocation_metrics(chunk: dict[str, Any]) -> list[StreamEvent]:
+    guardrail = _native_guardrail(chunk)
     metrics = chunk.get("amazon-bedrock-invocationMetrics")
     if not metrics:
-        return []
+        return guardrail
     return [
         Usage(metrics.get("inputTokenCount"), metrics.get("outputTokenCount"),
               metrics.get("cacheReadInputTokenCount"), metrics.get("cacheWriteInputTokenCount")),
         ServiceMetrics(invocation_latency_ms=metrics.get("invocationLatency"),
                        first_byte_latency_ms=metrics.get("firstByteLatency")),
+        *guardrail,
     ]
 
 
@@ -211,4 +220,13 @@ def native_response(family: str | None, body: dict[str, Any], headers: dict[str,
                         header_int("x-amzn-bedrock-cache-read-input-token-count"),
                         header_int("x-amzn-bedrock-cache-write-input-token-count")))
     events.append(ServiceMetrics(invocation_latency_ms=header_int("x-amzn-bedrock-invocation-latency")))
+    events.extend(_native_guardrail(body))
+    events.extend(native_served(headers))
     return events
+
+
+def native_served(headers: dict[str, str]) -> list[StreamEvent]:
+    """InvokeModel says in headers which latency mode and tier served it."""
+    latency = headers.get("x-amzn-bedrock-performanceconfig-latency")
+    tier = headers.get("x-amzn-bedrock-service-tier")
+    return [RequestServed(latency, tier)] if latency or tier else []

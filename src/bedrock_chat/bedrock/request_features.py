@@ -110,6 +110,20 @@ def _rough_tokens(blocks: list[dict[str, Any]]) -> int:
     return sum(len(str(block.get("text", ""))) for block in blocks) // 4
 
 
+def add_native_thinking_blocks(body: dict[str, Any], reasoning: tuple[tuple[ReasoningBlock, ...], ...],
+                               model: ModelInfo) -> None:
+    """The same blocks in Anthropic's native schema (``thinking`` with its signature, ``redacted_thinking``)."""
+    if model.family != "anthropic" or not sends_reasoning_back(model):
+        return
+    for message, blocks in zip(body.get("messages", []), reasoning, strict=False):
+        if message["role"] != Role.ASSISTANT.value:
+            continue
+        kept = [{"type": "redacted_thinking", "data": block.redacted} if block.redacted is not None else
+                {"type": "thinking", "thinking": block.text, "signature": block.signature}
+                for block in blocks if block.redacted is not None or block.signature]
+        message["content"] = [*kept, *message["content"]]
+
+
 def add_cache_points(body: dict[str, Any], model: ModelInfo, params: GenerationParams) -> None:
     """A cache point after the system prompt and after the last prompts, for models with prompt caching, where
     the prefix before it is long enough to be cached (Bedrock ignores shorter ones, so they would only clutter)."""
@@ -169,3 +183,16 @@ def add_request_features(body: dict[str, Any], model: ModelInfo, params: Generat
         body["performanceConfig"] = {"latency": "optimized"}
     if params.service_tier and params.service_tier in model.features.service_tiers:
         body["serviceTier"] = {"type": params.service_tier}
+
+
+def invoke_arguments(model: ModelInfo, params: GenerationParams) -> dict[str, Any]:
+    """The same options for InvokeModel, where they travel as headers beside the model's native body."""
+    arguments: dict[str, Any] = {}
+    if model.features.guardrails and guardrail_ready(params):
+        arguments.update(guardrailIdentifier=params.guardrail_id, guardrailVersion=params.guardrail_version,
+                         trace="ENABLED")
+    if params.latency_optimized and model.features.latency_optimized:
+        arguments["performanceConfigLatency"] = "optimized"
+    if params.service_tier and params.service_tier in model.features.service_tiers:
+        arguments["serviceTier"] = params.service_tier
+    return arguments

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from bedrock_chat.bedrock.request_features import (
+    add_native_thinking_blocks,
     add_request_features,
+    invoke_arguments,
     reasoning_control,
     thinking_budget,
     thinking_enabled,
@@ -53,7 +55,9 @@ class TurnRequest:
     def body(self) -> dict[str, Any]:
         """The JSON body that goes on the wire (Converse: the request minus the model id in the path)."""
         if self.options.api == "invoke":
-            return native_body(self.model, self.history, self.params, self.uses_thinking)
+            native = native_body(self.model, self.history, self.params, self.uses_thinking)
+            add_native_thinking_blocks(native, self.reasoning, self.model)
+            return native
         body = converse_body(self.history, self.params, self.uses_thinking)
         add_request_features(body, self.model, self.params, self.streaming, self.reasoning)
         return body
@@ -61,7 +65,8 @@ class TurnRequest:
     def call_arguments(self) -> dict[str, Any]:
         if self.options.api == "invoke":
             return {"modelId": self.model.invoke_id, "body": json.dumps(self.body()),
-                    "contentType": "application/json", "accept": "application/json"}
+                    "contentType": "application/json", "accept": "application/json",
+                    **invoke_arguments(self.model, self.params)}
         return {"modelId": self.model.invoke_id, **with_blobs(self.body())}
 
     def preview(self) -> str:

@@ -13,6 +13,7 @@ from bedrock_chat.bedrock.decoding import (
     converse_response,
     converse_stream_event,
     native_response,
+    native_served,
     native_stream_chunk,
 )
 from bedrock_chat.bedrock.requests import TurnRequest
@@ -68,6 +69,7 @@ def _run(runtime: Any, request: TurnRequest, emit: EventSink, cancel: CancelToke
             _consume(response["stream"], converse_stream_event, emit, cancel)
         else:
             family = request.model.family
+            _emit_all(native_served(response.get("ResponseMetadata", {}).get("HTTPHeaders", {})), emit)
             _consume(response["body"], lambda event: _native_event(family, event), emit, cancel)
     except Exception:
         if cancel.cancelled:

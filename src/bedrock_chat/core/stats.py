@@ -104,14 +104,17 @@ class ReplyStats:
         }
 
     def _feature_dict(self) -> dict[str, Any]:
-        """Only what applies, so transcripts of plain replies stay as they were."""
+        """Only what applies, so transcripts of plain replies stay as they were. Flat values only: a transcript's
+        stats map holds scalars and lists of text."""
         extra: dict[str, Any] = {}
         if self.reasoning_tokens is not None:
             extra["reasoningTokensEstimate"] = self.reasoning_tokens
         if self.guardrail is not None:
-            extra["guardrail"] = {"action": self.guardrail.action, "findings": list(self.guardrail.findings)}
+            extra["guardrailAction"] = self.guardrail.action
+            extra["guardrailFindings"] = list(self.guardrail.findings)
         if self.served is not None:
-            extra["served"] = {"latency": self.served.latency, "serviceTier": self.served.service_tier}
+            extra["servedLatency"] = self.served.latency
+            extra["servedServiceTier"] = self.served.service_tier
         return extra
 
 

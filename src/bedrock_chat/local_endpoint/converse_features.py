@@ -8,7 +8,8 @@ from typing import Any
 
 from bedrock_chat.local_endpoint.converse import ConverseStreamEvents, Event, converse_response
 from bedrock_chat.local_endpoint.generator import Generation, GenerationRequest
-from bedrock_chat.local_endpoint.request_features import ConverseExtras, FeatureState, served, usage
+from bedrock_chat.local_endpoint.request_features import FeatureState
+from bedrock_chat.local_endpoint.request_options import ConverseExtras, served, usage
 
 
 def feature_response(generation: Generation, latency_ms: int, extras: ConverseExtras,

@@ -1,6 +1,6 @@
-"""What Converse offers per request, emulated and validated the way Bedrock does: signed reasoning (and a
-refusal of a later turn whose thinking lost or changed its signature), redacted reasoning, prompt caching on a
-repeated prefix, a guardrail that intervenes on a marker word, latency-optimized inference and service tiers."""
+"""Reasoning and caching, emulated and validated the way Bedrock does: signed reasoning (and a refusal of a later
+turn whose thinking lost or changed its signature), redacted reasoning, Claude's thinking rules, prompt caching on
+a repeated prefix, CountTokens; ``converse_extras`` gathers them with the options of ``request_options``."""
 
 from __future__ import annotations
 
@@ -13,28 +13,37 @@ import secrets
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import dataclass, field
 from typing import Any
 
 from bedrock_chat.local_endpoint.catalog import CatalogModel
-from bedrock_chat.local_endpoint.errors import BedrockError, malformed, validation
-from bedrock_chat.local_endpoint.generator import Generation, count_tokens, tokenize
+from bedrock_chat.local_endpoint.errors import malformed, validation
+from bedrock_chat.local_endpoint.generator import count_tokens
+from bedrock_chat.local_endpoint.request_options import (
+    GUARDRAIL_MARKER,
+    ConverseExtras,
+    guardrail_config,
+    intervention_trace,
+    latency_option,
+    service_tier_option,
+)
 
 # Anthropic's documented prompt that makes Claude return its thinking redacted (for testing clients).
 REDACTION_TRIGGER = ("ANTHROPIC_MAGIC_STRING_TRIGGER_REDACTED_THINKING_"
                      "46C9A13E193C177646C7398A98432ECCCE4C1253D5E2D82641AC0E52CC2876CB")
-GUARDRAIL_MARKER = "contraband"  # the local guardrail's one custom blocked word
-GUARDRAIL_BLOCKED_TEXT = "Sorry, this request was blocked by the guardrail you chose."
 CACHE_TTL_S = 300.0
 _CACHE_ENTRIES = 4096
-_SERVICE_TIERS = ("priority", "default", "flex", "reserved")
+
+
+# One signing key for the process: the native Anthropic schema (no server state of its own) signs and verifies
+# thinking with it too, so both APIs accept what either produced, as Bedrock's signatures are.
+_PROCESS_KEY = secrets.token_bytes(32)
 
 
 class FeatureState:
     """Per-server state: the key that signs reasoning, and the prompt cache (prefix hash -> expiry)."""
 
     def __init__(self) -> None:
-        self._key = secrets.token_bytes(32)
+        self._key = _PROCESS_KEY
         self._cache: OrderedDict[str, float] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -73,20 +82,6 @@ class FeatureState:
                 self._cache.popitem(last=False)
 
 
-@dataclass
-class ConverseExtras:
-    """What the request's features change in the answer."""
-
-    cache_read: int = 0
-    cache_write: int = 0
-    redact: bool = False
-    guardrail_trace: dict[str, Any] | None = None  # set when the guardrail intervened
-    guardrail_id: str | None = None
-    latency: str | None = None
-    service_tier: str | None = None
-    sign: Any = field(default=None, repr=False)  # FeatureState.sign, for the reasoning this answer carries
-
-
 def check_reasoning_blocks(messages: list[Any], state: FeatureState) -> None:
     """Rejects a turn whose assistant reasoning lost or changed its signature, as Bedrock does for Claude."""
     for index, message in enumerate(messages):
@@ -120,6 +115,30 @@ def check_reasoning_blocks(messages: list[Any], state: FeatureState) -> None:
             if not isinstance(signature, str) or not state.signature_valid(text_block["text"], signature):
                 raise validation(f"{where}: Invalid `signature` in `thinking` block. Send reasoning blocks back "
                                  "unchanged.")
+
+
+def check_native_thinking(messages: list[Any], state: FeatureState) -> None:
+    """The native Anthropic schema's thinking blocks, checked like Converse's reasoning content."""
+    for index, message in enumerate(messages):
+        if not isinstance(message, dict) or not isinstance(message.get("content"), list):
+            continue
+        for position, block in enumerate(message["content"]):
+            if not isinstance(block, dict) or block.get("type") not in ("thinking", "redacted_thinking"):
+                continue
+            where = f"messages.{index}.content.{position}"
+            if message.get("role") != "assistant":
+                raise validation(f"{where}: thinking blocks are only allowed in assistant messages.")
+            if block["type"] == "redacted_thinking":
+                try:
+                    blob = base64.b64decode(str(block.get("data", "")), validate=True)
+                except (binascii.Error, ValueError) as error:
+                    raise validation(f"{where}.data: Invalid `data` in `redacted_thinking` block.") from error
+                if not state.redacted_valid(blob):
+                    raise validation(f"{where}.data: Invalid `data` in `redacted_thinking` block.")
+            elif not block.get("signature"):
+                raise validation(f"{where}.thinking.signature: Field required")
+            elif not state.signature_valid(str(block.get("thinking", "")), str(block["signature"])):
+                raise validation(f"{where}: Invalid `signature` in `thinking` block.")
 
 
 def _block_text(block: Any) -> str:
@@ -179,67 +198,6 @@ def cache_usage(body: dict[str, Any], model: CatalogModel, state: FeatureState, 
     return read, write
 
 
-def _guardrail(body: dict[str, Any], model: CatalogModel, streaming: bool) -> dict[str, Any] | None:
-    config = body.get("guardrailConfig")
-    if config is None:
-        return None
-    if not isinstance(config, dict):
-        raise malformed("#/guardrailConfig: expected type: JSONObject")
-    allowed = {"guardrailIdentifier", "guardrailVersion", "trace"} | ({"streamProcessingMode"} if streaming else set())
-    for key in config:
-        if key not in allowed:
-            raise malformed(f"#/guardrailConfig: extraneous key [{key}] is not permitted")
-    identifier, version = config.get("guardrailIdentifier"), config.get("guardrailVersion")
-    if not isinstance(identifier, str) or not identifier or not isinstance(version, str) or not version:
-        raise validation("guardrailConfig needs both guardrailIdentifier and guardrailVersion.")
-    if not (version == "DRAFT" or (version.isdigit() and not version.startswith("0") and len(version) <= 8)):
-        raise validation(f"1 validation error detected: Value '{version}' at 'guardrailConfig.guardrailVersion' "
-                         "failed to satisfy constraint: Member must satisfy regular expression pattern: "
-                         "(([1-9][0-9]{0,7})|(DRAFT))")
-    if identifier.startswith("missing"):
-        raise BedrockError("ResourceNotFoundException", f"The guardrail {identifier} version {version} was not "
-                           "found. Check the guardrail's identifier and version.")
-    if not model.guardrails:
-        raise validation(f"Guardrails are not supported for the model {model.model_id}.")
-    if config.get("trace") not in (None, "enabled", "disabled", "enabled_full"):
-        raise malformed("#/guardrailConfig/trace: must be enabled, disabled or enabled_full")
-    return config
-
-
-def _intervention_trace(identifier: str, word: str) -> dict[str, Any]:
-    assessment = {"wordPolicy": {"customWords": [{"match": word, "action": "BLOCKED", "detected": True}],
-                                 "managedWordLists": []},
-                  "invocationMetrics": {"guardrailProcessingLatency": 12,
-                                        "usage": {"wordPolicyUnits": 1},
-                                        "guardrailCoverage": {"textCharacters": {"guarded": 40, "total": 40}}}}
-    return {"guardrail": {"inputAssessment": {identifier: assessment}, "actionReason": "Guardrail blocked."}}
-
-
-def _latency(body: dict[str, Any], model: CatalogModel) -> str | None:
-    config = body.get("performanceConfig")
-    if config is None:
-        return None
-    latency = config.get("latency") if isinstance(config, dict) else None
-    if latency not in ("standard", "optimized"):
-        raise malformed("#/performanceConfig/latency: must be standard or optimized")
-    if latency == "optimized" and not model.latency_optimized:
-        raise validation(f"Latency-optimized inference isn't supported for the model {model.model_id}. "
-                         "Use standard latency or choose a model that offers it.")
-    return str(latency)
-
-
-def _service_tier(body: dict[str, Any], model: CatalogModel) -> str | None:
-    tier = body.get("serviceTier")
-    if tier is None:
-        return None
-    kind = tier.get("type") if isinstance(tier, dict) else None
-    if kind not in _SERVICE_TIERS:
-        raise malformed("#/serviceTier/type: must be one of priority, default, flex, reserved")
-    if kind != "default" and kind not in model.service_tiers:
-        raise validation(f"The service tier {kind} isn't available for the model {model.model_id}.")
-    return str(kind)
-
-
 def check_thinking(body: dict[str, Any], model: CatalogModel) -> None:
     """Claude's rules for thinking through Converse: the model's kind of control, a budget of at least 1,024
     below maxTokens, temperature 1 (or unset) and no top P; an effort level the model knows."""
@@ -273,8 +231,8 @@ def converse_extras(body: dict[str, Any], model: CatalogModel, state: FeatureSta
     messages = body.get("messages") or []
     check_thinking(body, model)
     check_reasoning_blocks(messages, state)
-    guardrail = _guardrail(body, model, streaming)
-    extras = ConverseExtras(latency=_latency(body, model), service_tier=_service_tier(body, model), sign=state.sign)
+    guardrail = guardrail_config(body, model, streaming)
+    extras = ConverseExtras(latency=latency_option(body, model), service_tier=service_tier_option(body, model))
     extras.cache_read, extras.cache_write = cache_usage(body, model, state, input_tokens)
     last = messages[-1] if messages and isinstance(messages[-1], dict) else {}
     prompt = " ".join(_block_text(block) for block in last.get("content") or [])
@@ -282,7 +240,7 @@ def converse_extras(body: dict[str, Any], model: CatalogModel, state: FeatureSta
     if guardrail is not None and GUARDRAIL_MARKER in prompt.lower():
         identifier = str(guardrail["guardrailIdentifier"]).rsplit("/", 1)[-1]
         extras.guardrail_id = identifier
-        extras.guardrail_trace = _intervention_trace(identifier, GUARDRAIL_MARKER)
+        extras.guardrail_trace = intervention_trace(identifier, GUARDRAIL_MARKER)
     return extras
 
 
@@ -291,30 +249,3 @@ def check_count_tokens(model: CatalogModel) -> None:
         raise validation(f"The provided model {model.model_id} doesn't support counting tokens.")
 
 
-def blocked_generation(generation: Generation) -> Generation:
-    """The guardrail's canned answer in place of the model's; the prompt was still read (input tokens)."""
-    return Generation(tokenize(GUARDRAIL_BLOCKED_TEXT), [], "guardrail_intervened", None, generation.input_tokens)
-
-
-def usage(generation: Generation, extras: ConverseExtras) -> dict[str, int]:
-    """Converse's usage: inputTokens excludes what was read from or written to the cache."""
-    plain_input = max(0, generation.input_tokens - extras.cache_read - extras.cache_write)
-    return {
-        "inputTokens": plain_input,
-        "outputTokens": generation.output_tokens,
-        "totalTokens": plain_input + extras.cache_read + extras.cache_write + generation.output_tokens,
-        "cacheReadInputTokens": extras.cache_read,
-        "cacheWriteInputTokens": extras.cache_write,
-    }
-
-
-def served(extras: ConverseExtras) -> dict[str, Any]:
-    """The metadata members that say how the request was served, and the guardrail's trace."""
-    fields: dict[str, Any] = {}
-    if extras.latency:
-        fields["performanceConfig"] = {"latency": extras.latency}
-    if extras.service_tier:
-        fields["serviceTier"] = {"type": extras.service_tier}
-    if extras.guardrail_trace:
-        fields["trace"] = extras.guardrail_trace
-    return fields

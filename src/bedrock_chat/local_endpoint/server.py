@@ -28,11 +28,12 @@ from bedrock_chat.local_endpoint.eventstream import encode_event
 from bedrock_chat.local_endpoint.faults import FAULT_HEADER, Fault, FaultState, find_fault
 from bedrock_chat.local_endpoint.generator import Generation, generate
 from bedrock_chat.local_endpoint.native import native_family
-from bedrock_chat.local_endpoint.request_features import (
-    FeatureState,
+from bedrock_chat.local_endpoint.request_features import FeatureState, check_count_tokens, converse_extras
+from bedrock_chat.local_endpoint.request_options import (
     blocked_generation,
-    check_count_tokens,
-    converse_extras,
+    invoke_extras,
+    mark_intervention,
+    served_headers,
 )
 from bedrock_chat.local_endpoint.streaming import (
     ClientGone,
@@ -371,14 +372,18 @@ class _Handler(BaseHTTPRequestHandler):
             raise validation("The model is unsupported for streaming.")
         family = native_family(model)
         request = family.parse(self._json_body(body), model)
+        extras = invoke_extras(self.headers, model, request.prompt)
         generation = generate(request)
+        if extras.guardrail_trace is not None:
+            generation = blocked_generation(generation)
         pace = parse_pace(self.headers.get(PACE_HEADER), self.state.options.pace)
         start = time.monotonic()
         if not streaming:
             self._apply_whole_response_fault(fault)
             self._simulate_latency(generation, pace)
             latency = round((time.monotonic() - start) * 1000)
-            self._send_json(family.response(generation, model), {
+            self._send_json(mark_intervention(family.response(generation, model), extras), {
+                **served_headers(extras),
                 "x-amzn-bedrock-invocation-latency": str(latency),
                 "x-amzn-bedrock-input-token-count": str(generation.input_tokens),
                 "x-amzn-bedrock-output-token-count": str(generation.output_tokens),
@@ -387,7 +392,7 @@ class _Handler(BaseHTTPRequestHandler):
             })
             return
 
-        writer = self._start_stream()
+        writer = self._start_stream(served_headers(extras))
         schedule = TokenSchedule(writer, pace, fault, start)
         first_byte: list[float] = []
 
@@ -410,7 +415,8 @@ class _Handler(BaseHTTPRequestHandler):
         schedule.run(generation.text_tokens, on_text, offset=emitted)
         metrics = _metrics(generation.input_tokens, generation.output_tokens, start,
                            first_byte[0] if first_byte else None)
-        emit_chunks(family.stream_finish(generation, metrics))
+        finish = family.stream_finish(generation, metrics)
+        emit_chunks([*finish[:-1], mark_intervention(finish[-1], extras)])
         writer.finish()
 
     def _converse(self, model: CatalogModel, body: bytes, fault: Fault | None, streaming: bool) -> None:
@@ -445,8 +451,10 @@ class _Handler(BaseHTTPRequestHandler):
         emit(events.finish(generation, round((time.monotonic() - start) * 1000)))
         writer.finish()
 
-    def _start_stream(self) -> EventStreamWriter:
+    def _start_stream(self, extra_headers: dict[str, str] | None = None) -> EventStreamWriter:
         self.send_response(200)
+        for name, value in (extra_headers or {}).items():
+            self.send_header(name, value)
         self.send_header("Content-Type", "application/vnd.amazon.eventstream")
         self.send_header("Transfer-Encoding", "chunked")
         self.send_header("x-amzn-RequestId", self.request_id)

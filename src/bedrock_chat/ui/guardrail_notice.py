@@ -17,17 +17,12 @@ MAX_FINDINGS = 8
 
 def guardrail_lines(stats: dict[str, object]) -> tuple[str, list[str]] | None:
     """(headline, findings) when the reply was stopped or changed by a guardrail, else None."""
-    detail = stats.get("guardrail")
-    stopped = stats.get("stopReason") == "guardrail_intervened"
-    if not isinstance(detail, dict) and not stopped:
+    raw_action, raw_findings = stats.get("guardrailAction"), stats.get("guardrailFindings")
+    if raw_action is None and stats.get("stopReason") != "guardrail_intervened":
         return None
-    action, findings = "The guardrail intervened.", []
-    if isinstance(detail, dict):
-        if isinstance(detail.get("action"), str) and detail["action"].strip():
-            action = detail["action"].strip()
-        raw = detail.get("findings")
-        if isinstance(raw, list):
-            findings = [str(item) for item in raw if isinstance(item, str)][:MAX_FINDINGS]
+    action = raw_action.strip() if isinstance(raw_action, str) and raw_action.strip() else "The guardrail intervened."
+    findings = [item for item in raw_findings if isinstance(item, str)][:MAX_FINDINGS] \
+        if isinstance(raw_findings, list) else []
     return action, findings
 
 

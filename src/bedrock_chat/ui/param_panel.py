@@ -241,6 +241,9 @@ class ParameterPanel(QWidget):
         if model is not None:
             if model.family == "llama" and stops and self.options().api == "invoke":
                 notes.append("Llama's native body has no stop sequences; use Converse to send them.")
+            if (self.options().api == "invoke" and model.features.prompt_caching
+                    and self.request_options.caching.isChecked()):
+                notes.append("Prompt caching is sent through Converse only.")
             if not model.streaming:
                 notes.append("This model does not stream; the reply appears when it is complete.")
             limits = self._limits

@@ -7,6 +7,7 @@ model has no CountTokens, or the call fails, about four characters a token is sh
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Callable
 from typing import Any, Protocol
@@ -38,11 +39,27 @@ def make_estimate_label() -> QLabel:
     return label
 
 
+class _CountSignals(QObject):
+    counted = Signal(int, int, object, object)
+    """(estimator, generation, the TurnRequest, the count or the exception), from a counting thread."""
+
+
+_signals: _CountSignals | None = None
+_estimators = itertools.count(1)
+
+
+def _count_signals() -> _CountSignals:
+    """One emitter for the process, made on the GUI thread and never deleted: a count that returns after its
+    window closed emits into nothing instead of through a destroyed object."""
+    global _signals
+    if _signals is None:
+        _signals = _CountSignals()
+    return _signals
+
+
 class TokenEstimator(QObject):
     estimate_changed = Signal(object)
     """A new ``TokenEstimate`` for the prompt as it stands (or None when there is nothing to send)."""
-    _counted = Signal(int, object, object)
-    """(generation, the request's TurnRequest, the count or the exception): from a counting thread."""
 
     def __init__(self, label: QLabel, requests: RequestBuilder, prompt: TextSource,
                  runtime: Callable[[], Any | None], parent: QObject | None = None) -> None:
@@ -52,12 +69,13 @@ class TokenEstimator(QObject):
         self._prompt = prompt
         self._runtime = runtime
         self._generation = 0
+        self._number = next(_estimators)
         self.counting = False
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(ESTIMATE_DELAY_MS)
         self.timer.timeout.connect(self.refresh)
-        self._counted.connect(self._on_counted, Qt.ConnectionType.QueuedConnection)
+        _count_signals().counted.connect(self._on_counted, Qt.ConnectionType.QueuedConnection)
 
     def schedule(self, *_: object) -> None:
         """Something the request is made of changed; count once typing pauses."""
@@ -83,20 +101,11 @@ class TokenEstimator(QObject):
             return
         self._show(rough)
         self.counting = True
-        threading.Thread(target=self._count, args=(generation, runtime, request), name="count-tokens",
+        threading.Thread(target=_count, args=(self._number, generation, runtime, request), name="count-tokens",
                          daemon=True).start()
 
-    def _count(self, generation: int, runtime: Any, request: TurnRequest) -> None:
-        from bedrock_chat.bedrock.token_count import count_input_tokens
-
-        try:
-            result: object = count_input_tokens(runtime, request)
-        except Exception as error:  # any failure falls back to the estimate; never a traceback
-            result = error
-        self._counted.emit(generation, request, result)
-
-    def _on_counted(self, generation: int, request: TurnRequest, result: object) -> None:
-        if generation != self._generation:
+    def _on_counted(self, number: int, generation: int, request: TurnRequest, result: object) -> None:
+        if number != self._number or generation != self._generation:
             return  # the prompt or the parameters changed since: a newer count is coming
         self.counting = False
         pricing = request.model.pricing
@@ -116,3 +125,14 @@ class TokenEstimator(QObject):
             self._label.setText(current.label)
             self._label.setToolTip(current.note + " Input only: the reply's tokens are billed on top.")
         self.estimate_changed.emit(current)
+
+
+def _count(estimator: int, generation: int, runtime: Any, request: TurnRequest) -> None:
+    """On a counting thread: touches no Qt object but the process-wide emitter."""
+    from bedrock_chat.bedrock.token_count import count_input_tokens
+
+    try:
+        result: object = count_input_tokens(runtime, request)
+    except Exception as error:  # any failure falls back to the estimate; never a traceback
+        result = error
+    _count_signals().counted.emit(estimator, generation, request, result)
