@@ -27,11 +27,12 @@ def test_thinking_budget_slider_and_signed_reasoning_over_three_turns(qtbot, mak
     _choose(qtbot, window, SONNET)
     controls = window.parameters.reasoning_controls
     window.parameters.max_tokens.spin.setValue(1000)
-    window.parameters.reasoning.setChecked(True)
-    assert not controls.budget_row.isEnabled() and "above 1,024" in controls.note.text()
+    assert not controls.budget_row.isEnabled() and "Turn on Extended thinking" in controls.note.text()
     assert "additionalModelRequestFields" not in _preview(window)
+    window.parameters.reasoning.setChecked(True)  # Max tokens is raised so that thinking has room
+    assert controls.budget_row.isEnabled() and controls.budget.maximum() == window.parameters.max_tokens.value() - 1
     window.parameters.max_tokens.spin.setValue(6000)
-    assert controls.budget_row.isEnabled() and controls.budget.maximum() == 5999
+    assert controls.budget.maximum() == 5999
     controls.budget.setValue(3000)
     body = _preview(window)
     assert body["additionalModelRequestFields"] == {"thinking": {"type": "enabled", "budget_tokens": 3000}}

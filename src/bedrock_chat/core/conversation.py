@@ -49,11 +49,16 @@ class Message:
     finished_at: str | None = None
     # The reply's reasoning as the model signed it, sent back unchanged on later turns (see core.reasoning).
     reasoning_blocks: list[ReasoningBlock] = field(default_factory=list)
+    compare_group: str | None = None
+    """The compare turn this reply answered, shared by its columns' replies (None: an ordinary reply)."""
+    alternative: bool = False
+    """One of a compare turn's answers that was not kept: shown, saved and exported, never sent back."""
 
     @property
     def counts_as_history(self) -> bool:
-        """Failed and superseded replies are shown but not sent back; stopped ones keep what arrived."""
-        return bool(self.text.strip()) and self.state not in (MessageState.FAILED, MessageState.SUPERSEDED)
+        """Failed, superseded and alternative replies are shown but not sent back; stopped ones keep what arrived."""
+        return (bool(self.text.strip()) and not self.alternative
+                and self.state not in (MessageState.FAILED, MessageState.SUPERSEDED))
 
 
 DEFAULT_TITLE = "New conversation"

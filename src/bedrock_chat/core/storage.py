@@ -64,13 +64,20 @@ CREATE TRIGGER messages_fts_update AFTER UPDATE OF text ON messages BEGIN
 END;
 """
 
+# Compare mode: the answers of one compare turn share a group; those not kept are alternatives (not sent back).
+_V3 = """
+ALTER TABLE messages ADD COLUMN compare_group TEXT;
+ALTER TABLE messages ADD COLUMN alternative INTEGER NOT NULL DEFAULT 0;
+"""
+
 # Reasoning blocks as the model signed them (JSON list), sent back unchanged on later turns.
-_V3_REASONING_BLOCKS = """
+_V4_REASONING_BLOCKS = """
 ALTER TABLE messages ADD COLUMN reasoning_blocks TEXT;
 """
 
-# Applied in order, each once: a new feature appends its own step; an older database walks every missing one.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3_REASONING_BLOCKS)
+# Versioned: migration N brings a database from user_version N to N + 1. Only ever append (one entry per change,
+# each branch's in the order it reached main); never edit one that has shipped, so every old database opens.
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4_REASONING_BLOCKS)
 SCHEMA_VERSION = len(MIGRATIONS)
 # PRAGMA quick_check reads every page: ~30 ms for 10 MB (20,000 messages) but ~250 ms for 54 MB, a visible delay
 # at startup (bench/store_open.py). So only files up to this size are checked; a larger one is still read (the
@@ -306,16 +313,16 @@ class ConversationStore:
     def _upsert_message(db: sqlite3.Connection, conversation_id: str, position: int, message: Message) -> None:
         db.execute(
             "INSERT INTO messages (id, conversation_id, position, role, text, reasoning, model_id, api, parameters,"
-            " stats, state, error, created_at, finished_at, reasoning_blocks)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            " stats, state, error, created_at, finished_at, compare_group, alternative, reasoning_blocks)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT(id) DO UPDATE SET position = excluded.position, text = excluded.text,"
             " reasoning = excluded.reasoning, parameters = excluded.parameters, stats = excluded.stats,"
             " state = excluded.state, error = excluded.error, finished_at = excluded.finished_at,"
-            " reasoning_blocks = excluded.reasoning_blocks",
+            " alternative = excluded.alternative, reasoning_blocks = excluded.reasoning_blocks",
             (message.id, conversation_id, position, message.role.value, message.text, message.reasoning,
              message.model_id, message.api, _json_or_none(message.parameters), _json_or_none(message.stats),
-             message.state.value, message.error, message.created_at, message.finished_at,
-             _blocks_json(message)),
+             message.state.value, message.error, message.created_at, message.finished_at, message.compare_group,
+             int(message.alternative), _blocks_json(message)),
         )
 
     def rename(self, conversation_id: str, title: str) -> None:
@@ -388,14 +395,15 @@ class ConversationStore:
             raise KeyError(conversation_id)
         rows = self._db.execute(
             "SELECT id, role, text, reasoning, model_id, api, parameters, stats, state, error, created_at,"
-            " finished_at, reasoning_blocks FROM messages WHERE conversation_id = ? ORDER BY position",
+            " finished_at, compare_group, alternative, reasoning_blocks FROM messages WHERE conversation_id = ?"
+            " ORDER BY position",
             (conversation_id,)
         ).fetchall()
         messages = [
             Message(role=Role(row[1]), text=row[2], id=row[0], reasoning=row[3], model_id=row[4], api=row[5],
                     parameters=json.loads(row[6]) if row[6] else None, stats=json.loads(row[7]) if row[7] else None,
                     state=MessageState(row[8]), error=row[9], created_at=row[10], finished_at=row[11],
-                    reasoning_blocks=_blocks_loaded(row[12]))
+                    compare_group=row[12], alternative=bool(row[13]), reasoning_blocks=_blocks_loaded(row[14]))
             for row in rows
         ]
         return Conversation(title=head[0], id=conversation_id, created_at=head[1], messages=messages)

@@ -46,6 +46,8 @@ def _message_to_dict(message: Message) -> dict[str, Any]:
         "error": message.error,
         "createdAt": message.created_at,
         "finishedAt": message.finished_at,
+        "compareGroup": message.compare_group,
+        "alternative": message.alternative,
         **({"reasoningBlocks": blocks_to_list(message.reasoning_blocks)} if message.reasoning_blocks else {}),
     }
 
@@ -127,6 +129,9 @@ def _message_from_dict(item: Any, where: str) -> Message:
         raise TranscriptError(f"{where}: {error}.") from error
     if state == MessageState.STREAMING:
         state = MessageState.INTERRUPTED  # nothing is streaming into an imported file any more
+    alternative = item.get("alternative", False)
+    if not isinstance(alternative, bool):
+        raise TranscriptError(f"{where}: “alternative” is not true or false.")
     api = _optional_str(item, "api", where)
     if api is not None and api not in APIS:
         raise TranscriptError(f"{where}: “api” must be one of {', '.join(APIS)}.")
@@ -143,6 +148,8 @@ def _message_from_dict(item: Any, where: str) -> Message:
         error=_optional_str(item, "error", where, MAX_LONG_CHARS),
         created_at=_require_str(item, "createdAt", where),
         finished_at=_optional_str(item, "finishedAt", where),
+        compare_group=_optional_str(item, "compareGroup", where),
+        alternative=alternative,
         reasoning_blocks=_reasoning_blocks(item, where),
     )
 
@@ -230,7 +237,8 @@ def to_markdown(conversation: Conversation) -> str:
             continue
         # Metadata is escaped, as Markdown viewers render inline HTML; the texts themselves stay verbatim.
         model = html.escape(message.model_id or "unknown model")
-        lines += [f"## Assistant ({model}) · {html.escape(message.created_at)}", ""]
+        note = " · alternative answer (not kept)" if message.alternative else ""
+        lines += [f"## Assistant ({model}) · {html.escape(message.created_at)}{note}", ""]
         if message.reasoning:
             lines += ["<details><summary>Reasoning</summary>", "", message.reasoning, "", "</details>", ""]
         lines += [message.text, ""]

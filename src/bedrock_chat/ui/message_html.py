@@ -106,6 +106,8 @@ def header_html(message: Message, colors: Palette) -> str:
     name = html.escape(short_model_name(message.model_id))
     tip = html.escape(message.model_id or "")
     when = html.escape(local_time(message.created_at))
+    if message.compare_group:  # one of a compare turn's answers: say which one later turns send back
+        when += " · alternative answer, not sent back" if message.alternative else " · kept answer"
     return (f'<p style="margin-top:22px; margin-bottom:4px"><a name="m-{token}"></a>'
             f'<b style="color:{colors.assistant}" title="{tip}">{name}</b>'
             f'&nbsp;&nbsp;<span style="color:{colors.muted}; font-size:small">{when}</span>'
@@ -185,16 +187,23 @@ def stats_line(stats: dict[str, object], model_id: str | None = None) -> str:
     return " · ".join(pieces)
 
 
+def failure_marker(error: str, limit: int = 80) -> str:
+    """The first sentence of an error, short enough for a one-line marker."""
+    first = error.split(". ", 1)[0].strip().rstrip(".")
+    return first if len(first) <= limit else first[: limit - 1].rstrip() + "…"
+
+
 def status_html(message: Message, colors: Palette) -> str:
     """Under a reply: why it ended early, its error with Retry, and its statistics line."""
     stats = message.stats or {}
     note = _note(message, stats)
     html_notes = (f'<p style="color:{colors.note}; margin-top:4px">{html.escape(note)}</p>' if note else "")
     if message.state == MessageState.FAILED and message.error:
+        # The error card above the conversation says it all; here only a short muted marker (the saved message
+        # keeps the whole error, and its first sentence tells which failure a reply from history had).
         html_notes += (
-            f'<table width="100%" cellpadding="8" bgcolor="{colors.error_background}"><tr><td>'
-            f'<span style="color:{colors.error_foreground}">{html.escape(message.error)}</span> '
-            f'&nbsp;<a href="{RETRY_URL}">Retry</a></td></tr></table>')
+            f'<p style="color:{colors.muted}; font-size:small">Failed: {html.escape(failure_marker(message.error))}'
+            f' &nbsp;<a href="{RETRY_URL}">Retry</a></p>')
     html_notes += guardrail_html(stats, colors)
     line = stats_line(stats, message.model_id) if stats else ""
     if line:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from PySide6.QtCore import QObject
 
 from bedrock_chat.ui.connection_bar import ConnectionBar
@@ -11,6 +13,20 @@ from bedrock_chat.ui.history_actions import HistoryActions
 from bedrock_chat.ui.request_preview import RequestPreview
 from bedrock_chat.ui.turn_controller import TurnController
 from bedrock_chat.ui.window_layout import ChatColumn
+
+
+class OtherTurns(Protocol):
+    """Turns started another way than the single reply (compare mode): Send starts them while ``active``."""
+
+    @property
+    def active(self) -> bool: ...
+
+    @property
+    def busy(self) -> bool: ...
+
+    def start(self) -> bool: ...
+
+    def stop(self) -> None: ...
 
 
 class PromptControls(QObject):
@@ -33,15 +49,20 @@ class PromptControls(QObject):
         column.chat.retry_requested.connect(self.retry)
         column.error_banner.retry_requested.connect(self.retry)
         turns.busy_changed.connect(self.update_controls)
+        self.other_turns: OtherTurns | None = None
+
+    @property
+    def busy(self) -> bool:
+        return self._turns.busy or (self.other_turns is not None and self.other_turns.busy)
 
     def update_controls(self, *_: object) -> None:
-        busy = self._turns.busy
+        busy = self.busy
         self._column.stop_button.setEnabled(busy)
         self._bar.set_busy(busy)  # a reply keeps the model it started with
         self.update_send_enabled()
 
     def update_send_enabled(self) -> None:
-        ready = self._connection.clients is not None and self._bar.current_model() is not None and not self._turns.busy
+        ready = self._connection.clients is not None and self._bar.current_model() is not None and not self.busy
         self._column.send_button.setEnabled(ready and bool(self._column.prompt.toPlainText().strip()))
 
     def send(self) -> None:
@@ -61,11 +82,14 @@ class PromptControls(QObject):
         self._history.refresh_sidebar()
 
     def retry(self) -> None:
-        if not self._turns.busy and self._connection.clients is not None \
+        if not self.busy and self._connection.clients is not None \
                 and self._session.conversation.last_user_message() is not None:
             self.start_turn()
 
     def start_turn(self) -> None:
+        if self.other_turns is not None and self.other_turns.active:
+            self.other_turns.start()
+            return
         request = self._requests.build_request()
         clients = self._connection.clients
         if request is None or not request.history or clients is None:
@@ -74,3 +98,5 @@ class PromptControls(QObject):
 
     def stop(self) -> None:
         self._turns.stop()
+        if self.other_turns is not None:
+            self.other_turns.stop()

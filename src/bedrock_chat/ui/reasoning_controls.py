@@ -1,22 +1,12 @@
-"""The parameter panel's reasoning section: a thinking budget where the model takes one, effort levels where it
-takes those instead, and a plain note where the model always reasons or cannot."""
+"""The parameter panel's reasoning section, under its thinking switch: a budget where the model takes one, effort
+levels where it takes those instead, and a plain note where the model always reasons or cannot."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QFormLayout,
-    QGroupBox,
-    QHBoxLayout,
-    QLabel,
-    QSlider,
-    QSpinBox,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QSlider, QSpinBox, QWidget
 
 from bedrock_chat.bedrock.request_features import reasoning_control, thinking_budget
 from bedrock_chat.core.catalog import ModelInfo
@@ -26,21 +16,23 @@ from bedrock_chat.core.reasoning import MIN_THINKING_BUDGET
 _DEFAULT_EFFORTS = ("low", "medium", "high")
 _BUDGET_TIP = ("Tokens the model may spend thinking before it answers: at least 1,024 and fewer than Max tokens. "
                "With thinking on, the temperature is fixed at 1 and Top P is not sent, as Bedrock requires.")
+_WHY = {"always": "This model always reasons before it answers; there is nothing to set.",
+        "effort": "This model always reasons; the effort level sets how much.",
+        "none": "This model does not reason before answering."}
 
 
 class ReasoningControls(QGroupBox):
-    """Shows only the control the chosen model takes; ``applied_to`` puts the choice into the parameters."""
+    """Shows only the control the chosen model takes; ``applied_to`` puts the choice into the parameters.
+    Whether thinking is on is the panel's switch; the panel tells this section with ``set_state``."""
 
     changed = Signal()
-    """The user changed thinking on/off, the budget or the effort level."""
+    """The user changed the budget or the effort level."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Reasoning", parent)
         self._control = "none"
+        self._thinking = False
         self._max_tokens = 4096
-        self.enabled = QCheckBox("Think before answering")
-        self.enabled.setAccessibleName("Extended thinking")
-        self.enabled.setToolTip("Lets the model reason before it answers (Claude's extended or adaptive thinking).")
         self.budget_slider = QSlider(Qt.Orientation.Horizontal)
         self.budget_slider.setAccessibleName("Thinking budget")
         self.budget_slider.setToolTip(_BUDGET_TIP)
@@ -64,15 +56,13 @@ class ReasoningControls(QGroupBox):
         self.note.setTextFormat(Qt.TextFormat.PlainText)
         self.note.setStyleSheet("color: palette(placeholder-text);")
         form = QFormLayout(self)
-        form.addRow("", self.enabled)
         form.addRow("Budget", self.budget_row)
         form.addRow("Effort", self.effort)
         form.addRow(self.note)
         self._form = form
-        self.set_range(MIN_THINKING_BUDGET, 4095)
+        self._set_range(MIN_THINKING_BUDGET, 4095)
         self.budget_slider.valueChanged.connect(self._budget_moved)
         self.budget.valueChanged.connect(self._budget_moved)
-        self.enabled.toggled.connect(self._emit)
         self.effort.currentIndexChanged.connect(self._emit)
 
     # -- what the panel asks -----------------------------------------------------------------------
@@ -87,58 +77,47 @@ class ReasoningControls(QGroupBox):
         self.blockSignals(False)
         self._show_rows()
 
-    def set_max_tokens(self, max_tokens: int) -> None:
-        """The budget must stay below Max tokens; with no room for 1,024 thinking tokens it cannot be set."""
-        self._max_tokens = max_tokens
-        self.set_range(MIN_THINKING_BUDGET, max(MIN_THINKING_BUDGET, max_tokens - 1))
+    def set_state(self, thinking: bool, max_tokens: int) -> None:
+        """The thinking switch and Max tokens: the budget must stay below Max tokens."""
+        self._thinking, self._max_tokens = thinking, max_tokens
+        self._set_range(MIN_THINKING_BUDGET, max(MIN_THINKING_BUDGET, max_tokens - 1))
         self._show_rows()
 
-    def show_params(self, params: GenerationParams) -> None:
-        self._max_tokens = params.max_tokens
-        self.set_range(MIN_THINKING_BUDGET, max(MIN_THINKING_BUDGET, params.max_tokens - 1))
+    def show_params(self, params: GenerationParams, thinking: bool) -> None:
+        self.set_state(thinking, params.max_tokens)
         self.blockSignals(True)
-        self.enabled.setChecked(params.reasoning and self.enabled.isEnabled())
         self._set_budget(thinking_budget(params) if params.max_tokens > MIN_THINKING_BUDGET else MIN_THINKING_BUDGET)
         self.effort.setCurrentIndex(max(0, self.effort.findData(params.reasoning_effort)))
         self.blockSignals(False)
-        self._show_rows()
 
     def applied_to(self, params: GenerationParams) -> GenerationParams:
         effort = str(self.effort.currentData() or "") if self._control in ("adaptive", "effort") else ""
-        return replace(params, reasoning=self.enabled.isChecked() and self.enabled.isEnabled(),
-                       reasoning_budget=self.budget.value(), reasoning_effort=effort)
+        return replace(params, reasoning_budget=self.budget.value(), reasoning_effort=effort)
 
-    def set_range(self, low: int, high: int) -> None:
-        for widget in (self.budget_slider, self.budget):
-            widget.blockSignals(True)
-            widget.setRange(low, high)
-            widget.blockSignals(False)
-        self.budget_slider.setPageStep(max(256, (high - low) // 10))
+    def why_not(self) -> str:
+        """Why the thinking switch does nothing for this model (for its tooltip)."""
+        return _WHY.get(self._control, "")
 
     # -- inside ------------------------------------------------------------------------------------
 
     def _show_rows(self) -> None:
         control, roomy = self._control, self._max_tokens > MIN_THINKING_BUDGET
-        takes_switch = control in ("budget", "adaptive")
-        self.enabled.setEnabled(takes_switch)
-        self.enabled.setToolTip("Lets the model reason before it answers." if takes_switch else
-                                "This model has no thinking switch: " + self._why(control))
         self._form.setRowVisible(self.budget_row, control == "budget")
         self._form.setRowVisible(self.effort, control in ("adaptive", "effort"))
-        self.effort.setEnabled(control == "effort" or (control == "adaptive" and self.enabled.isChecked()))
-        self.budget_row.setEnabled(control == "budget" and self.enabled.isChecked() and roomy)
-        note = self._why(control)
-        if control == "budget" and not roomy:
-            note = "Thinking needs Max tokens above 1,024; raise Max tokens to set a budget."
-        elif takes_switch and self.enabled.isChecked():
-            note = "With thinking on, the temperature is fixed at 1 and Top P is not sent."
+        self.effort.setEnabled(control == "effort" or (control == "adaptive" and self._thinking))
+        self.budget_row.setEnabled(control == "budget" and self._thinking and roomy)
+        note = _WHY.get(control, "")
+        if control in ("budget", "adaptive") and not self._thinking:
+            note = "Turn on Extended thinking above to set " + ("a budget." if control == "budget" else "the effort.")
         self.note.setText(note)
+        self.note.setVisible(bool(note))
 
-    @staticmethod
-    def _why(control: str) -> str:
-        return {"always": "This model always reasons before it answers; there is nothing to set.",
-                "effort": "This model always reasons; the effort level sets how much.",
-                "none": "This model does not reason before answering."}.get(control, "")
+    def _set_range(self, low: int, high: int) -> None:
+        for widget in (self.budget_slider, self.budget):
+            widget.blockSignals(True)
+            widget.setRange(low, high)
+            widget.blockSignals(False)
+        self.budget_slider.setPageStep(max(256, (high - low) // 10))
 
     def _set_budget(self, value: int) -> None:
         for widget in (self.budget_slider, self.budget):
@@ -151,5 +130,4 @@ class ReasoningControls(QGroupBox):
         self.changed.emit()
 
     def _emit(self, *_: object) -> None:
-        self._show_rows()
         self.changed.emit()

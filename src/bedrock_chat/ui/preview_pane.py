@@ -1,0 +1,180 @@
+"""The request preview as a person sees it: syntax-coloured JSON that keeps its scroll position when it is
+rebuilt, the lines that changed shaded for a moment, and a row of buttons other modules can add to.
+
+The text is plain text coloured by a ``QSyntaxHighlighter``: user text in the body is never interpreted as markup.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from PySide6.QtCore import QEvent, QTimer, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFontDatabase,
+    QSyntaxHighlighter,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+    QTextFormat,
+)
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QPlainTextEdit,
+    QPushButton,
+    QTextEdit,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+CHANGE_SHADE_MS = 1500  # long enough to see which line moved, short enough not to linger
+
+_TOKEN = re.compile(r'(?P<string>"(?:[^"\\]|\\.)*")(?P<key>\s*:)?|(?P<number>-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)'
+                    r"|(?P<literal>\btrue\b|\bfalse\b|\bnull\b)")
+
+# Light / dark colours for keys, strings, numbers, literals and the header comment.
+_COLOURS = {
+    False: {"key": "#0550ae", "string": "#0a3069", "number": "#953800", "literal": "#8250df", "comment": "#6e7781",
+            "changed": "#fff3b0"},
+    True: {"key": "#79c0ff", "string": "#a5d6ff", "number": "#ffa657", "literal": "#d2a8ff", "comment": "#8b949e",
+           "changed": "#4a3f10"},
+}
+
+
+def _is_dark(widget: QWidget) -> bool:
+    return widget.palette().base().color().lightness() < 128
+
+
+class JsonHighlighter(QSyntaxHighlighter):
+    """Colours keys, strings, numbers and literals; a first line starting with // is a comment."""
+
+    def __init__(self, document: QTextDocument, dark: bool) -> None:
+        super().__init__(document)
+        self.dark = dark
+
+    def _format(self, kind: str) -> QTextCharFormat:
+        text_format = QTextCharFormat()
+        text_format.setForeground(QColor(_COLOURS[self.dark][kind]))
+        return text_format
+
+    def highlightBlock(self, text: str) -> None:
+        if text.startswith("//"):
+            self.setFormat(0, len(text), self._format("comment"))
+            return
+        for match in _TOKEN.finditer(text):
+            kind = match.lastgroup or ""
+            if kind == "key" or (kind == "string" and match.group("key")):
+                self.setFormat(match.start("string"), len(match.group("string")), self._format("key"))
+            elif kind in ("string", "number", "literal"):
+                self.setFormat(match.start(kind), len(match.group(kind)), self._format(kind))
+
+
+def changed_lines(old: str, new: str) -> list[int]:
+    """Indices of the lines of ``new`` that are not in ``old`` (inserted or replaced)."""
+    if not old:
+        return []
+    matcher = difflib.SequenceMatcher(a=old.split("\n"), b=new.split("\n"), autojunk=False)
+    lines: list[int] = []
+    for tag, _a0, _a1, b0, b1 in matcher.get_opcodes():
+        if tag in ("replace", "insert"):
+            lines.extend(range(b0, b1))
+    return lines
+
+
+class PreviewText(QPlainTextEdit):
+    """A read-only JSON view whose rebuilds keep the scroll position and shade the lines that changed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setReadOnly(True)
+        self.setAccessibleName("Request preview")
+        self.setToolTip("The exact JSON body the next request sends; lines that just changed are shaded.")
+        self.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)  # user text can be long: wrap it
+        self.highlighter = JsonHighlighter(self.document(), _is_dark(self))
+        self.changed: list[int] = []
+        self._fade = QTimer(self)
+        self._fade.setSingleShot(True)
+        self._fade.setInterval(CHANGE_SHADE_MS)
+        self._fade.timeout.connect(self._clear_shading)
+
+    def show_text(self, text: str) -> None:
+        """Replaces the text unless it is the same, keeping the scroll position where it was."""
+        old = self.toPlainText()
+        if text == old:
+            return
+        bar = self.verticalScrollBar()
+        vertical, at_end = bar.value(), bar.value() == bar.maximum() > 0
+        self.setPlainText(text)
+        # Kept where it was; one who watched the end (inferenceConfig) keeps watching it as lines wrap anew.
+        bar.setValue(bar.maximum() if at_end else vertical)
+        self.changed = changed_lines(old, text)
+        self._shade(self.changed)
+
+    def _shade(self, lines: list[int]) -> None:
+        colour = QColor(_COLOURS[_is_dark(self)]["changed"])
+        selections = []
+        for line in lines:
+            block = self.document().findBlockByNumber(line)
+            if not block.isValid():
+                continue
+            selection = QTextEdit.ExtraSelection()
+            selection.format.setBackground(colour)
+            selection.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
+            cursor = QTextCursor(block)
+            selection.cursor = cursor
+            selections.append(selection)
+        self.setExtraSelections(selections)
+        if selections:
+            self._fade.start()
+
+    def _clear_shading(self) -> None:
+        self.setExtraSelections([])
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self.highlighter.dark != _is_dark(self):
+            self.highlighter.dark = _is_dark(self)
+            self.highlighter.rehighlight()
+
+
+class PreviewPane(QWidget):
+    """The preview and its button row; ``add_button`` puts another action (Copy as …) beside Copy JSON."""
+
+    body_copied = Signal(int)
+    """The JSON body was copied to the clipboard (how many characters)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.text = PreviewText()
+        self.copy_button = QPushButton("Copy JSON")
+        self.copy_button.setAccessibleName("Copy request JSON")
+        self.copy_button.setToolTip("Copy the request body (without the header line) to the clipboard.")
+        self.copy_button.clicked.connect(self._copy_body)
+        # A toolbar, not a row of fixed widgets: buttons that do not fit a narrow panel go into its » menu
+        # instead of widening the panel past the window.
+        self.buttons = QToolBar("Request actions")
+        self.buttons.setAccessibleName("Request actions")
+        self.buttons.setMovable(False)
+        self.buttons.addWidget(self.copy_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.addWidget(self.buttons)
+        layout.addWidget(self.text, 1)
+
+    def add_button(self, button: QAbstractButton) -> None:
+        """Adds a button after Copy JSON; it needs its own accessible name and tooltip."""
+        self.buttons.addWidget(button)
+
+    def body(self) -> str:
+        text = self.text.toPlainText()
+        return text.split("\n", 1)[1] if text.startswith("//") and "\n" in text else text
+
+    def _copy_body(self) -> None:
+        body = self.body()
+        clipboard = QApplication.clipboard()
+        clipboard.setText(body)
+        self.body_copied.emit(len(body))
