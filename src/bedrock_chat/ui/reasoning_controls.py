@@ -8,7 +8,7 @@ from dataclasses import replace
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QSlider, QSpinBox, QWidget
 
-from bedrock_chat.bedrock.request_features import reasoning_control, thinking_budget
+from bedrock_chat.bedrock.request_features import reasoning_control
 from bedrock_chat.core.catalog import ModelInfo
 from bedrock_chat.core.params import GenerationParams
 from bedrock_chat.core.reasoning import MIN_THINKING_BUDGET
@@ -33,6 +33,7 @@ class ReasoningControls(QGroupBox):
         self._control = "none"
         self._thinking = False
         self._max_tokens = 4096
+        self._wanted_budget = 2048  # the person's choice; shown clamped below Max tokens, kept when that grows
         self.budget_slider = QSlider(Qt.Orientation.Horizontal)
         self.budget_slider.setAccessibleName("Thinking budget")
         self.budget_slider.setToolTip(_BUDGET_TIP)
@@ -81,18 +82,19 @@ class ReasoningControls(QGroupBox):
         """The thinking switch and Max tokens: the budget must stay below Max tokens."""
         self._thinking, self._max_tokens = thinking, max_tokens
         self._set_range(MIN_THINKING_BUDGET, max(MIN_THINKING_BUDGET, max_tokens - 1))
+        self._set_budget(self._wanted_budget)
         self._show_rows()
 
     def show_params(self, params: GenerationParams, thinking: bool) -> None:
+        self._wanted_budget = max(MIN_THINKING_BUDGET, params.reasoning_budget)
         self.set_state(thinking, params.max_tokens)
         self.blockSignals(True)
-        self._set_budget(thinking_budget(params) if params.max_tokens > MIN_THINKING_BUDGET else MIN_THINKING_BUDGET)
         self.effort.setCurrentIndex(max(0, self.effort.findData(params.reasoning_effort)))
         self.blockSignals(False)
 
     def applied_to(self, params: GenerationParams) -> GenerationParams:
         effort = str(self.effort.currentData() or "") if self._control in ("adaptive", "effort") else ""
-        return replace(params, reasoning_budget=self.budget.value(), reasoning_effort=effort)
+        return replace(params, reasoning_budget=self._wanted_budget, reasoning_effort=effort)
 
     def why_not(self) -> str:
         """Why the thinking switch does nothing for this model (for its tooltip)."""
@@ -126,6 +128,7 @@ class ReasoningControls(QGroupBox):
             widget.blockSignals(False)
 
     def _budget_moved(self, value: int) -> None:
+        self._wanted_budget = value
         self._set_budget(value)
         self.changed.emit()
 
