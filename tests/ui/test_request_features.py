@@ -39,6 +39,10 @@ def test_thinking_budget_slider_and_signed_reasoning_over_three_turns(qtbot, mak
     assert body["inferenceConfig"] == {"maxTokens": 6000, "temperature": 1.0}
     window.parameters.max_tokens.spin.setValue(2000)  # the budget follows: always below Max tokens
     assert _preview(window)["additionalModelRequestFields"]["thinking"]["budget_tokens"] == 1999
+    assert controls.budget.value() == 1999
+    window.parameters.max_tokens.spin.setValue(8000)  # ...and comes back to the person's choice with room
+    assert controls.budget.value() == 3000
+    window.parameters.max_tokens.spin.setValue(2000)
 
     for turn, prompt in enumerate(("What is a monad?", "And a functor?", "Compare them."), start=1):
         reply = send_prompt(qtbot, window, prompt)
