@@ -284,3 +284,33 @@ def test_latency_optimized_and_service_tier_where_the_model_offers_them(clients)
         with pytest.raises(ClientError) as caught:
             clients.runtime.converse(modelId=llama.invoke_id, messages=message, **extra)
         assert caught.value.response["Error"]["Code"] == "ValidationException"
+
+
+def test_count_tokens_only_for_models_that_have_it_and_it_matches_usage(clients):
+    from bedrock_chat.bedrock.token_count import count_input_tokens
+
+    params = GenerationParams(max_tokens=300, system_prompt="Be brief.")
+    conversation = Conversation()
+    conversation.add_user_message("How far is the Moon?")
+    request = TurnRequest(SONNET, conversation.history(), params, RequestOptions(), ())
+    counted = count_input_tokens(clients.runtime, request)
+    events, _ = _send(clients, conversation, SONNET, params)
+    usage = _usage(events)
+    assert counted == usage.input_tokens + (usage.cache_read_tokens or 0) + (usage.cache_write_tokens or 0)
+    native = TurnRequest(SONNET, conversation.history()[:1], params, RequestOptions("invoke"), ())
+    assert count_input_tokens(clients.runtime, native) == counted
+    with pytest.raises(ClientError, match="doesn't support counting tokens"):
+        count_input_tokens(clients.runtime, TurnRequest(NOVA_MICRO, conversation.history()[:1], params,
+                                                        RequestOptions(), ()))
+
+
+def test_gpt_oss_takes_an_effort_level_and_the_endpoint_checks_it(clients):
+    gpt = model_info("openai.gpt-oss-20b-1:0")
+    assert gpt.features.reasoning_control == "effort"
+    events, request = _send(clients, Conversation(), gpt, GenerationParams(max_tokens=800, reasoning_effort="high"),
+                            prompt="What is a monad?")
+    assert request.body()["additionalModelRequestFields"] == {"reasoning_effort": "high"}
+    assert any(isinstance(event, ReasoningDelta) for event in events)  # gpt-oss reasons at every level
+    with pytest.raises(ClientError, match="effort"):
+        clients.runtime.converse(modelId=gpt.invoke_id, messages=[{"role": "user", "content": [{"text": "Hi"}]}],
+                                 additionalModelRequestFields={"reasoning_effort": "max"})

@@ -109,6 +109,7 @@ class StatsPanel(QWidget):
         cache_note = "" if not saving else f" (cache {'saved' if saving > 0 else 'added'} {fmt.usd(abs(saving))})"
         self.values["cost"].setText(fmt.usd(stats.cost(pricing)) + cache_note if pricing is not None
                                     else "no price known")
+        self.values["cost"].setToolTip(pricing.as_of_note if pricing else "No price is known for this model.")
         reasoning = stats.reasoning_tokens
         self.values["reasoning"].setText(fmt.EMPTY if reasoning is None else f"≈ {fmt.count(reasoning)} of the output")
         served = stats.served
