@@ -314,3 +314,25 @@ def test_gpt_oss_takes_an_effort_level_and_the_endpoint_checks_it(clients):
     with pytest.raises(ClientError, match="effort"):
         clients.runtime.converse(modelId=gpt.invoke_id, messages=[{"role": "user", "content": [{"text": "Hi"}]}],
                                  additionalModelRequestFields={"reasoning_effort": "max"})
+
+
+@pytest.mark.parametrize("api", ["converse", "invoke"])
+def test_copied_python_sends_the_signed_thinking_and_the_options_too(clients, local_server, tmp_path, api):
+    from bedrock_chat.bedrock.request_code import CodeTarget, python_code
+    from tests.copied_code import run_copied_python
+
+    conversation = Conversation()
+    _send(clients, conversation, SONNET, THINKING, prompt=f"Think about {REDACTION_TRIGGER}", api="converse")
+    _send(clients, conversation, SONNET, THINKING, prompt="What is a monad?", api="converse")
+    conversation.add_user_message("Where is the contraband?")
+    params = dataclasses.replace(THINKING, guardrail_id="abc123xyz", guardrail_version="1")
+    request = TurnRequest(SONNET, conversation.history(), params, RequestOptions(api, False),
+                          tuple(conversation.reasoning_history()))
+    code = python_code(request, CodeTarget.of(ConnectionSettings(endpoint_url=local_server.url, offline=True)))
+    assert "redactedContent" in code or "redacted_thinking" in code
+    assert ("guardrailIdentifier='abc123xyz'" in code) == (api == "invoke")
+    events: list[object] = []
+    run_turn(clients.runtime, request, events.append, CancelToken())
+    app_text = "".join(event.text for event in events if isinstance(event, TextDelta))
+    assert "blocked by the guardrail" in app_text
+    assert run_copied_python(code, tmp_path) == app_text + "\n"
