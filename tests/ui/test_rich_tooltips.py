@@ -107,3 +107,50 @@ def test_a_model_id_from_the_database_stays_text_in_the_chat_tooltip(qtbot, make
     assert watch.events() == []
     QToolTip.hideText()
     watch.close()
+
+
+def _tooltip_fragments(document: QTextDocument) -> list[tuple[int, str]]:
+    """(position, tooltip) of every run of text in the document that has a tooltip."""
+    found = []
+    block = document.begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            fragment = it.fragment()
+            if fragment.isValid() and fragment.charFormat().toolTip():
+                found.append((fragment.position(), fragment.charFormat().toolTip()))
+            it += 1
+        block = block.next()
+    return found
+
+
+def test_a_link_title_in_a_reply_never_becomes_a_rich_tooltip(qtbot, make_window, local_server, tmp_path):
+    """Markdown gives a link a title (``[text](url "title")``) that the view shows on hover: from a model's reply,
+    it must never render as HTML loading a local image."""
+    from tests.ui.conftest import send_prompt
+
+    window = make_window(local_server.url)
+    watched = tmp_path / "watched-title.png"
+    watch = _watched_image(watched)
+    payload = f"<img src={watched.as_uri()}> <b>Evil</b>"
+    reply = send_prompt(qtbot, window, f'[echo] see [the docs](https://example.com/docs "{payload}") now')
+    assert "the docs" in reply.text
+    window.chat.render_all()  # as a conversation opened later is drawn, not only as it streamed
+    qtbot.waitExposed(window.chat)
+    tips = _tooltip_fragments(window.chat.document())
+    rich = [tip for _, tip in tips if Qt.mightBeRichText(tip) and "Evil" in tip and payload not in _shown(tip)]
+    assert rich == []
+    document = window.chat.document()  # the reply's link, after the prompt (shown as typed, no link)
+    anchor = document.find("the docs", document.characterCount(), QTextDocument.FindFlag.FindBackward)
+    assert anchor.charFormat().isAnchor()
+    # Hovering the link: the view shows its tooltip, if it has one, as text, and reads no file.
+    viewport = window.chat.viewport()
+    window.chat.setTextCursor(anchor)
+    window.chat.ensureCursorVisible()
+    point = window.chat.cursorRect(anchor).center()
+    point.setX(point.x() - 4)
+    QApplication.sendEvent(viewport, QHelpEvent(QEvent.Type.ToolTip, point, viewport.mapToGlobal(point)))
+    qtbot.wait(50)
+    assert watch.events() == []
+    QToolTip.hideText()
+    watch.close()
