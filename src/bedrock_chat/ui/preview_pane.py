@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 CHANGE_SHADE_MS = 1500  # long enough to see which line moved, short enough not to linger
+MAX_SHADED_LINES = 200  # more changed lines than this is a new body (a conversation switch), not an edit
 
 _TOKEN = re.compile(r'(?P<string>"(?:[^"\\]|\\.)*")(?P<key>\s*:)?|(?P<number>-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)'
                     r"|(?P<literal>\btrue\b|\bfalse\b|\bnull\b)")
@@ -143,15 +144,18 @@ class PreviewText(QPlainTextEdit):
             return
         bar = self.verticalScrollBar()
         vertical = bar.value()
+        changed = changed_lines(old, text)
         self._rebuilding = True
-        if old:
+        if old and len(changed) <= MAX_SHADED_LINES:
             self._replace_middle(old, text)  # only what changed is laid out and coloured again
         else:
+            # Another conversation's body: a new text rather than a change to point at.
+            changed = []
             self.setPlainText(text)
         # Kept where it was; one who watched the end (inferenceConfig) keeps watching it as lines wrap anew.
         bar.setValue(bar.maximum() if self._follow_end else vertical)
         self._rebuilding = False
-        self.changed = changed_lines(old, text)
+        self.changed = changed
         self._shade(self.changed)
 
     def _on_scrolled(self, _value: int) -> None:
