@@ -81,7 +81,14 @@ def test_the_button_row_takes_another_button_and_copy_json_copies_the_body(qtbot
     extra = QPushButton("Copy as Python")
     extra.setAccessibleName("Copy as Python")
     window.preview_pane.add_button(extra)
-    qtbot.waitUntil(extra.isVisible)
+    qtbot.waitUntil(extra.isVisible)  # every button shows: a narrow panel wraps the row, it hides none
     assert extra.parentWidget() is window.preview_pane.buttons
+    window.resize(900, 600)
+    qtbot.waitUntil(lambda: window.body.side_panel.width() < 300)
+    buttons = [b for b in window.preview_pane.buttons.findChildren(QPushButton) if b.isVisible()]
+    assert len(buttons) >= 3 and extra in buttons
+    pane = window.preview_pane.buttons
+    assert all(b.geometry().right() <= pane.width() for b in buttons)  # wrapped, none cut off
+    assert len({b.geometry().top() for b in buttons}) > 1
     window.preview_pane.copy_button.click()
     assert json.loads(QApplication.clipboard().text())["messages"]

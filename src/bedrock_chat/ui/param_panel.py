@@ -116,6 +116,7 @@ class ParameterPanel(QWidget):
             signal.connect(self._changed)
         self.reasoning.toggled.connect(self._on_reasoning_toggled)
         self.max_tokens.value_changed.connect(self._on_max_tokens_changed)
+        self.reset.clicked.connect(lambda: self._note(""))  # the defaults come back: no earlier change to explain
         self.reset.clicked.connect(self.reset_requested)
 
     def add_section(self, widget: QWidget) -> None:

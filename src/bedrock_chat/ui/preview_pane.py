@@ -25,10 +25,11 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QTextEdit,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
+
+from bedrock_chat.ui.flow_layout import FlowLayout
 
 CHANGE_SHADE_MS = 1500  # long enough to see which line moved, short enough not to linger
 MAX_SHADED_LINES = 200  # more changed lines than this is a new body (a conversation switch), not an edit
@@ -220,12 +221,11 @@ class PreviewPane(QWidget):
         self.copy_button.setAccessibleName("Copy request JSON")
         self.copy_button.setToolTip("Copy the request body (without the header line) to the clipboard.")
         self.copy_button.clicked.connect(self._copy_body)
-        # A toolbar, not a row of fixed widgets: buttons that do not fit a narrow panel go into its » menu
-        # instead of widening the panel past the window.
-        self.buttons = QToolBar("Request actions")
+        # The buttons wrap onto a second line in a narrow panel instead of widening it past the window.
+        self.buttons = QWidget()
         self.buttons.setAccessibleName("Request actions")
-        self.buttons.setMovable(False)
-        self.buttons.addWidget(self.copy_button)
+        self._flow = FlowLayout(self.buttons)
+        self._flow.addWidget(self.copy_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
         layout.addWidget(self.buttons)
@@ -233,7 +233,7 @@ class PreviewPane(QWidget):
 
     def add_button(self, button: QAbstractButton) -> None:
         """Adds a button after Copy JSON; it needs its own accessible name and tooltip."""
-        self.buttons.addWidget(button)
+        self._flow.addWidget(button)
 
     def body(self) -> str:
         text = self.text.toPlainText()
