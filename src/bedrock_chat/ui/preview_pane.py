@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 
-from PySide6.QtCore import QEvent, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFontDatabase,
@@ -22,6 +22,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
+    QLabel,
     QPlainTextEdit,
     QPushButton,
     QTextEdit,
@@ -217,14 +218,21 @@ class PreviewPane(QWidget):
     def __init__(self) -> None:
         super().__init__()
         self.text = PreviewText()
-        self.copy_button = QPushButton("Copy JSON")
+        # Short labels after one "Copy as" caption, so JSON, Python and AWS CLI fit a narrow panel side by side.
+        self.copy_button = QPushButton("JSON")
         self.copy_button.setAccessibleName("Copy request JSON")
         self.copy_button.setToolTip("Copy the request body (without the header line) to the clipboard.")
         self.copy_button.clicked.connect(self._copy_body)
-        # The buttons wrap onto a second line in a narrow panel instead of widening it past the window.
+        # One "Copy as" caption and short labels (JSON, Python, AWS CLI) fit the default panel on one line; a
+        # narrower panel wraps them onto a second line instead of widening past the window or hiding any.
         self.buttons = QWidget()
         self.buttons.setAccessibleName("Request actions")
         self._flow = FlowLayout(self.buttons)
+        caption = QLabel("Copy as")
+        caption.setAccessibleName("Copy the request as")
+        caption.setMinimumHeight(self.copy_button.sizeHint().height())  # on the buttons' middle line
+        caption.setAlignment(Qt.AlignmentFlag.AlignVCenter)
+        self._flow.addWidget(caption)
         self._flow.addWidget(self.copy_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
