@@ -26,7 +26,15 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QTextBrowser, QTextEdit, QToolTip
 
 from bedrock_chat.ui import icons
-from bedrock_chat.ui.message_html import ACTION_ICONS, ACTION_TITLES, ICON_PX, ICON_SCHEME, MESSAGE_SCHEME, Palette
+from bedrock_chat.ui.message_html import (
+    ACTION_ICONS,
+    ACTION_TITLES,
+    ICON_PX,
+    ICON_SCHEME,
+    LIGHT,
+    MESSAGE_SCHEME,
+    Palette,
+)
 from bedrock_chat.ui.rich_text import link_token, verbatim
 
 READING_WIDTH_EM = 48  # the longest line, in ems of the conversation font: about 90 characters
@@ -181,8 +189,9 @@ class ChatCards(QObject):
         selection = QTextEdit.ExtraSelection()
         selection.cursor = found
         fmt = QTextCharFormat()
-        fmt.setBackground(QColor("#f5c518" if not self.colors or self.colors.muted == "#6b7280" else "#8a6d00"))
-        fmt.setForeground(QColor("#000000" if not self.colors or self.colors.muted == "#6b7280" else "#ffffff"))
+        colors = self.colors or LIGHT
+        fmt.setBackground(QColor(colors.hit_background))
+        fmt.setForeground(QColor(colors.hit_foreground))
         selection.format = fmt
         self._view.setExtraSelections([selection])
         return found
