@@ -28,6 +28,7 @@ from typing import Any
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import boto3
+from frame_stages import FrameStages, measuring
 
 from bedrock_chat.local_endpoint import LocalBedrockServer, ServerOptions
 
@@ -85,15 +86,22 @@ def _measure_waits(waits: list[float]) -> Any:
 
 
 def through_window(url: str, prompt: str, history_messages: int = 0) -> dict[str, Any]:
+    from bedrock_chat.app import create_window
+
+    stages = FrameStages()
+    with measuring(stages):
+        window: Any = create_window(["--offline", "--endpoint-url", url, "--data-dir", tempfile.mkdtemp(),
+                                     "--model", MODEL])
+        return _stream(window, stages, prompt, history_messages)
+
+
+def _stream(window: Any, stages: FrameStages, prompt: str, history_messages: int) -> dict[str, Any]:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from bedrock_chat.app import create_window
     from bedrock_chat.core.conversation import Conversation, Message, MessageState, Role
     from bedrock_chat.ui.worker import DeltaBuffer
 
-    window: Any = create_window(["--offline", "--endpoint-url", url, "--data-dir", tempfile.mkdtemp(),
-                                 "--model", MODEL])
     app = QApplication.instance()
     assert app is not None
     window.show()
@@ -124,6 +132,7 @@ def through_window(url: str, prompt: str, history_messages: int = 0) -> dict[str
         now, cpu = time.perf_counter(), time.thread_time()
         gaps.append(now - last_beat[0])
         cpu_gaps.append(cpu - last_beat[1])
+        stages.beat()
         last_beat[:] = [now, cpu]
 
     heartbeat = QTimer()
@@ -136,11 +145,15 @@ def through_window(url: str, prompt: str, history_messages: int = 0) -> dict[str
     started = time.perf_counter()
     heartbeat.start()
     last_beat[:] = [time.perf_counter(), time.thread_time()]
+    stages.frames.clear()
     window.send_button.click()
     try:
-        while not done and time.perf_counter() - started < 300:
+        # Until the reply is finished and all of it is rendered: rendering that lags behind the stream goes on
+        # after the end, and its frames count as much as those before.
+        while (not done or window.chat.rendering) and time.perf_counter() - started < 300:
             app.processEvents()
             time.sleep(0.0005)
+        settled_at = time.perf_counter()
     finally:
         heartbeat.stop()
         DeltaBuffer.drain = original_drain  # type: ignore[method-assign]
@@ -149,7 +162,8 @@ def through_window(url: str, prompt: str, history_messages: int = 0) -> dict[str
     assert reply.state == MessageState.COMPLETE, (reply.state, reply.error)
     window.close()
     return {"wall_s": round(finished_at - started, 3), "stall_max_ms": round(max(gaps) * 1000, 1),
-            "gaps": gaps, "cpu_gaps": cpu_gaps, "waits": waits, "chars": len(reply.text)}
+            "settle_s": round(settled_at - finished_at, 3), "gaps": gaps, "cpu_gaps": cpu_gaps, "waits": waits,
+            "chars": len(reply.text), "stages": stages.summary(cpu_gaps)}
 
 
 @contextlib.contextmanager
@@ -180,7 +194,22 @@ def _summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
             # for the CPU or the GIL (on a loaded machine the stalls above are mostly such waits).
             "frame_cpu_max_ms": round(statistics.median(max(row["cpu_gaps"]) for row in rows) * 1000, 1),
             "frame_cpu_p99_ms": pooled_p99_ms("cpu_gaps"),
-            "delta_to_screen_p99_ms": pooled_p99_ms("waits")}
+            "delta_to_screen_p99_ms": pooled_p99_ms("waits"),
+            "settle_s": round(statistics.median(row["settle_s"] for row in rows), 3),
+            "stages": _stages_summary([row["stages"] for row in rows])}
+
+
+def _stages_summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Each stage's largest share of a frame over the runs, its p99 and total (median of the runs), and the
+    stages of the three largest frames of all runs."""
+    def over_runs(key: str, pick: Any) -> dict[str, float]:
+        return {stage: pick(run[key][stage] for run in runs) for stage in runs[0][key]}
+
+    frames = sorted((frame for run in runs for frame in run["largest_frames"]), key=lambda f: -f["cpu_ms"])
+    return {"stage_max_ms": over_runs("stage_max_ms", max),
+            "stage_p99_ms": over_runs("stage_p99_ms", statistics.median),
+            "stage_total_ms": over_runs("stage_total_ms", statistics.median),
+            "largest_frames": frames[:3]}
 
 
 def main(argv: list[str]) -> int:

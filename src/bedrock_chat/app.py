@@ -106,6 +106,10 @@ def create_window(argv: list[str] | None = None) -> MainWindow:
     # The worker thread decodes streams in Python; with the default 5 ms switch interval the GUI thread
     # waited tens of milliseconds for the GIL behind it. 1 ms keeps frames on time (bench/stream_render.py).
     sys.setswitchinterval(0.001)
+    # Qt fills large gradients (the Fusion scroll bar, beside a streaming reply) on a pool of low-priority
+    # threads and waits for them: on a busy machine that was a quarter of the GUI thread's samples while a reply
+    # streamed (py-spy, bench/stream_render.py), 2 % without the pool. A chat window gains nothing from it.
+    os.environ.setdefault("QT_NO_GUI_THREADPOOL", "1")
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "bedrock-chat"])
     app.setApplicationName("Bedrock Chat")
     QGuiApplication.setDesktopFileName("bedrock-chat")

@@ -32,6 +32,7 @@ from bedrock_chat.ui import chat_links as links
 from bedrock_chat.ui import message_html as parts_html
 from bedrock_chat.ui.chat_cards import ChatCards
 from bedrock_chat.ui.chat_links import EARLIER_URL
+from bedrock_chat.ui.paint_throttle import PaintThrottle
 from bedrock_chat.ui.rich_text import end_cursor, insert_html, link_token, new_block_cursor, placeholder_image
 from bedrock_chat.ui.streaming_reply import RENDER_BUDGET_S, StreamingReply
 
@@ -76,6 +77,7 @@ class ChatView(QTextBrowser):
         self._render_timer.setSingleShot(True)
         self._render_timer.setInterval(1)
         self._render_timer.timeout.connect(self._render_queued)
+        self._paint_throttle = PaintThrottle(self.viewport(), lambda: self._streaming is not None or self.rendering)
         self.cards = ChatCards(self, self._first_screen)
 
     # -- resources and links --------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from bedrock_chat.ui.connection_bar import ConnectionBar
 from bedrock_chat.ui.connection_controller import Clients, ConnectionController
 from bedrock_chat.ui.connection_view import ConnectionView
 from bedrock_chat.ui.conversation_session import ConversationSession
+from bedrock_chat.ui.copy_code import CopyAsCode
 from bedrock_chat.ui.folder_lock import FolderLock
 from bedrock_chat.ui.history_actions import HistoryActions
 from bedrock_chat.ui.param_panel import ParameterPanel
@@ -129,6 +130,8 @@ class MainWindow(QMainWindow):
         self.connection_view.models_loaded.connect(self.models_loaded)
         self.connection_view.status_changed.connect(self.statusBar().showMessage)
         self.requests = RequestPreview(self, side.parameters, column.prompt, side.preview, self.settings, parent=self)
+        self.copy_code = CopyAsCode(self.requests, column.prompt, lambda: self.connection, parent=self)
+        self.copy_code.add_to(side.preview_pane, self.statusBar().showMessage)
         self.controls: PromptControls = PromptControls(column, self.connection_bar, self.connection_ctl, self.turns,
                                                        self.session, self.requests, self.history, self)
         self.connection_view.ready_changed.connect(self.controls.update_send_enabled)

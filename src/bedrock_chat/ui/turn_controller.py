@@ -28,8 +28,8 @@ if TYPE_CHECKING:  # botocore loads off the GUI thread, after the first frame
 REPLY_SAVE_INTERVAL_S = 1.0
 STATS_INTERVAL_MS = 100
 # A frame's share of work for the reply in flight: what arrives faster than this is shown over the next frames.
-FRAME_BUDGET_S = 0.012
-SLICE_CHARS = 4096
+FRAME_BUDGET_S = 0.004
+SLICE_CHARS = 2048
 
 _numbers = itertools.count(1)  # process-wide, so a turn of another window is never taken for this one's
 
