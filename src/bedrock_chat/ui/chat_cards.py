@@ -54,6 +54,10 @@ class ChatCards(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Watches the view's viewport: its size sets the margins, the mouse over an action icon lights it."""
+        if "_view" not in vars(self):
+            # The garbage collector clears a view's Python attributes before Qt destroys its widgets, and Qt
+            # still sends them events on the way down: nothing is left to act on.
+            return False
         if event.type() == QEvent.Type.Resize:
             self.apply_margins(first_screen=self._first_screen())
         elif isinstance(event, QMouseEvent) and event.type() == QEvent.Type.MouseMove:
