@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import pickle
+import signal
 import sys
 import threading
 import time
@@ -207,6 +208,9 @@ def host_main(commands: Connection, events: Connection) -> None:
     # variable that may hold one before botocore can look.
     for name in CREDENTIAL_VARIABLES:
         os.environ.pop(name, None)
+    # Ctrl+C in a terminal reaches the whole process group: the app closes its window (saving the reply) and
+    # this process ends when the app's end of the pipe closes, without a KeyboardInterrupt traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     sys.setswitchinterval(0.002)  # the sender thread gets the GIL soon after its batch interval
     outbox = Outbox(events)
     logging.getLogger().addHandler(_ForwardToApp(outbox))
