@@ -45,9 +45,9 @@ class Outbox:
             items = self._items
             if kind in (protocol.TEXT, protocol.REASONING):
                 if items and items[-1][0] == number and items[-1][1] == kind:
-                    items[-1][2].append(payload)
+                    items[-1][2][0].append(payload)
                     return
-                payload = [payload]
+                payload = [[payload], time.monotonic()]  # when the first part was decoded: the wait starts there
             items.append([number, kind, payload])
             if len(items) == 1:
                 self._ready.notify()
@@ -60,8 +60,8 @@ class Outbox:
             time.sleep(BATCH_S)
             with self._ready:
                 items, self._items = self._items, []
-            batch = [(number, kind, "".join(payload) if kind in (protocol.TEXT, protocol.REASONING) else payload)
-                     for number, kind, payload in items]
+            batch = [(number, kind, ("".join(payload[0]), payload[1]) if kind in (protocol.TEXT, protocol.REASONING)
+                      else payload) for number, kind, payload in items]
             try:
                 self._events.send_bytes(_pickled(batch))
             except (OSError, ValueError):
