@@ -19,6 +19,7 @@ from bedrock_chat.core.conversation import Message, MessageState, Role
 from bedrock_chat.core.display_names import local_time, short_model_name
 from bedrock_chat.core.events import StopReason
 from bedrock_chat.core.transcript import stat_number
+from bedrock_chat.ui.guardrail_notice import guardrail_html
 from bedrock_chat.ui.rich_text import link_token
 
 TOGGLE_SCHEME = "toggle-reasoning"
@@ -177,12 +178,18 @@ def stats_line(stats: dict[str, object], model_id: str | None = None) -> str:
     if speed:
         pieces.append(fmt.speed(speed))
     tokens_in, tokens_out = _whole(stats, "inputTokens"), _whole(stats, "outputTokens")
+    cache_read, cache_write = _whole(stats, "cacheReadInputTokens") or 0, _whole(stats, "cacheWriteInputTokens") or 0
     if tokens_out is not None:
         shown_in = fmt.count(tokens_in) if tokens_in is not None else "?"
         pieces.append(f"{shown_in} in · {fmt.count(tokens_out)} out tokens")
+        if cache_read or cache_write:
+            pieces.append(f"cache {fmt.count(cache_read)} read · {fmt.count(cache_write)} written")
+        reasoning = _whole(stats, "reasoningTokensEstimate")
+        if reasoning:
+            pieces.append(f"≈{fmt.count(reasoning)} reasoning tokens")
         pricing = pricing_for(model_id) if model_id and tokens_in is not None else None
         if pricing is not None and tokens_in is not None:
-            pieces.append(fmt.usd(pricing.cost(tokens_in, tokens_out)))
+            pieces.append(fmt.usd(pricing.cost(tokens_in, tokens_out, cache_read, cache_write)))
     if not pieces and stat_number(stats, "latencyMs") is not None:
         pieces.append(f"{fmt.duration_ms(stat_number(stats, 'latencyMs'))} total")
     return " · ".join(pieces)
@@ -205,6 +212,7 @@ def status_html(message: Message, colors: Palette) -> str:
         html_notes += (
             f'<p style="color:{colors.muted}; font-size:small">Failed: {html.escape(failure_marker(message.error))}'
             f' &nbsp;<a href="{RETRY_URL}">Retry</a></p>')
+    html_notes += guardrail_html(stats, colors)
     line = stats_line(stats, message.model_id) if stats else ""
     if line:
         tip = "Time to first token · output speed · tokens in and out · cost at the catalog's price"

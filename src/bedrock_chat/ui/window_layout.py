@@ -16,6 +16,7 @@ from bedrock_chat.ui.prompt_editor import PromptEditor
 from bedrock_chat.ui.settings_store import SettingsStore
 from bedrock_chat.ui.side_panel import SidePanel
 from bedrock_chat.ui.sidebar import SIDEBAR_MIN_WIDTH, Sidebar
+from bedrock_chat.ui.token_estimate import make_estimate_label
 
 
 def _button(text: str, tooltip: str) -> QPushButton:
@@ -39,6 +40,9 @@ class ChatColumn(QWidget):
         buttons = QVBoxLayout()
         buttons.addWidget(self.send_button)
         buttons.addWidget(self.stop_button)
+        self.token_estimate = make_estimate_label()  # filled by ui.token_estimate.TokenEstimator
+        self.token_estimate.setMaximumWidth(self.send_button.sizeHint().width() + 40)
+        buttons.addWidget(self.token_estimate)
         buttons.addStretch(1)
         prompt_row = QWidget()
         prompt_layout = QHBoxLayout(prompt_row)

@@ -17,8 +17,11 @@ from PySide6.QtCore import QObject, Signal
 
 from bedrock_chat.bedrock.requests import TurnRequest
 from bedrock_chat.core.events import (
+    GuardrailIntervened,
     MessageStopped,
+    ReasoningComplete,
     ReasoningDelta,
+    RequestServed,
     ResponseStarted,
     ServiceMetrics,
     StreamEvent,
@@ -85,6 +88,8 @@ class TurnSignals(QObject):
     """A core ``ServiceMetrics`` report."""
     stop_reason_received = Signal(int, object)
     """The model's own ``StopReason``."""
+    details_received = Signal(int, object)
+    """A ``ReasoningComplete`` block, a ``GuardrailIntervened`` trace or how the request was ``RequestServed``."""
     finished = Signal(int, float)
     """The reply ended normally, at this monotonic time."""
     failed = Signal(int, object, float)
@@ -139,6 +144,8 @@ class TurnRunner:
             self._emit(signals.metrics_received, event)
         elif isinstance(event, MessageStopped):
             self._emit(signals.stop_reason_received, event.reason)
+        elif isinstance(event, ReasoningComplete | GuardrailIntervened | RequestServed):
+            self._emit(signals.details_received, event)
         elif isinstance(event, ResponseStarted):
             self._emit(signals.started, event.request_id or "", time.monotonic())
 
