@@ -44,6 +44,8 @@ def test_reply_figures_read_well_and_clear_on_ctrl_n_and_on_a_switch(qtbot, make
 
     send_prompt(qtbot, window, "second conversation")
     assert not window.stats.empty.isVisibleTo(window.stats)
-    window.history.open_conversation(first.id)
+    rows = window.sidebar.list
+    item = next(rows.item(i) for i in range(rows.count()) if rows.item(i).data(Qt.ItemDataRole.UserRole) == first.id)
+    qtbot.mouseClick(rows.viewport(), Qt.MouseButton.LeftButton, pos=rows.visualItemRect(item).center())
     qtbot.waitUntil(lambda: window.conversation.id == first.id)
     assert window.stats.empty.isVisibleTo(window.stats)
