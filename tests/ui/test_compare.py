@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import json
 import time
+from itertools import pairwise
 from typing import Any
 
-from PySide6.QtCore import Qt
+import pytest
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QGuiApplication
 
 from bedrock_chat.core.conversation import MessageState, Role
 from bedrock_chat.core.storage import ConversationStore
 from bedrock_chat.core.transcript import from_json
+from bedrock_chat.ui.rich_text import link_token
 
 MODELS = ("amazon.nova-micro-v1:0", "amazon.nova-lite-v1:0", "anthropic.claude-3-haiku-20240307-v1:0")
 
@@ -67,6 +71,12 @@ def test_three_columns_stream_at_once_with_one_stats_table(qtbot, make_window, p
     assert panel.stats.cell_text(2, 0).endswith("(max 40 tokens)")
     assert all(panel.stats.cell_text(row, 1).endswith(" ms") for row in range(3))
     assert all(column.keep_button.isEnabled() for column in panel.columns)
+    # Copy in a column copies that column's answer.
+    panel.columns[1].chat.anchorClicked.emit(QUrl(f"message:copy:{link_token(answers[1].id)}"))
+    assert QGuiApplication.clipboard().text() == answers[1].text
+    # Their tokens count in the session's totals, like a single reply's.
+    assert window.turns.session_totals.replies == 3 and window.turns.session_totals.output_tokens == 640
+    assert "3 replies" in window.stats.session.text()
     # Saved as they happened, one prompt and its three answers; none is sent back before one is kept.
     stored = window.store.load(window.conversation.id)
     assert [(m.role, m.alternative) for m in stored.messages] == [(Role.USER, False)] + [(Role.ASSISTANT, True)] * 3
@@ -82,7 +92,8 @@ def test_three_columns_stream_at_once_with_one_stats_table(qtbot, make_window, p
     assert remembered[2]["maxTokens"] == 40
 
 
-def test_a_fault_in_one_column_leaves_the_others_running(qtbot, make_window, paced_server):
+@pytest.mark.parametrize(("fault", "expected"), [("access-denied", "model access"), ("throttle", "slow down")])
+def test_a_fault_in_one_column_leaves_the_others_running(qtbot, make_window, paced_server, fault, expected):
     window = make_window(paced_server.url)
     compare_on(window)
     panel = window.compare.panel
@@ -90,7 +101,7 @@ def test_a_fault_in_one_column_leaves_the_others_running(qtbot, make_window, pac
     for column in panel.columns:
         pick(column, MODELS[0])
     # The endpoint's fault directives, through each column's own system prompt.
-    panel.columns[1].system_prompt.setText("[fault:access-denied]")
+    panel.columns[1].system_prompt.setText(f"[fault:{fault}]")
     panel.columns[2].system_prompt.setText("[fault:drop:20]")
     for column in panel.columns:
         column.system_prompt.editingFinished.emit()
@@ -100,7 +111,7 @@ def test_a_fault_in_one_column_leaves_the_others_running(qtbot, make_window, pac
     assert denied.state == MessageState.FAILED and dropped.state == MessageState.FAILED
     assert dropped.text  # what arrived before the connection dropped is kept
     assert not panel.columns[0].fault.isVisible()
-    assert panel.columns[1].fault.isVisible() and "access" in panel.columns[1].fault.text().lower()
+    assert panel.columns[1].fault.isVisible() and expected in panel.columns[1].fault.text().lower()
     assert panel.columns[2].fault.isVisible() and panel.columns[2].fault.text()
     assert "Traceback" not in panel.columns[2].fault.text()
     assert [panel.stats.cell_text(row, 5) for row in range(3)] == ["finished", "failed", "failed"]
@@ -160,8 +171,12 @@ def test_keep_an_answer_then_restart_shows_the_reply_and_the_alternatives(qtbot,
     panel.columns[1].temperature.setValue(1.0)
     answers = finish_compare(qtbot, window, "Name a colour [tokens:30]")
     assert [a.parameters["temperature"] for a in answers] == [0.0, 1.0]
-    panel.columns[1].keep_button.click()
+    panel.columns[0].keep_button.click()
+    window.action_by_id["chat.copy_reply"].trigger()  # the kept answer is the reply, though not the last message
+    assert QGuiApplication.clipboard().text() == answers[0].text != answers[1].text
+    panel.columns[1].keep_button.click()  # a change of mind: the other one
     kept, other = answers[1], answers[0]
+    assert panel.columns[0].keep_button.text() == "Keep this answer"
     assert not kept.alternative and other.alternative
     assert panel.columns[1].keep_button.text() == "✓ Kept as the reply"
     assert window.conversation.history(draft="next")[1] == (Role.ASSISTANT, kept.text)
@@ -190,3 +205,30 @@ def test_keep_an_answer_then_restart_shows_the_reply_and_the_alternatives(qtbot,
     compare_on(again)
     assert again.compare.panel.count.value() == 2
     assert [c.spec().temperature for c in again.compare.panel.columns[:2]] == [0.0, 1.0]
+
+
+def test_columns_take_turns_at_frames(qtbot):
+    """Three columns with text waiting never show it in the same frame: one column per frame, round robin, so a
+    frame does one reply's work at most."""
+    from bedrock_chat.ui.coalescer import FRAME_MS
+    from bedrock_chat.ui.compare_controller import FrameShare
+
+    share = FrameShare()
+    flushed: list[tuple[str, float]] = []
+
+    class Column:
+        def __init__(self, name: str) -> None:
+            self.name = name
+
+        def flush_now(self) -> None:
+            flushed.append((self.name, time.perf_counter()))
+
+    columns = [Column("a"), Column("b"), Column("c")]
+    for column in columns:
+        share.request(column)  # type: ignore[arg-type]
+    share.request(columns[0])  # asking again while waiting does not jump the queue
+    qtbot.waitUntil(lambda: len(flushed) == 3, timeout=2000)
+    qtbot.wait(3 * FRAME_MS)
+    assert [name for name, _ in flushed] == ["a", "b", "c"]
+    gaps = [later - earlier for (_, earlier), (_, later) in pairwise(flushed)]
+    assert all(gap >= FRAME_MS / 1000 * 0.8 for gap in gaps), gaps

@@ -33,7 +33,7 @@ def test_reply_figures_read_well_and_clear_on_ctrl_n_and_on_a_switch(qtbot, make
     assert re.fullmatch(r"\d+ ms|\d+\.\d\d s", values["ttft"].text())
     assert re.fullmatch(r"total [\d.,]+ (ms|s)( · .*)?", values["service"].text())
     assert re.fullmatch(r"\$0\.\d+|<\$0\.000001", values["cost"].text())
-    assert re.fullmatch(r"[\d.,]+ tok/s", values["speed"].text())
+    assert re.fullmatch(r"[\d.,]+ tok/s|—", values["speed"].text())  # — when the stream was too quick to time
     assert not values["cache"].isVisibleTo(window.stats)  # no cache use: no row of dashes for it
     assert "latencyMs" not in " ".join(_shown_texts(window.stats))
 

@@ -95,7 +95,7 @@ def test_reasoning_is_shown_apart_and_collapsible(qtbot, make_window, local_serv
     assert reply.reasoning.startswith("The user asks about")
     assert reply.reasoning not in reply.text
     shown = window.chat.toPlainText()
-    assert "▸ Reasoning" in shown and reply.reasoning[:40] not in shown
+    assert "Reasoning (" in shown and "— show" in shown and reply.reasoning[:40] not in shown
     window.chat._on_anchor(QUrl(f"toggle-reasoning:{reply.id}"))
     assert reply.reasoning[:40] in window.chat.toPlainText()
 

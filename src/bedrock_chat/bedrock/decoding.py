@@ -6,6 +6,7 @@ import functools
 from collections.abc import Callable
 from typing import Any, ParamSpec
 
+from bedrock_chat.bedrock.families import decoder_for
 from bedrock_chat.core.events import (
     MessageStopped,
     ReasoningDelta,
@@ -99,7 +100,10 @@ def _stopped(reason: str | None) -> list[StreamEvent]:
 def native_stream_chunk(family: str | None, chunk: dict[str, Any]) -> list[StreamEvent]:
     """One decoded ``chunk`` payload of InvokeModelWithResponseStream, in the family's own shape."""
     events: list[StreamEvent] = []
-    if family == "nova":
+    codec = decoder_for(family, chunk)
+    if codec is not None:
+        events = codec.stream_chunk(chunk)
+    elif family == "nova":
         events = converse_stream_event(chunk)
         if "metadata" in chunk:  # Nova's metadata repeats what the invocation metrics say
             events = []
@@ -134,10 +138,14 @@ def native_stream_chunk(family: str | None, chunk: dict[str, Any]) -> list[Strea
     return events + _invocation_metrics(chunk)
 
 
+@_guarded
 def native_response(family: str | None, body: dict[str, Any], headers: dict[str, str]) -> list[StreamEvent]:
     """A whole InvokeModel answer; the token counts and latency come from the response headers."""
     events: list[StreamEvent] = []
-    if family == "nova":
+    codec = decoder_for(family, body)
+    if codec is not None:
+        events = codec.response(body)
+    elif family == "nova":
         events = [event for event in converse_response(body) if isinstance(event, TextDelta | MessageStopped)]
     elif family == "anthropic":
         for block in body.get("content", []):

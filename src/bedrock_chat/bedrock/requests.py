@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from bedrock_chat.bedrock.families import chat_messages, codec_for_model
 from bedrock_chat.core.catalog import ModelInfo
 from bedrock_chat.core.conversation import Role
 from bedrock_chat.core.params import GenerationParams, RequestOptions
@@ -157,6 +158,9 @@ def _deepseek_prompt(history: History, system: str) -> str:
 
 
 def native_body(model: ModelInfo, history: History, params: GenerationParams, thinking: bool) -> dict[str, Any]:
+    codec = codec_for_model(model.model_id)
+    if codec is not None:
+        return codec.body(chat_messages(history), params)
     family = model.family
     stops = list(params.stop_sequences)
     if family == "nova":

@@ -29,9 +29,9 @@ from bedrock_chat.local_endpoint.converse import (
 )
 from bedrock_chat.local_endpoint.errors import BedrockError, malformed, validation
 from bedrock_chat.local_endpoint.eventstream import encode_event
+from bedrock_chat.local_endpoint.families import native_family
 from bedrock_chat.local_endpoint.faults import FAULT_HEADER, Fault, FaultState, find_fault
 from bedrock_chat.local_endpoint.generator import Generation, generate
-from bedrock_chat.local_endpoint.native import native_family
 from bedrock_chat.local_endpoint.streaming import (
     ClientGone,
     EventStreamWriter,

@@ -8,6 +8,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QToolButton
 
+from bedrock_chat.core.catalog import Pricing
+from bedrock_chat.core.conversation import Message, MessageState
+from bedrock_chat.core.stats import ReplyStats
 from bedrock_chat.ui import view_actions
 from bedrock_chat.ui.compare_mode import CompareMode
 
@@ -29,7 +32,27 @@ def install_compare(window: MainWindow) -> CompareMode:
     window.connection_view.models_loaded.connect(lambda _count: compare.fill_models())
     for column in compare.panel.columns:  # a link in an answer opens only after the person confirms it
         column.chat.link_requested.connect(lambda url: view_actions.confirm_link(window, url))
+        column.chat.code_copied.connect(
+            lambda n: window.statusBar().showMessage(f"Copied {n:,} characters of code.", 4000))
+        column.chat.message_action.connect(lambda action, message_id: _column_action(window, action, message_id))
+    for turn in compare.controller.columns:
+        turn.reply_finished.connect(lambda reply, stats, pricing: _count_in_session(window, reply, stats, pricing))
     return compare
+
+
+def _column_action(window: MainWindow, action: str, message_id: str) -> None:
+    """Copy works as in the conversation; a column's answer is asked again with the whole compare (Retry)."""
+    if action == "copy":
+        window.history.on_message_action(action, message_id)
+    else:
+        window.statusBar().showMessage("To ask every column again, use Retry (Ctrl+R).", 6000)
+
+
+def _count_in_session(window: MainWindow, reply: Message, stats: ReplyStats, pricing: Pricing | None) -> None:
+    """Every column's tokens and cost count in the session's totals, as a single reply's do."""
+    if reply.state != MessageState.FAILED:
+        window.turns.session_totals.add(stats, pricing)
+        window.stats.show_session(window.turns.session_totals)
 
 
 def add_compare_button(window: MainWindow) -> None:

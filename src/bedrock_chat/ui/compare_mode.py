@@ -201,16 +201,16 @@ class CompareMode(QObject):
         for message in keep_answer(conversation, reply.id):
             self._session.store_message(message)
         self._answers_unshown = True
-        self._show_answers()
+        self._show_answers(scroll_to=reply.id)
         for column in self.panel.columns:
             column.set_kept(column.reply is reply)
         self.status_changed.emit(f"Kept column {row + 1}'s answer as the reply; the others stay as alternatives.",
                                  8000)
 
-    def _show_answers(self) -> None:
+    def _show_answers(self, scroll_to: str | None = None) -> None:
         if self._answers_unshown:
             self._answers_unshown = False
-            self._chat.render_all()
+            self._chat.render_all(scroll_to=scroll_to)
 
     def _on_switched(self, _conversation: Conversation) -> None:
         self._answers_unshown = False  # the view was drawn for the conversation switched to

@@ -57,7 +57,9 @@ class ConversationSession(QObject):
         self.status_changed.emit(f"Saved {path}", 6000)
 
     def copy_last_reply(self) -> None:
-        reply = next((m for m in reversed(self.conversation.messages) if m.role == Role.ASSISTANT), None)
+        # A compare answer that was not kept is not the reply (the kept one, or the last before the compare, is).
+        reply = next((m for m in reversed(self.conversation.messages)
+                      if m.role == Role.ASSISTANT and not m.alternative), None)
         if reply is not None:
             QApplication.clipboard().setText(reply.text)
             self.status_changed.emit("Copied the last reply.", 4000)

@@ -23,6 +23,7 @@ from bedrock_chat.ui.connection_bar import ConnectionBar
 from bedrock_chat.ui.connection_controller import Clients, ConnectionController
 from bedrock_chat.ui.connection_view import ConnectionView
 from bedrock_chat.ui.conversation_session import ConversationSession
+from bedrock_chat.ui.copy_code import CopyAsCode
 from bedrock_chat.ui.folder_lock import FolderLock
 from bedrock_chat.ui.history_actions import HistoryActions
 from bedrock_chat.ui.param_panel import ParameterPanel
@@ -129,6 +130,8 @@ class MainWindow(QMainWindow):
         self.connection_view.models_loaded.connect(self.models_loaded)
         self.connection_view.status_changed.connect(self.statusBar().showMessage)
         self.requests = RequestPreview(self, side.parameters, column.prompt, side.preview, self.settings, parent=self)
+        self.copy_code = CopyAsCode(self.requests, column.prompt, lambda: self.connection, parent=self)
+        self.copy_code.add_to(side.preview_pane, self.statusBar().showMessage)
         self.controls: PromptControls = PromptControls(column, self.connection_bar, self.connection_ctl, self.turns,
                                                        self.session, self.requests, self.history, self)
         self.connection_view.ready_changed.connect(self.controls.update_send_enabled)
@@ -146,7 +149,6 @@ class MainWindow(QMainWindow):
         self.sidebar.hit_chosen.connect(self.history.jump_to_message)
         self.sidebar.search_changed.connect(self.history.search)
         self.sidebar.search_changed.connect(lambda _query: self.chat.clear_highlight())  # a new search, a new mark
-        self.chat.example_chosen.connect(self._use_example)
         self.sidebar.action_requested.connect(self.history.on_sidebar_action)
         self.compare = install_compare(self)  # Send, Stop and Esc also reach compare mode's columns
 
@@ -276,11 +278,6 @@ class MainWindow(QMainWindow):
         self.stats.clear_reply()
         self.schedule_preview()
         self.history.refresh_sidebar()
-
-    def _use_example(self, text: str) -> None:
-        """An example prompt of the first screen goes into the prompt box, to send as it is or to change."""
-        self.prompt.setPlainText(text)
-        self.prompt.setFocus()
 
     def can_switch(self) -> bool:
         return self.session.can_switch()

@@ -26,7 +26,7 @@ MESSAGE_SCHEME = "message"  # message:ACTION:ID for edit, copy and regenerate
 EXAMPLE_SCHEME = "example"  # example:N fills the prompt with example prompt N of the first screen
 ICON_SCHEME = "bc-icon"  # bc-icon:NAME:ID, images the view draws itself from the bundled icons
 RETRY_URL = "action:retry"
-ICON_PX = 16
+ICON_PX = 14
 
 ACTION_TITLES = {"edit": "Edit this prompt", "copy": "Copy this message", "regenerate": "Regenerate this reply"}
 ACTION_ICONS = {"edit": "edit", "copy": "copy", "regenerate": "retry"}
@@ -82,7 +82,8 @@ def empty_state_html(colors: Palette) -> str:
 
 def earlier_html(href: str, page: int, hidden: int) -> str:
     """The link above a long conversation's latest messages that shows the page before them."""
-    return (f'<p align="center"><a href="{href}">▲ Show {page} earlier '
+    arrow = icon_img("chevron-up", "earlier")
+    return (f'<p align="center"><a href="{href}">{arrow} Show {page} earlier '
             f"messages</a> <small>({hidden} not shown)</small></p>")
 
 
@@ -90,12 +91,17 @@ def icon_url(name: str, token: str) -> str:
     return f"{ICON_SCHEME}:{name}:{token}"
 
 
+def icon_img(name: str, token: str, alt: str = "") -> str:
+    """A bundled icon inline, centred on the line; ``token`` (already escaped) makes its URL its own."""
+    return (f'<img src="{icon_url(name, token)}" width="{ICON_PX}" height="{ICON_PX}" '
+            f'style="vertical-align:middle" alt="{alt}">')
+
+
 def _actions_html(message: Message, token: str) -> str:
     actions = ("edit", "copy") if message.role == Role.USER else ("copy", "regenerate")
     return "&nbsp;&nbsp;".join(
         f'<a href="{MESSAGE_SCHEME}:{action}:{token}" title="{ACTION_TITLES[action]}">'
-        f'<img src="{icon_url(ACTION_ICONS[action], token)}" width="{ICON_PX}" height="{ICON_PX}" '
-        f'alt="{action.title()}"></a>' for action in actions)
+        f'{icon_img(ACTION_ICONS[action], token, action.title())}</a>' for action in actions)
 
 
 def header_html(message: Message, colors: Palette) -> str:
@@ -130,9 +136,11 @@ def reasoning_html(message: Message, expanded: bool, colors: Palette) -> str:
     """The Reasoning toggle, and the reasoning itself below it when expanded; empty when the reply has none."""
     if not message.reasoning:
         return ""
-    arrow, verb = ("▾", "hide") if expanded else ("▸", "show")
+    chevron, verb = ("chevron-down", "hide") if expanded else ("chevron-right", "show")
     words = len(message.reasoning.split())
-    href = f"{TOGGLE_SCHEME}:{link_token(message.id)}"
+    token = link_token(message.id)
+    href = f"{TOGGLE_SCHEME}:{token}"
+    arrow = icon_img(chevron, token)
     link = (f'<p style="color:{colors.muted}"><a href="{href}" style="text-decoration:none">{arrow} Reasoning '
             f"({words:,} words) — {verb}</a></p>")
     if not expanded:

@@ -80,7 +80,7 @@ class ParameterPanel(QWidget):
         self.streaming.setAccessibleName("Streaming")
         self.streaming.setChecked(True)
         self.streaming.setToolTip(TIPS["streaming"])
-        self.switch_note = _muted_label("Model switch notice")
+        self.switch_note = _muted_label("Parameter change notice")  # a model switch, or a value moved for thinking
         self.switch_note.hide()
         self.notice = _muted_label("Parameter notice")
         self.reset = QPushButton("Reset to model defaults")

@@ -76,12 +76,41 @@ def changed_lines(old: str, new: str) -> list[int]:
     """Indices of the lines of ``new`` that are not in ``old`` (inserted or replaced)."""
     if not old:
         return []
-    matcher = difflib.SequenceMatcher(a=old.split("\n"), b=new.split("\n"), autojunk=False)
+    before, after = old.split("\n"), new.split("\n")
+    # A keystroke changes one line of a long body: strip what is equal at both ends first, so the diff of a
+    # long conversation's body costs a pass over it rather than a quadratic match.
+    start = 0
+    while start < min(len(before), len(after)) and before[start] == after[start]:
+        start += 1
+    end = 0
+    while end < min(len(before), len(after)) - start and before[-1 - end] == after[-1 - end]:
+        end += 1
+    middle_before, middle_after = before[start:len(before) - end], after[start:len(after) - end]
+    if not middle_before:
+        return list(range(start, start + len(middle_after)))
+    matcher = difflib.SequenceMatcher(a=middle_before, b=middle_after, autojunk=False)
     lines: list[int] = []
     for tag, _a0, _a1, b0, b1 in matcher.get_opcodes():
         if tag in ("replace", "insert"):
-            lines.extend(range(b0, b1))
+            lines.extend(range(start + b0, start + b1))
     return lines
+
+
+def _common_prefix(a: str, b: str) -> int:
+    """How many leading characters two strings share; slices compare in C, halving the range each time."""
+    low, high = 0, min(len(a), len(b))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if a[:middle] == b[:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _utf16(text: str) -> int:
+    """A document position: Qt counts UTF-16 units, so a character outside the BMP (an emoji) counts twice."""
+    return len(text.encode("utf-16-le")) // 2
 
 
 class PreviewText(QPlainTextEdit):
@@ -96,6 +125,12 @@ class PreviewText(QPlainTextEdit):
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)  # user text can be long: wrap it
         self.highlighter = JsonHighlighter(self.document(), _is_dark(self))
         self.changed: list[int] = []
+        # Whether the person scrolled to the end: then the view stays there, also when the layout of a long
+        # body grows the scroll range a moment after a rebuild.
+        self._follow_end = False
+        self._rebuilding = False
+        self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
+        self.verticalScrollBar().rangeChanged.connect(self._on_range_changed)
         self._fade = QTimer(self)
         self._fade.setSingleShot(True)
         self._fade.setInterval(CHANGE_SHADE_MS)
@@ -107,12 +142,39 @@ class PreviewText(QPlainTextEdit):
         if text == old:
             return
         bar = self.verticalScrollBar()
-        vertical, at_end = bar.value(), bar.value() == bar.maximum() > 0
-        self.setPlainText(text)
+        vertical = bar.value()
+        self._rebuilding = True
+        if old:
+            self._replace_middle(old, text)  # only what changed is laid out and coloured again
+        else:
+            self.setPlainText(text)
         # Kept where it was; one who watched the end (inferenceConfig) keeps watching it as lines wrap anew.
-        bar.setValue(bar.maximum() if at_end else vertical)
+        bar.setValue(bar.maximum() if self._follow_end else vertical)
+        self._rebuilding = False
         self.changed = changed_lines(old, text)
         self._shade(self.changed)
+
+    def _on_scrolled(self, _value: int) -> None:
+        if not self._rebuilding:
+            # Read back, not the signal's value: scrolling to the end lays the last lines out, which can
+            # grow the range (and move the value with it) before this slot runs.
+            bar = self.verticalScrollBar()
+            self._follow_end = bar.maximum() > 0 and bar.value() >= bar.maximum()
+
+    def _on_range_changed(self, _minimum: int, maximum: int) -> None:
+        if self._follow_end:
+            self.verticalScrollBar().setValue(maximum)
+
+    def _replace_middle(self, old: str, new: str) -> None:
+        """Edits the document in place: the text between the common start and the common end is replaced."""
+        prefix = _common_prefix(old, new)
+        suffix = _common_prefix(old[prefix:][::-1], new[prefix:][::-1])
+        cursor = QTextCursor(self.document())
+        cursor.beginEditBlock()
+        cursor.setPosition(_utf16(old[:prefix]))
+        cursor.setPosition(_utf16(old[:len(old) - suffix]), QTextCursor.MoveMode.KeepAnchor)
+        cursor.insertText(new[prefix:len(new) - suffix])
+        cursor.endEditBlock()
 
     def _shade(self, lines: list[int]) -> None:
         colour = QColor(_COLOURS[_is_dark(self)]["changed"])

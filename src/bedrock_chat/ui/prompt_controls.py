@@ -47,6 +47,7 @@ class PromptControls(QObject):
         column.send_button.clicked.connect(self.send)
         column.stop_button.clicked.connect(self.stop)
         column.chat.retry_requested.connect(self.retry)
+        column.chat.example_chosen.connect(self.use_example)
         column.error_banner.retry_requested.connect(self.retry)
         turns.busy_changed.connect(self.update_controls)
         self.other_turns: OtherTurns | None = None
@@ -80,6 +81,11 @@ class PromptControls(QObject):
         prompt.clear()
         self.start_turn()
         self._history.refresh_sidebar()
+
+    def use_example(self, text: str) -> None:
+        """An example prompt of the first screen goes into the prompt box, to send as it is or to change."""
+        self._column.prompt.setPlainText(text)
+        self._column.prompt.setFocus()
 
     def retry(self) -> None:
         if not self.busy and self._connection.clients is not None \

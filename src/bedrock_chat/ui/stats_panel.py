@@ -104,6 +104,7 @@ class StatsPanel(QWidget):
         self.values["service"].setText(" · ".join(parts) or fmt.EMPTY)
         self.values["speed"].setText(fmt.speed(stats.output_tokens_per_second(now)))
         self.values["cost"].setText(fmt.usd(stats.cost(pricing)) if pricing is not None else "no price known")
+        self.values["cost"].setToolTip(pricing.as_of_note if pricing else "No price is known for this model.")
         self.values["stop"].setText(stats.stop_reason.label if stats.stop_reason else "streaming…")
         self.values["request"].setText(stats.request_id or fmt.EMPTY)
         self._show_rows(True)
