@@ -136,7 +136,7 @@ def test_token_estimate_beside_the_prompt_is_what_the_request_then_uses(qtbot, m
                           check_params_cb=lambda found: found is not None and found.exact):
         window.prompt.setPlainText("Tell me about caching, briefly")
     counted = int(label.text().split(" ")[0].replace(",", ""))
-    assert label.text().startswith(f"{counted:,} input tokens · $") and "CountTokens" in label.toolTip()
+    assert label.text().startswith(f"{counted:,} tokens in · $") and "CountTokens" in label.toolTip()
     reply = send_prompt(qtbot, window, "Tell me about caching, briefly")
     stats = reply.stats
     assert stats["inputTokens"] + stats["cacheReadInputTokens"] + stats["cacheWriteInputTokens"] == counted
@@ -158,7 +158,7 @@ def test_a_failed_count_falls_back_to_an_estimate(qtbot, make_window):
                               check_params_cb=lambda found: found is not None and "failed" in found.note):
             window.prompt.setPlainText("abcd" * 25)
         label = window.body.chat_column.token_estimate
-        assert label.text().startswith("≈ 25 input tokens") and "not authorized" in label.toolTip()
+        assert label.text().startswith("≈ 25 tokens in") and "not authorized" in label.toolTip()
         window.close()
 
 
@@ -166,7 +166,7 @@ def test_a_stale_count_never_replaces_a_newer_one(qtbot, make_window, local_serv
     window = make_window(local_server.url)
     label, estimator = window.body.chat_column.token_estimate, window.token_estimator
     window.prompt.setPlainText("one two three")
-    qtbot.waitUntil(lambda: "input tokens" in label.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "tokens in" in label.text(), timeout=5000)
     shown = label.text()
     request = window.build_request("one two three")
     estimator._on_counted(estimator._number, estimator._generation - 1, request, 123456)
