@@ -93,11 +93,12 @@ def test_prompt_caching_reads_the_repeated_prefix_and_shows_the_saving(qtbot, ma
 def test_a_guardrail_intervention_is_shown_with_its_policy(qtbot, make_window, local_server):
     window = make_window(local_server.url)
     options = window.parameters.request_options
-    options.guardrail_id.setText("abc123xyz")
-    options.guardrail_version.setText("v1")
+    qtbot.keyClicks(options.guardrail_id, "abc123xyz")  # typed, as a person does
+    qtbot.keyClicks(options.guardrail_version, "v1")
     assert options.guardrail_problem.isVisibleTo(window) and "version" in options.guardrail_problem.text()
     assert "guardrailConfig" not in _preview(window)
-    options.guardrail_version.setText("1")
+    options.guardrail_version.clear()
+    qtbot.keyClicks(options.guardrail_version, "1")
     assert not options.guardrail_problem.isVisibleTo(window)
     assert _preview(window)["guardrailConfig"]["streamProcessingMode"] == "sync"
     reply = send_prompt(qtbot, window, "Where do I buy contraband?")
