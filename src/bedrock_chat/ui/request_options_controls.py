@@ -54,7 +54,8 @@ class RequestOptionsControls(QGroupBox):
         row.addWidget(self.guardrail_id, 1)
         row.addWidget(self.guardrail_version)
         form = QFormLayout(self)
-        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # labels above fields when narrow
+        # The side panel can be as narrow as ~220 px (900x600): the guardrail fields go under their label there.
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow(self.caching)
         form.addRow(self.latency)
