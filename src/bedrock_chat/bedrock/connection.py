@@ -48,7 +48,8 @@ class ConnectionSettings:
 
 def hide_password(url: str) -> str:
     """A URL as it may be shown or logged: ``https://user:secret@host`` becomes ``https://user:…@host``."""
-    return re.sub(r"//([^:/@]+):[^@/]*@", r"//\1:…@", url)
+    # Up to the LAST "@" of the authority: urllib3 and botocore split user info there, so a password may hold "@".
+    return re.sub(r"//([^:/?#@]+):[^/?#]*@", r"//\1:…@", url)
 
 
 # Environment variables a credential may be read from: never passed to the turn host process (bedrock.turn_host).
