@@ -34,6 +34,7 @@ from bedrock_chat.ui.flow_layout import FlowLayout
 
 CHANGE_SHADE_MS = 1500  # long enough to see which line moved, short enough not to linger
 MAX_SHADED_LINES = 200  # more changed lines than this is a new body (a conversation switch), not an edit
+MAX_DIFF_CELLS = 40_000  # lines before × lines after, past the common ends, that are worth a line diff
 
 _TOKEN = re.compile(r'(?P<string>"(?:[^"\\]|\\.)*")(?P<key>\s*:)?|(?P<number>-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)'
                     r"|(?P<literal>\btrue\b|\bfalse\b|\bnull\b)")
@@ -89,7 +90,9 @@ def changed_lines(old: str, new: str) -> list[int]:
     while end < min(len(before), len(after)) - start and before[-1 - end] == after[-1 - end]:
         end += 1
     middle_before, middle_after = before[start:len(before) - end], after[start:len(after) - end]
-    if not middle_before:
+    if not middle_before or len(middle_before) * len(middle_after) > MAX_DIFF_CELLS:
+        # Nothing removed, or another conversation's body: a line diff of two long bodies costs seconds on the
+        # GUI thread (quadratic in lines), and every line in between is new to the person anyway.
         return list(range(start, start + len(middle_after)))
     matcher = difflib.SequenceMatcher(a=middle_before, b=middle_after, autojunk=False)
     lines: list[int] = []
