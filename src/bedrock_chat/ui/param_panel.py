@@ -266,9 +266,9 @@ class ParameterPanel(QWidget):
                 notes.append("Llama's native body has no stop sequences; use Converse to send them.")
             if self.thinking_on():
                 notes.append("With extended thinking the temperature is fixed at 1 and Top P is not sent.")
-            if (self.options().api == "invoke" and model.features.prompt_caching
+            if (self.options().api == "invoke" and model.features.prompt_caching and model.family != "anthropic"
                     and self.request_options.caching.isChecked()):
-                notes.append("Prompt caching is sent through Converse only.")
+                notes.append("Prompt caching is sent through Converse only for this model.")
             if not model.streaming:
                 notes.append("This model does not stream; the reply appears when it is complete.")
             notes.append(f"Limits for {model.name}: up to {self._limits.max_output_tokens:,} output tokens.")
