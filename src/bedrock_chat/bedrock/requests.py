@@ -6,6 +6,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from bedrock_chat.bedrock.attachment_blocks import add_attachment_blocks
+from bedrock_chat.core.attachments import Attachment, check_request
 from bedrock_chat.core.catalog import ModelInfo
 from bedrock_chat.core.conversation import Role
 from bedrock_chat.core.params import GenerationParams, RequestOptions
@@ -28,6 +30,8 @@ class TurnRequest:
     history: History
     params: GenerationParams
     options: RequestOptions
+    # The images and documents of each history turn, index for index (empty: a text-only request).
+    attachments: tuple[tuple[Attachment, ...], ...] = ()
 
     @property
     def streaming(self) -> bool:
@@ -45,11 +49,23 @@ class TurnRequest:
         return (self.params.reasoning and self.model.reasoning and self.model.family == "anthropic"
                 and self.params.max_tokens > MIN_THINKING_BUDGET)
 
-    def body(self) -> dict[str, Any]:
-        """The JSON body that goes on the wire (Converse: the request minus the model id in the path)."""
+    def check_attachments(self) -> None:
+        """Raises ``AttachmentError`` when Bedrock would refuse this request's attachments: checked before sending,
+        over the whole request (a later turn sends the earlier turns' attachments again)."""
+        every = [item for turn in self.attachments for item in turn]
+        if every:
+            check_request(every, self.model.attachment_capabilities, self.options.api, self.model.family)
+
+    def body(self, placeholder_bytes: bool = False) -> dict[str, Any]:
+        """The JSON body that goes on the wire (Converse: the request minus the model id in the path).
+
+        ``placeholder_bytes``: attachments appear as a short note instead of their bytes (the preview)."""
         if self.options.api == "invoke":
-            return native_body(self.model, self.history, self.params, self.uses_thinking)
-        return converse_body(self.history, self.params, self.uses_thinking)
+            body = native_body(self.model, self.history, self.params, self.uses_thinking)
+        else:
+            body = converse_body(self.history, self.params, self.uses_thinking)
+        add_attachment_blocks(body, self.options.api, self.model.family, self.attachments, placeholder_bytes)
+        return body
 
     def call_arguments(self) -> dict[str, Any]:
         if self.options.api == "invoke":
@@ -58,7 +74,7 @@ class TurnRequest:
         return {"modelId": self.model.invoke_id, **self.body()}
 
     def preview(self) -> str:
-        return json.dumps(self.body(), ensure_ascii=False, indent=2)
+        return json.dumps(self.body(placeholder_bytes=True), ensure_ascii=False, indent=2)
 
 
 def _text_messages(history: History) -> list[dict[str, Any]]:

@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
+from bedrock_chat.core.attachments import Attachment
+
 
 def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
@@ -45,6 +47,7 @@ class Message:
     error: str | None = None
     created_at: str = field(default_factory=utc_now)
     finished_at: str | None = None
+    attachments: tuple[Attachment, ...] = ()  # images and documents sent with a prompt, kept as bytes
 
     @property
     def counts_as_history(self) -> bool:
@@ -62,8 +65,8 @@ class Conversation:
     created_at: str = field(default_factory=utc_now)
     messages: list[Message] = field(default_factory=list)
 
-    def add_user_message(self, text: str) -> Message:
-        message = Message(Role.USER, text)
+    def add_user_message(self, text: str, attachments: tuple[Attachment, ...] = ()) -> Message:
+        message = Message(Role.USER, text, attachments=tuple(attachments))
         if self.title == DEFAULT_TITLE and not any(existing.role == Role.USER for existing in self.messages):
             self.title = title_from_prompt(text)
         self.messages.append(message)
@@ -83,13 +86,25 @@ class Conversation:
 
         ``draft`` is a prompt not yet sent (the request preview): it counts as the next user message.
         """
-        sent = [(message.role, message.text) for message in self.messages if message.counts_as_history]
-        turns: list[tuple[Role, str]] = []
-        for role, text in [*sent, *([(Role.USER, draft)] if draft else [])]:
+        return [(role, text) for role, text, _ in self.turns(draft)]
+
+    def history_attachments(self, draft: str | None = None,
+                            draft_attachments: tuple[Attachment, ...] = ()) -> list[tuple[Attachment, ...]]:
+        """The attachments of each turn of ``history(draft)``, index for index: sent again with every later
+        request, since Bedrock keeps nothing between calls."""
+        return [attachments for _, _, attachments in self.turns(draft, draft_attachments)]
+
+    def turns(self, draft: str | None = None,
+              draft_attachments: tuple[Attachment, ...] = ()) -> list[tuple[Role, str, tuple[Attachment, ...]]]:
+        sent = [(message.role, message.text, message.attachments)
+                for message in self.messages if message.counts_as_history]
+        pending = [(Role.USER, draft, tuple(draft_attachments))] if draft else []
+        turns: list[tuple[Role, str, tuple[Attachment, ...]]] = []
+        for role, text, attachments in [*sent, *pending]:
             if turns and turns[-1][0] == role:
-                turns[-1] = (role, f"{turns[-1][1]}\n\n{text}")
+                turns[-1] = (role, f"{turns[-1][1]}\n\n{text}", turns[-1][2] + attachments)
             else:
-                turns.append((role, text))
+                turns.append((role, text, attachments))
         while turns and turns[0][0] != Role.USER:
             turns.pop(0)
         while turns and turns[-1][0] != Role.USER:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bedrock_chat.core.attachment_rows import load_attachments, save_attachments
 from bedrock_chat.core.conversation import Conversation, Message, MessageState, Role, new_id, utc_now
 from bedrock_chat.core.store_errors import StoreProblemKind, classify, describe_open_failure
 
@@ -63,7 +64,24 @@ CREATE TRIGGER messages_fts_update AFTER UPDATE OF text ON messages BEGIN
 END;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+# Attachments are stored as bytes with their message (a path could vanish before the next turn resends them),
+# in a table of their own so growing replies never rewrite them and old databases gain it empty.
+_V3 = """
+CREATE TABLE attachments (
+    message_id TEXT NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    format TEXT NOT NULL,
+    name TEXT NOT NULL,
+    width INTEGER,
+    height INTEGER,
+    data BLOB NOT NULL,
+    PRIMARY KEY (message_id, position)
+);
+"""
+
+# Versioned upgrades, applied in order from a database's user_version; a new one is appended, never edited.
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
 SCHEMA_VERSION = len(MIGRATIONS)
 # PRAGMA quick_check reads every page: ~30 ms for 10 MB (20,000 messages) but ~250 ms for 54 MB, a visible delay
 # at startup (bench/store_open.py). So only files up to this size are checked; a larger one is still read (the
@@ -293,6 +311,8 @@ class ConversationStore:
              message.model_id, message.api, _json_or_none(message.parameters), _json_or_none(message.stats),
              message.state.value, message.error, message.created_at, message.finished_at),
         )
+        if message.attachments:  # a prompt's attachments never change; replies (which grow) have none
+            save_attachments(db, message.id, message.attachments)
 
     def rename(self, conversation_id: str, title: str) -> None:
         with self._transaction() as db:
@@ -372,6 +392,9 @@ class ConversationStore:
                     state=MessageState(row[8]), error=row[9], created_at=row[10], finished_at=row[11])
             for row in rows
         ]
+        attached = load_attachments(self._db, conversation_id)
+        for message in messages:
+            message.attachments = attached.get(message.id, ())
         return Conversation(title=head[0], id=conversation_id, created_at=head[1], messages=messages)
 
     def search(self, text: str, limit: int = 50) -> list[SearchHit]:

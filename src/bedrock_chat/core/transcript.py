@@ -7,6 +7,12 @@ import json
 import math
 from typing import Any
 
+from bedrock_chat.core.attachment_transcript import (
+    AttachmentFieldError,
+    from_json_list,
+    markdown_lines,
+    to_json_list,
+)
 from bedrock_chat.core.conversation import Conversation, Message, MessageState, Role, new_id
 
 FORMAT = "bedrock-chat.transcript"
@@ -32,7 +38,7 @@ def to_json(conversation: Conversation) -> str:
 
 
 def _message_to_dict(message: Message) -> dict[str, Any]:
-    return {
+    entry: dict[str, Any] = {
         "id": message.id,
         "role": message.role.value,
         "text": message.text,
@@ -46,6 +52,9 @@ def _message_to_dict(message: Message) -> dict[str, Any]:
         "createdAt": message.created_at,
         "finishedAt": message.finished_at,
     }
+    if message.attachments:  # absent rather than empty, so files without attachments read as before
+        entry["attachments"] = to_json_list(message.attachments)
+    return entry
 
 
 # Limits far above anything the app writes, so a hostile or damaged file cannot exhaust memory or the view.
@@ -128,6 +137,12 @@ def _message_from_dict(item: Any, where: str) -> Message:
     api = _optional_str(item, "api", where)
     if api is not None and api not in APIS:
         raise TranscriptError(f"{where}: “api” must be one of {', '.join(APIS)}.")
+    try:
+        attachments = from_json_list(item.get("attachments"), where)
+    except AttachmentFieldError as error:
+        raise TranscriptError(str(error)) from error
+    if attachments and role != Role.USER:
+        raise TranscriptError(f"{where}: only a user message can carry attachments.")
     return Message(
         role=role,
         text=_require_str(item, "text", where, MAX_TEXT_CHARS),
@@ -141,6 +156,7 @@ def _message_from_dict(item: Any, where: str) -> Message:
         error=_optional_str(item, "error", where, MAX_LONG_CHARS),
         created_at=_require_str(item, "createdAt", where),
         finished_at=_optional_str(item, "finishedAt", where),
+        attachments=attachments,
     )
 
 
@@ -205,7 +221,8 @@ def to_markdown(conversation: Conversation) -> str:
     lines = [f"# {conversation.title}", "", f"_Started {conversation.created_at}_", ""]
     for message in conversation.messages:
         if message.role == Role.USER:
-            lines += [f"## You · {message.created_at}", "", message.text, ""]
+            lines += [f"## You · {html.escape(message.created_at)}", "", *markdown_lines(message.attachments),
+                      message.text, ""]
             continue
         # Metadata is escaped, as Markdown viewers render inline HTML; the texts themselves stay verbatim.
         model = html.escape(message.model_id or "unknown model")

@@ -25,6 +25,11 @@ class CatalogModel:
     profile_regions: tuple[str, ...]
     max_output_tokens: int
     reasoning: bool
+    document_chat: bool = True
+
+    @property
+    def accepts_images(self) -> bool:
+        return "IMAGE" in self.input_modalities
 
     @property
     def on_demand(self) -> bool:
@@ -50,6 +55,7 @@ def _load() -> dict[str, CatalogModel]:
             profile_regions=tuple(entry["profileRegions"]),
             max_output_tokens=entry["maxOutputTokens"],
             reasoning=entry["reasoning"],
+            document_chat=entry.get("documentChat", True),
         )
         models[model.model_id] = model
     return models

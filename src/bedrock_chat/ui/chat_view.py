@@ -30,6 +30,7 @@ from bedrock_chat.core.safe_markdown import (
 )
 from bedrock_chat.ui import chat_links as links
 from bedrock_chat.ui import message_html as parts_html
+from bedrock_chat.ui.attachment_view import attachments_html
 from bedrock_chat.ui.chat_links import EARLIER_URL
 from bedrock_chat.ui.rich_text import end_cursor, insert_html, link_token, new_block_cursor, placeholder_image
 from bedrock_chat.ui.streaming_reply import RENDER_BUDGET_S, StreamingReply
@@ -163,7 +164,8 @@ class ChatView(QTextBrowser):
 
     def _message_html(self, message: Message) -> str:
         if message.role == Role.USER:
-            return self._header_html(message) + parts_html.user_text_html(message)
+            chips = attachments_html(self.document(), message, self._colors().muted)
+            return self._header_html(message) + chips + parts_html.user_text_html(message)
         return self._header_html(message) + self._reply_body_html(message)
 
     def _render_pieces(self, pieces: list[Piece], context: RenderContext, message_id: str) -> str:

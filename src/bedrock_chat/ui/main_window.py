@@ -18,6 +18,7 @@ from bedrock_chat.core.history_open import open_history
 from bedrock_chat.core.safe_markdown import warm_up_rendering
 from bedrock_chat.ui import help_actions, view_actions
 from bedrock_chat.ui.actions import action_table, build_menus
+from bedrock_chat.ui.attachment_intake import AttachmentIntake
 from bedrock_chat.ui.connection_bar import ConnectionBar
 from bedrock_chat.ui.connection_controller import Clients, ConnectionController
 from bedrock_chat.ui.connection_view import ConnectionView
@@ -125,6 +126,8 @@ class MainWindow(QMainWindow):
         self.controls: PromptControls = PromptControls(column, self.connection_bar, self.connection_ctl, self.turns,
                                                        self.session, self.requests, self.history, self)
         self.connection_view.ready_changed.connect(self.controls.update_send_enabled)
+        self.attachments, self.attach_button = column.attachments, column.attach_button
+        self.attachment_intake = AttachmentIntake(column.attachments, column.attach_button, column.prompt, self, self)
         banner = self.error_banner
         self.error_text, self.details_button, self.error_details = banner.text, banner.details_button, banner.details
         self.retry_button, self.sso_button = banner.retry_button, banner.sso_button
@@ -193,6 +196,7 @@ class MainWindow(QMainWindow):
         self._preferred_model = self.connection_ctl.preferred_model = model.invoke_id
         self.requests.show_model(model)
         self.controls.update_send_enabled()
+        self.controls.check_attachments()
 
     # -- parameters and preview --------------------------------------------------------------------
 

@@ -5,12 +5,14 @@ The preview is rebuilt at most once per short pause (typing, dragging a slider),
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Protocol
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QPlainTextEdit
 
 from bedrock_chat.bedrock.requests import TurnRequest
+from bedrock_chat.core.attachments import Attachment
 from bedrock_chat.core.catalog import ModelInfo
 from bedrock_chat.core.conversation import Conversation
 from bedrock_chat.core.params import GenerationParams
@@ -42,6 +44,8 @@ class RequestPreview(QObject):
         self._prompt = prompt
         self._preview = preview
         self._settings = settings
+        # The attachments waiting in the prompt's tray: they go with a draft prompt (the preview, the send check).
+        self.draft_attachments: Callable[[], tuple[Attachment, ...]] = tuple
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(PREVIEW_DELAY_MS)
@@ -63,8 +67,11 @@ class RequestPreview(QObject):
         model = self._source.current_model()
         if model is None:
             return None
-        history = self._source.conversation.history(draft=prompt)
-        return TurnRequest(model, history, self._parameters.params(), self._parameters.options())
+        conversation = self._source.conversation
+        history = conversation.history(draft=prompt)
+        attachments = conversation.history_attachments(prompt, self.draft_attachments() if prompt else ())
+        return TurnRequest(model, history, self._parameters.params(), self._parameters.options(),
+                           tuple(attachments) if any(attachments) else ())
 
     def _on_params_changed(self) -> None:
         model = self._source.current_model()

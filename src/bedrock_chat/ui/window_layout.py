@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from bedrock_chat.ui.attachment_tray import AttachmentTray
 from bedrock_chat.ui.chat_view import ChatView
 from bedrock_chat.ui.error_banner import ErrorBanner
 from bedrock_chat.ui.param_panel import ParameterPanel
@@ -46,15 +47,24 @@ class ChatColumn(QWidget):
         self.send_button = _button("Send", "Send the prompt (Ctrl+Enter).")
         self.send_button.setDefault(True)
         self.stop_button = _button("Stop", "Stop the reply (Esc); what arrived is kept.")
+        self.attach_button = _button("Attach", "Attach images or documents to the next prompt (or paste or "
+                                               "drop them on the window).")
+        self.attachments = AttachmentTray()
         buttons = QVBoxLayout()
         buttons.addWidget(self.send_button)
         buttons.addWidget(self.stop_button)
+        buttons.addWidget(self.attach_button)
         buttons.addStretch(1)
+        editor_row = QHBoxLayout()
+        editor_row.setContentsMargins(0, 0, 0, 0)
+        editor_row.addWidget(self.prompt, 1)
+        editor_row.addLayout(buttons)
         prompt_row = QWidget()
-        prompt_layout = QHBoxLayout(prompt_row)
+        prompt_layout = QVBoxLayout(prompt_row)
         prompt_layout.setContentsMargins(0, 0, 0, 0)
-        prompt_layout.addWidget(self.prompt, 1)
-        prompt_layout.addLayout(buttons)
+        prompt_layout.setSpacing(2)
+        prompt_layout.addWidget(self.attachments)
+        prompt_layout.addLayout(editor_row, 1)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 4, 8)
