@@ -52,6 +52,8 @@ class AttachmentChip(QWidget):
 class AttachmentTray(QWidget):
     changed = Signal()
     """The attachments waiting to be sent were added to, removed from or cleared."""
+    shown_changed = Signal()
+    """Chips or a problem line appeared or went: the tray needs a different height."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -68,7 +70,7 @@ class AttachmentTray(QWidget):
         self._scroll.setWidget(self._row)
         self._scroll.setWidgetResizable(True)
         self._scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self._scroll.setFixedHeight(48)
+        self._scroll.setFixedHeight(54)
         self._scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         self.problem = QLabel()
         self.problem.setObjectName("attachment-problem")
@@ -129,3 +131,4 @@ class AttachmentTray(QWidget):
         self._scroll.setVisible(bool(self._items))
         self.problem.setVisible(bool(self.problem.text()))
         self.setVisible(bool(self._items) or bool(self.problem.text()))
+        self.shown_changed.emit()

@@ -5,7 +5,7 @@ Only construction and layout live here; the window connects the widgets' signals
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QFrame,
@@ -78,6 +78,24 @@ class ChatColumn(QWidget):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([640, 130])
         layout.addWidget(self.splitter)
+        self._prompt_row = prompt_row
+        self._borrowed = 0  # height the tray took from the conversation
+        self.attachments.shown_changed.connect(lambda: QTimer.singleShot(0, self._fit_prompt_row))
+
+    def _fit_prompt_row(self) -> None:
+        """Chips and a refusal above the prompt take room from the conversation, never from the prompt itself,
+        and give it back once they are gone."""
+        chat_height, row_height = self.splitter.sizes()
+        if not self.attachments.isVisible():
+            if self._borrowed:
+                give = min(self._borrowed, max(0, row_height - 60))
+                self.splitter.setSizes([chat_height + give, row_height - give])
+                self._borrowed = 0
+            return
+        wanted = self._prompt_row.sizeHint().height()
+        if row_height < wanted and chat_height + row_height > wanted + 120:
+            self._borrowed += wanted - row_height
+            self.splitter.setSizes([chat_height + row_height - wanted, wanted])
 
 
 class SettingsColumn(QWidget):
