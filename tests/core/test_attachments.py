@@ -56,10 +56,10 @@ def test_refused_files_say_why(name, data, words):
 
 def test_sizes_are_checked_against_bedrock_limits():
     assert make_attachment("big.png", png(2, 2, extra=MAX_IMAGE_BYTES - 200)).size <= MAX_IMAGE_BYTES
-    with pytest.raises(AttachmentError, match=r"images of at most 3\.75 MB"):
+    with pytest.raises(AttachmentError, match=r"images of at most 3\.75 MB \(3,750,000 bytes\)"):
         make_attachment("bigger.png", png(2, 2, extra=MAX_IMAGE_BYTES))
     assert make_attachment("notes.txt", b"a" * MAX_DOCUMENT_BYTES).kind == AttachmentKind.DOCUMENT
-    with pytest.raises(AttachmentError, match=r"documents of at most 4\.50 MB"):
+    with pytest.raises(AttachmentError, match=r"documents of at most 4\.50 MB \(4,500,000 bytes\)"):
         make_attachment("notes.txt", b"a" * (MAX_DOCUMENT_BYTES + 1))
 
 

@@ -196,11 +196,16 @@ def check_size_before_reading(name: str, size: int) -> None:
     shown = display_name(name)
     fmt = format_for_name(name)
     if fmt in DOCUMENT_FORMATS and size > MAX_DOCUMENT_BYTES:
-        raise AttachmentError(f"“{shown}” is {human_size(size)}; Bedrock takes documents of at most "
-                              f"{human_size(MAX_DOCUMENT_BYTES)}. Attach a smaller file or split it.")
+        raise AttachmentError(f"“{shown}” is {_exact(size)}; Bedrock takes documents of at most "
+                              f"{_exact(MAX_DOCUMENT_BYTES)}. Attach a smaller file or split it.")
     if fmt not in DOCUMENT_FORMATS and size > MAX_IMAGE_BYTES:
-        raise AttachmentError(f"“{shown}” is {human_size(size)}; Bedrock takes images of at most "
-                              f"{human_size(MAX_IMAGE_BYTES)}. Resize or compress it and attach it again.")
+        raise AttachmentError(f"“{shown}” is {_exact(size)}; Bedrock takes images of at most "
+                              f"{_exact(MAX_IMAGE_BYTES)}. Resize or compress it and attach it again.")
+
+
+def _exact(size: int) -> str:
+    """Both sizes in a refusal: rounded alone, a file just over the limit would read as equal to it."""
+    return f"{human_size(size)} ({size:,} bytes)" if size >= 1000 else human_size(size)
 
 
 def make_attachment(name: str, data: bytes) -> Attachment:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QEvent, QIODevice, QMimeData, QObject
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QImage
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QImage, QImageWriter
 from PySide6.QtWidgets import QFileDialog, QPushButton, QWidget
 
 from bedrock_chat.core.attachments import Attachment, AttachmentError, check_size_before_reading, make_attachment
@@ -34,7 +34,7 @@ def read_attachment(path: Path) -> Attachment:
 def _png_bytes(image: QImage) -> bytes:
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, b"PNG")
+    QImageWriter(buffer, QByteArray(b"png")).write(image)
     return bytes(QByteArray(buffer.data()).data())
 
 
