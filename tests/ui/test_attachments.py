@@ -33,11 +33,15 @@ def files(tmp_path: Path) -> dict[str, Path]:
         "fake": ("fake.png", HTML_PRETENDING),
         "program": ("tool.exe", b"MZ\x90\x00"),
         "hostile": ('<i onmouseover=x>bold & "quoted".pdf', PDF),
+        "cut": ("cut.png", png(30, 20)[:-12]),
     }
     paths = {}
     for key, (name, data) in made.items():
         paths[key] = folder / name
         paths[key].write_bytes(data)
+    paths["giant"] = folder / "giant.jpg"
+    with paths["giant"].open("wb") as sparse:  # 2 GB on paper, nothing on disk: refused by size, never read
+        sparse.truncate(2 * 1024**3)
     return paths
 
 
@@ -110,7 +114,8 @@ def test_button_paste_and_drop_each_add_a_chip(qtbot, make_window, local_server,
 
 def test_refused_files_say_why_and_are_not_attached(qtbot, make_window, local_server, files, monkeypatch):
     window = make_window(local_server.url)
-    _answer_dialog(monkeypatch, [files["huge"], files["fake"], files["program"], files["photo"]])
+    _answer_dialog(monkeypatch, [files["huge"], files["fake"], files["program"], files["cut"], files["giant"],
+                                 files["photo"]])
     window.attach_button.click()
     problem = window.attachments.problem.text()
     huge = files["huge"].stat().st_size
@@ -118,6 +123,8 @@ def test_refused_files_say_why_and_are_not_attached(qtbot, make_window, local_se
             in problem)
     assert "“fake.png” is not a readable PNG image" in problem
     assert "“tool.exe” is not a file Bedrock accepts" in problem
+    assert "“cut.png” is cut short" in problem
+    assert "“giant.jpg” is 2147.48 MB (2,147,483,648 bytes)" in problem
     assert _names(window) == ["photo.png"]
     assert window.attachments.problem.isVisibleTo(window)
 
@@ -173,6 +180,12 @@ def test_sent_attachments_are_shown_resent_kept_exported_and_imported(qtbot, mak
 
     second = send_prompt(qtbot, window, "And again?")
     assert second.text.startswith("[attachments] image png")  # the first turn's attachments went again
+
+    window.chat.anchorClicked.emit(QUrl(f"message:edit:{prompt.id}"))  # Edit brings the attachments back too
+    assert window.attachments.attachments() == prompt.attachments
+    window.attachments.clear()
+    window.prompt.clear()
+    window.history.take_editing()
 
     export = tmp_path / "chat.json"
     window.write_transcript(export)

@@ -19,6 +19,7 @@ from bedrock_chat.core.safe_markdown import warm_up_rendering
 from bedrock_chat.ui import help_actions, view_actions
 from bedrock_chat.ui.actions import action_table, build_menus
 from bedrock_chat.ui.attachment_intake import AttachmentIntake
+from bedrock_chat.ui.attachment_tray import AttachmentTray
 from bedrock_chat.ui.connection_bar import ConnectionBar
 from bedrock_chat.ui.connection_controller import Clients, ConnectionController
 from bedrock_chat.ui.connection_view import ConnectionView
@@ -126,7 +127,8 @@ class MainWindow(QMainWindow):
         self.controls: PromptControls = PromptControls(column, self.connection_bar, self.connection_ctl, self.turns,
                                                        self.session, self.requests, self.history, self)
         self.connection_view.ready_changed.connect(self.controls.update_send_enabled)
-        self.attachments, self.attach_button = column.attachments, column.attach_button
+        self.attachments: AttachmentTray = column.attachments
+        self.attach_button = column.attach_button
         self.attachment_intake = AttachmentIntake(column.attachments, column.attach_button, column.prompt, self, self)
         banner = self.error_banner
         self.error_text, self.details_button, self.error_details = banner.text, banner.details_button, banner.details
