@@ -13,7 +13,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 BENCHMARKS = ("stream_render", "startup", "history", "connection_test", "import_large", "connect", "store_open",
-              "decode_profile")
+              "decode_profile", "attach_cost")
 
 
 def main(argv: list[str]) -> int:

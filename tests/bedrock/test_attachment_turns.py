@@ -71,7 +71,7 @@ def test_the_preview_shows_a_note_instead_of_the_bytes(models):
                           RequestOptions("invoke", True), ((IMAGE,),))
     preview = json.loads(request.preview())
     source = preview["messages"][0]["content"][0]["source"]
-    assert source["data"] == f"<{IMAGE.size} bytes of PNG base64>" and source["media_type"] == "image/png"
+    assert source["data"] == f"<{IMAGE.size} bytes of PNG, sent as base64>" and source["media_type"] == "image/png"
     native = json.loads(request.call_arguments()["body"])
     assert base64.b64decode(native["messages"][0]["content"][0]["source"]["data"]) == IMAGE.data
 

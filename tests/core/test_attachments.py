@@ -119,3 +119,11 @@ def test_history_carries_each_turns_attachments_again():
     assert conversation.history_attachments("and now?") == [(image,), (), ()]
     assert [role for role, _ in conversation.history("and now?")] == [Role.USER, Role.ASSISTANT, Role.USER]
     assert conversation.history_attachments("x", (image,))[-1] == (image,)
+
+
+def test_advice_fits_attachments_of_earlier_turns():
+    image = make_attachment("a.png", png())
+    with pytest.raises(AttachmentError, match=r"start a new conversation \(earlier prompts' images are sent again"):
+        check_request([image], TEXT_ONLY, latest=[])
+    with pytest.raises(AttachmentError, match="With those of earlier turns, this request would carry 21 images"):
+        check_request([image] * 21, VISION, latest=[image])

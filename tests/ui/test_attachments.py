@@ -174,9 +174,14 @@ def test_sent_attachments_are_shown_resent_kept_exported_and_imported(qtbot, mak
     prompt = window.conversation.messages[0]
     shown = window.chat.toPlainText()
     assert "photo.png" in shown and '<i onmouseover=x>bold & "quoted".pdf' in shown  # as text, not markup
-    thumbnail = window.chat.document().resource(QTextDocument.ResourceType.ImageResource.value,
-                                                QUrl(resource_url(prompt.id, 0)))
-    assert isinstance(thumbnail, QImage) and (thumbnail.width(), thumbnail.height()) == (30, 20)
+
+    def thumbnail() -> QImage:
+        return window.chat.document().resource(QTextDocument.ResourceType.ImageResource.value,
+                                               QUrl(resource_url(prompt.id, 0)))
+
+    # Decoded off the GUI thread, then swapped in: the picture itself (red), at its own size, never a file: URL.
+    qtbot.waitUntil(lambda: thumbnail().pixelColor(1, 1) == QColor("#cc2222"))
+    assert (thumbnail().width(), thumbnail().height()) == (30, 20)
 
     second = send_prompt(qtbot, window, "And again?")
     assert second.text.startswith("[attachments] image png")  # the first turn's attachments went again

@@ -17,7 +17,8 @@ Turns = tuple[tuple[Attachment, ...], ...]
 
 def _payload(attachment: Attachment, encoding: str, placeholder: bool) -> bytes | str:
     if placeholder:
-        return f"<{human_size(attachment.size)} of {attachment.format.upper()} {encoding}>"
+        sent_as = "base64" if encoding == "base64" else "raw bytes"
+        return f"<{human_size(attachment.size)} of {attachment.format.upper()}, sent as {sent_as}>"
     if encoding == "base64":
         return base64.b64encode(attachment.data).decode("ascii")
     return attachment.data

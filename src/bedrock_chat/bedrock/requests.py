@@ -54,7 +54,8 @@ class TurnRequest:
         over the whole request (a later turn sends the earlier turns' attachments again)."""
         every = [item for turn in self.attachments for item in turn]
         if every:
-            check_request(every, self.model.attachment_capabilities, self.options.api, self.model.family)
+            check_request(every, self.model.attachment_capabilities, self.options.api, self.model.family,
+                          latest=self.attachments[-1])
 
     def body(self, placeholder_bytes: bool = False) -> dict[str, Any]:
         """The JSON body that goes on the wire (Converse: the request minus the model id in the path).

@@ -459,7 +459,8 @@ def import_in_background(path: Path, conversation: Conversation, progress: Calla
                 while position < len(fresh.messages) and size < IMPORT_BATCH_CHARS:
                     message = fresh.messages[position]
                     ConversationStore._upsert_message(db, fresh.id, position, message)
-                    size += len(message.text) + len(message.reasoning) + 200
+                    size += len(message.text) + len(message.reasoning) + 200 + \
+                        sum(item.size for item in message.attachments)
                     position += 1
             if progress is not None:
                 progress(position / total)

@@ -1,54 +1,128 @@
-"""Small pictures of attachments: a thumbnail for an image, the file icon for a document or a damaged image.
+"""Small pictures of attachments, decoded off the GUI thread: a thumbnail for an image, the file icon for a
+document or for an image that cannot be decoded.
 
-Decoding goes through QImageReader with a scaled size, so a large photo is never held at full size; the result is
-cached by the bytes themselves (Python caches a bytes object's hash), so redrawing a conversation decodes nothing.
+Decoding the largest image Bedrock takes (8,000 px a side) costs seconds (bench/attach_cost.py), so it runs on one
+worker thread; until it is done a chip shows the file icon and the conversation a grey box of the final size.
+Results are cached by the bytes (Python caches a bytes object's hash), so redrawing a conversation decodes nothing.
 """
 
 from __future__ import annotations
 
-import functools
+import queue
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt
-from PySide6.QtGui import QIcon, QImage, QImageReader, QPixmap
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QImage, QImageReader, QPixmap
 from PySide6.QtWidgets import QApplication, QStyle
 
 from bedrock_chat.core.attachments import Attachment
 
 THUMBNAIL_SIDE = 64
+CACHE_SIZE = 128
+Key = tuple[int, int, int]
 
 
-@functools.lru_cache(maxsize=128)
-def _decoded(data: bytes, width: int, height: int, side: int) -> QImage:
+def thumbnail_size(attachment: Attachment, side: int) -> QSize:
+    """The size the thumbnail will have, known from the header before anything is decoded."""
+    width, height = attachment.width or side, attachment.height or side
+    scale = min(1.0, side / max(width, height))
+    return QSize(max(1, round(width * scale)), max(1, round(height * scale)))
+
+
+def decode_thumbnail(data: bytes, size: QSize) -> QImage:
+    """Runs on the worker thread: QImage and QImageReader are safe to use there on objects of their own."""
     buffer = QBuffer()
     buffer.setData(QByteArray(data))
     buffer.open(QIODevice.OpenModeFlag.ReadOnly)
     reader = QImageReader(buffer)
     reader.setDecideFormatFromContent(True)
-    if width > 0 and height > 0:
-        scale = min(1.0, side / max(width, height))
-        reader.setScaledSize(QSize(max(1, round(width * scale)), max(1, round(height * scale))))
+    reader.setScaledSize(size)
     image = reader.read()
     if image.isNull():
         return QImage()
-    if max(image.width(), image.height()) > side:  # a format that ignored the scaled size
-        image = image.scaled(side, side, Qt.AspectRatioMode.KeepAspectRatio,
-                             Qt.TransformationMode.SmoothTransformation)
+    if image.size() != size:  # a format that ignored the scaled size
+        image = image.scaled(size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
     return image
 
 
-def thumbnail(attachment: Attachment, side: int = THUMBNAIL_SIDE) -> QImage:
-    """The image shrunk to fit ``side`` pixels, or a null QImage when it is a document or cannot be decoded."""
-    if not attachment.is_image:
-        return QImage()
-    return _decoded(attachment.data, attachment.width or 0, attachment.height or 0, side)
+class Thumbnails(QObject):
+    """The app's one cache of decoded thumbnails; ``ready`` says when one that was asked for is there."""
+
+    ready = Signal(object)
+    """A thumbnail was decoded (its key); ask ``cached`` for it. A null image means it could not be decoded."""
+    _decoded = Signal(object, object)  # (key, QImage), emitted on the worker thread, received on the GUI thread
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._cache: OrderedDict[Key, QImage] = OrderedDict()
+        self._pending: set[Key] = set()
+        # A daemon thread, not an executor: a decode still running when the app quits must not delay its exit.
+        self._jobs: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        threading.Thread(target=self._work, name="thumbnails", daemon=True).start()
+        self._decoded.connect(self._store)
+
+    def _work(self) -> None:
+        while True:
+            self._jobs.get()()
+
+    @staticmethod
+    def key(attachment: Attachment, side: int) -> Key:
+        return hash(attachment.data), attachment.size, side
+
+    def cached(self, attachment: Attachment, side: int = THUMBNAIL_SIDE) -> QImage | None:
+        """The thumbnail if decoded (null when it cannot be), else None, and its decoding is started."""
+        key = self.key(attachment, side)
+        if key in self._cache:
+            self._cache.move_to_end(key)
+            return self._cache[key]
+        if not attachment.is_image:
+            return QImage()
+        if key not in self._pending:
+            self._pending.add(key)
+            size = thumbnail_size(attachment, side)
+            self._jobs.put(lambda: self._decoded.emit(key, decode_thumbnail(attachment.data, size)))
+        return None
+
+    def _store(self, key: Key, image: QImage) -> None:
+        self._pending.discard(key)
+        self._cache[key] = image
+        while len(self._cache) > CACHE_SIZE:
+            self._cache.popitem(last=False)
+        self.ready.emit(key)
+
+    def wait_idle(self) -> None:
+        """Tests and benchmarks: returns once every decode asked for so far has run (their results still arrive
+        through the event loop)."""
+        done = threading.Event()
+        self._jobs.put(done.set)
+        done.wait()
 
 
-def chip_icon(attachment: Attachment) -> QIcon:
-    image = thumbnail(attachment, 32)
-    if not image.isNull():
-        return QIcon(QPixmap.fromImage(image))
+_shared: Thumbnails | None = None
+
+
+def thumbnails() -> Thumbnails:
+    global _shared
+    if _shared is None:
+        _shared = Thumbnails(QApplication.instance())
+    return _shared
+
+
+def file_icon() -> QIcon:
     return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_FileIcon)
 
 
 def file_icon_image(side: int = 32) -> QImage:
-    return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_FileIcon).pixmap(side, side).toImage()
+    return file_icon().pixmap(side, side).toImage()
+
+
+def pending_image(size: QSize) -> QImage:
+    image = QImage(size, QImage.Format.Format_ARGB32)
+    image.fill(QColor(128, 128, 128, 60))
+    return image
+
+
+def icon_from(image: QImage | None) -> QIcon:
+    return QIcon(QPixmap.fromImage(image)) if image is not None and not image.isNull() else file_icon()

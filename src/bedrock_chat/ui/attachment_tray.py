@@ -8,7 +8,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QToolButton, QVBoxLayout, QWidget
 
 from bedrock_chat.core.attachments import Attachment
-from bedrock_chat.ui.attachment_thumbnails import chip_icon
+from bedrock_chat.ui.attachment_thumbnails import Key, icon_from, thumbnails
 from bedrock_chat.ui.rich_text import verbatim
 
 
@@ -21,7 +21,9 @@ class AttachmentChip(QWidget):
         self.attachment = attachment
         self.setObjectName("attachment-chip")
         self.label = QToolButton()
-        self.label.setIcon(chip_icon(attachment))
+        self._key = thumbnails().key(attachment, 32)
+        self.label.setIcon(icon_from(thumbnails().cached(attachment, 32)))
+        thumbnails().ready.connect(self._on_thumbnail)
         self.label.setIconSize(QSize(32, 32))
         self.label.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         shown = attachment.name if len(attachment.name) <= 28 else attachment.name[:27] + "…"
@@ -40,6 +42,10 @@ class AttachmentChip(QWidget):
         layout.setSpacing(0)
         layout.addWidget(self.label)
         layout.addWidget(self.remove_button)
+
+    def _on_thumbnail(self, key: Key) -> None:
+        if key == self._key:
+            self.label.setIcon(icon_from(thumbnails().cached(self.attachment, 32)))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (watched is self.label and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)

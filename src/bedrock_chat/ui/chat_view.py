@@ -30,7 +30,7 @@ from bedrock_chat.core.safe_markdown import (
 )
 from bedrock_chat.ui import chat_links as links
 from bedrock_chat.ui import message_html as parts_html
-from bedrock_chat.ui.attachment_view import attachments_html
+from bedrock_chat.ui.attachment_view import AttachmentPictures
 from bedrock_chat.ui.chat_links import EARLIER_URL
 from bedrock_chat.ui.rich_text import end_cursor, insert_html, link_token, new_block_cursor, placeholder_image
 from bedrock_chat.ui.streaming_reply import RENDER_BUDGET_S, StreamingReply
@@ -74,6 +74,7 @@ class ChatView(QTextBrowser):
         self._render_timer.setSingleShot(True)
         self._render_timer.setInterval(1)
         self._render_timer.timeout.connect(self._render_queued)
+        self._attachment_pictures = AttachmentPictures(self)
 
     # -- resources and links --------------------------------------------------------------------------
 
@@ -164,7 +165,7 @@ class ChatView(QTextBrowser):
 
     def _message_html(self, message: Message) -> str:
         if message.role == Role.USER:
-            chips = attachments_html(self.document(), message, self._colors().muted)
+            chips = self._attachment_pictures.html(message, self._colors().muted)
             return self._header_html(message) + chips + parts_html.user_text_html(message)
         return self._header_html(message) + self._reply_body_html(message)
 
