@@ -52,3 +52,26 @@ def install_fake_aws_cli(tmp_path: Path, env: pytest.MonkeyPatch) -> Path:
     fake_aws.chmod(fake_aws.stat().st_mode | stat.S_IEXEC)
     env.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
     return record
+
+
+def choose_model(qtbot: Any, window: Any, typed: str) -> None:
+    """Picks a model as a person does: clicks the model button, types in the popup's filter, presses Enter.
+    ``typed`` is a name to filter by (the first match is picked) or an exact model id / profile id / ARN."""
+    from PySide6.QtCore import Qt
+
+    picker = window.model_picker
+    qtbot.mouseClick(picker, Qt.MouseButton.LeftButton)
+    popup = picker.popup
+    qtbot.waitUntil(popup.isVisible)
+    qtbot.keyClicks(popup.filter, typed)
+    qtbot.keyClick(popup.filter, Qt.Key.Key_Return)
+    assert not popup.isVisible()
+
+
+def foreign_images(document: str) -> list[str]:
+    """Images in the conversation's HTML other than its own action icons (``bc-icon:`` images drawn from the
+    bundled SVGs); crafted text or an id that became an image would show here."""
+    import re
+
+    tags = re.findall(r"<img\b[^>]*>", document)
+    return [tag for tag in tags if not re.fullmatch(r'<img src="bc-icon:[a-z-]+:[^"<>]*"[^<>]*>', tag)]

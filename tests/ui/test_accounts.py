@@ -8,13 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
 
 from bedrock_chat.app import create_window
 from bedrock_chat.core.conversation import MessageState
 from bedrock_chat.local_endpoint import LocalBedrockServer, ServerOptions
 from tests.netkit import CaptivePortal, RecordingProxy, TlsFront, make_certificates
-from tests.ui.conftest import install_fake_aws_cli, send_prompt
+from tests.ui.conftest import choose_model, install_fake_aws_cli, send_prompt
 
 KEY = "ABSKQmVkcm9ja0FQSUtleS13aW5kb3ctdGVzdDpzZWNyZXQtbmV2ZXItb24tZGlzaw=="
 APP_PROFILE = "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/team-a"
@@ -48,10 +47,9 @@ def _open(qtbot: Any, *argv: str) -> Any:
     return window
 
 
-def _select(window: Any, invoke_id: str) -> None:
-    index = window.model_box.findData(invoke_id)
-    assert index >= 0, invoke_id
-    window.model_box.setCurrentIndex(index)
+def _select(qtbot: Any, window: Any, invoke_id: str) -> None:
+    choose_model(qtbot, window, invoke_id)
+    assert window.current_model().invoke_id == invoke_id
 
 
 def _files_contain(folder: Path, secret: str) -> list[Path]:
@@ -70,7 +68,7 @@ def test_denied_listing_uses_the_bundled_catalog_says_so_once_and_chat_works(qtb
         assert "kept" not in window.error_text.text() and "report" not in window.error_text.text()
         assert window.current_model().invoke_id == "amazon.nova-micro-v1:0"
         assert send_prompt(qtbot, window, "hello").state == MessageState.COMPLETE
-        _select(window, "us.anthropic.claude-sonnet-4-20250514-v1:0")
+        _select(qtbot, window, "us.anthropic.claude-sonnet-4-20250514-v1:0")
         assert send_prompt(qtbot, window, "and Claude?").state == MessageState.COMPLETE
         with qtbot.waitSignal(window.models_loaded, timeout=15000):
             window.connect_to_bedrock()  # reconnecting does not repeat the notice
@@ -83,7 +81,7 @@ def test_denied_profile_listing_keeps_profile_only_models(qtbot, make_window, cl
     with LocalBedrockServer(options) as server:
         window = make_window(server.url, "--region", "eu-west-3")
         assert "“eu.” profile ids" in window.error_text.text()
-        _select(window, "eu.anthropic.claude-3-7-sonnet-20250219-v1:0")
+        _select(qtbot, window, "eu.anthropic.claude-3-7-sonnet-20250219-v1:0")
         reply = send_prompt(qtbot, window, "hello")
         assert reply.state == MessageState.COMPLETE and reply.model_id == "eu.anthropic.claude-3-7-sonnet-20250219-v1:0"
 
@@ -106,7 +104,7 @@ def test_unknown_model_is_named_when_refused_never_replaced(qtbot, make_window, 
     reply = send_prompt(qtbot, window, "hello")
     assert reply.state == MessageState.FAILED and reply.model_id == "acme.unknown-model-v1:0"
     assert "Bedrock refused the model id “acme.unknown-model-v1:0”" in window.error_text.text()
-    assert "Nova Micro" not in window.model_box.currentText()
+    assert "Nova Micro" not in window.model_picker.text()
 
 
 def test_plain_id_of_a_profile_only_model_uses_its_profile(qtbot, make_window, local_server, clean_env):  # type: ignore[no-untyped-def]
@@ -121,10 +119,7 @@ def test_typed_model_id_in_the_model_box(qtbot, clean_env, tmp_path):  # type: i
     with LocalBedrockServer(options) as server:
         window = _open(qtbot, "--offline", "--endpoint-url", server.url, "--data-dir", str(tmp_path))
         qtbot.waitUntil(lambda: bool(window.models), timeout=15000)
-        editor = window.model_box.lineEdit()
-        editor.selectAll()
-        qtbot.keyClicks(editor, APP_PROFILE)
-        qtbot.keyClick(editor, Qt.Key.Key_Return)
+        choose_model(qtbot, window, APP_PROFILE)  # not listed: typed in the picker's filter, Enter uses it
         qtbot.waitUntil(lambda: window.current_model().invoke_id == APP_PROFILE, timeout=15000)
         assert "routes to anthropic.claude-3-5-haiku" in window.statusBar().currentMessage()
         assert send_prompt(qtbot, window, "hello").model_id == APP_PROFILE

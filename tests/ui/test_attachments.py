@@ -16,7 +16,7 @@ from bedrock_chat.core.attachments import MAX_IMAGE_BYTES
 from bedrock_chat.core.conversation import MessageState
 from bedrock_chat.ui.attachment_view import resource_url
 from tests.attachment_files import HTML_PRETENDING, PDF, png
-from tests.ui.conftest import send_prompt
+from tests.ui.conftest import choose_model, send_prompt
 from tests.ui.menu_helpers import import_through_menu
 
 VISION_MODEL = "amazon.nova-lite-v1:0"
@@ -57,7 +57,7 @@ def _answer_dialog(monkeypatch, paths: list[Path]) -> list[str]:
 
 
 def _choose_model(qtbot, window, invoke_id: str) -> None:
-    window.model_box.setCurrentIndex(window.model_box.findData(invoke_id))
+    choose_model(qtbot, window, invoke_id)
     qtbot.waitUntil(lambda: window.current_model().invoke_id == invoke_id)
 
 
@@ -87,8 +87,10 @@ def test_button_paste_and_drop_each_add_a_chip(qtbot, make_window, local_server,
     pasted = window.attachments.attachments()[-1]
     assert (pasted.name, pasted.format, pasted.width, pasted.height) == ("pasted image.png", "png", 40, 30)
 
-    QGuiApplication.clipboard().setMimeData(_url_mime(files["photo"]))
+    copied = _url_mime(files["photo"])  # kept referenced: the clipboard does not take it over from Python
+    QGuiApplication.clipboard().setMimeData(copied)
     qtbot.keyClick(window.prompt, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    QGuiApplication.clipboard().clear()  # before ``copied`` goes: else the clipboard frees it twice at exit
     assert _names(window)[-1] == "photo.png"
     assert window.prompt.toPlainText() == ""  # a copied file's path is not typed into the prompt
 

@@ -16,6 +16,8 @@ from bedrock_chat.ui import message_html
     ("toggle-reasoning:xyz", links.ToggleReasoning("xyz")),
     ("action:earlier", links.ShowEarlier()),
     ("action:retry", links.Retry()),
+    ("example:1", links.Example(message_html.EXAMPLE_PROMPTS[1][1])),  # the text is ours, never the link's
+    ("example:9", links.Blocked("example")),
     ("javascript:alert(1)", links.Blocked("javascript")),
     ("file:///etc/passwd", links.Blocked("file")),
 ])
@@ -35,6 +37,6 @@ def test_every_outside_value_in_a_failed_reply_is_escaped() -> None:
     colors = message_html.palette(dark=True)
     page = (message_html.header_html(message, colors) + message_html.reasoning_html(message, True, colors)
             + message_html.status_html(message, colors))
-    for raw in ("<script>", "<u>", "<q>", "<s>", "<img"):
+    for raw in ("<script>", "<u>", "<q>", "<s>", "<img src=x"):
         assert raw not in page
     assert "12 ms total" in page and "&lt;img src=x&gt;" in page

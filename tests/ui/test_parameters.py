@@ -6,7 +6,7 @@ import json
 
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QPlainTextEdit, QSlider, QWidget
 
-from tests.ui.conftest import send_prompt
+from tests.ui.conftest import choose_model, send_prompt
 
 
 def _preview(window) -> dict:
@@ -14,8 +14,9 @@ def _preview(window) -> dict:
     return json.loads(window.preview.toPlainText().split("\n", 1)[1])
 
 
-def _choose(window, invoke_id: str) -> None:
-    window.model_box.setCurrentIndex(window.model_box.findData(invoke_id))
+def _choose(qtbot, window, invoke_id: str) -> None:
+    choose_model(qtbot, window, invoke_id)
+    assert window.current_model().invoke_id == invoke_id
 
 
 def test_sliders_follow_model_limits_and_show_in_the_request(qtbot, make_window, local_server):
@@ -31,7 +32,7 @@ def test_sliders_follow_model_limits_and_show_in_the_request(qtbot, make_window,
                                        "stopSequences": ["END", "STOP"]}
     assert body["system"] == [{"text": "Be terse."}]
 
-    _choose(window, "meta.llama3-8b-instruct-v1:0")
+    _choose(qtbot, window, "meta.llama3-8b-instruct-v1:0")
     assert panel.max_tokens.slider.maximum() == 2048 and panel.max_tokens.spin.maximum() == 2048
     panel.max_tokens.spin.setValue(99999)
     assert panel.params().max_tokens == 2048
@@ -41,7 +42,7 @@ def test_sliders_follow_model_limits_and_show_in_the_request(qtbot, make_window,
     panel.stop_sequences.setPlainText("END")
     assert "no stop sequences" in panel.notice.text()
 
-    _choose(window, "amazon.nova-micro-v1:0")
+    _choose(qtbot, window, "amazon.nova-micro-v1:0")
     body = _preview(window)
     assert body["schemaVersion"] == "messages-v1" and body["inferenceConfig"]["maxTokens"] == 777
     panel.temperature.spin.setValue(0.9)
@@ -57,12 +58,12 @@ def test_sliders_follow_model_limits_and_show_in_the_request(qtbot, make_window,
 def test_parameters_persist_per_model_and_across_restarts(qtbot, make_window, local_server, tmp_path):
     window = make_window(local_server.url)
     window.parameters.temperature.spin.setValue(0.15)
-    _choose(window, "mistral.mistral-7b-instruct-v0:2")
+    _choose(qtbot, window, "mistral.mistral-7b-instruct-v0:2")
     assert window.parameters.params().temperature == 0.5  # Mistral's own default
     window.parameters.temperature.spin.setValue(0.33)
-    _choose(window, "amazon.nova-micro-v1:0")
+    _choose(qtbot, window, "amazon.nova-micro-v1:0")
     assert window.parameters.params().temperature == 0.15
-    _choose(window, "mistral.mistral-7b-instruct-v0:2")
+    _choose(qtbot, window, "mistral.mistral-7b-instruct-v0:2")
     window.close()
     again = make_window(local_server.url, data_dir=tmp_path)
     assert again.current_model().invoke_id == "mistral.mistral-7b-instruct-v0:2"

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from bedrock_chat.core.attachments import Capabilities
+from bedrock_chat.core.model_features import ModelFeatures, features_from_entry
 from bedrock_chat.core.params import ParamLimits
 from bedrock_chat.resource_files import model_catalog_data
 
@@ -41,9 +42,18 @@ def family_of(model_id: str) -> str | None:
 class Pricing:
     input_per_1k: float
     output_per_1k: float
+    # Prompt caching: tokens read from the cache are billed at a discount, tokens written to it at a premium
+    # (Claude) or at the input price (Nova). None where the model has no caching.
+    cache_read_per_1k: float | None = None
+    cache_write_per_1k: float | None = None
 
-    def cost(self, input_tokens: int, output_tokens: int) -> float:
-        return input_tokens / 1000 * self.input_per_1k + output_tokens / 1000 * self.output_per_1k
+    def cost(self, input_tokens: int, output_tokens: int, cache_read_tokens: int = 0,
+             cache_write_tokens: int = 0) -> float:
+        """Bedrock's inputTokens excludes cached tokens; those are billed separately at their own rates."""
+        read_rate = self.input_per_1k if self.cache_read_per_1k is None else self.cache_read_per_1k
+        write_rate = self.input_per_1k if self.cache_write_per_1k is None else self.cache_write_per_1k
+        return (input_tokens / 1000 * self.input_per_1k + output_tokens / 1000 * self.output_per_1k
+                + cache_read_tokens / 1000 * read_rate + cache_write_tokens / 1000 * write_rate)
 
 
 @dataclass(frozen=True)
@@ -59,6 +69,7 @@ class ModelInfo:
     pricing: Pricing | None
     input_modalities: tuple[str, ...] = ("TEXT",)  # from ListFoundationModels (or the bundled catalog)
     documents: bool = True  # Converse "document chat"; a model the catalog does not know gets the benefit of doubt
+    features: ModelFeatures = field(default_factory=ModelFeatures)
 
     @property
     def attachment_capabilities(self) -> Capabilities:
@@ -91,7 +102,8 @@ def pricing_for(model_id: str) -> Pricing | None:
     entry = _known().get(base_model_id(model_id))
     if entry is None or "pricePer1kInput" not in entry:
         return None
-    return Pricing(entry["pricePer1kInput"], entry["pricePer1kOutput"])
+    return Pricing(entry["pricePer1kInput"], entry["pricePer1kOutput"], entry.get("pricePer1kCacheRead"),
+                   entry.get("pricePer1kCacheWrite"))
 
 
 def model_info(model_id: str, invoke_id: str | None = None, name: str | None = None,
@@ -111,6 +123,7 @@ def model_info(model_id: str, invoke_id: str | None = None, name: str | None = N
         pricing=pricing_for(model_id),
         input_modalities=tuple(str(item) for item in modalities),
         documents=bool(entry.get("documentChat", True)),
+        features=features_from_entry(entry),
     )
 
 

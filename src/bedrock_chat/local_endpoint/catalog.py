@@ -26,6 +26,15 @@ class CatalogModel:
     max_output_tokens: int
     reasoning: bool
     document_chat: bool = True
+    # What the model offers per request (resources/models.json flags; absent = off), validated like Bedrock.
+    reasoning_control: str = "none"
+    reasoning_efforts: tuple[str, ...] = ()
+    prompt_caching: bool = False
+    cache_min_tokens: int = 0
+    latency_optimized: bool = False
+    service_tiers: tuple[str, ...] = ()
+    count_tokens: bool = False
+    guardrails: bool = False
 
     @property
     def accepts_images(self) -> bool:
@@ -56,6 +65,14 @@ def _load() -> dict[str, CatalogModel]:
             max_output_tokens=entry["maxOutputTokens"],
             reasoning=entry["reasoning"],
             document_chat=entry.get("documentChat", True),
+            reasoning_control=str(entry.get("reasoningControl", "none")),
+            reasoning_efforts=tuple(entry.get("reasoningEfforts", ())),
+            prompt_caching=entry.get("promptCaching") is True,
+            cache_min_tokens=int(entry.get("cacheMinTokens", 0)),
+            latency_optimized=entry.get("latencyOptimized") is True,
+            service_tiers=tuple(entry.get("serviceTiers", ())),
+            count_tokens=entry.get("countTokens") is True,
+            guardrails=entry.get("guardrails") is True,
         )
         models[model.model_id] = model
     return models

@@ -58,6 +58,10 @@ class Thumbnails(QObject):
         super().__init__(parent)
         self._cache: OrderedDict[Key, QImage] = OrderedDict()
         self._pending: set[Key] = set()
+        # Qt loads its image plugins and the style's icons here, on the GUI thread, once: a first load on the
+        # worker while the GUI thread loads an icon could otherwise meet on Qt's plugin lock and the GIL.
+        QImageReader.supportedImageFormats()
+        file_icon_image()
         # A daemon thread, not an executor: a decode still running when the app quits must not delay its exit.
         self._jobs: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
         threading.Thread(target=self._work, name="thumbnails", daemon=True).start()

@@ -8,6 +8,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QToolButton, QVBoxLayout, QWidget
 
 from bedrock_chat.core.attachments import Attachment
+from bedrock_chat.ui import icons
 from bedrock_chat.ui.attachment_thumbnails import Key, icon_from, thumbnails
 from bedrock_chat.ui.rich_text import verbatim
 
@@ -34,6 +35,7 @@ class AttachmentChip(QWidget):
         self.label.installEventFilter(self)
         self.remove_button = QToolButton()
         self.remove_button.setText("×")
+        icons.set_icon(self.remove_button, "close")
         self.remove_button.setAccessibleName(f"Remove {attachment.name}")
         self.remove_button.setToolTip(verbatim(f"Remove {attachment.name}"))
         self.remove_button.clicked.connect(self.remove_requested)

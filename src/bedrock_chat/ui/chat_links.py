@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QUrl
 
 from bedrock_chat.core.safe_markdown import COPY_SCHEME, is_safe_link
-from bedrock_chat.ui.message_html import MESSAGE_SCHEME, RETRY_URL, TOGGLE_SCHEME
+from bedrock_chat.ui.message_html import EXAMPLE_PROMPTS, EXAMPLE_SCHEME, MESSAGE_SCHEME, RETRY_URL, TOGGLE_SCHEME
 
 EARLIER_URL = "action:earlier"
 
@@ -43,6 +43,13 @@ class ShowEarlier:
 
 
 @dataclass(frozen=True)
+class Example:
+    """An example prompt of the first screen, by its text (from our own list, never from the link)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
 class Retry:
     pass
 
@@ -61,7 +68,7 @@ class Blocked:
     what: str
 
 
-Link = CopyCode | MessageAction | ToggleReasoning | ShowEarlier | Retry | External | Blocked
+Link = CopyCode | MessageAction | ToggleReasoning | ShowEarlier | Example | Retry | External | Blocked
 
 
 def parse_link(url: QUrl) -> Link:
@@ -75,6 +82,8 @@ def parse_link(url: QUrl) -> Link:
         return MessageAction(action, message_id)
     if scheme == TOGGLE_SCHEME:
         return ToggleReasoning(url.path())
+    if scheme == EXAMPLE_SCHEME and url.path().isdigit() and int(url.path()) < len(EXAMPLE_PROMPTS):
+        return Example(EXAMPLE_PROMPTS[int(url.path())][1])
     if text == EARLIER_URL:
         return ShowEarlier()
     if text == RETRY_URL:

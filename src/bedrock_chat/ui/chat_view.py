@@ -12,6 +12,8 @@ from PySide6.QtCore import QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QFont,
     QGuiApplication,
+    QMouseEvent,
+    QResizeEvent,
     QTextBlockFormat,
     QTextCharFormat,
     QTextDocument,
@@ -31,6 +33,7 @@ from bedrock_chat.core.safe_markdown import (
 from bedrock_chat.ui import chat_links as links
 from bedrock_chat.ui import message_html as parts_html
 from bedrock_chat.ui.attachment_view import AttachmentPictures
+from bedrock_chat.ui.chat_cards import ChatCards
 from bedrock_chat.ui.chat_links import EARLIER_URL
 from bedrock_chat.ui.rich_text import end_cursor, insert_html, link_token, new_block_cursor, placeholder_image
 from bedrock_chat.ui.streaming_reply import RENDER_BUDGET_S, StreamingReply
@@ -51,6 +54,8 @@ class ChatView(QTextBrowser):
     """A code block was copied to the clipboard (its length in characters)."""
     message_action = Signal(str, str)
     """The user clicked Edit, Copy or Regenerate on a message: action and message id."""
+    example_chosen = Signal(str)
+    """The user clicked an example prompt on the first screen (its text)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -75,6 +80,8 @@ class ChatView(QTextBrowser):
         self._render_timer.setInterval(1)
         self._render_timer.timeout.connect(self._render_queued)
         self._attachment_pictures = AttachmentPictures(self)
+        self.cards = ChatCards(self)
+        self.viewport().setMouseTracking(True)  # the action icon under the mouse is drawn in full colour
 
     # -- resources and links --------------------------------------------------------------------------
 
@@ -84,7 +91,7 @@ class ChatView(QTextBrowser):
         The answer must not be None: QTextDocument then loads ``file:`` URLs itself. An empty image or empty
         text is a resource that was "found", so Qt looks no further."""
         if kind == QTextDocument.ResourceType.ImageResource.value:
-            return placeholder_image()
+            return self.cards.icon_image(name) or placeholder_image()
         return ""
 
     def _on_anchor(self, url: QUrl) -> None:
@@ -98,11 +105,13 @@ class ChatView(QTextBrowser):
                 self.message_action.emit(action, message_id)
             case links.ToggleReasoning(message_id):
                 self._expanded_reasoning ^= {message_id}
-                self.render_all()
+                self.render_all(keep_scroll=self.verticalScrollBar().value())
             case links.ShowEarlier():
                 first_shown = self._first_shown_message()
                 self._shown += EARLIER_PAGE
                 self.render_all(scroll_to=first_shown)
+            case links.Example(text):
+                self.example_chosen.emit(text)
             case links.Retry():
                 self.retry_requested.emit()
             case links.External(link):
@@ -130,13 +139,15 @@ class ChatView(QTextBrowser):
             return None
         return self._conversation.messages[self._hidden_count()].id
 
-    def render_all(self, scroll_to: str | None = None) -> None:
+    def render_all(self, scroll_to: str | None = None, keep_scroll: int | None = None) -> None:
         """Used when switching conversations or themes, or toggling reasoning; never per token.
 
         A reply in flight is drawn again as a fresh stream from the text it has so far, so the rest of it keeps
         arriving at the end (a toggle clicked mid-reply once dropped the rest and then showed the reply twice).
         """
         in_flight = self._streaming.message if self._streaming is not None else None
+        self.cards.colors = self._colors()
+        self.cards.clear_highlight()
         self._code_blocks.clear()
         self._streaming = self._settling = None
         messages = self._conversation.messages if self._conversation else []
@@ -144,18 +155,48 @@ class ChatView(QTextBrowser):
         parts = [self._message_html(message) for message in messages[hidden:] if message is not in_flight]
         if hidden:
             parts.insert(0, parts_html.earlier_html(EARLIER_URL, min(hidden, EARLIER_PAGE), hidden))
-        self.setHtml("".join(parts) if parts or in_flight else parts_html.empty_state_html(self._colors()))
+        self.setHtml("".join(parts) if parts or in_flight else self._empty_html())
+        self.cards.apply_margins(first_screen=self._first_screen())
         if in_flight is not None:
             self.begin_reply(in_flight)
             self.append_reply(in_flight.reasoning, in_flight.text)
         # Layout of a fresh document finishes on the next turn of the event loop; scroll after it too.
-        if scroll_to:
+        if keep_scroll is not None:  # a toggle: what is above stays put, so the change opens downward in place
+            self._restore_scroll(keep_scroll)
+            QTimer.singleShot(0, lambda: self._restore_scroll(keep_scroll))
+        elif scroll_to:
             anchor = f"m-{link_token(scroll_to)}"
             self.scrollToAnchor(anchor)
             QTimer.singleShot(0, lambda: self.scrollToAnchor(anchor))
         else:
             self._scroll_to_end()
             QTimer.singleShot(0, self._scroll_to_end)
+
+    def _restore_scroll(self, value: int) -> None:
+        self.verticalScrollBar().setValue(value)
+
+    def _empty_html(self) -> str:
+        return parts_html.empty_state_html(self._colors())
+
+    def _first_screen(self) -> bool:
+        return self._streaming is None and not (self._conversation and self._conversation.messages)
+
+    def _clear_document(self) -> None:
+        """Empties the view for the first message of a conversation; the reading width stays."""
+        self.clear()
+        self.cards.apply_margins()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.cards.apply_margins(first_screen=self._first_screen())
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        super().mouseMoveEvent(event)
+        self.cards.hover(self.anchorAt(event.position().toPoint()))
+
+    def leaveEvent(self, event: object) -> None:
+        super().leaveEvent(event)  # type: ignore[arg-type]
+        self.cards.hover("")
 
     def _colors(self) -> parts_html.Palette:
         return parts_html.palette(self._dark)
@@ -166,7 +207,7 @@ class ChatView(QTextBrowser):
     def _message_html(self, message: Message) -> str:
         if message.role == Role.USER:
             chips = self._attachment_pictures.html(message, self._colors().muted)
-            return self._header_html(message) + chips + parts_html.user_text_html(message)
+            return parts_html.user_card_html(message, self._colors(), chips)
         return self._header_html(message) + self._reply_body_html(message)
 
     def _render_pieces(self, pieces: list[Piece], context: RenderContext, message_id: str) -> str:
@@ -200,8 +241,9 @@ class ChatView(QTextBrowser):
         """Appends one finished message (a new prompt) without touching what is above it."""
         self._settle()
         if self._conversation is not None and len(self._conversation.messages) == 1:
-            self.clear()
+            self._clear_document()
         follow = self._at_bottom()
+        self.cards.keep_block_after_table()
         insert_html(new_block_cursor(self.document()), self._message_html(message))
         if follow:
             self._scroll_to_end()
@@ -209,7 +251,8 @@ class ChatView(QTextBrowser):
     def begin_reply(self, message: Message) -> None:
         self._settle()
         if self._conversation is not None and len(self._conversation.messages) <= 1:
-            self.clear()
+            self._clear_document()
+        self.cards.keep_block_after_table()
         cursor = new_block_cursor(self.document())
         insert_html(cursor, self._header_html(message))
         cursor = end_cursor(self.document())
@@ -271,14 +314,25 @@ class ChatView(QTextBrowser):
         if follow:
             self._scroll_to_end()
 
-    def scroll_to_message(self, message_id: str) -> None:
+    def scroll_to_message(self, message_id: str, query: str = "") -> None:
+        """Shows a message (a search hit): scrolled into view, ``query`` highlighted in it until the next search.
+        Again after the layout of a freshly opened conversation, which would otherwise end at the bottom."""
         messages = self._conversation.messages if self._conversation else []
         index = next((i for i, message in enumerate(messages) if message.id == message_id), None)
         if index is not None and index < self._hidden_count():
             self._shown = len(messages) - index
             self.render_all(scroll_to=message_id)
-        else:
-            self.scrollToAnchor(f"m-{link_token(message_id)}")
+        self._show_hit(message_id, query)
+        QTimer.singleShot(0, lambda: self._show_hit(message_id, query))
+
+    def _show_hit(self, message_id: str, query: str) -> None:
+        self.scrollToAnchor(f"m-{link_token(message_id)}")
+        found = self.cards.highlight(message_id, query)
+        if found is not None:
+            self.cards.scroll_to_cursor(found)
+
+    def clear_highlight(self) -> None:
+        self.cards.clear_highlight()
 
     def set_font_size(self, points: int) -> None:
         font = QFont(self.font())

@@ -1,4 +1,4 @@
-"""The toolbar: model, region and profile boxes, Reconnect, Connection… and the connection's description."""
+"""The toolbar: model picker, region and profile boxes, Reconnect, Connection… and the connection's description."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QSizePolicy, QToolBar, QToolButton, QWidget
 
 from bedrock_chat.bedrock.connection import ConnectionSettings
-from bedrock_chat.core.catalog import ModelInfo
+from bedrock_chat.core.catalog import ModelInfo, find_model
 from bedrock_chat.core.key_store import KeyStatus
 from bedrock_chat.core.regions import BEDROCK_REGIONS
 from bedrock_chat.ui.connection_controller import Connected, ConnectionController, ConnectionFailure
-from bedrock_chat.ui.rich_text import verbatim
+from bedrock_chat.ui.model_picker import ModelPicker
 
 DEFAULT_PROFILE_LABEL = "(default credentials)"
 DEFAULT_MODEL = "amazon.nova-micro-v1:0"
@@ -29,22 +29,10 @@ class ConnectionBar(QToolBar):
         self._busy = False
         self.setObjectName("connection-bar")
         self.setMovable(False)
-        self.model_box = QComboBox()
-        self.model_box.setAccessibleName("Model")
-        self.model_box.setToolTip("The model that answers. Cross-region entries use an inference profile. Type "
-                                  "any model id, inference profile id or ARN and press Enter to use it.")
-        self.model_box.setEditable(True)
-        self.model_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        editor = self.model_box.lineEdit()
-        assert editor is not None  # editable boxes always have one
-        editor.setAccessibleName("Model id")
-        editor.setToolTip(self.model_box.toolTip())
-        editor.returnPressed.connect(self._on_model_typed)
-        self.model_box.setMinimumContentsLength(34)
-        self.model_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.model_box.addItem("Loading models…")
-        self.model_box.setEnabled(False)
-        self.model_box.currentIndexChanged.connect(self._on_model_chosen)
+        self.model_picker = ModelPicker()
+        self.model_picker.set_placeholder("Loading models…")
+        self.model_picker.model_chosen.connect(self._on_model_chosen)
+        self.model_picker.id_typed.connect(self._on_model_typed)
         settings = controller.settings
         self.region_box = QComboBox()
         self.region_box.setAccessibleName("Region")
@@ -70,7 +58,7 @@ class ConnectionBar(QToolBar):
         self.connection_label = QLabel()
         self.connection_label.setTextFormat(Qt.TextFormat.PlainText)  # profile names and URLs from outside
         self.connection_label.setAccessibleName("Connection")
-        for label, widget in (("Model", self.model_box), ("Region", self.region_box), ("Profile", self.profile_box)):
+        for label, widget in (("Model", self.model_picker), ("Region", self.region_box), ("Profile", self.profile_box)):
             caption = QLabel(f"  {label} ")
             caption.setBuddy(widget)
             self.addWidget(caption)
@@ -103,7 +91,7 @@ class ConnectionBar(QToolBar):
     def _on_connecting(self, settings: ConnectionSettings) -> None:
         self._enable_for(settings)
         self.connection_label.setText(f"Connecting: {settings.description}")
-        self.model_box.setEnabled(False)
+        self.model_picker.setEnabled(False)
 
     def _on_key_status(self, status: KeyStatus) -> None:
         self._key_in_memory_only = status.has_key and not status.persistent
@@ -124,11 +112,7 @@ class ConnectionBar(QToolBar):
         self._fill_models(result.models)
 
     def _on_failed(self, failure: ConnectionFailure) -> None:
-        self.model_box.blockSignals(True)
-        self.model_box.clear()
-        self.model_box.addItem("No models: see the message above")
-        self.model_box.blockSignals(False)
-        self.model_box.setEnabled(False)
+        self.model_picker.set_placeholder("No models: see the message above")
         self._describe(failure.settings)
 
     def _fill_profiles(self, profiles: list[str]) -> None:
@@ -144,46 +128,29 @@ class ConnectionBar(QToolBar):
         self.profile_box.blockSignals(False)
 
     def _fill_models(self, models: list[ModelInfo]) -> None:
-        self.model_box.blockSignals(True)
-        self.model_box.clear()
-        for model in models:
-            self.model_box.addItem(model.display_name, model.invoke_id)
-            tip = verbatim(model.invoke_id)  # ids come from the network; a tooltip may render as HTML
-            self.model_box.setItemData(self.model_box.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
-        index = self.model_box.findData(self.preferred_model or DEFAULT_MODEL)
-        if index < 0:
-            index = max(0, self.model_box.findData(DEFAULT_MODEL))
-        self.model_box.setCurrentIndex(index)
-        self.model_box.blockSignals(False)
+        self.model_picker.set_models(models, self._controller.settings.region)
+        chosen = (find_model(self.preferred_model or DEFAULT_MODEL, models) or find_model(DEFAULT_MODEL, models)
+                  or (models[0] if models else None))
         self._update_enabled()
-        self._on_model_chosen()
+        if chosen is not None:
+            self.model_picker.show_model(chosen)
+            self._on_model_chosen(chosen)
 
     # -- what the user does ----------------------------------------------------------------------------
 
-    def _on_model_typed(self) -> None:
-        typed = self.model_box.currentText().strip()
-        current = self.current_model()
-        if typed and not (current is not None and typed == current.display_name):
-            self._controller.use_model_id(typed)
+    def _on_model_typed(self, typed: str) -> None:
+        self._controller.use_model_id(typed)
 
     def _on_model_resolved(self, model: ModelInfo, note: str) -> None:
-        index = self.model_box.findData(model.invoke_id)
-        if index < 0:
-            self.model_box.addItem(model.display_name, model.invoke_id)
-            index = self.model_box.count() - 1
-            self.model_box.setItemData(index, verbatim(model.invoke_id), Qt.ItemDataRole.ToolTipRole)
-        self.model_box.setCurrentIndex(index)
-        self._on_model_chosen()  # also when it was already current: the typed text is replaced by its name
+        self.model_picker.show_model(model)
+        self._on_model_chosen(model)
 
     def current_model(self) -> ModelInfo | None:
-        invoke_id = self.model_box.currentData()
-        return next((model for model in self._controller.models if model.invoke_id == invoke_id), None)
+        return self.model_picker.current
 
-    def _on_model_chosen(self, *_: object) -> None:
-        model = self.current_model()
-        if model is not None:
-            self.preferred_model = model.invoke_id
-            self.model_chosen.emit(model)
+    def _on_model_chosen(self, model: ModelInfo) -> None:
+        self.preferred_model = model.invoke_id
+        self.model_chosen.emit(model)
 
     def _on_reconnect(self) -> None:
         self._controller.reconnect(self.region_box.currentText().strip(), self.profile_box.currentData())
@@ -203,5 +170,5 @@ class ConnectionBar(QToolBar):
         self._update_enabled()
 
     def _update_enabled(self) -> None:
-        self.model_box.setEnabled(not self._busy and self._controller.clients is not None
+        self.model_picker.setEnabled(not self._busy and self._controller.clients is not None
                                   and bool(self._controller.models))

@@ -45,7 +45,7 @@ class HistoryActions:
             # Through the one way of switching: it keeps messages whose save is pending and ends an edit; the
             # sidebar refresh re-runs the search, so the hits stay.
             window.show_conversation(window.store.load(conversation_id))
-        window.chat.scroll_to_message(message_id)
+        window.chat.scroll_to_message(message_id, window.sidebar.search.text().strip())
 
     @reports_store_failure("change the conversation")
     def on_sidebar_action(self, action: str, conversation_id: str) -> None:

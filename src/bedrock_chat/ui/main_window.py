@@ -36,6 +36,7 @@ from bedrock_chat.ui.storage_status import StorageStatus
 from bedrock_chat.ui.transcript_import import TranscriptImporter
 from bedrock_chat.ui.turn_controller import TurnController
 from bedrock_chat.ui.window_close import close_down
+from bedrock_chat.ui.window_icons import apply_icons
 from bedrock_chat.ui.window_layout import WindowBody
 
 if TYPE_CHECKING:
@@ -106,7 +107,9 @@ class MainWindow(QMainWindow):
         self.addToolBar(self.connection_bar)
         # The boxes tests and shortcuts reach through the window.
         bar = self.connection_bar
-        self.model_box, self.region_box, self.profile_box = bar.model_box, bar.region_box, bar.profile_box
+        # ``model_box`` is the model picker's button (the name tests and other helpers used for the old box).
+        self.model_picker = self.model_box = bar.model_picker
+        self.region_box, self.profile_box = bar.region_box, bar.profile_box
         self.refresh_button, self.connection_label = bar.refresh_button, bar.connection_label
         self.connection_bar.model_chosen.connect(self._on_model_chosen)
 
@@ -143,11 +146,17 @@ class MainWindow(QMainWindow):
         self.sidebar.conversation_chosen.connect(self.history.open_conversation)
         self.sidebar.hit_chosen.connect(self.history.jump_to_message)
         self.sidebar.search_changed.connect(self.history.search)
+        self.sidebar.search_changed.connect(lambda _query: self.chat.clear_highlight())  # a new search, a new mark
+        self.chat.example_chosen.connect(self._use_example)
         self.sidebar.action_requested.connect(self.history.on_sidebar_action)
 
     def _build_menus(self) -> None:
         self.action_by_id = build_menus(self, action_table(self))
         self.connection_action = self.action_by_id["file.connection"]
+        apply_icons({"send": self.send_button, "stop": self.stop_button, "attach": self.attach_button,
+                     "new-chat": self.sidebar.new_button,
+                     "connection": self.connection_bar.connection_button, "retry": self.refresh_button},
+                    self.action_by_id)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
@@ -264,6 +273,11 @@ class MainWindow(QMainWindow):
         self.error_banner.hide()
         self.schedule_preview()
         self.history.refresh_sidebar()
+
+    def _use_example(self, text: str) -> None:
+        """An example prompt of the first screen goes into the prompt box, to send as it is or to change."""
+        self.prompt.setPlainText(text)
+        self.prompt.setFocus()
 
     def can_switch(self) -> bool:
         return self.session.can_switch()

@@ -1,7 +1,11 @@
-"""The HTML of one message (header, user text, reasoning, status and statistics): pure functions of a Message.
+"""The HTML of one message card (header, user text, reasoning, status and statistics): pure functions of a Message.
 
 Kept apart from the view so every escape of an outside value (message ids through ``link_token``, text and
-errors through ``html.escape``, statistics through ``stat_number``) sits in one small module one can audit.
+errors through ``html.escape``, statistics through ``stat_number`` and ``number_format``) sits in one small
+module one can audit.
+
+A prompt is a tinted card indented from the left; a reply runs the full reading width under a header line, so
+its streamed body is plain blocks appended at the end of the document (never inside a table cell).
 """
 
 from __future__ import annotations
@@ -9,14 +13,30 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
+from bedrock_chat.core import number_format as fmt
+from bedrock_chat.core.catalog import pricing_for
 from bedrock_chat.core.conversation import Message, MessageState, Role
+from bedrock_chat.core.display_names import local_time, short_model_name
 from bedrock_chat.core.events import StopReason
 from bedrock_chat.core.transcript import stat_number
 from bedrock_chat.ui.rich_text import link_token
 
 TOGGLE_SCHEME = "toggle-reasoning"
 MESSAGE_SCHEME = "message"  # message:ACTION:ID for edit, copy and regenerate
+EXAMPLE_SCHEME = "example"  # example:N fills the prompt with example prompt N of the first screen
+ICON_SCHEME = "bc-icon"  # bc-icon:NAME:ID, images the view draws itself from the bundled icons
 RETRY_URL = "action:retry"
+ICON_PX = 16
+
+ACTION_TITLES = {"edit": "Edit this prompt", "copy": "Copy this message", "regenerate": "Regenerate this reply"}
+ACTION_ICONS = {"edit": "edit", "copy": "copy", "regenerate": "retry"}
+
+EXAMPLE_PROMPTS = (
+    ("Explain a concept", "Explain how a hash map works, with a short Python example."),
+    ("Compare options", "Compare SQLite and PostgreSQL for a small desktop app, as a table."),
+    ("Draft a message", "Write a friendly two-paragraph email asking a colleague to review my pull request."),
+    ("Think it through", "A bat and a ball cost $1.10 together; the bat costs $1.00 more. What does the ball cost?"),
+)
 
 
 @dataclass(frozen=True)
@@ -28,12 +48,17 @@ class Palette:
     assistant: str
     error_background: str
     error_foreground: str
+    user_card: str
+    note: str
+    example_card: str
 
 
 LIGHT = Palette(muted="#6b7280", user="#1a56db", assistant="#047857",
-                error_background="#fdecea", error_foreground="#b3261e")
+                error_background="#fdecea", error_foreground="#b3261e", user_card="#eef2fb", note="#b45309",
+                example_card="#f3f4f6")
 DARK = Palette(muted="#9aa0a6", user="#8ab4f8", assistant="#81c995",
-               error_background="#3b1d1d", error_foreground="#f28b82")
+               error_background="#3b1d1d", error_foreground="#f28b82", user_card="#252a35", note="#fbbf24",
+               example_card="#232528")
 
 
 def palette(dark: bool) -> Palette:
@@ -41,9 +66,18 @@ def palette(dark: bool) -> Palette:
 
 
 def empty_state_html(colors: Palette) -> str:
-    return (f'<div style="color:{colors.muted}"><p style="font-size:large"><b>Start a conversation</b></p>'
-            "<p>Pick a model above, adjust the parameters on the right, type a prompt below and press "
-            "<b>Ctrl+Enter</b>.</p></div>")
+    """The first screen of an empty conversation: a title and example prompts that fill the prompt box."""
+    cells = []
+    for number, (title, prompt) in enumerate(EXAMPLE_PROMPTS):
+        cells.append(
+            f'<td width="50%" bgcolor="{colors.example_card}" style="padding:10px">'
+            f'<a href="{EXAMPLE_SCHEME}:{number}" style="text-decoration:none" title="{html.escape(prompt)}">'
+            f'<b>{html.escape(title)}</b><br><span style="color:{colors.muted}">{html.escape(prompt)}</span></a></td>')
+    rows = "".join(f"<tr>{cells[i]}{cells[i + 1]}</tr>" for i in range(0, len(cells), 2))
+    return (f'<p align="center" style="font-size:x-large"><b>Start a conversation</b></p>'
+            f'<p align="center" style="color:{colors.muted}">Type a prompt below and press <b>Ctrl+Enter</b>, '
+            "or begin with one of these:</p>"
+            f'<table align="center" width="100%" cellspacing="8" cellpadding="0">{rows}</table>')
 
 
 def earlier_html(href: str, page: int, hidden: int) -> str:
@@ -52,36 +86,54 @@ def earlier_html(href: str, page: int, hidden: int) -> str:
             f"messages</a> <small>({hidden} not shown)</small></p>")
 
 
-def header_html(message: Message, colors: Palette) -> str:
-    """Who wrote it, when, and its Edit/Copy/Regenerate links; the anchor lets search scroll to it."""
-    time = html.escape(message.created_at[11:16])
-    if message.role == Role.USER:
-        who, color = "You", colors.user
-    else:
-        who, color = f"Assistant · {html.escape(message.model_id or '')}", colors.assistant
+def icon_url(name: str, token: str) -> str:
+    return f"{ICON_SCHEME}:{name}:{token}"
+
+
+def _actions_html(message: Message, token: str) -> str:
     actions = ("edit", "copy") if message.role == Role.USER else ("copy", "regenerate")
+    return "&nbsp;&nbsp;".join(
+        f'<a href="{MESSAGE_SCHEME}:{action}:{token}" title="{ACTION_TITLES[action]}">'
+        f'<img src="{icon_url(ACTION_ICONS[action], token)}" width="{ICON_PX}" height="{ICON_PX}" '
+        f'alt="{action.title()}"></a>' for action in actions)
+
+
+def header_html(message: Message, colors: Palette) -> str:
+    """A reply's header line: the model's short name, the local time and the Copy/Regenerate icons. The anchor
+    lets search scroll to it. (A prompt's header is inside its card: see ``user_card_html``.)"""
     token = link_token(message.id)
-    links = " ".join(f'<a href="{MESSAGE_SCHEME}:{action}:{token}">{action.title()}</a>' for action in actions)
-    return (f'<p style="margin-top:14px; margin-bottom:2px"><a name="m-{token}"></a>'
-            f'<b style="color:{color}">{who}</b> '
-            f'<span style="color:{colors.muted}; font-size:small">{time} UTC &nbsp; {links}</span></p>')
+    name = html.escape(short_model_name(message.model_id))
+    tip = html.escape(message.model_id or "")
+    when = html.escape(local_time(message.created_at))
+    return (f'<p style="margin-top:22px; margin-bottom:4px"><a name="m-{token}"></a>'
+            f'<b style="color:{colors.assistant}" title="{tip}">{name}</b>'
+            f'&nbsp;&nbsp;<span style="color:{colors.muted}; font-size:small">{when}</span>'
+            f"&nbsp;&nbsp;&nbsp;{_actions_html(message, token)}</p>")
 
 
-def user_text_html(message: Message) -> str:
-    """A prompt is shown as typed: escaped, never rendered as Markdown."""
+def user_card_html(message: Message, colors: Palette, attachments: str = "") -> str:
+    """A prompt as a tinted card, indented from the left; shown as typed: escaped, never rendered as Markdown.
+    ``attachments``: the chips of its images and documents (already escaped HTML), above the text."""
+    token = link_token(message.id)
     text = html.escape(message.text).replace("\n", "<br>")
-    return f"<p>{text}</p>"
+    when = html.escape(local_time(message.created_at))
+    return (f'<table width="100%" cellspacing="0" cellpadding="0" style="margin-top:22px"><tr>'
+            f'<td width="12%"></td><td bgcolor="{colors.user_card}" style="padding:10px 12px">'
+            f'<p style="margin:0"><a name="m-{token}"></a><b style="color:{colors.user}">You</b>'
+            f'&nbsp;&nbsp;<span style="color:{colors.muted}; font-size:small">{when}</span>'
+            f"&nbsp;&nbsp;&nbsp;{_actions_html(message, token)}</p>{attachments}"
+            f'<p style="margin-top:6px; margin-bottom:0">{text}</p></td></tr></table>')
 
 
 def reasoning_html(message: Message, expanded: bool, colors: Palette) -> str:
-    """The Reasoning toggle, and the reasoning itself when expanded; empty when the reply has none."""
+    """The Reasoning toggle, and the reasoning itself below it when expanded; empty when the reply has none."""
     if not message.reasoning:
         return ""
     arrow, verb = ("▾", "hide") if expanded else ("▸", "show")
     words = len(message.reasoning.split())
     href = f"{TOGGLE_SCHEME}:{link_token(message.id)}"
-    link = (f'<p style="color:{colors.muted}"><a href="{href}">{arrow} Reasoning '
-            f"({words} words) — {verb}</a></p>")
+    link = (f'<p style="color:{colors.muted}"><a href="{href}" style="text-decoration:none">{arrow} Reasoning '
+            f"({words:,} words) — {verb}</a></p>")
     if not expanded:
         return link
     reasoning = html.escape(message.reasoning).replace("\n", "<br>")
@@ -90,28 +142,40 @@ def reasoning_html(message: Message, expanded: bool, colors: Palette) -> str:
 
 def _note(message: Message, stats: dict[str, object]) -> str | None:
     if message.state == MessageState.STOPPED:
-        return "⏹ Stopped by you — the text above is what arrived."
+        return "Stopped by you — the text above is what arrived."
     if message.state == MessageState.SUPERSEDED:
-        return "↻ Replaced by a regenerated reply below; no longer sent to the model."
+        return "Replaced by a regenerated reply below; no longer sent to the model."
     if message.state == MessageState.INTERRUPTED:
-        return "⚠ This reply was interrupted when the app closed."
+        return "This reply was interrupted when the app closed."
     if stats.get("stopReason") == StopReason.MAX_TOKENS.value:
-        return "✂ Cut at the max tokens limit — raise Max tokens for a longer reply."
+        return "Cut at the max tokens limit — raise Max tokens for a longer reply."
     return None
 
 
-def stats_line(stats: dict[str, object]) -> str:
-    """Statistics may come from an imported file: only numbers are shown (the caller escapes the line)."""
+def _whole(stats: dict[str, object], key: str) -> int | None:
+    value = stat_number(stats, key)
+    return None if value is None else round(value)
+
+
+def stats_line(stats: dict[str, object], model_id: str | None = None) -> str:
+    """TTFT · tok/s · tokens · cost. Statistics may come from an imported file: only numbers are shown (the
+    caller escapes the line); the cost is worked out from the catalog's price of the model, when known."""
     pieces = []
-    if stat_number(stats, "outputTokens") is not None:
-        tokens = (stat_number(stats, "inputTokens"), stat_number(stats, "outputTokens"))
-        pieces.append(f"{tokens[0]} in · {tokens[1]} out tokens")
-    if stat_number(stats, "timeToFirstTokenMs") is not None:
-        pieces.append(f"first token {stat_number(stats, 'timeToFirstTokenMs')} ms")
-    if stat_number(stats, "latencyMs") is not None:
-        pieces.append(f"{stat_number(stats, 'latencyMs')} ms total")
-    if stat_number(stats, "outputTokensPerSecond"):
-        pieces.append(f"{stat_number(stats, 'outputTokensPerSecond')} tok/s")
+    ttft = stat_number(stats, "timeToFirstTokenMs")
+    if ttft is not None:
+        pieces.append(f"TTFT {fmt.duration_ms(ttft)}")
+    speed = stat_number(stats, "outputTokensPerSecond")
+    if speed:
+        pieces.append(fmt.speed(speed))
+    tokens_in, tokens_out = _whole(stats, "inputTokens"), _whole(stats, "outputTokens")
+    if tokens_out is not None:
+        shown_in = fmt.count(tokens_in) if tokens_in is not None else "?"
+        pieces.append(f"{shown_in} in · {fmt.count(tokens_out)} out tokens")
+        pricing = pricing_for(model_id) if model_id and tokens_in is not None else None
+        if pricing is not None and tokens_in is not None:
+            pieces.append(fmt.usd(pricing.cost(tokens_in, tokens_out)))
+    if not pieces and stat_number(stats, "latencyMs") is not None:
+        pieces.append(f"{fmt.duration_ms(stat_number(stats, 'latencyMs'))} total")
     return " · ".join(pieces)
 
 
@@ -119,13 +183,15 @@ def status_html(message: Message, colors: Palette) -> str:
     """Under a reply: why it ended early, its error with Retry, and its statistics line."""
     stats = message.stats or {}
     note = _note(message, stats)
-    html_notes = f'<p style="color:#b45309; margin-top:4px">{html.escape(note)}</p>' if note else ""
+    html_notes = (f'<p style="color:{colors.note}; margin-top:4px">{html.escape(note)}</p>' if note else "")
     if message.state == MessageState.FAILED and message.error:
         html_notes += (
             f'<table width="100%" cellpadding="8" bgcolor="{colors.error_background}"><tr><td>'
-            f'<span style="color:{colors.error_foreground}">⚠ {html.escape(message.error)}</span> '
+            f'<span style="color:{colors.error_foreground}">{html.escape(message.error)}</span> '
             f'&nbsp;<a href="{RETRY_URL}">Retry</a></td></tr></table>')
-    line = stats_line(stats) if stats else ""
+    line = stats_line(stats, message.model_id) if stats else ""
     if line:
-        html_notes += f'<p style="color:{colors.muted}; font-size:small">{html.escape(line)}</p>'
+        tip = "Time to first token · output speed · tokens in and out · cost at the catalog's price"
+        html_notes += (f'<p style="color:{colors.muted}; font-size:small; margin-top:6px" title="{tip}">'
+                       f"{html.escape(line)}</p>")
     return html_notes

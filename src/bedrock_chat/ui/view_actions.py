@@ -6,6 +6,7 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices, QFont
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from bedrock_chat.ui import icons
 from bedrock_chat.ui.chat_view import ChatView
 from bedrock_chat.ui.settings_store import SettingsStore
 from bedrock_chat.ui.theme import apply_theme
@@ -17,6 +18,7 @@ def set_theme(chat: ChatView, settings: SettingsStore, theme: str, save: bool = 
     app = QApplication.instance()
     if isinstance(app, QApplication):
         chat.set_dark(apply_theme(app, theme))
+        icons.recolour(chat.window())  # the bundled icons are drawn in the theme's text colour
     if save:
         settings.set_theme(theme)
 

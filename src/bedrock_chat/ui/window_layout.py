@@ -83,19 +83,25 @@ class ChatColumn(QWidget):
         self.attachments.shown_changed.connect(lambda: QTimer.singleShot(0, self._fit_prompt_row))
 
     def _fit_prompt_row(self) -> None:
-        """Chips and a refusal above the prompt take room from the conversation, never from the prompt itself,
-        and give it back once they are gone."""
-        chat_height, row_height = self.splitter.sizes()
-        if not self.attachments.isVisible():
-            if self._borrowed:
-                give = min(self._borrowed, max(0, row_height - 60))
-                self.splitter.setSizes([chat_height + give, row_height - give])
-                self._borrowed = 0
+        """Chips and a refusal above the prompt take room from the conversation (or whatever the splitter shows
+        above the prompt), never from the prompt itself, and give it back once they are gone."""
+        sizes = self.splitter.sizes()
+        row = self.splitter.indexOf(self._prompt_row)
+        others = [index for index in range(len(sizes)) if index != row and sizes[index] > 0]
+        if row < 0 or not others:
             return
-        wanted = self._prompt_row.sizeHint().height()
-        if row_height < wanted and chat_height + row_height > wanted + 120:
-            self._borrowed += wanted - row_height
-            self.splitter.setSizes([chat_height + row_height - wanted, wanted])
+        donor = max(others, key=lambda index: sizes[index])
+        if not self.attachments.isVisible():
+            give = min(self._borrowed, max(0, sizes[row] - 60))
+            sizes[donor], sizes[row] = sizes[donor] + give, sizes[row] - give
+            self._borrowed = 0
+        else:
+            wanted = self._prompt_row.sizeHint().height()
+            if sizes[row] >= wanted or sizes[donor] + sizes[row] <= wanted + 120:
+                return
+            self._borrowed += wanted - sizes[row]
+            sizes[donor], sizes[row] = sizes[donor] + sizes[row] - wanted, wanted
+        self.splitter.setSizes(sizes)
 
 
 class SettingsColumn(QWidget):
