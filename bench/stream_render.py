@@ -10,6 +10,8 @@ loop of the notebook (baseline_wall_s) and the window's ratio to it, fresh and w
 ``--quick``: small sizes, one run, no targets; it only proves the benchmark still works (CI runs it).
 ``--in-process``: the endpoint on a thread of this process instead of its own process.
 ``--shapes code,table``: only these shapes. A number argument sets the runs (default 3).
+``--in-thread``: turns decoded on a thread of the app (BEDROCK_CHAT_TURN_PROCESS=0), as before the turn host
+process; by default the window waits for the turn host and its turns are decoded there.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from typing import Any
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import boto3
+from frame_stages import FrameStages, measuring
 
 from bedrock_chat.local_endpoint import LocalBedrockServer, ServerOptions
 
@@ -85,15 +88,22 @@ def _measure_waits(waits: list[float]) -> Any:
 
 
 def through_window(url: str, prompt: str, history_messages: int = 0) -> dict[str, Any]:
+    from bedrock_chat.app import create_window
+
+    stages = FrameStages()
+    with measuring(stages):
+        window: Any = create_window(["--offline", "--endpoint-url", url, "--data-dir", tempfile.mkdtemp(),
+                                     "--model", MODEL])
+        return _stream(window, stages, prompt, history_messages)
+
+
+def _stream(window: Any, stages: FrameStages, prompt: str, history_messages: int) -> dict[str, Any]:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from bedrock_chat.app import create_window
     from bedrock_chat.core.conversation import Conversation, Message, MessageState, Role
     from bedrock_chat.ui.worker import DeltaBuffer
 
-    window: Any = create_window(["--offline", "--endpoint-url", url, "--data-dir", tempfile.mkdtemp(),
-                                 "--model", MODEL])
     app = QApplication.instance()
     assert app is not None
     window.show()
@@ -109,6 +119,7 @@ def through_window(url: str, prompt: str, history_messages: int = 0) -> dict[str
         window.conversation = conversation
         window.chat.set_conversation(conversation)
     window.parameters.max_tokens.set_value(MAX_TOKENS)
+    _wait_for_turn_host()
     # Let the first frame's deferred work (rendering warm-up, endpoint start) finish before measuring.
     settle = time.monotonic() + 0.5
     while time.monotonic() < settle:
@@ -124,6 +135,7 @@ def through_window(url: str, prompt: str, history_messages: int = 0) -> dict[str
         now, cpu = time.perf_counter(), time.thread_time()
         gaps.append(now - last_beat[0])
         cpu_gaps.append(cpu - last_beat[1])
+        stages.beat()
         last_beat[:] = [now, cpu]
 
     heartbeat = QTimer()
@@ -136,11 +148,15 @@ def through_window(url: str, prompt: str, history_messages: int = 0) -> dict[str
     started = time.perf_counter()
     heartbeat.start()
     last_beat[:] = [time.perf_counter(), time.thread_time()]
+    stages.frames.clear()
     window.send_button.click()
     try:
-        while not done and time.perf_counter() - started < 300:
+        # Until the reply is finished and all of it is rendered: rendering that lags behind the stream goes on
+        # after the end, and its frames count as much as those before.
+        while (not done or window.chat.rendering) and time.perf_counter() - started < 300:
             app.processEvents()
             time.sleep(0.0005)
+        settled_at = time.perf_counter()
     finally:
         heartbeat.stop()
         DeltaBuffer.drain = original_drain  # type: ignore[method-assign]
@@ -149,7 +165,22 @@ def through_window(url: str, prompt: str, history_messages: int = 0) -> dict[str
     assert reply.state == MessageState.COMPLETE, (reply.state, reply.error)
     window.close()
     return {"wall_s": round(finished_at - started, 3), "stall_max_ms": round(max(gaps) * 1000, 1),
-            "gaps": gaps, "cpu_gaps": cpu_gaps, "waits": waits, "chars": len(reply.text)}
+            "settle_s": round(settled_at - finished_at, 3), "gaps": gaps, "cpu_gaps": cpu_gaps, "waits": waits,
+            "chars": len(reply.text), "stages": stages.summary(cpu_gaps)}
+
+
+def _wait_for_turn_host() -> None:
+    """Measure the path a person's turns take: through the turn host once it is up (unless --in-thread)."""
+    from bedrock_chat.bedrock import turn_host
+
+    if turn_host.enabled():
+        assert turn_host.wait_until_ready(60) is not None, "the turn host did not start"
+
+
+def turn_path() -> str:
+    from bedrock_chat.bedrock import turn_host
+
+    return "host process" if turn_host.enabled() else "thread"
 
 
 @contextlib.contextmanager
@@ -180,12 +211,29 @@ def _summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
             # for the CPU or the GIL (on a loaded machine the stalls above are mostly such waits).
             "frame_cpu_max_ms": round(statistics.median(max(row["cpu_gaps"]) for row in rows) * 1000, 1),
             "frame_cpu_p99_ms": pooled_p99_ms("cpu_gaps"),
-            "delta_to_screen_p99_ms": pooled_p99_ms("waits")}
+            "delta_to_screen_p99_ms": pooled_p99_ms("waits"),
+            "settle_s": round(statistics.median(row["settle_s"] for row in rows), 3),
+            "stages": _stages_summary([row["stages"] for row in rows])}
+
+
+def _stages_summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Each stage's largest share of a frame over the runs, its p99 and total (median of the runs), and the
+    stages of the three largest frames of all runs."""
+    def over_runs(key: str, pick: Any) -> dict[str, float]:
+        return {stage: pick(run[key][stage] for run in runs) for stage in runs[0][key]}
+
+    frames = sorted((frame for run in runs for frame in run["largest_frames"]), key=lambda f: -f["cpu_ms"])
+    return {"stage_max_ms": over_runs("stage_max_ms", max),
+            "stage_p99_ms": over_runs("stage_p99_ms", statistics.median),
+            "stage_total_ms": over_runs("stage_total_ms", statistics.median),
+            "largest_frames": frames[:3]}
 
 
 def main(argv: list[str]) -> int:
     quick = "--quick" in argv
     in_process = "--in-process" in argv
+    if "--in-thread" in argv:
+        os.environ["BEDROCK_CHAT_TURN_PROCESS"] = "0"
     runs = next((int(arg) for arg in argv if arg.isdigit()), 1 if quick else 3)
     chosen = next((arg.split("=", 1)[1] for arg in argv if arg.startswith("--shapes=")), ",".join(SHAPES))
     shapes = [shape for shape in chosen.split(",") if shape in SHAPES]
@@ -193,7 +241,7 @@ def main(argv: list[str]) -> int:
     server = (LocalBedrockServer(ServerOptions(tokens_per_second=0, first_token_delay=0)) if in_process
               else None)
     report: dict[str, Any] = {"runs": runs, "quick": quick, "endpoint": "in-process" if in_process else "subprocess",
-                              "targets": TARGETS, "shapes": {}}
+                              "targets": TARGETS, "shapes": {}, "load_average": round(os.getloadavg()[0], 2)}
     with (server if server is not None else endpoint_process()) as endpoint:
         url = endpoint.url if server is not None else endpoint
         for shape in shapes:
@@ -208,6 +256,7 @@ def main(argv: list[str]) -> int:
                     history = _summary([through_window(url, prompt, 200) for _ in range(runs)])
                     summary["history200"] = {**history, "ratio": round(history["wall_s"] / base, 3)}
             report["shapes"][shape] = summary
+    report["turns"] = turn_path()
     if not quick:
         report["misses"] = [f"{shape}.{key}" for shape, row in report["shapes"].items()
                             for key, target in TARGETS.items() if key in row and row[key] > target]

@@ -1,9 +1,12 @@
-"""Takes the README's screenshots of the real app under a real X server (Xvfb):
+"""Takes the screenshots of the real app under a real X server (Xvfb), all against the built-in endpoint:
 
-    xvfb-run -s "-screen 0 1280x820x24" .venv/bin/python docs/make_screenshots.py
+    xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python docs/make_screenshots.py
 
-welcome.png: a first run with no AWS credentials; streamed-reply.png: a reply streamed from the built-in endpoint.
-No credentials or config of the person running it are read: HOME and the AWS files point at empty places.
+welcome.png: a first run with no AWS credentials; streamed-reply.png: a reply streamed from the built-in endpoint
+(both for the README). Then, at 900x600, 1280x820 and 1920x1080, in the light and the dark theme
+(``SCENE-WxH-THEME.png``): the empty window, a reply streaming with code and a table, a thinking reply, an error,
+a search, and the model picker. No credentials or config of the person running it are read: HOME and the AWS
+files point at empty places. ``--only 1280x820`` limits the sizes (the README pair is then skipped).
 """
 
 from __future__ import annotations
@@ -16,6 +19,9 @@ from pathlib import Path
 
 OUT = Path(__file__).resolve().parent / "screenshots"
 PROMPT = "what is capital of Nepal"
+SIZES = ((900, 600), (1280, 820), (1920, 1080))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from screenshot_scenes import scene_shots  # noqa: E402  (beside this script)
 
 
 def wait(app, condition, timeout: float = 30.0) -> None:
@@ -45,6 +51,20 @@ def main() -> int:
 
     from bedrock_chat.app import create_window, stop_local_endpoints
 
+    sizes = [size for size in SIZES if "--only" not in sys.argv or f"{size[0]}x{size[1]}" in sys.argv]
+    if "--only" not in sys.argv:
+        readme_shots(home, create_window)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    written = [path for size in sizes for theme in ("light", "dark")
+               for path in scene_shots(app, create_window, home, size, theme)]
+    stop_local_endpoints()
+    print(f"wrote {len(written)} screenshots in {OUT}")
+    return 0
+
+
+def readme_shots(home: Path, create_window) -> None:
+    from PySide6.QtWidgets import QApplication
+
     window = create_window(["--data-dir", str(home / "data"), "--tokens-per-second", "40"])
     app = QApplication.instance()
     window.resize(1280, 800)
@@ -65,9 +85,7 @@ def main() -> int:
     settle(app, 0.5)
     window.grab().save(str(OUT / "streamed-reply.png"))
     window.close()
-    stop_local_endpoints()
     print(f"wrote {OUT / 'welcome.png'} and {OUT / 'streamed-reply.png'}")
-    return 0
 
 
 if __name__ == "__main__":

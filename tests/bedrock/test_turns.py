@@ -63,7 +63,8 @@ def test_catalog_lists_chat_models_under_callable_ids(catalog):
     assert "us.anthropic.claude-3-7-sonnet-20250219-v1:0" in ids
     assert "anthropic.claude-3-7-sonnet-20250219-v1:0" not in ids  # profile-only
     assert not any("embed" in model_id or "canvas" in model_id for model_id in ids)
-    assert {model.family for model in catalog} == {"nova", "anthropic", "llama", "mistral", "titan", "deepseek"}
+    assert {model.family for model in catalog} == {"nova", "anthropic", "llama", "mistral", "titan", "deepseek",
+                                                    "cohere", "jamba", "openai", "qwen"}
 
 
 def test_every_model_every_api_gives_the_same_reply(clients, catalog):

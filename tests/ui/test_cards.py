@@ -190,8 +190,9 @@ def test_model_picker_filters_groups_and_picks_by_keyboard(qtbot, make_window, l
     assert chosen.name == "Claude 3.7 Sonnet" and picker.text() == "Claude 3.7 Sonnet"
     assert chosen.invoke_id in picker.toolTip()
 
-    # Down then Enter picks the next model in the list; Escape leaves the choice alone.
-    qtbot.mouseClick(picker, Qt.MouseButton.LeftButton)
+    # From the keyboard alone: Space opens it, Down then Enter picks the next model; Escape changes nothing.
+    picker.setFocus()
+    qtbot.keyClick(picker, Qt.Key.Key_Space)
     qtbot.waitUntil(popup.isVisible)
     qtbot.keyClicks(popup.filter, "nova")
     first = popup.list.currentItem().text().strip()
@@ -230,3 +231,23 @@ def test_times_are_local(qtbot, make_window, local_server, monkeypatch):
     finally:
         monkeypatch.delenv("TZ")
         time.tzset()
+
+
+def test_icons_follow_the_theme(qtbot, make_window, local_server):
+    window = make_window(local_server.url)
+    reply = send_prompt(qtbot, window, "hello")
+    icon = f"bc-icon:copy:{link_token(reply.id)}"
+    window.action_by_id["view.theme_light"].trigger()
+    light_send = window.send_button.icon().pixmap(24).toImage()
+    window.action_by_id["view.theme_dark"].trigger()
+    assert window.chat.cards.colors.muted != "#6b7280"
+    drawn = window.chat.document().resource(QTextDocument.ResourceType.ImageResource.value, icon)
+    _image_cursor(window.chat, icon)  # still there after the re-render
+    pixels = [drawn.pixelColor(x, y) for x in range(drawn.width()) for y in range(drawn.height())]
+    strongest = max(pixels, key=lambda colour: colour.alpha())
+    expected = QColor(window.chat.cards.colors.muted)
+    assert strongest.alpha() > 100
+    assert max(abs(strongest.red() - expected.red()), abs(strongest.green() - expected.green()),
+               abs(strongest.blue() - expected.blue())) <= 8
+    dark_send = window.send_button.icon().pixmap(24).toImage()
+    assert dark_send != light_send  # the toolbar's icons were redrawn in the dark theme's text colour

@@ -127,6 +127,15 @@ def _chat_regenerate(person: Person) -> None:
     assert window.conversation.messages[-1] is reply
 
 
+def _chat_compare(person: Person) -> None:
+    window = person.window
+    person.trigger("chat.compare")
+    assert window.compare.active and window.compare.panel.isVisible() and window.compare_button.isChecked()
+    person.qtbot.mouseClick(window.compare_button, Qt.MouseButton.LeftButton)  # the toolbar's Compare button
+    assert not window.compare.active and not window.compare.panel.isVisible()
+    assert window.compare_button.accessibleName() == "Compare"
+
+
 def _chat_undo_delete(person: Person) -> None:
     window = person.window
     deleted = window.conversation.id
@@ -158,6 +167,18 @@ def _zoom(step: int) -> Callable[[Person], None]:
         before = person.window.chat.font().pointSize()
         person.trigger("view.zoom_in" if step > 0 else "view.zoom_out")
         assert person.window.chat.font().pointSize() == before + step
+
+    return check
+
+
+def _panel(name: str) -> Callable[[Person], None]:
+    def check(person: Person) -> None:
+        body = person.window.body
+        shown = body.panel_shown(name)
+        person.trigger(f"view.{name}")
+        assert body.panel_shown(name) != shown and person.window.action_by_id[f"view.{name}"].isChecked() != shown
+        person.trigger(f"view.{name}")
+        assert body.panel_shown(name) == shown
 
     return check
 
@@ -222,6 +243,7 @@ CHECKS: dict[str, Callable[[Person], None]] = {
     "chat.regenerate": _chat_regenerate,
     "chat.stop": _chat_stop,
     "chat.retry": _chat_retry,
+    "chat.compare": _chat_compare,
     "file.save": _file_save,
     "file.export_all": _file_export_all,
     "file.import": _file_import,
@@ -233,6 +255,8 @@ CHECKS: dict[str, Callable[[Person], None]] = {
     "view.theme_system": _theme("system"),
     "view.zoom_in": _zoom(1),
     "view.zoom_out": _zoom(-1),
+    "view.sidebar": _panel("sidebar"),
+    "view.side_panel": _panel("side_panel"),
     "file.connection": _file_connection,
     "help.getting_started": _help_getting_started,
     "help.log_folder": _help_log_folder,

@@ -44,7 +44,7 @@ def test_sliders_follow_model_limits_and_show_in_the_request(qtbot, make_window,
 
     _choose(qtbot, window, "amazon.nova-micro-v1:0")
     body = _preview(window)
-    assert body["schemaVersion"] == "messages-v1" and body["inferenceConfig"]["maxTokens"] == 777
+    assert body["schemaVersion"] == "messages-v1" and body["inferenceConfig"]["maxTokens"] == 2048  # kept: it fits
     panel.temperature.spin.setValue(0.9)
     assert _preview(window)["inferenceConfig"]["temperature"] == 0.9
     reply = send_prompt(qtbot, window, "Sampling test")
@@ -59,10 +59,10 @@ def test_parameters_persist_per_model_and_across_restarts(qtbot, make_window, lo
     window = make_window(local_server.url)
     window.parameters.temperature.spin.setValue(0.15)
     _choose(qtbot, window, "mistral.mistral-7b-instruct-v0:2")
-    assert window.parameters.params().temperature == 0.5  # Mistral's own default
+    assert window.parameters.params().temperature == 0.15  # a switch keeps what fits, not Mistral's default 0.5
     window.parameters.temperature.spin.setValue(0.33)
     _choose(qtbot, window, "amazon.nova-micro-v1:0")
-    assert window.parameters.params().temperature == 0.15
+    assert window.parameters.params().temperature == 0.33
     _choose(qtbot, window, "mistral.mistral-7b-instruct-v0:2")
     window.close()
     again = make_window(local_server.url, data_dir=tmp_path)

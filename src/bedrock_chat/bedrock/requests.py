@@ -7,17 +7,24 @@ from dataclasses import dataclass
 from typing import Any
 
 from bedrock_chat.bedrock.attachment_blocks import add_attachment_blocks
+from bedrock_chat.bedrock.families import chat_messages, codec_for_model
+from bedrock_chat.bedrock.request_features import (
+    add_native_thinking_blocks,
+    add_request_features,
+    invoke_arguments,
+    reasoning_control,
+    thinking_budget,
+    thinking_enabled,
+    with_blobs,
+)
 from bedrock_chat.core.attachments import Attachment, check_request
 from bedrock_chat.core.catalog import ModelInfo
 from bedrock_chat.core.conversation import Role
 from bedrock_chat.core.params import GenerationParams, RequestOptions
+from bedrock_chat.core.reasoning import MIN_THINKING_BUDGET, ReasoningBlock
 
 History = list[tuple[Role, str]]
-MIN_THINKING_BUDGET = 1024
-
-
-def thinking_budget(params: GenerationParams) -> int:
-    return max(MIN_THINKING_BUDGET, min(params.reasoning_budget, params.max_tokens - 1))
+__all__ = ["MIN_THINKING_BUDGET", "History", "TurnRequest", "UnsupportedRequest", "thinking_budget"]
 
 
 class UnsupportedRequest(ValueError):
@@ -32,6 +39,8 @@ class TurnRequest:
     options: RequestOptions
     # The images and documents of each history turn, index for index (empty: a text-only request).
     attachments: tuple[tuple[Attachment, ...], ...] = ()
+    # The signed reasoning of each turn of ``history`` (Conversation.reasoning_history), sent back unchanged.
+    reasoning: tuple[tuple[ReasoningBlock, ...], ...] = ()
 
     @property
     def streaming(self) -> bool:
@@ -45,9 +54,8 @@ class TurnRequest:
 
     @property
     def uses_thinking(self) -> bool:
-        # Extended thinking needs a budget of at least 1,024 tokens below max_tokens.
-        return (self.params.reasoning and self.model.reasoning and self.model.family == "anthropic"
-                and self.params.max_tokens > MIN_THINKING_BUDGET)
+        # Claude's thinking (a budget of at least 1,024 tokens below max_tokens, or adaptive) fixes temperature.
+        return thinking_enabled(self.model, self.params)
 
     def check_attachments(self) -> None:
         """Raises ``AttachmentError`` when Bedrock would refuse this request's attachments: checked before sending,
@@ -63,16 +71,19 @@ class TurnRequest:
         ``placeholder_bytes``: attachments appear as a short note instead of their bytes (the preview)."""
         if self.options.api == "invoke":
             body = native_body(self.model, self.history, self.params, self.uses_thinking)
+            add_native_thinking_blocks(body, self.reasoning, self.model)
         else:
             body = converse_body(self.history, self.params, self.uses_thinking)
+            add_request_features(body, self.model, self.params, self.streaming, self.reasoning)
         add_attachment_blocks(body, self.options.api, self.model.family, self.attachments, placeholder_bytes)
         return body
 
     def call_arguments(self) -> dict[str, Any]:
         if self.options.api == "invoke":
             return {"modelId": self.model.invoke_id, "body": json.dumps(self.body()),
-                    "contentType": "application/json", "accept": "application/json"}
-        return {"modelId": self.model.invoke_id, **self.body()}
+                    "contentType": "application/json", "accept": "application/json",
+                    **invoke_arguments(self.model, self.params)}
+        return {"modelId": self.model.invoke_id, **with_blobs(self.body())}
 
     def preview(self) -> str:
         return json.dumps(self.body(placeholder_bytes=True), ensure_ascii=False, indent=2)
@@ -97,10 +108,6 @@ def converse_body(history: History, params: GenerationParams, thinking: bool) ->
     }
     if params.system_prompt:
         body["system"] = [{"text": params.system_prompt}]
-    if thinking:
-        body["additionalModelRequestFields"] = {
-            "thinking": {"type": "enabled", "budget_tokens": thinking_budget(params)}
-        }
     return body
 
 
@@ -119,7 +126,7 @@ def _nova(history: History, params: GenerationParams) -> dict[str, Any]:
     return body
 
 
-def _anthropic(history: History, params: GenerationParams, thinking: bool) -> dict[str, Any]:
+def _anthropic(history: History, params: GenerationParams, thinking: bool, control: str) -> dict[str, Any]:
     body: dict[str, Any] = {
         "anthropic_version": "bedrock-2023-05-31",
         "max_tokens": params.max_tokens,
@@ -127,7 +134,12 @@ def _anthropic(history: History, params: GenerationParams, thinking: bool) -> di
     }
     if thinking:
         body["temperature"] = 1.0
-        body["thinking"] = {"type": "enabled", "budget_tokens": thinking_budget(params)}
+        if control == "adaptive":
+            body["thinking"] = {"type": "adaptive"}
+            if params.reasoning_effort:
+                body["output_config"] = {"effort": params.reasoning_effort}
+        else:
+            body["thinking"] = {"type": "enabled", "budget_tokens": thinking_budget(params)}
     else:
         body.update(temperature=params.temperature, top_p=params.top_p)
     if params.system_prompt:
@@ -174,12 +186,15 @@ def _deepseek_prompt(history: History, system: str) -> str:
 
 
 def native_body(model: ModelInfo, history: History, params: GenerationParams, thinking: bool) -> dict[str, Any]:
+    codec = codec_for_model(model.model_id)
+    if codec is not None:
+        return codec.body(chat_messages(history), params)
     family = model.family
     stops = list(params.stop_sequences)
     if family == "nova":
         return _nova(history, params)
     if family == "anthropic":
-        return _anthropic(history, params, thinking)
+        return _anthropic(history, params, thinking, reasoning_control(model))
     if family == "llama":  # Llama's native schema has no stop sequences
         return {"prompt": _llama_prompt(history, params.system_prompt), "max_gen_len": params.max_tokens,
                 "temperature": params.temperature, "top_p": params.top_p}

@@ -11,7 +11,7 @@ from bedrock_chat.core.model_features import ModelFeatures, features_from_entry
 from bedrock_chat.core.params import ParamLimits
 from bedrock_chat.resource_files import model_catalog_data
 
-FAMILIES = ("nova", "anthropic", "llama", "mistral", "titan", "deepseek")
+FAMILIES = ("nova", "anthropic", "llama", "mistral", "titan", "deepseek", "cohere", "jamba", "openai", "qwen")
 _PROFILE_PREFIXES = ("us.", "eu.", "apac.", "global.", "us-gov.")
 
 
@@ -32,7 +32,8 @@ def family_of(model_id: str) -> str | None:
     if base.startswith("amazon.titan-text"):
         return "titan"
     for family, prefix in (("anthropic", "anthropic.claude"), ("llama", "meta.llama"), ("mistral", "mistral."),
-                           ("deepseek", "deepseek.")):
+                           ("deepseek", "deepseek."), ("cohere", "cohere.command-r"), ("jamba", "ai21.jamba"),
+                           ("openai", "openai.gpt-oss"), ("qwen", "qwen.qwen3")):
         if base.startswith(prefix):
             return family
     return None
@@ -46,6 +47,14 @@ class Pricing:
     # (Claude) or at the input price (Nova). None where the model has no caching.
     cache_read_per_1k: float | None = None
     cache_write_per_1k: float | None = None
+    as_of: str | None = None  # the day these prices were last checked ("YYYY-MM-DD"): prices change
+
+    @property
+    def as_of_note(self) -> str:
+        """A line for a tooltip beside a cost: which prices it used and how old they are."""
+        per_million = f"${self.input_per_1k * 1000:,.2f} in / ${self.output_per_1k * 1000:,.2f} out per 1M tokens"
+        when = f"as of {self.as_of}" if self.as_of else "date unknown"
+        return f"Prices {when} (on demand, us-east-1):\n{per_million}; check AWS's pricing page for your region."
 
     def cost(self, input_tokens: int, output_tokens: int, cache_read_tokens: int = 0,
              cache_write_tokens: int = 0) -> float:
@@ -103,7 +112,7 @@ def pricing_for(model_id: str) -> Pricing | None:
     if entry is None or "pricePer1kInput" not in entry:
         return None
     return Pricing(entry["pricePer1kInput"], entry["pricePer1kOutput"], entry.get("pricePer1kCacheRead"),
-                   entry.get("pricePer1kCacheWrite"))
+                   entry.get("pricePer1kCacheWrite"), as_of=entry.get("pricesAsOf"))
 
 
 def model_info(model_id: str, invoke_id: str | None = None, name: str | None = None,

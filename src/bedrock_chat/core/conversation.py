@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import Any
 
 from bedrock_chat.core.attachments import Attachment
+from bedrock_chat.core.reasoning import ReasoningBlock
 
 
 def utc_now() -> str:
@@ -48,11 +49,18 @@ class Message:
     created_at: str = field(default_factory=utc_now)
     finished_at: str | None = None
     attachments: tuple[Attachment, ...] = ()  # images and documents sent with a prompt, kept as bytes
+    # The reply's reasoning as the model signed it, sent back unchanged on later turns (see core.reasoning).
+    reasoning_blocks: list[ReasoningBlock] = field(default_factory=list)
+    compare_group: str | None = None
+    """The compare turn this reply answered, shared by its columns' replies (None: an ordinary reply)."""
+    alternative: bool = False
+    """One of a compare turn's answers that was not kept: shown, saved and exported, never sent back."""
 
     @property
     def counts_as_history(self) -> bool:
-        """Failed and superseded replies are shown but not sent back; stopped ones keep what arrived."""
-        return bool(self.text.strip()) and self.state not in (MessageState.FAILED, MessageState.SUPERSEDED)
+        """Failed, superseded and alternative replies are shown but not sent back; stopped ones keep what arrived."""
+        return (bool(self.text.strip()) and not self.alternative
+                and self.state not in (MessageState.FAILED, MessageState.SUPERSEDED))
 
 
 DEFAULT_TITLE = "New conversation"
@@ -86,25 +94,31 @@ class Conversation:
 
         ``draft`` is a prompt not yet sent (the request preview): it counts as the next user message.
         """
-        return [(role, text) for role, text, _ in self.turns(draft)]
+        return [(role, "\n\n".join(message.text for message in group)) for role, group in self._turns(draft)]
 
     def history_attachments(self, draft: str | None = None,
                             draft_attachments: tuple[Attachment, ...] = ()) -> list[tuple[Attachment, ...]]:
         """The attachments of each turn of ``history(draft)``, index for index: sent again with every later
         request, since Bedrock keeps nothing between calls."""
-        return [attachments for _, _, attachments in self.turns(draft, draft_attachments)]
+        return [tuple(item for message in group for item in message.attachments)
+                for _, group in self._turns(draft, draft_attachments)]
 
-    def turns(self, draft: str | None = None,
-              draft_attachments: tuple[Attachment, ...] = ()) -> list[tuple[Role, str, tuple[Attachment, ...]]]:
-        sent = [(message.role, message.text, message.attachments)
-                for message in self.messages if message.counts_as_history]
-        pending = [(Role.USER, draft, tuple(draft_attachments))] if draft else []
-        turns: list[tuple[Role, str, tuple[Attachment, ...]]] = []
-        for role, text, attachments in [*sent, *pending]:
-            if turns and turns[-1][0] == role:
-                turns[-1] = (role, f"{turns[-1][1]}\n\n{text}", turns[-1][2] + attachments)
+    def reasoning_history(self, draft: str | None = None) -> list[tuple[ReasoningBlock, ...]]:
+        """The signed reasoning of each turn of ``history`` (empty for user turns), in the same order."""
+        return [tuple(block for message in group for block in message.reasoning_blocks)
+                for _, group in self._turns(draft)]
+
+    def _turns(self, draft: str | None,
+               draft_attachments: tuple[Attachment, ...] = ()) -> list[tuple[Role, list[Message]]]:
+        sent = [message for message in self.messages if message.counts_as_history]
+        if draft:
+            sent.append(Message(Role.USER, draft, attachments=tuple(draft_attachments)))
+        turns: list[tuple[Role, list[Message]]] = []
+        for message in sent:
+            if turns and turns[-1][0] == message.role:
+                turns[-1][1].append(message)
             else:
-                turns.append((role, text, attachments))
+                turns.append((message.role, [message]))
         while turns and turns[0][0] != Role.USER:
             turns.pop(0)
         while turns and turns[-1][0] != Role.USER:

@@ -56,6 +56,8 @@ def to_html(conversation: Conversation) -> str:
     for message in conversation.messages:
         role = "user" if message.role == Role.USER else "assistant"
         who = "You" if message.role == Role.USER else f"Assistant · {html.escape(message.model_id or '')}"
+        if message.alternative:
+            who += " · alternative answer (not kept)"
         parts.append(f'<section class="message {role}"><div class="who">{who} '
                      f"<span>{_when(message.created_at)}</span></div>")
         if message.role == Role.USER:

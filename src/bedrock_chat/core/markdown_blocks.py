@@ -20,8 +20,8 @@ from typing import Any
 
 LONG_BLOCK = 3000  # characters without a blank line before a block is cut into pieces
 PARAGRAPH_PIECE = 1500  # a long paragraph is cut at the first safe place after this many characters
-CODE_CHUNK = 10  # lines of a long code block per piece (highlighting restarts at each chunk)
-TABLE_CHUNK = 10  # rows of a long table per piece
+CODE_CHUNK = 5  # lines of a long code block per piece (highlighting restarts at each chunk)
+TABLE_CHUNK = 5  # rows of a long table per piece
 LIST_CHUNK = 12  # lines of a long list per piece, cut before a top-level item
 WORD_RUN = 200  # a paragraph with no space for this long may be cut between two letters or digits
 MAX_TABLE_HEADER = 1000  # a longer first line is never a table header, so a huge line is known to be prose

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 # markdown-it and pygments load with the first rendering, not at startup (30 ms of imports).
 
 COPY_SCHEME = "copy-code"
+CELL_BORDER = "border: 1px solid "
 _SAFE_SCHEMES = {"http", "https"}
 
 
@@ -116,7 +117,18 @@ class _Renderer:
         rules["image"] = self._image
         rules["fence"] = self._fence
         rules["code_block"] = self._fence
-        rules["table_open"] = lambda *args: '<table border="1" cellspacing="0" cellpadding="5" width="100%">\n'
+        # Collapsed borders drawn by the cells: the chunks of a long table (one table each, see markdown_blocks)
+        # then join without the double line that two framed tables make.
+        rules["table_open"] = lambda *args: ('<table cellspacing="0" cellpadding="5" width="100%" '
+                                             'style="border-collapse: collapse">\n')
+        rules["th_open"] = self._cell
+        rules["td_open"] = self._cell
+
+    def _cell(self, tokens: list[Any], index: int, options: Any, env: Any) -> str:
+        token = tokens[index]
+        align = token.attrGet("style")  # text-align from the delimiter row
+        style = f"{CELL_BORDER}{self.theme.header}" + (f"; {align}" if align else "")
+        return f'<{token.tag} style="{html.escape(style)}">'
 
     def _image(self, tokens: list[Any], index: int, options: Any, env: Any) -> str:
         token = tokens[index]
@@ -184,6 +196,7 @@ def render_reply(text: str, theme: CodeTheme = LIGHT_CODE) -> RenderedMarkdown:
 
 _CELL = re.compile(r"<(t[hd])(?=[ >])")
 _HEAD = re.compile(r"<thead>.*?</thead>\s*", re.DOTALL)
+_BORDER = re.compile(CELL_BORDER + "#[0-9a-fA-F]+")
 
 
 def _render_piece(renderer: _Renderer, piece: Piece, context: RenderContext) -> str:
@@ -208,8 +221,10 @@ def _render_piece(renderer: _Renderer, piece: Piece, context: RenderContext) -> 
         return renderer.code_lines(piece.text, context.lexer)
     if piece.kind is PieceKind.TABLE:
         table = str(renderer.parser.render(piece.info + piece.text))
-        if not piece.first:
+        if not piece.first:  # a continuation: no header, and its first row's top border is the row above's
             table = _HEAD.sub("", table)
+            first_row_end = table.find("</tr>")
+            table = _BORDER.sub(r"\g<0>; border-top-style: none", table[:first_row_end]) + table[first_row_end:]
         # Every chunk is its own table (see markdown_blocks); equal columns keep the chunks aligned.
         columns = max(1, piece.info.split("\n")[0].strip().strip("|").count("|") + 1)
         return _CELL.sub(lambda m: f'<{m.group(1)} width="{100 // columns}%"', table)

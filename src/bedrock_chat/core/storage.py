@@ -16,6 +16,7 @@ from typing import Any
 
 from bedrock_chat.core.attachment_rows import load_attachments, save_attachments
 from bedrock_chat.core.conversation import Conversation, Message, MessageState, Role, new_id, utc_now
+from bedrock_chat.core.reasoning import ReasoningBlock, blocks_from_list, blocks_to_list
 from bedrock_chat.core.store_errors import StoreProblemKind, classify, describe_open_failure
 
 HIGHLIGHT_START, HIGHLIGHT_END = "\x02", "\x03"
@@ -64,9 +65,20 @@ CREATE TRIGGER messages_fts_update AFTER UPDATE OF text ON messages BEGIN
 END;
 """
 
+# Compare mode: the answers of one compare turn share a group; those not kept are alternatives (not sent back).
+_V3 = """
+ALTER TABLE messages ADD COLUMN compare_group TEXT;
+ALTER TABLE messages ADD COLUMN alternative INTEGER NOT NULL DEFAULT 0;
+"""
+
+# Reasoning blocks as the model signed them (JSON list), sent back unchanged on later turns.
+_V4_REASONING_BLOCKS = """
+ALTER TABLE messages ADD COLUMN reasoning_blocks TEXT;
+"""
+
 # Attachments are stored as bytes with their message (a path could vanish before the next turn resends them),
 # in a table of their own so growing replies never rewrite them and old databases gain it empty.
-_V3 = """
+_V5_ATTACHMENTS = """
 CREATE TABLE attachments (
     message_id TEXT NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
     position INTEGER NOT NULL,
@@ -80,8 +92,9 @@ CREATE TABLE attachments (
 );
 """
 
-# Versioned upgrades, applied in order from a database's user_version; a new one is appended, never edited.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
+# Versioned: migration N brings a database from user_version N to N + 1. Only ever append (one entry per change,
+# each branch's in the order it reached main); never edit one that has shipped, so every old database opens.
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4_REASONING_BLOCKS, _V5_ATTACHMENTS)
 SCHEMA_VERSION = len(MIGRATIONS)
 # PRAGMA quick_check reads every page: ~30 ms for 10 MB (20,000 messages) but ~250 ms for 54 MB, a visible delay
 # at startup (bench/store_open.py). So only files up to this size are checked; a larger one is still read (the
@@ -129,6 +142,20 @@ def fts_query(text: str) -> str | None:
 
 def _json_or_none(value: dict[str, Any] | None) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False)
+
+
+def _blocks_json(message: Message) -> str | None:
+    return json.dumps(blocks_to_list(message.reasoning_blocks)) if message.reasoning_blocks else None
+
+
+def _blocks_loaded(raw: str | None) -> list[ReasoningBlock]:
+    """A damaged column loses only the blocks (the next turn is sent without them), never the conversation."""
+    if not raw:
+        return []
+    try:
+        return blocks_from_list(json.loads(raw))
+    except ValueError:
+        return []
 
 
 class ConversationStore:
@@ -303,13 +330,16 @@ class ConversationStore:
     def _upsert_message(db: sqlite3.Connection, conversation_id: str, position: int, message: Message) -> None:
         db.execute(
             "INSERT INTO messages (id, conversation_id, position, role, text, reasoning, model_id, api, parameters,"
-            " stats, state, error, created_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            " stats, state, error, created_at, finished_at, compare_group, alternative, reasoning_blocks)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT(id) DO UPDATE SET position = excluded.position, text = excluded.text,"
             " reasoning = excluded.reasoning, parameters = excluded.parameters, stats = excluded.stats,"
-            " state = excluded.state, error = excluded.error, finished_at = excluded.finished_at",
+            " state = excluded.state, error = excluded.error, finished_at = excluded.finished_at,"
+            " alternative = excluded.alternative, reasoning_blocks = excluded.reasoning_blocks",
             (message.id, conversation_id, position, message.role.value, message.text, message.reasoning,
              message.model_id, message.api, _json_or_none(message.parameters), _json_or_none(message.stats),
-             message.state.value, message.error, message.created_at, message.finished_at),
+             message.state.value, message.error, message.created_at, message.finished_at, message.compare_group,
+             int(message.alternative), _blocks_json(message)),
         )
         if message.attachments:  # a prompt's attachments never change; replies (which grow) have none
             save_attachments(db, message.id, message.attachments)
@@ -384,12 +414,15 @@ class ConversationStore:
             raise KeyError(conversation_id)
         rows = self._db.execute(
             "SELECT id, role, text, reasoning, model_id, api, parameters, stats, state, error, created_at,"
-            " finished_at FROM messages WHERE conversation_id = ? ORDER BY position", (conversation_id,)
+            " finished_at, compare_group, alternative, reasoning_blocks FROM messages WHERE conversation_id = ?"
+            " ORDER BY position",
+            (conversation_id,)
         ).fetchall()
         messages = [
             Message(role=Role(row[1]), text=row[2], id=row[0], reasoning=row[3], model_id=row[4], api=row[5],
                     parameters=json.loads(row[6]) if row[6] else None, stats=json.loads(row[7]) if row[7] else None,
-                    state=MessageState(row[8]), error=row[9], created_at=row[10], finished_at=row[11])
+                    state=MessageState(row[8]), error=row[9], created_at=row[10], finished_at=row[11],
+                    compare_group=row[12], alternative=bool(row[13]), reasoning_blocks=_blocks_loaded(row[14]))
             for row in rows
         ]
         attached = load_attachments(self._db, conversation_id)

@@ -14,6 +14,7 @@ from bedrock_chat.core.attachment_transcript import (
     to_json_list,
 )
 from bedrock_chat.core.conversation import Conversation, Message, MessageState, Role, new_id
+from bedrock_chat.core.reasoning import ReasoningBlock, blocks_from_list, blocks_to_list
 
 FORMAT = "bedrock-chat.transcript"
 VERSION = 1
@@ -51,6 +52,9 @@ def _message_to_dict(message: Message) -> dict[str, Any]:
         "error": message.error,
         "createdAt": message.created_at,
         "finishedAt": message.finished_at,
+        "compareGroup": message.compare_group,
+        "alternative": message.alternative,
+        **({"reasoningBlocks": blocks_to_list(message.reasoning_blocks)} if message.reasoning_blocks else {}),
     }
     if message.attachments:  # absent rather than empty, so files without attachments read as before
         entry["attachments"] = to_json_list(message.attachments)
@@ -134,6 +138,9 @@ def _message_from_dict(item: Any, where: str) -> Message:
         raise TranscriptError(f"{where}: {error}.") from error
     if state == MessageState.STREAMING:
         state = MessageState.INTERRUPTED  # nothing is streaming into an imported file any more
+    alternative = item.get("alternative", False)
+    if not isinstance(alternative, bool):
+        raise TranscriptError(f"{where}: “alternative” is not true or false.")
     api = _optional_str(item, "api", where)
     if api is not None and api not in APIS:
         raise TranscriptError(f"{where}: “api” must be one of {', '.join(APIS)}.")
@@ -157,7 +164,28 @@ def _message_from_dict(item: Any, where: str) -> Message:
         created_at=_require_str(item, "createdAt", where),
         finished_at=_optional_str(item, "finishedAt", where),
         attachments=attachments,
+        compare_group=_optional_str(item, "compareGroup", where),
+        alternative=alternative,
+        reasoning_blocks=_reasoning_blocks(item, where),
     )
+
+
+def _reasoning_blocks(item: dict[str, Any], where: str) -> list[ReasoningBlock]:
+    """Signed reasoning, kept so an imported conversation can go on thinking; bounded like any text."""
+    raw = item.get("reasoningBlocks")
+    if raw is None:
+        return []
+    if not isinstance(raw, list) or len(raw) > MAX_MAP_KEYS:
+        raise TranscriptError(f"{where}: “reasoningBlocks” must be a list of at most {MAX_MAP_KEYS} blocks.")
+    for block in raw:
+        if isinstance(block, dict):
+            for key, value in block.items():
+                if isinstance(value, str):
+                    _check_string(value, MAX_TEXT_CHARS, where, f"reasoningBlocks.{key}")
+    blocks = blocks_from_list(raw)
+    if len(blocks) != len(raw):
+        raise TranscriptError(f"{where}: a reasoning block is not {{text, signature}} or {{redactedContent}}.")
+    return blocks
 
 
 def from_json(text: str) -> Conversation:
@@ -226,7 +254,8 @@ def to_markdown(conversation: Conversation) -> str:
             continue
         # Metadata is escaped, as Markdown viewers render inline HTML; the texts themselves stay verbatim.
         model = html.escape(message.model_id or "unknown model")
-        lines += [f"## Assistant ({model}) · {html.escape(message.created_at)}", ""]
+        note = " · alternative answer (not kept)" if message.alternative else ""
+        lines += [f"## Assistant ({model}) · {html.escape(message.created_at)}{note}", ""]
         if message.reasoning:
             lines += ["<details><summary>Reasoning</summary>", "", message.reasoning, "", "</details>", ""]
         lines += [message.text, ""]

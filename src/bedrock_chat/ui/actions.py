@@ -28,6 +28,9 @@ class ActionSpec:
     slot: Callable[[], object]
     shortcut: Shortcut | None = None
     separator_before: bool = False
+    # A toggle or a mode: its slot reads the action's new state, and the window keeps the check mark in step
+    # with what it shows.
+    checkable: bool = False
 
 
 def _import_dialog(window: MainWindow) -> None:
@@ -84,6 +87,9 @@ def action_table(window: MainWindow) -> list[ActionSpec]:
                    window.session.copy_last_reply, "Ctrl+Shift+C"),
         ActionSpec("chat.regenerate", "&Chat", "Re&generate last reply", "Ask for the last reply again.",
                    history.regenerate_last, "Ctrl+Shift+R"),
+        ActionSpec("chat.compare", "&Chat", "&Compare",
+                   "Compare mode: send one prompt to two or three models (or settings) side by side.",
+                   window.compare.on_action, "Ctrl+Shift+M", separator_before=True, checkable=True),
         ActionSpec("chat.undo_delete", "&Chat", "&Undo delete", "Bring back the last deleted conversation.",
                    history.undo_delete, keys.Undo),
         ActionSpec("chat.find", "&Chat", "&Find in conversations", "Search every message of every conversation.",
@@ -94,6 +100,12 @@ def action_table(window: MainWindow) -> list[ActionSpec]:
                                 f"Use the {theme} colour theme.", _theme_setter(window, theme),
                                 separator_before=number == 0))
     specs += [
+        ActionSpec("view.sidebar", "&View", "Conversation &list", "Show or hide the conversation list (Ctrl+Shift+L).",
+                   lambda: window.body.toggle_panel("sidebar"), "Ctrl+Shift+L", separator_before=True,
+                   checkable=True),
+        ActionSpec("view.side_panel", "&View", "&Settings panel",
+                   "Show or hide the parameters, request preview and statistics (Ctrl+Shift+P).",
+                   lambda: window.body.toggle_panel("side_panel"), "Ctrl+Shift+P", checkable=True),
         ActionSpec("view.zoom_in", "&View", "Larger text", "Make the conversation's text larger.",
                    lambda: window.zoom(1), keys.ZoomIn, separator_before=True),
         ActionSpec("view.zoom_out", "&View", "Smaller text", "Make the conversation's text smaller.",
@@ -124,6 +136,7 @@ def build_menus(window: QMainWindow, specs: list[ActionSpec]) -> dict[str, QActi
         action.setObjectName(spec.id)
         action.setToolTip(spec.tip)
         action.setStatusTip(spec.tip)
+        action.setCheckable(spec.checkable)
         if spec.shortcut is not None:
             action.setShortcut(QKeySequence(spec.shortcut))
         action.triggered.connect(lambda _checked=False, slot=spec.slot: slot())

@@ -8,12 +8,15 @@ that icon alone in full colour (the others stay muted) without touching the docu
 
 from __future__ import annotations
 
-from PySide6.QtCore import QUrl
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, QUrl
 from PySide6.QtGui import (
     QColor,
     QFontInfo,
     QGuiApplication,
     QImage,
+    QMouseEvent,
     QPalette,
     QTextBlockFormat,
     QTextCharFormat,
@@ -30,11 +33,25 @@ SIDE_MARGIN_PX = 14  # the least space at each side, when the view is narrower t
 FIRST_SCREEN_HALF_PX = 150  # about half the height of the first screen's title and example prompts
 
 
-class ChatCards:
-    def __init__(self, view: QTextBrowser) -> None:
+class ChatCards(QObject):
+    def __init__(self, view: QTextBrowser, first_screen: Callable[[], bool]) -> None:
+        super().__init__(view)
         self._view = view
+        self._first_screen = first_screen
         self._hovered: str | None = None  # the icon URL drawn in full colour
         self.colors: Palette | None = None
+        view.viewport().setMouseTracking(True)  # the action icon under the mouse is drawn in full colour
+        view.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Watches the view's viewport: its size sets the margins, the mouse over an action icon lights it."""
+        if event.type() == QEvent.Type.Resize:
+            self.apply_margins(first_screen=self._first_screen())
+        elif isinstance(event, QMouseEvent) and event.type() == QEvent.Type.MouseMove:
+            self.hover(self._view.anchorAt(event.position().toPoint()))
+        elif event.type() == QEvent.Type.Leave:
+            self.hover("")
+        return False
 
     # -- reading width -----------------------------------------------------------------------------
 
@@ -151,8 +168,11 @@ class ChatCards:
     def clear_highlight(self) -> None:
         self._view.setExtraSelections([])
 
-    def scroll_to_cursor(self, cursor: QTextCursor) -> None:
-        """Scrolls so the hit sits a third of the way down the view."""
-        rect = self._view.cursorRect(cursor)
-        bar = self._view.verticalScrollBar()
-        bar.setValue(bar.value() + rect.top() - self._view.viewport().height() // 3)
+    def show_hit(self, message_id: str, query: str) -> None:
+        """Scrolls to the message, then so its marked hit sits a third of the way down the view."""
+        self._view.scrollToAnchor(f"m-{link_token(message_id)}")
+        found = self.highlight(message_id, query)
+        if found is not None:
+            rect = self._view.cursorRect(found)
+            bar = self._view.verticalScrollBar()
+            bar.setValue(bar.value() + rect.top() - self._view.viewport().height() // 3)

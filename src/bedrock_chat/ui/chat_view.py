@@ -12,8 +12,6 @@ from PySide6.QtCore import QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QFont,
     QGuiApplication,
-    QMouseEvent,
-    QResizeEvent,
     QTextBlockFormat,
     QTextCharFormat,
     QTextDocument,
@@ -35,6 +33,7 @@ from bedrock_chat.ui import message_html as parts_html
 from bedrock_chat.ui.attachment_view import AttachmentPictures
 from bedrock_chat.ui.chat_cards import ChatCards
 from bedrock_chat.ui.chat_links import EARLIER_URL
+from bedrock_chat.ui.paint_throttle import PaintThrottle
 from bedrock_chat.ui.rich_text import end_cursor, insert_html, link_token, new_block_cursor, placeholder_image
 from bedrock_chat.ui.streaming_reply import RENDER_BUDGET_S, StreamingReply
 
@@ -80,8 +79,8 @@ class ChatView(QTextBrowser):
         self._render_timer.setInterval(1)
         self._render_timer.timeout.connect(self._render_queued)
         self._attachment_pictures = AttachmentPictures(self)
-        self.cards = ChatCards(self)
-        self.viewport().setMouseTracking(True)  # the action icon under the mouse is drawn in full colour
+        self._paint_throttle = PaintThrottle(self.viewport(), lambda: self._streaming is not None or self.rendering)
+        self.cards = ChatCards(self, self._first_screen)
 
     # -- resources and links --------------------------------------------------------------------------
 
@@ -155,15 +154,16 @@ class ChatView(QTextBrowser):
         parts = [self._message_html(message) for message in messages[hidden:] if message is not in_flight]
         if hidden:
             parts.insert(0, parts_html.earlier_html(EARLIER_URL, min(hidden, EARLIER_PAGE), hidden))
-        self.setHtml("".join(parts) if parts or in_flight else self._empty_html())
+        self.setHtml("".join(parts) if parts or in_flight else parts_html.empty_state_html(self._colors()))
         self.cards.apply_margins(first_screen=self._first_screen())
         if in_flight is not None:
             self.begin_reply(in_flight)
             self.append_reply(in_flight.reasoning, in_flight.text)
         # Layout of a fresh document finishes on the next turn of the event loop; scroll after it too.
         if keep_scroll is not None:  # a toggle: what is above stays put, so the change opens downward in place
-            self._restore_scroll(keep_scroll)
-            QTimer.singleShot(0, lambda: self._restore_scroll(keep_scroll))
+            bar = self.verticalScrollBar()
+            bar.setValue(keep_scroll)
+            QTimer.singleShot(0, lambda: bar.setValue(keep_scroll))
         elif scroll_to:
             anchor = f"m-{link_token(scroll_to)}"
             self.scrollToAnchor(anchor)
@@ -172,12 +172,6 @@ class ChatView(QTextBrowser):
             self._scroll_to_end()
             QTimer.singleShot(0, self._scroll_to_end)
 
-    def _restore_scroll(self, value: int) -> None:
-        self.verticalScrollBar().setValue(value)
-
-    def _empty_html(self) -> str:
-        return parts_html.empty_state_html(self._colors())
-
     def _first_screen(self) -> bool:
         return self._streaming is None and not (self._conversation and self._conversation.messages)
 
@@ -185,18 +179,6 @@ class ChatView(QTextBrowser):
         """Empties the view for the first message of a conversation; the reading width stays."""
         self.clear()
         self.cards.apply_margins()
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self.cards.apply_margins(first_screen=self._first_screen())
-
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        super().mouseMoveEvent(event)
-        self.cards.hover(self.anchorAt(event.position().toPoint()))
-
-    def leaveEvent(self, event: object) -> None:
-        super().leaveEvent(event)  # type: ignore[arg-type]
-        self.cards.hover("")
 
     def _colors(self) -> parts_html.Palette:
         return parts_html.palette(self._dark)
@@ -322,14 +304,8 @@ class ChatView(QTextBrowser):
         if index is not None and index < self._hidden_count():
             self._shown = len(messages) - index
             self.render_all(scroll_to=message_id)
-        self._show_hit(message_id, query)
-        QTimer.singleShot(0, lambda: self._show_hit(message_id, query))
-
-    def _show_hit(self, message_id: str, query: str) -> None:
-        self.scrollToAnchor(f"m-{link_token(message_id)}")
-        found = self.cards.highlight(message_id, query)
-        if found is not None:
-            self.cards.scroll_to_cursor(found)
+        self.cards.show_hit(message_id, query)
+        QTimer.singleShot(0, lambda: self.cards.show_hit(message_id, query))
 
     def clear_highlight(self) -> None:
         self.cards.clear_highlight()

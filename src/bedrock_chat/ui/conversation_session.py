@@ -3,6 +3,7 @@ transcript file, the last reply on the clipboard). The window shows what its sig
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -26,6 +27,7 @@ class ConversationSession(QObject):
         self._saves = saves
         self._turns = turns
         self._dialog_parent = parent
+        self.other_turns_busy: Callable[[], bool] = lambda: False  # compare mode's columns
 
     def store_message(self, message: Message) -> None:
         """Each message is written as it happens; a reply in flight at least once a second. A save that fails
@@ -38,7 +40,7 @@ class ConversationSession(QObject):
         self.switched.emit(conversation)
 
     def can_switch(self) -> bool:
-        if self._turns.busy:
+        if self._turns.busy or self.other_turns_busy():
             self.status_changed.emit("Stop the reply (Esc) before switching conversations.", 6000)
             return False
         return True
@@ -55,7 +57,9 @@ class ConversationSession(QObject):
         self.status_changed.emit(f"Saved {path}", 6000)
 
     def copy_last_reply(self) -> None:
-        reply = next((m for m in reversed(self.conversation.messages) if m.role == Role.ASSISTANT), None)
+        # A compare answer that was not kept is not the reply (the kept one, or the last before the compare, is).
+        reply = next((m for m in reversed(self.conversation.messages)
+                      if m.role == Role.ASSISTANT and not m.alternative), None)
         if reply is not None:
             QApplication.clipboard().setText(reply.text)
             self.status_changed.emit("Copied the last reply.", 4000)

@@ -1,12 +1,30 @@
-"""The error banner above the conversation: what went wrong in plain words, the raw detail one click away, and
-the one action that fixes it (Retry, or Sign in with AWS SSO)."""
+"""The error card above the conversation, one per failure: a title, what went wrong and what to do in plain words,
+the raw detail behind a Details expander, and the one action that fixes it (Retry, or Sign in with AWS SSO).
+
+Its colours come from the palette, so it reads as well in the dark theme as in the light one.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+)
 
 from bedrock_chat.ui.sso_login import aws_cli
+
+DEFAULT_TITLE = "Something needs your attention"
+CONNECTION_TITLE = "Not connected to Bedrock"
+# Accent (title, border) and background per theme: a tint of red over the window colour, never a fixed pink.
+_LIGHT = {"accent": "#b3261e", "background": "#fdecea", "border": "#f1b5b0"}
+_DARK = {"accent": "#f28b82", "background": "#3a2323", "border": "#6e3430"}
 
 
 class ErrorBanner(QFrame):
@@ -19,17 +37,24 @@ class ErrorBanner(QFrame):
         super().__init__()
         self.setObjectName("error-banner")
         self.setAccessibleName("Error")
-        self.setStyleSheet(
-            "#error-banner { background: #fdecea; border: 1px solid #f5c2c0; border-radius: 6px; }"
-            "#error-banner QLabel { color: #7f1d1d; }")
         self.about_connection = False  # a connection that then succeeds hides it
+        self.title = QLabel(DEFAULT_TITLE)
+        self.title.setObjectName("error-title")
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.title.setAccessibleName("Error title")
+        self.title.setWordWrap(True)
         self.text = QLabel()
         # Errors quote file names, roles and server messages: shown as text, never interpreted as HTML.
         self.text.setWordWrap(True)
         self.text.setTextFormat(Qt.TextFormat.PlainText)
         self.text.setAccessibleName("Error message")
-        self.details_button = QPushButton("Details")
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details_button = QToolButton()
+        self.details_button.setText("Details")
         self.details_button.setCheckable(True)
+        self.details_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.details_button.setArrowType(Qt.ArrowType.RightArrow)
+        self.details_button.setAutoRaise(True)
         self.details_button.setAccessibleName("Error details")
         self.details_button.setToolTip("Show what exactly went wrong (the raw error), to check or to report.")
         self.details = QPlainTextEdit()
@@ -37,10 +62,10 @@ class ErrorBanner(QFrame):
         self.details.setAccessibleName("Error details text")
         self.details.setToolTip("The raw error behind the message above.")
         self.details.setMaximumHeight(110)
-        self.details_button.toggled.connect(self.details.setVisible)
+        self.details_button.toggled.connect(self._on_details_toggled)
         self.retry_button = QPushButton("Retry")
         self.retry_button.setAccessibleName("Retry")
-        self.retry_button.setToolTip("Send the same prompt again.")
+        self.retry_button.setToolTip("Send the same prompt again (Ctrl+R).")
         self.retry_button.clicked.connect(self.retry_requested)
         self.sso_button = QPushButton("Sign in with AWS SSO")
         self.sso_button.setAccessibleName("Sign in with AWS SSO")
@@ -51,22 +76,31 @@ class ErrorBanner(QFrame):
         dismiss.setAccessibleName("Dismiss error")
         dismiss.setToolTip("Hide this message.")
         dismiss.clicked.connect(self.hide)
-        row = QHBoxLayout()
-        row.addWidget(self.text, 1)
-        row.addWidget(self.details_button)
-        row.addWidget(self.retry_button)
-        row.addWidget(self.sso_button)
-        row.addWidget(dismiss)
+        buttons = QHBoxLayout()
+        buttons.setContentsMargins(0, 0, 0, 0)
+        buttons.addWidget(self.details_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.retry_button)
+        buttons.addWidget(self.sso_button)
+        buttons.addWidget(dismiss)
         layout = QVBoxLayout(self)
-        layout.addLayout(row)
+        layout.setContentsMargins(12, 8, 12, 8)
+        layout.setSpacing(4)
+        layout.addWidget(self.title)
+        layout.addWidget(self.text)
+        layout.addLayout(buttons)
         layout.addWidget(self.details)
         self.details.hide()
+        self._dark: bool | None = None
+        self._apply_colours()
         self.hide()
 
     def show_message(self, text: str, retryable: bool, about_connection: bool = False,
-                     sso_profile: str | None = None, details: str = "") -> None:
+                     sso_profile: str | None = None, details: str = "", title: str | None = None) -> None:
+        """Replaces whatever the card showed: one card, the latest failure."""
         self.about_connection = about_connection
-        self.text.setText(f"⚠ {text}")
+        self.title.setText(title or (CONNECTION_TITLE if about_connection else DEFAULT_TITLE))
+        self.text.setText(text)
         self.details.setPlainText(details)
         self.details_button.setChecked(False)
         self.details_button.setVisible(bool(details))
@@ -76,7 +110,34 @@ class ErrorBanner(QFrame):
         self.sso_button.setVisible(sso_profile is not None and aws_cli() is not None)
         self.show()
 
+    def _on_details_toggled(self, shown: bool) -> None:
+        self.details.setVisible(shown)
+        self.details_button.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
+
     def _on_sso_clicked(self) -> None:
         profile = self.sso_button.property("profile")
         if isinstance(profile, str):
             self.sso_login_requested.emit(profile)
+
+    @staticmethod
+    def is_dark() -> bool:
+        # The application's palette, not the card's own: the card's style sheet changes its own palette.
+        return QApplication.palette().window().color().lightness() < 128
+
+    def _apply_colours(self) -> None:
+        dark = self.is_dark()
+        if dark == self._dark:
+            return  # setting the style sheet sends a palette change itself: only act on a theme change
+        self._dark = dark
+        colours = _DARK if dark else _LIGHT
+        self.setStyleSheet(
+            f"#error-banner {{ background: {colours['background']}; border: 1px solid {colours['border']};"
+            f" border-left: 4px solid {colours['accent']}; border-radius: 6px; }}"
+            f"#error-banner QLabel {{ color: palette(window-text); background: transparent; }}"
+            f"#error-banner QLabel#error-title {{ color: {colours['accent']}; font-weight: bold; }}")
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            # Widgets hear of a new palette before the application reports it: look once the change is done.
+            QTimer.singleShot(0, self, self._apply_colours)  # not after the card is gone

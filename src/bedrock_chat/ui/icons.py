@@ -19,9 +19,9 @@ from bedrock_chat.resource_files import resource_path
 PLACEHOLDER = "#000000"
 ICON_PROPERTY = "bedrockIconName"
 SIZES = (16, 20, 24, 32, 48)
-NAMES = ("attach", "check", "chevron-down", "chevron-right", "close", "compare", "connection", "copy", "edit",
-         "export", "model", "more", "new-chat", "reasoning", "retry", "search", "send", "settings", "side-panel",
-         "sidebar", "stop", "warning")
+NAMES = ("attach", "check", "chevron-down", "chevron-right", "chevron-up", "close", "compare", "connection",
+         "copy", "edit", "export", "model", "more", "new-chat", "reasoning", "retry", "search", "send", "settings",
+         "side-panel", "sidebar", "stop", "warning")
 
 
 @functools.cache

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QPaintEvent
-from PySide6.QtWidgets import QMainWindow
+from PySide6.QtWidgets import QMainWindow, QWidget
 
 from bedrock_chat.bedrock.connection import ConnectionSettings
 from bedrock_chat.bedrock.requests import TurnRequest
@@ -20,10 +20,12 @@ from bedrock_chat.ui import help_actions, view_actions
 from bedrock_chat.ui.actions import action_table, build_menus
 from bedrock_chat.ui.attachment_intake import AttachmentIntake
 from bedrock_chat.ui.attachment_tray import AttachmentTray
+from bedrock_chat.ui.compare_hooks import add_compare_button, install_compare
 from bedrock_chat.ui.connection_bar import ConnectionBar
 from bedrock_chat.ui.connection_controller import Clients, ConnectionController
 from bedrock_chat.ui.connection_view import ConnectionView
 from bedrock_chat.ui.conversation_session import ConversationSession
+from bedrock_chat.ui.copy_code import CopyAsCode
 from bedrock_chat.ui.folder_lock import FolderLock
 from bedrock_chat.ui.history_actions import HistoryActions
 from bedrock_chat.ui.param_panel import ParameterPanel
@@ -33,6 +35,7 @@ from bedrock_chat.ui.request_preview import RequestPreview
 from bedrock_chat.ui.save_tracker import SaveTracker
 from bedrock_chat.ui.settings_store import SettingsStore
 from bedrock_chat.ui.storage_status import StorageStatus
+from bedrock_chat.ui.token_estimate import TokenEstimator
 from bedrock_chat.ui.transcript_import import TranscriptImporter
 from bedrock_chat.ui.turn_controller import TurnController
 from bedrock_chat.ui.window_close import close_down
@@ -50,6 +53,8 @@ class MainWindow(QMainWindow):
     """The model list arrived (how many models)."""
     reply_finished = Signal(object)
     """A reply ended in any way; carries the assistant ``Message``."""
+    compare_finished = Signal(list)
+    """Every column of a compare ended; carries their answers (``Message``), on screen and saved."""
 
     def __init__(self, connection: ConnectionSettings, data_dir: Path, settings: SettingsStore,
                  preferred_model: str | None = None, start_endpoint: Callable[[], str] | None = None,
@@ -77,6 +82,7 @@ class MainWindow(QMainWindow):
         self.importer = TranscriptImporter(self)
         self.history = HistoryActions(self)
         self._closed = False
+        self.compare_button: QWidget | None = None  # the toolbar's Compare button, once the menus exist
 
         self.setWindowTitle("Bedrock Chat")
         self.setAccessibleName("Bedrock Chat")
@@ -116,23 +122,30 @@ class MainWindow(QMainWindow):
     def _build_body(self) -> None:
         self.body = WindowBody(self.storage.banner)
         self.setCentralWidget(self.body)
-        column, side = self.body.chat_column, self.body.settings_column
+        column, side = self.body.chat_column, self.body.side_panel
         # The widgets tests, the action table and the helpers reach through the window.
         self.chat, self.prompt, self.error_banner = column.chat, column.prompt, column.error_banner
         self.send_button, self.stop_button = column.send_button, column.stop_button
         self.parameters: ParameterPanel = side.parameters
-        self.preview, self.stats = side.preview, side.stats
+        self.preview, self.preview_pane, self.stats = side.preview, side.preview_pane, side.stats
         self.sidebar, self.main_splitter, self.chat_splitter = self.body.sidebar, self.body, column.splitter
         self.connection_view = ConnectionView(self.connection_ctl, self.connection_bar, column.error_banner, self)
         self.connection_view.models_loaded.connect(self.models_loaded)
         self.connection_view.status_changed.connect(self.statusBar().showMessage)
         self.requests = RequestPreview(self, side.parameters, column.prompt, side.preview, self.settings, parent=self)
+        self.copy_code = CopyAsCode(self.requests, column.prompt, lambda: self.connection, parent=self)
+        self.copy_code.add_to(side.preview_pane, self.statusBar().showMessage)
         self.controls: PromptControls = PromptControls(column, self.connection_bar, self.connection_ctl, self.turns,
                                                        self.session, self.requests, self.history, self)
         self.connection_view.ready_changed.connect(self.controls.update_send_enabled)
         self.attachments: AttachmentTray = column.attachments
         self.attach_button = column.attach_button
         self.attachment_intake = AttachmentIntake(column.attachments, column.attach_button, column.prompt, self, self)
+        self.token_estimator = TokenEstimator(column.token_estimate, self.requests, column.prompt,
+                                              lambda: self.clients.runtime if self.clients else None, self)
+        for changed in (column.prompt.textChanged, side.parameters.params_changed, self.turns.reply_finished,
+                        self.connection_view.ready_changed):
+            changed.connect(self.token_estimator.schedule)
         banner = self.error_banner
         self.error_text, self.details_button, self.error_details = banner.text, banner.details_button, banner.details
         self.retry_button, self.sso_button = banner.retry_button, banner.sso_button
@@ -147,12 +160,14 @@ class MainWindow(QMainWindow):
         self.sidebar.hit_chosen.connect(self.history.jump_to_message)
         self.sidebar.search_changed.connect(self.history.search)
         self.sidebar.search_changed.connect(lambda _query: self.chat.clear_highlight())  # a new search, a new mark
-        self.chat.example_chosen.connect(self._use_example)
         self.sidebar.action_requested.connect(self.history.on_sidebar_action)
+        self.compare = install_compare(self)  # Send, Stop and Esc also reach compare mode's columns
 
     def _build_menus(self) -> None:
         self.action_by_id = build_menus(self, action_table(self))
         self.connection_action = self.action_by_id["file.connection"]
+        self.body.use_toggles(self.action_by_id["view.sidebar"], self.action_by_id["view.side_panel"])
+        add_compare_button(self)
         apply_icons({"send": self.send_button, "stop": self.stop_button, "attach": self.attach_button,
                      "new-chat": self.sidebar.new_button,
                      "connection": self.connection_bar.connection_button, "retry": self.refresh_button},
@@ -190,7 +205,8 @@ class MainWindow(QMainWindow):
 
     def uses_clients(self, clients: object) -> bool:
         """Whether a turn, a stopped one still inside botocore included, uses these clients."""
-        return self.turns.uses(getattr(clients, "runtime", None))
+        runtime = getattr(clients, "runtime", None)
+        return self.turns.uses(runtime) or self.compare.controller.uses(runtime)
 
     @property
     def connection_dialog(self) -> ConnectionDialog | None:
@@ -226,13 +242,14 @@ class MainWindow(QMainWindow):
     def _wire_turns(self) -> None:
         self.replies = ReplyView(self.turns, self.session, self.body.chat_column, self.stats, self.history, self)
         self.replies.reply_finished.connect(self.reply_finished)
+        self.reply_finished.connect(lambda _reply: self.schedule_preview())  # the next request holds this reply
         self.turns.status_changed.connect(self.statusBar().showMessage)
         # Clients of an earlier connection close once no turn uses them.
         self.turns.runtime_released.connect(lambda _runtime: self.connection_ctl.release_unused())
 
     @property
     def busy(self) -> bool:
-        return self.turns.busy
+        return self.turns.busy or self.compare.busy
 
     def send(self) -> None:
         self.controls.send()
@@ -271,13 +288,9 @@ class MainWindow(QMainWindow):
         self.history.editing = None
         self.chat.set_conversation(conversation)
         self.error_banner.hide()
+        self.stats.clear_reply()
         self.schedule_preview()
         self.history.refresh_sidebar()
-
-    def _use_example(self, text: str) -> None:
-        """An example prompt of the first screen goes into the prompt box, to send as it is or to change."""
-        self.prompt.setPlainText(text)
-        self.prompt.setFocus()
 
     def can_switch(self) -> bool:
         return self.session.can_switch()
@@ -317,5 +330,7 @@ class MainWindow(QMainWindow):
             super().closeEvent(event)
             return
         self._closed = True
+        for answer in self.compare.shutdown():  # like the single reply: saved as it ended, nothing waited for
+            self.store_message(answer)
         close_down(self, self._folder_lock)
         super().closeEvent(event)

@@ -19,6 +19,7 @@ from bedrock_chat.core.conversation import Message, MessageState, Role
 from bedrock_chat.core.display_names import local_time, short_model_name
 from bedrock_chat.core.events import StopReason
 from bedrock_chat.core.transcript import stat_number
+from bedrock_chat.ui.guardrail_notice import guardrail_html
 from bedrock_chat.ui.rich_text import link_token
 
 TOGGLE_SCHEME = "toggle-reasoning"
@@ -26,7 +27,7 @@ MESSAGE_SCHEME = "message"  # message:ACTION:ID for edit, copy and regenerate
 EXAMPLE_SCHEME = "example"  # example:N fills the prompt with example prompt N of the first screen
 ICON_SCHEME = "bc-icon"  # bc-icon:NAME:ID, images the view draws itself from the bundled icons
 RETRY_URL = "action:retry"
-ICON_PX = 16
+ICON_PX = 14
 
 ACTION_TITLES = {"edit": "Edit this prompt", "copy": "Copy this message", "regenerate": "Regenerate this reply"}
 ACTION_ICONS = {"edit": "edit", "copy": "copy", "regenerate": "retry"}
@@ -82,7 +83,8 @@ def empty_state_html(colors: Palette) -> str:
 
 def earlier_html(href: str, page: int, hidden: int) -> str:
     """The link above a long conversation's latest messages that shows the page before them."""
-    return (f'<p align="center"><a href="{href}">▲ Show {page} earlier '
+    arrow = icon_img("chevron-up", "earlier")
+    return (f'<p align="center"><a href="{href}">{arrow} Show {page} earlier '
             f"messages</a> <small>({hidden} not shown)</small></p>")
 
 
@@ -90,12 +92,17 @@ def icon_url(name: str, token: str) -> str:
     return f"{ICON_SCHEME}:{name}:{token}"
 
 
+def icon_img(name: str, token: str, alt: str = "") -> str:
+    """A bundled icon inline, centred on the line; ``token`` (already escaped) makes its URL its own."""
+    return (f'<img src="{icon_url(name, token)}" width="{ICON_PX}" height="{ICON_PX}" '
+            f'style="vertical-align:middle" alt="{alt}">')
+
+
 def _actions_html(message: Message, token: str) -> str:
     actions = ("edit", "copy") if message.role == Role.USER else ("copy", "regenerate")
     return "&nbsp;&nbsp;".join(
         f'<a href="{MESSAGE_SCHEME}:{action}:{token}" title="{ACTION_TITLES[action]}">'
-        f'<img src="{icon_url(ACTION_ICONS[action], token)}" width="{ICON_PX}" height="{ICON_PX}" '
-        f'alt="{action.title()}"></a>' for action in actions)
+        f'{icon_img(ACTION_ICONS[action], token, action.title())}</a>' for action in actions)
 
 
 def header_html(message: Message, colors: Palette) -> str:
@@ -105,6 +112,8 @@ def header_html(message: Message, colors: Palette) -> str:
     name = html.escape(short_model_name(message.model_id))
     tip = html.escape(message.model_id or "")
     when = html.escape(local_time(message.created_at))
+    if message.compare_group:  # one of a compare turn's answers: say which one later turns send back
+        when += " · alternative answer, not sent back" if message.alternative else " · kept answer"
     return (f'<p style="margin-top:22px; margin-bottom:4px"><a name="m-{token}"></a>'
             f'<b style="color:{colors.assistant}" title="{tip}">{name}</b>'
             f'&nbsp;&nbsp;<span style="color:{colors.muted}; font-size:small">{when}</span>'
@@ -129,9 +138,11 @@ def reasoning_html(message: Message, expanded: bool, colors: Palette) -> str:
     """The Reasoning toggle, and the reasoning itself below it when expanded; empty when the reply has none."""
     if not message.reasoning:
         return ""
-    arrow, verb = ("▾", "hide") if expanded else ("▸", "show")
+    chevron, verb = ("chevron-down", "hide") if expanded else ("chevron-right", "show")
     words = len(message.reasoning.split())
-    href = f"{TOGGLE_SCHEME}:{link_token(message.id)}"
+    token = link_token(message.id)
+    href = f"{TOGGLE_SCHEME}:{token}"
+    arrow = icon_img(chevron, token)
     link = (f'<p style="color:{colors.muted}"><a href="{href}" style="text-decoration:none">{arrow} Reasoning '
             f"({words:,} words) — {verb}</a></p>")
     if not expanded:
@@ -168,15 +179,27 @@ def stats_line(stats: dict[str, object], model_id: str | None = None) -> str:
     if speed:
         pieces.append(fmt.speed(speed))
     tokens_in, tokens_out = _whole(stats, "inputTokens"), _whole(stats, "outputTokens")
+    cache_read, cache_write = _whole(stats, "cacheReadInputTokens") or 0, _whole(stats, "cacheWriteInputTokens") or 0
     if tokens_out is not None:
         shown_in = fmt.count(tokens_in) if tokens_in is not None else "?"
         pieces.append(f"{shown_in} in · {fmt.count(tokens_out)} out tokens")
+        if cache_read or cache_write:
+            pieces.append(f"cache {fmt.count(cache_read)} read · {fmt.count(cache_write)} written")
+        reasoning = _whole(stats, "reasoningTokensEstimate")
+        if reasoning:
+            pieces.append(f"≈{fmt.count(reasoning)} reasoning tokens")
         pricing = pricing_for(model_id) if model_id and tokens_in is not None else None
         if pricing is not None and tokens_in is not None:
-            pieces.append(fmt.usd(pricing.cost(tokens_in, tokens_out)))
+            pieces.append(fmt.usd(pricing.cost(tokens_in, tokens_out, cache_read, cache_write)))
     if not pieces and stat_number(stats, "latencyMs") is not None:
         pieces.append(f"{fmt.duration_ms(stat_number(stats, 'latencyMs'))} total")
     return " · ".join(pieces)
+
+
+def failure_marker(error: str, limit: int = 80) -> str:
+    """The first sentence of an error, short enough for a one-line marker."""
+    first = error.split(". ", 1)[0].strip().rstrip(".")
+    return first if len(first) <= limit else first[: limit - 1].rstrip() + "…"
 
 
 def status_html(message: Message, colors: Palette) -> str:
@@ -185,10 +208,12 @@ def status_html(message: Message, colors: Palette) -> str:
     note = _note(message, stats)
     html_notes = (f'<p style="color:{colors.note}; margin-top:4px">{html.escape(note)}</p>' if note else "")
     if message.state == MessageState.FAILED and message.error:
+        # The error card above the conversation says it all; here only a short muted marker (the saved message
+        # keeps the whole error, and its first sentence tells which failure a reply from history had).
         html_notes += (
-            f'<table width="100%" cellpadding="8" bgcolor="{colors.error_background}"><tr><td>'
-            f'<span style="color:{colors.error_foreground}">{html.escape(message.error)}</span> '
-            f'&nbsp;<a href="{RETRY_URL}">Retry</a></td></tr></table>')
+            f'<p style="color:{colors.muted}; font-size:small">Failed: {html.escape(failure_marker(message.error))}'
+            f' &nbsp;<a href="{RETRY_URL}">Retry</a></p>')
+    html_notes += guardrail_html(stats, colors)
     line = stats_line(stats, message.model_id) if stats else ""
     if line:
         tip = "Time to first token · output speed · tokens in and out · cost at the catalog's price"

@@ -43,7 +43,9 @@ class ModelChoice:
     @property
     def tooltip(self) -> str:
         ids = "\n".join(model.invoke_id for model in self.variants)
-        return f"{self.provider} · {self.name}\nInvoked as:\n{ids}"
+        pricing = self.variants[0].pricing
+        prices = f"\n{pricing.as_of_note}" if pricing else ""  # prices change: say how old the badge's are
+        return f"{self.provider} · {self.name}\nInvoked as:\n{ids}{prices}"
 
 
 def _key(model: ModelInfo) -> str:

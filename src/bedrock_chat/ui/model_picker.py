@@ -90,6 +90,7 @@ class ModelPopup(QFrame):
         self._models: list[ModelInfo] = []
         self._current: ModelInfo | None = None
         self._region: str | None = None
+        self._max_height = 460
 
     def open_for(self, models: list[ModelInfo], current: ModelInfo | None, region: str | None,
                  anchor: QWidget) -> None:
@@ -100,8 +101,9 @@ class ModelPopup(QFrame):
         below = anchor.mapToGlobal(QPoint(0, anchor.height()))
         screen = QGuiApplication.screenAt(below) or QGuiApplication.primaryScreen()
         area = screen.availableGeometry()
-        width, height = min(560, area.width()), min(460, max(200, area.bottom() - below.y()))
-        self.setGeometry(max(area.left(), min(below.x(), area.right() - width)), below.y(), width, height)
+        width, self._max_height = min(560, area.width()), min(460, max(200, area.bottom() - below.y()))
+        self.setGeometry(max(area.left(), min(below.x(), area.right() - width)), below.y(), width, self._max_height)
+        self._fit_height()
         self.show()
         self.filter.setFocus()
 
@@ -128,12 +130,16 @@ class ModelPopup(QFrame):
             self.list.addItem(item)
             if self._current is not None and self._current in choice.variants:
                 self.list.setCurrentItem(item)
-        if self.list.currentItem() is None or not words:
-            selectable = self._selectable_rows()
-            current = [row for row in selectable if self._current is not None
-                       and self._current in self._choice_at(row).variants]
-            if current or selectable:
-                self.list.setCurrentRow((current or selectable)[0])
+        selectable = self._selectable_rows()
+        if self.list.currentItem() is None and selectable:
+            self.list.setCurrentRow(selectable[0])
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """As tall as the models shown need, up to the room below the button: a short list, a short popup."""
+        rows = sum(self.list.sizeHintForRow(row) for row in range(self.list.count()))
+        needed = rows + self.filter.sizeHint().height() + 2 * self.list.frameWidth() + 24
+        self.resize(self.width(), max(120, min(self._max_height, needed)))
 
     def _selectable_rows(self) -> list[int]:
         return [row for row in range(self.list.count()) if self.list.item(row).data(_CHOICE)]

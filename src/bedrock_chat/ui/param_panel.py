@@ -1,111 +1,48 @@
-"""Generation settings: sliders with exact numeric entry, bounded by the selected model's limits."""
+"""Generation settings that tell the truth: bounded by the selected model, a control the model ignores disabled
+with the reason in its tooltip, and a model switch that keeps what still fits and says what it changed."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractSlider,
+    QAbstractSpinBox,
     QCheckBox,
     QComboBox,
-    QDoubleSpinBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QPushButton,
-    QSlider,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
+from bedrock_chat.bedrock.request_features import reasoning_control
 from bedrock_chat.core.catalog import ModelInfo
+from bedrock_chat.core.param_changes import switch_notice
 from bedrock_chat.core.params import MAX_STOP_SEQUENCES, GenerationParams, ParamLimits, RequestOptions
+from bedrock_chat.ui.param_sliders import FloatSlider, IntSlider, WheelPassThrough, refuse_wheel
+from bedrock_chat.ui.reasoning_controls import ReasoningControls
+from bedrock_chat.ui.request_options_controls import RequestOptionsControls
+
+MIN_THINKING_MAX_TOKENS = 1025  # Bedrock's thinking budget is at least 1,024 tokens and below Max tokens
+TIPS = {
+    "temperature": "Randomness: 0 always picks the likeliest words; higher values vary the wording more.",
+    "top_p": "Nucleus sampling: only the likeliest words whose probabilities add up to Top P are considered.",
+    "max_tokens": "The longest reply the model may write; longer replies are cut with the stop reason max_tokens.",
+    "stops": f"One per line, up to {MAX_STOP_SEQUENCES}: the reply ends before the first of them.",
+    "reasoning": "Lets the model think before it answers; its reasoning is shown above the reply.",
+    "streaming": "Show the reply as it is generated (…WithResponseStream / ConverseStream).",
+}
 
 
-class _FloatSlider(QWidget):
-    """A slider and a spin box showing one value in [0, maximum] with a fixed number of decimals."""
-
-    value_changed = Signal(float)
-
-    def __init__(self, name: str, maximum: float, decimals: int, tooltip: str) -> None:
-        super().__init__()
-        self._scale = 10**decimals
-        self.slider = QSlider(Qt.Orientation.Horizontal)
-        self.slider.setRange(0, round(maximum * self._scale))
-        self.slider.setAccessibleName(name)
-        self.slider.setToolTip(tooltip)
-        self.spin = QDoubleSpinBox()
-        self.spin.setDecimals(decimals)
-        self.spin.setRange(0.0, maximum)
-        self.spin.setSingleStep(0.05)
-        self.spin.setAccessibleName(f"{name} value")
-        self.spin.setToolTip(tooltip)
-        self.spin.setFixedWidth(78)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.slider, 1)
-        layout.addWidget(self.spin)
-        self.slider.valueChanged.connect(lambda raw: self._set(raw / self._scale))
-        self.spin.valueChanged.connect(self._set)
-
-    def _set(self, value: float) -> None:
-        self.slider.blockSignals(True)
-        self.spin.blockSignals(True)
-        self.slider.setValue(round(value * self._scale))
-        self.spin.setValue(value)
-        self.slider.blockSignals(False)
-        self.spin.blockSignals(False)
-        self.value_changed.emit(self.value())
-
-    def value(self) -> float:
-        return round(self.spin.value(), 3)
-
-    def set_value(self, value: float) -> None:
-        self._set(value)
-
-    def set_maximum(self, maximum: float) -> None:
-        self.slider.setMaximum(round(maximum * self._scale))
-        self.spin.setMaximum(maximum)
-
-
-class _IntSlider(QWidget):
-    value_changed = Signal(int)
-
-    def __init__(self, name: str, tooltip: str) -> None:
-        super().__init__()
-        self.slider = QSlider(Qt.Orientation.Horizontal)
-        self.slider.setAccessibleName(name)
-        self.slider.setToolTip(tooltip)
-        self.spin = QSpinBox()
-        self.spin.setAccessibleName(f"{name} value")
-        self.spin.setToolTip(tooltip)
-        self.spin.setGroupSeparatorShown(True)
-        self.spin.setFixedWidth(78)
-        self.set_range(1, 4096)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.slider, 1)
-        layout.addWidget(self.spin)
-        self.slider.valueChanged.connect(self._set)
-        self.spin.valueChanged.connect(self._set)
-
-    def _set(self, value: int) -> None:
-        for widget in (self.slider, self.spin):
-            widget.blockSignals(True)
-            widget.setValue(value)
-            widget.blockSignals(False)
-        self.value_changed.emit(self.spin.value())
-
-    def set_range(self, low: int, high: int) -> None:
-        for widget in (self.slider, self.spin):
-            widget.setRange(low, high)
-        self.slider.setPageStep(max(1, high // 20))
-
-    def value(self) -> int:
-        return self.spin.value()
-
-    def set_value(self, value: int) -> None:
-        self._set(value)
+def _muted_label(name: str) -> QLabel:
+    label = QLabel()
+    label.setTextFormat(Qt.TextFormat.PlainText)  # notes quote model names from the catalog or the service
+    label.setWordWrap(True)
+    label.setAccessibleName(name)
+    label.setStyleSheet("color: palette(placeholder-text);")
+    return label
 
 
 class ParameterPanel(QWidget):
@@ -118,16 +55,13 @@ class ParameterPanel(QWidget):
         super().__init__(parent)
         self._limits = ParamLimits(max_output_tokens=4096)
         self._model: ModelInfo | None = None
-        self.temperature = _FloatSlider("Temperature", 1.0, 2, "Randomness: 0 always picks the likeliest words; "
-                                        "higher values vary the wording more.")
-        self.top_p = _FloatSlider("Top P", 1.0, 3, "Nucleus sampling: only the likeliest words whose "
-                                  "probabilities add up to Top P are considered.")
-        self.max_tokens = _IntSlider("Max tokens", "The longest reply the model may write; longer replies are "
-                                     "cut with the stop reason max_tokens.")
+        self._guard = WheelPassThrough(self)
+        self.temperature = FloatSlider("Temperature", 1.0, 2, TIPS["temperature"])
+        self.top_p = FloatSlider("Top P", 1.0, 3, TIPS["top_p"])
+        self.max_tokens = IntSlider("Max tokens", TIPS["max_tokens"])
         self.stop_sequences = QPlainTextEdit()
         self.stop_sequences.setAccessibleName("Stop sequences")
-        self.stop_sequences.setToolTip(f"One per line, up to {MAX_STOP_SEQUENCES}: the reply ends before the "
-                                       "first of them.")
+        self.stop_sequences.setToolTip(TIPS["stops"])
         self.stop_sequences.setPlaceholderText("One per line")
         self.stop_sequences.setFixedHeight(52)
         self.system_prompt = QPlainTextEdit()
@@ -137,64 +71,127 @@ class ParameterPanel(QWidget):
         self.system_prompt.setMinimumHeight(70)
         self.reasoning = QCheckBox("Extended thinking")
         self.reasoning.setAccessibleName("Extended thinking")
-        self.reasoning.setToolTip("Lets reasoning models think before they answer (Claude 3.7 and later).")
+        self.reasoning.setToolTip(TIPS["reasoning"])
         self.api = QComboBox()
         self.api.setAccessibleName("API")
-        self.api.addItem("Converse (one schema for every model)", "converse")
-        self.api.addItem("InvokeModel (the model's native body)", "invoke")
+        self.api.addItem("Converse", "converse")
+        self.api.addItem("InvokeModel", "invoke")
         self.api.setToolTip("Converse uses one request schema for all models; InvokeModel sends the model "
                             "family's own JSON body.")
+        self.api.setMinimumContentsLength(8)
+        self.api.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        refuse_wheel(self.api, self._guard)
         self.streaming = QCheckBox("Stream the reply")
         self.streaming.setAccessibleName("Streaming")
         self.streaming.setChecked(True)
-        self.streaming.setToolTip("Show the reply as it is generated (…WithResponseStream / ConverseStream).")
-        self.notice = QLabel()
-        self.notice.setTextFormat(Qt.TextFormat.PlainText)
-        self.notice.setWordWrap(True)
-        self.notice.setAccessibleName("Parameter notice")
-        self.notice.setStyleSheet("color: palette(placeholder-text);")
+        self.streaming.setToolTip(TIPS["streaming"])
+        self.switch_note = _muted_label("Parameter change notice")  # a model switch, or a value moved for thinking
+        self.switch_note.hide()
+        self.notice = _muted_label("Parameter notice")
         self.reset = QPushButton("Reset to model defaults")
         self.reset.setAccessibleName("Reset to model defaults")
         self.reset.setToolTip("Restore this model's default temperature, top P and max tokens.")
 
         form = QFormLayout()
+        # Labels go above their controls when the panel is narrow, so nothing is clipped.
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow("Temperature", self.temperature)
         form.addRow("Top P", self.top_p)
         form.addRow("Max tokens", self.max_tokens)
         form.addRow("Stop sequences", self.stop_sequences)
         form.addRow("API", self.api)
-        form.addRow("", self.streaming)
-        form.addRow("", self.reasoning)
+        form.addRow(self.streaming)
+        form.addRow(self.reasoning)
+        # Where optional sections (the reasoning budget and effort controls) go: right under the thinking switch.
+        self.sections = QVBoxLayout()
+        self.sections.setContentsMargins(0, 0, 0, 0)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 6, 6, 6)  # narrow margins: the panel's width goes to its controls
+        layout.addWidget(self.switch_note)
         layout.addLayout(form)
+        layout.addLayout(self.sections)
         layout.addWidget(QLabel("System prompt"))
         layout.addWidget(self.system_prompt, 1)
         layout.addWidget(self.notice)
         layout.addWidget(self.reset)
+        # Budget and effort (issue 13) under the thinking switch, then what Bedrock offers per request.
+        self.reasoning_controls = ReasoningControls()
+        self.request_options = RequestOptionsControls()
+        self.add_section(self.reasoning_controls)
+        self.add_section(self.request_options)
 
         for signal in (self.temperature.value_changed, self.top_p.value_changed, self.max_tokens.value_changed,
-                       self.stop_sequences.textChanged, self.system_prompt.textChanged, self.reasoning.toggled,
+                       self.stop_sequences.textChanged, self.system_prompt.textChanged,
+                       self.reasoning_controls.changed, self.request_options.changed,
                        self.api.currentIndexChanged, self.streaming.toggled):
             signal.connect(self._changed)
+        self.reasoning.toggled.connect(self._on_reasoning_toggled)
+        self.max_tokens.value_changed.connect(self._on_max_tokens_changed)
+        self.reset.clicked.connect(lambda: self._note(""))  # the defaults come back: no earlier change to explain
         self.reset.clicked.connect(self.reset_requested)
 
+    def add_section(self, widget: QWidget) -> None:
+        """Hosts an optional group of controls (e.g. reasoning budget and effort) under the thinking switch.
+
+        The panel is as narrow as 250 px: a section's form rows put their labels above the controls when they do
+        not fit side by side, its boxes shrink to a short text, and wheel turns over them scroll the panel."""
+        for form in widget.findChildren(QFormLayout):
+            form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        for box in widget.findChildren(QComboBox):
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(8)
+            refuse_wheel(box, self._guard)
+        for control in widget.findChildren(QAbstractSlider) + widget.findChildren(QAbstractSpinBox):
+            refuse_wheel(control, self._guard)
+        self.sections.addWidget(widget)
+
     def _changed(self, *_: object) -> None:
-        self._update_notice()
+        self._update_truth()
         self.params_changed.emit()
 
-    def set_model(self, model: ModelInfo, params: GenerationParams) -> None:
+    def _on_reasoning_toggled(self, checked: bool) -> None:
+        if checked and self.max_tokens.value() < MIN_THINKING_MAX_TOKENS:
+            # Thinking needs room: raise Max tokens instead of leaving a ticked box that does nothing.
+            raised = min(self._limits.max_output_tokens, max(MIN_THINKING_MAX_TOKENS, 4096))
+            self.max_tokens.set_value(raised)
+            self._note(f"Max tokens raised to {raised:,} so extended thinking has room to think.")
+        self._changed()
+
+    def _on_max_tokens_changed(self, value: int) -> None:
+        if self.reasoning.isChecked() and value < MIN_THINKING_MAX_TOKENS:
+            self.reasoning.setChecked(False)
+            self._note("Extended thinking turned off: it needs Max tokens above 1,024.")
+
+    def _note(self, text: str) -> None:
+        self.switch_note.setText(text)
+        self.switch_note.setVisible(bool(text))
+
+    def set_model(self, model: ModelInfo, params: GenerationParams | None = None) -> None:
+        """Shows ``model``'s limits. With ``params`` (the first model, or a reset) those values come in; without,
+        the values on screen stay where they still fit and the panel says what changed."""
+        before = self.params() if params is None else None
         self._model = model
         self._limits = model.limits
         self.blockSignals(True)
         self.temperature.set_maximum(model.limits.temperature_max)
         self.top_p.set_maximum(model.limits.top_p_max)
         self.max_tokens.set_range(1, model.limits.max_output_tokens)
-        self.reasoning.setEnabled(model.reasoning and model.family == "anthropic")
+        self.reasoning.setEnabled(self._supports_thinking())
+        self.reasoning_controls.set_model(model)
+        self.request_options.set_model(model)
         self.streaming.setEnabled(model.streaming)
-        self.set_params(params)
+        self.set_params(params if params is not None else (before or GenerationParams()))
         self.blockSignals(False)
+        if before is not None:
+            self._note(switch_notice(model.name, before, self.params()))
+        else:
+            self._note("")
         self._changed()
+
+    def _supports_thinking(self) -> bool:
+        model = self._model
+        return model is not None and reasoning_control(model) in ("budget", "adaptive")
 
     def set_params(self, params: GenerationParams) -> None:
         params = params.clamped(self._limits)
@@ -203,18 +200,24 @@ class ParameterPanel(QWidget):
         self.max_tokens.set_value(params.max_tokens)
         self.stop_sequences.setPlainText("\n".join(params.stop_sequences))
         self.system_prompt.setPlainText(params.system_prompt)
-        self.reasoning.setChecked(params.reasoning and self.reasoning.isEnabled())
+        self.reasoning.blockSignals(True)  # the values come as they were saved: nothing is raised or noted
+        self.reasoning.setChecked(params.reasoning and self.reasoning.isEnabled()
+                                  and params.max_tokens >= MIN_THINKING_MAX_TOKENS)
+        self.reasoning.blockSignals(False)
+        self.reasoning_controls.show_params(params, self.thinking_on())
+        self.request_options.show_params(params)
 
     def params(self) -> GenerationParams:
         stops = tuple(line for line in self.stop_sequences.toPlainText().split("\n") if line)
-        return GenerationParams(
+        params = GenerationParams(
             temperature=self.temperature.value(),
             top_p=self.top_p.value(),
             max_tokens=self.max_tokens.value(),
             stop_sequences=stops,
             system_prompt=self.system_prompt.toPlainText().strip(),
             reasoning=self.reasoning.isChecked() and self.reasoning.isEnabled(),
-        ).clamped(self._limits)
+        )
+        return self.request_options.applied_to(self.reasoning_controls.applied_to(params)).clamped(self._limits)
 
     def options(self) -> RequestOptions:
         return RequestOptions(api=str(self.api.currentData()), streaming=self.streaming.isChecked())
@@ -223,6 +226,30 @@ class ParameterPanel(QWidget):
         index = self.api.findData(options.api)
         self.api.setCurrentIndex(max(index, 0))
         self.streaming.setChecked(options.streaming)
+
+    def thinking_on(self) -> bool:
+        return self.reasoning.isChecked() and self.reasoning.isEnabled()
+
+    def _update_truth(self) -> None:
+        """Disables what the next request would ignore, with the reason where the person looks: the tooltip."""
+        model = self._model
+        name = model.name if model is not None else "This model"
+        thinking = self.thinking_on()
+        self.reasoning_controls.set_state(thinking, self.max_tokens.value())
+        for slider, key, label in ((self.temperature, "temperature", "the temperature is fixed at 1"),
+                                   (self.top_p, "top_p", "Top P is not sent")):
+            slider.setEnabled(not thinking)
+            slider.set_tooltip(f"Not used while extended thinking is on: {label}. Turn thinking off to set it."
+                               if thinking else TIPS[key])
+        self.reasoning.setToolTip(TIPS["reasoning"] if self.reasoning.isEnabled() else
+                                  f"{name} has no extended thinking switch. {self.reasoning_controls.why_not()}")
+        self.streaming.setToolTip(TIPS["streaming"] if self.streaming.isEnabled() else
+                                  f"{name} does not stream: the reply appears when it is complete.")
+        no_stops = model is not None and model.family == "llama" and self.options().api == "invoke"
+        self.stop_sequences.setEnabled(not no_stops)
+        self.stop_sequences.setToolTip("Llama's native body has no stop sequences; use Converse to send them."
+                                       if no_stops else TIPS["stops"])
+        self._update_notice()
 
     def _update_notice(self) -> None:
         notes = []
@@ -233,15 +260,12 @@ class ParameterPanel(QWidget):
         if model is not None:
             if model.family == "llama" and stops and self.options().api == "invoke":
                 notes.append("Llama's native body has no stop sequences; use Converse to send them.")
-            if self.reasoning.isChecked() and self.reasoning.isEnabled():
-                if self.max_tokens.value() <= 1024:
-                    notes.append("Extended thinking needs Max tokens above 1,024; it is off for now.")
-                else:
-                    notes.append("With extended thinking the temperature is fixed at 1 and Top P is not sent.")
-            if model.family == "deepseek":
-                notes.append("DeepSeek-R1 always reasons before it answers.")
+            if self.thinking_on():
+                notes.append("With extended thinking the temperature is fixed at 1 and Top P is not sent.")
+            if (self.options().api == "invoke" and model.features.prompt_caching
+                    and self.request_options.caching.isChecked()):
+                notes.append("Prompt caching is sent through Converse only.")
             if not model.streaming:
                 notes.append("This model does not stream; the reply appears when it is complete.")
-            limits = self._limits
-            notes.append(f"Limits for {model.name}: up to {limits.max_output_tokens:,} output tokens.")
+            notes.append(f"Limits for {model.name}: up to {self._limits.max_output_tokens:,} output tokens.")
         self.notice.setText("\n".join(notes))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from PySide6.QtCore import QObject
 
 from bedrock_chat.core.attachments import AttachmentError
@@ -12,6 +14,20 @@ from bedrock_chat.ui.history_actions import HistoryActions
 from bedrock_chat.ui.request_preview import RequestPreview
 from bedrock_chat.ui.turn_controller import TurnController
 from bedrock_chat.ui.window_layout import ChatColumn
+
+
+class OtherTurns(Protocol):
+    """Turns started another way than the single reply (compare mode): Send starts them while ``active``."""
+
+    @property
+    def active(self) -> bool: ...
+
+    @property
+    def busy(self) -> bool: ...
+
+    def start(self) -> bool: ...
+
+    def stop(self) -> None: ...
 
 
 class PromptControls(QObject):
@@ -32,6 +48,7 @@ class PromptControls(QObject):
         column.send_button.clicked.connect(self.send)
         column.stop_button.clicked.connect(self.stop)
         column.chat.retry_requested.connect(self.retry)
+        column.chat.example_chosen.connect(self.use_example)
         column.error_banner.retry_requested.connect(self.retry)
         turns.busy_changed.connect(self.update_controls)
         requests.draft_attachments = column.attachments.attachments
@@ -49,15 +66,20 @@ class PromptControls(QObject):
             return False
         self._column.attachments.show_problem("")
         return True
+        self.other_turns: OtherTurns | None = None
+
+    @property
+    def busy(self) -> bool:
+        return self._turns.busy or (self.other_turns is not None and self.other_turns.busy)
 
     def update_controls(self, *_: object) -> None:
-        busy = self._turns.busy
+        busy = self.busy
         self._column.stop_button.setEnabled(busy)
         self._bar.set_busy(busy)  # a reply keeps the model it started with
         self.update_send_enabled()
 
     def update_send_enabled(self) -> None:
-        ready = self._connection.clients is not None and self._bar.current_model() is not None and not self._turns.busy
+        ready = self._connection.clients is not None and self._bar.current_model() is not None and not self.busy
         self._column.send_button.setEnabled(ready and bool(self._column.prompt.toPlainText().strip()))
 
     def send(self) -> None:
@@ -79,12 +101,20 @@ class PromptControls(QObject):
         self.start_turn()
         self._history.refresh_sidebar()
 
+    def use_example(self, text: str) -> None:
+        """An example prompt of the first screen goes into the prompt box, to send as it is or to change."""
+        self._column.prompt.setPlainText(text)
+        self._column.prompt.setFocus()
+
     def retry(self) -> None:
-        if not self._turns.busy and self._connection.clients is not None \
+        if not self.busy and self._connection.clients is not None \
                 and self._session.conversation.last_user_message() is not None:
             self.start_turn()
 
     def start_turn(self) -> None:
+        if self.other_turns is not None and self.other_turns.active:
+            self.other_turns.start()
+            return
         request = self._requests.build_request()
         clients = self._connection.clients
         if request is None or not request.history or clients is None:
@@ -98,3 +128,5 @@ class PromptControls(QObject):
 
     def stop(self) -> None:
         self._turns.stop()
+        if self.other_turns is not None:
+            self.other_turns.stop()

@@ -43,7 +43,7 @@ class ReplyView(QObject):
         # An SSO session can expire mid-conversation: the same sign-in button as at connect time.
         retryable = self._session.conversation.last_user_message() is not None
         self._column.error_banner.show_message(str(error), retryable, False, getattr(error, "sso_profile", None),
-                                               getattr(error, "details", ""))
+                                               getattr(error, "details", ""), title="The reply failed")
 
     def _on_reply_finished(self, reply: Message, stats: ReplyStats, pricing: Pricing | None) -> None:
         self._stats.show_reply(stats, pricing)

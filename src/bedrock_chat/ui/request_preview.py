@@ -1,6 +1,7 @@
 """The parameters and the request they make: kept per model in the settings, shown as the exact JSON body.
 
-The preview is rebuilt at most once per short pause (typing, dragging a slider), never once per keystroke.
+The preview is rebuilt at most once per short pause (typing, dragging a slider), never once per keystroke, and
+after every reply (the next request carries it in its history).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from bedrock_chat.core.catalog import ModelInfo
 from bedrock_chat.core.conversation import Conversation
 from bedrock_chat.core.params import GenerationParams
 from bedrock_chat.ui.param_panel import ParameterPanel
+from bedrock_chat.ui.preview_pane import PreviewText
 from bedrock_chat.ui.prompt_editor import PromptEditor
 from bedrock_chat.ui.settings_store import SettingsStore
 
@@ -46,6 +48,7 @@ class RequestPreview(QObject):
         self._settings = settings
         # The attachments waiting in the prompt's tray: they go with a draft prompt (the preview, the send check).
         self.draft_attachments: Callable[[], tuple[Attachment, ...]] = tuple
+        self._shown_model: ModelInfo | None = None
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(PREVIEW_DELAY_MS)
@@ -58,9 +61,14 @@ class RequestPreview(QObject):
         self.timer.start()
 
     def show_model(self, model: ModelInfo) -> None:
-        """A model was chosen: its saved parameters (or its defaults) come back into the panel."""
-        saved = self._settings.params_for(model.invoke_id)
-        self._parameters.set_model(model, saved or GenerationParams.defaults_for(model.limits))
+        """A model was chosen. The first one brings back its saved parameters (or its defaults); a switch keeps
+        the values on screen where they fit the new model, and the panel says what it had to change."""
+        if self._shown_model is None:
+            saved = self._settings.params_for(model.invoke_id)
+            self._parameters.set_model(model, saved or GenerationParams.defaults_for(model.limits))
+        else:
+            self._parameters.set_model(model)
+        self._shown_model = model
         self.schedule()
 
     def build_request(self, prompt: str | None = None) -> TurnRequest | None:
@@ -72,6 +80,8 @@ class RequestPreview(QObject):
         attachments = conversation.history_attachments(prompt, self.draft_attachments() if prompt else ())
         return TurnRequest(model, history, self._parameters.params(), self._parameters.options(),
                            tuple(attachments) if any(attachments) else ())
+        return TurnRequest(model, conversation.history(draft=prompt), self._parameters.params(),
+                           self._parameters.options(), tuple(conversation.reasoning_history(draft=prompt)))
 
     def _on_params_changed(self) -> None:
         model = self._source.current_model()
@@ -88,11 +98,17 @@ class RequestPreview(QObject):
     def _update_preview(self) -> None:
         request = self.build_request(self._prompt.toPlainText().strip() or PROMPT_PLACEHOLDER)
         if request is None:
-            self._preview.setPlainText("Choose a model to see the request body.")
+            self._show("Choose a model to see the request body.")
             return
         try:
             body = request.preview()
         except ValueError as error:
             body = str(error)
         header = f"// {request.operation} → {request.model.invoke_id}\n"
-        self._preview.setPlainText(header + body)
+        self._show(header + body)
+
+    def _show(self, text: str) -> None:
+        if isinstance(self._preview, PreviewText):
+            self._preview.show_text(text)  # keeps the scroll position, shades what changed
+        else:
+            self._preview.setPlainText(text)

@@ -95,12 +95,36 @@ class SettingsStore:
         self._settings.setValue("request/api", options.api)
         self._settings.setValue("request/streaming", "true" if options.streaming else "false")
 
+    def compare_columns(self) -> str | None:
+        """The compare columns as JSON (``core.compare.columns_from_json`` reads it, checking every value)."""
+        return self._text("compare/columns")
+
+    def set_compare_columns(self, columns_json: str) -> None:
+        self._settings.setValue("compare/columns", columns_json)
+
     def layout(self, name: str) -> QByteArray | None:
         value = self._settings.value(f"window/{name}")
         return value if isinstance(value, QByteArray) else None
 
     def set_layout(self, name: str, state: QByteArray) -> None:
         self._settings.setValue(f"window/{name}", state)
+
+    def panel(self, name: str) -> tuple[bool, int] | None:
+        """Whether a side panel is wanted and its width; None when unknown or unreadable."""
+        raw = self._text(f"window/panel-{name}")
+        parts = (raw or "").split()
+        if len(parts) != 2 or parts[0] not in ("0", "1") or not parts[1].isdigit():
+            return None
+        return parts[0] == "1", min(int(parts[1]), 4000)
+
+    def set_panel(self, name: str, wanted: bool, width: int) -> None:
+        self._settings.setValue(f"window/panel-{name}", f"{int(wanted)} {max(0, width)}")
+
+    def panel_order(self) -> list[str]:
+        return (self._text("window/panel-order") or "").split()
+
+    def set_panel_order(self, names: list[str]) -> None:
+        self._settings.setValue("window/panel-order", " ".join(names))
 
     def theme(self) -> str:
         return self._text("view/theme") or "system"

@@ -1,4 +1,5 @@
-"""The conversation list with search: newest first, pinned on top; search hits jump to their message."""
+"""The conversation list with search: pinned on top, then Today, Yesterday, Previous 7 days and Older, one line
+of title and a muted line of model and time each; search hits jump to their message."""
 
 from __future__ import annotations
 
@@ -17,10 +18,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from bedrock_chat.core.display_names import local_time, short_model_name
+from bedrock_chat.core.history_groups import date_group
 from bedrock_chat.core.storage import HIGHLIGHT_END, HIGHLIGHT_START, ConversationSummary, SearchHit
 from bedrock_chat.ui.rich_text import verbatim
+from bedrock_chat.ui.sidebar_delegate import GROUP_ROLE, ConversationDelegate
 
 PIN_MARK = "★"  # in every common UI font, unlike an emoji pin
+SIDEBAR_MIN_WIDTH = 180
 _CONVERSATION, _HIT = Qt.ItemDataRole.UserRole, Qt.ItemDataRole.UserRole + 1
 
 
@@ -55,8 +60,10 @@ class Sidebar(QWidget):
         self.list = QListWidget()
         self.list.setAccessibleName("Conversations")
         self.list.setToolTip("Your conversations, newest first. Right-click for rename, pin, delete…")
-        self.list.setWordWrap(True)
-        self.list.setSpacing(3)
+        self.list.setWordWrap(False)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setItemDelegate(ConversationDelegate(self.list))
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list.customContextMenuRequested.connect(self._context_menu)
         self.list.itemActivated.connect(self._activated)
@@ -82,12 +89,21 @@ class Sidebar(QWidget):
         self._current = current
         self.list.clear()
         self.caption.setText(f"{len(summaries)} conversation{'s' if len(summaries) != 1 else ''}")
+        group = None
         for summary in summaries:
             pin = f"{PIN_MARK} " if summary.pinned else ""
-            model = summary.model_id.split(".", 1)[-1] if summary.model_id else "no replies yet"
-            item = QListWidgetItem(f"{pin}{summary.title}\n{summary.updated_at[:10]} · {model}")
+            model = short_model_name(summary.model_id) if summary.model_id else "no replies yet"
+            when = local_time(summary.updated_at)
+            # One line of title and one muted line (model · local time); the delegate elides both.
+            title = " ".join(summary.title.split())  # a title from a file may hold line breaks: one line here
+            item = QListWidgetItem(f"{pin}{title}\n{model} · {when}" if when else f"{pin}{title}\n{model}")
             item.setData(_CONVERSATION, summary.id)
-            item.setToolTip(verbatim(f"{summary.title}\n{summary.message_count} messages · pinned: {summary.pinned}"))
+            heading = date_group(summary.updated_at, summary.pinned)
+            if heading != group:
+                item.setData(GROUP_ROLE, heading)
+                group = heading
+            item.setToolTip(verbatim(f"{summary.title}\n{model} · {when or summary.updated_at}\n"
+                                     f"{summary.message_count} messages" + (" · pinned" if summary.pinned else "")))
             self.list.addItem(item)
             if summary.id == current:
                 self.list.setCurrentItem(item)

@@ -1,10 +1,11 @@
 """The reply in flight inside the chat document: streamed as plain text, rendered piece by piece.
 
-The text not yet settled is shown plain at the end. Each settled piece (a finished Markdown block, or a bounded
-part of a long one: lines of code, rows of a table, items of a list, sentences of a huge paragraph; see
-``core/markdown_blocks``) replaces its plain text with its rendered form as soon as it settles. The work per frame
-stays bounded whatever the shape of the reply, and its end costs a few pieces at most: what is left beyond that is
-rendered over the next frames.
+Text is shown plain at the end as soon as it arrives (``ui/plain_tail``), and appending never renders. Each
+settled piece (a finished Markdown block, or a bounded part of a long one: lines of code, rows of a table, items
+of a list, sentences of a huge paragraph; see ``core/markdown_blocks``) then replaces its plain text with its
+rendered form, between frames, one piece at a time within a budget that includes the insertion into the document
+(Qt's part, often the larger). So the work of a frame stays bounded whatever the shape of the reply, and its end
+costs a piece or two: what is left beyond that is rendered over the next frames.
 """
 
 from __future__ import annotations
@@ -18,10 +19,12 @@ from PySide6.QtGui import QColor, QTextBlockFormat, QTextCharFormat, QTextCursor
 from bedrock_chat.core.conversation import Message
 from bedrock_chat.core.markdown_blocks import BlockSplitter, Piece
 from bedrock_chat.core.safe_markdown import RenderContext
+from bedrock_chat.ui.plain_tail import PlainTail
 from bedrock_chat.ui.rich_text import insert_html
 
-RENDER_BUDGET_S = 0.004  # rendering per call (at least one piece); the rest waits for the next call or the timer
-FINISH_AT_ONCE_CHARS = 2000  # at the end, up to this much text still plain is rendered at once; more, over frames
+RENDER_BUDGET_S = 0.003  # rendering and insertion per call (at least one piece); the rest waits for the next call
+FINISH_AT_ONCE_CHARS = 1000  # at the end, up to this much text still plain is rendered at once; more, over frames
+INSERT_RATIO_MAX = 20.0  # a piece whose insertion was slow (a first layout, a busy CPU) cannot starve the rest
 PieceRenderer = Callable[[list[Piece], RenderContext, str], str]
 """Renders pieces of the reply with this message id in its Copy links."""
 
@@ -46,6 +49,8 @@ class StreamingReply:
         self._text_format = QTextCharFormat()
         self.body_start = self._end().position()
         self._tail_start = self.body_start  # where the plain, not yet rendered text begins
+        self._plain = PlainTail()
+        self._insert_ratio = 1.0  # the insertion's cost relative to the rendering's, over the last calls
         self.text_started = False
 
     @property
@@ -92,54 +97,56 @@ class StreamingReply:
                 self._fresh_block(cursor)
             self._tail_start = cursor.position()
         self._queue.extend(self._splitter.feed(self._message.text))
-        if self._queue:
-            self.render_queued(RENDER_BUDGET_S, not_shown=text)
-        else:
-            cursor.insertText(text, self._text_format)
+        cursor.insertText(self._plain.shaped(text, len(self._message.text) - len(text)), self._text_format)
 
-    def render_queued(self, budget_s: float, not_shown: str = "") -> None:
-        """Renders settled pieces, oldest first, for about ``budget_s`` (at least one piece): a long reply
-        arriving at full speed is shown plain at once and rendered over the next frames, never in one freeze.
-        ``not_shown`` is the newest text, not yet in the document: it goes in after, plain or rendered."""
-        if not self._queue:
-            self._end().insertText(not_shown, self._text_format)
-            return
-        deadline = time.perf_counter() + budget_s
+    def render_queued(self, budget_s: float) -> None:
+        """Renders settled pieces, oldest first, and shows them in one insertion, as many as are expected to fit
+        in ``budget_s`` together with that insertion (at least one piece). The insertion (Qt's HTML parsing and
+        layout) costs about as much as the rendering, so it is estimated from the last calls: a reply arriving
+        at full speed is shown plain at once and rendered over the next frames, each call within its budget."""
+        started = time.perf_counter()
         fragments: list[str] = []
         end = self._shown_end
-        while self._queue and (not fragments or time.perf_counter() < deadline):
+        while self._queue:
             piece = self._queue.popleft()
             fragments.append(self._render([piece], self._context, self._message.id))
             end = piece.end
+            spent = time.perf_counter() - started
+            # What the insertion will cost, and what one more piece would add with its share of it.
+            if spent * (1 + self._insert_ratio) * (len(fragments) + 1) / len(fragments) > budget_s:
+                break
+        rendered = time.perf_counter()
         if self._finished and not self._queue:  # the last of a finished reply: with its status line
             self._show_last("".join(fragments))
             return
-        self._show_rendered("".join(fragments), end, not_shown)
+        self._show_rendered("".join(fragments), end)
+        ratio = (time.perf_counter() - rendered) / max(rendered - started, 1e-5)
+        self._insert_ratio = min(INSERT_RATIO_MAX, 0.7 * self._insert_ratio + 0.3 * ratio)
 
-    def _show_rendered(self, fragment: str, end: int, not_shown: str) -> None:
+    def _show_rendered(self, fragment: str, end: int) -> None:
         """Replaces the plain form of the text up to ``end`` with its rendering. The plain text after it stays
-        as it is, so the cost does not grow with what is still waiting to be rendered."""
-        in_document = len(self._message.text) - len(not_shown)  # the text before this is in the document
-        plain = self._message.text[self._shown_end:min(end, in_document)]
+        as it is, so the cost does not grow with what is still waiting to be rendered. One edit block: Qt lays
+        the changed blocks out once, not after each of the steps."""
+        plain = self._message.text[self._shown_end:end]
+        in_document = _utf16_length(plain) + self._plain.breaks_through(end)
         cursor = QTextCursor(self._document)
+        cursor.beginEditBlock()
         cursor.setPosition(self._tail_start)
-        cursor.setPosition(min(self._tail_start + _utf16_length(plain), self._end().position()),
+        cursor.setPosition(min(self._tail_start + in_document, self._end().position()),
                            QTextCursor.MoveMode.KeepAnchor)
         cursor.removeSelectedText()
-        rest = not_shown[max(0, end - in_document):]
-        if end < in_document:  # plain text stays after the rendering: it keeps its own block
+        if end < len(self._message.text):  # plain text stays after the rendering: it keeps its own block
             cursor.insertBlock(QTextBlockFormat(), self._text_format)
             cursor.movePosition(QTextCursor.MoveOperation.PreviousBlock)
             insert_html(cursor, fragment)
             self._tail_start = cursor.block().next().position()
         else:
             insert_html(cursor, fragment)
-            cursor = self._end()
+            cursor.movePosition(QTextCursor.MoveOperation.End)
             self._fresh_block(cursor)
             self._tail_start = cursor.position()
+        cursor.endEditBlock()
         self._shown_end = end
-        if rest:
-            self._end().insertText(rest, self._text_format)
 
     def finish(self, status_html: str, whole_html: Callable[[], str]) -> bool:
         """The reply ended: renders what is left and the status line. Returns False when too much is left to
@@ -166,8 +173,13 @@ class StreamingReply:
         self._show_last(self._render(pieces, self._context, self._message.id))
 
     def _show_last(self, fragment: str) -> None:
-        cursor = self._replace_from(self._tail_start)
+        cursor = QTextCursor(self._document)
+        cursor.beginEditBlock()
+        cursor.setPosition(self._tail_start)
+        cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
+        cursor.removeSelectedText()
         insert_html(cursor, fragment + self._status_html)
+        cursor.endEditBlock()
         self._shown_end = len(self._message.text)
         self.settled = True
 

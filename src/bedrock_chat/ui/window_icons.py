@@ -21,6 +21,9 @@ ACTION_ICONS = {
     "chat.copy_reply": "copy",
     "chat.regenerate": "retry",
     "chat.find": "search",
+    "view.sidebar": "sidebar",
+    "view.side_panel": "side-panel",
+    "chat.compare": "compare",
 }
 
 

@@ -1,32 +1,23 @@
-"""The widgets of the main window's body and how they are arranged: conversations | chat and prompt | settings.
+"""The widgets of the main window's body and how they are arranged: conversations | chat and prompt | side panel.
 
 Only construction and layout live here; the window connects the widgets' signals to the objects that act on them.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import (
-    QFrame,
-    QHBoxLayout,
-    QPlainTextEdit,
-    QPushButton,
-    QScrollArea,
-    QSplitter,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QResizeEvent
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSizePolicy, QSplitter, QToolBar, QVBoxLayout, QWidget
 
 from bedrock_chat.ui.attachment_tray import AttachmentTray
 from bedrock_chat.ui.chat_view import ChatView
 from bedrock_chat.ui.error_banner import ErrorBanner
-from bedrock_chat.ui.param_panel import ParameterPanel
+from bedrock_chat.ui.panel_fit import PanelFit
 from bedrock_chat.ui.prompt_editor import PromptEditor
 from bedrock_chat.ui.settings_store import SettingsStore
-from bedrock_chat.ui.sidebar import Sidebar
-from bedrock_chat.ui.stats_panel import StatsPanel
+from bedrock_chat.ui.side_panel import SidePanel
+from bedrock_chat.ui.sidebar import SIDEBAR_MIN_WIDTH, Sidebar
+from bedrock_chat.ui.token_estimate import make_estimate_label
 
 
 def _button(text: str, tooltip: str) -> QPushButton:
@@ -55,9 +46,15 @@ class ChatColumn(QWidget):
         buttons.addWidget(self.stop_button)
         buttons.addWidget(self.attach_button)
         buttons.addStretch(1)
+        # The estimate is one line under the prompt, as wide as it: beside the buttons it wrapped and was cut.
+        self.token_estimate = make_estimate_label()  # filled by ui.token_estimate.TokenEstimator
+        editor = QVBoxLayout()
+        editor.setSpacing(2)
+        editor.addWidget(self.prompt, 1)
+        editor.addWidget(self.token_estimate)
         editor_row = QHBoxLayout()
         editor_row.setContentsMargins(0, 0, 0, 0)
-        editor_row.addWidget(self.prompt, 1)
+        editor_row.addLayout(editor, 1)
         editor_row.addLayout(buttons)
         prompt_row = QWidget()
         prompt_layout = QVBoxLayout(prompt_row)
@@ -66,8 +63,17 @@ class ChatColumn(QWidget):
         prompt_layout.addWidget(self.attachments)
         prompt_layout.addLayout(editor_row, 1)
 
+        # Above the conversation, at its corners: the toggles of the two panels (the window adds the actions).
+        self.panel_bar = QToolBar("Panels")
+        self.panel_bar.setObjectName("panel-bar")
+        self.panel_bar.setAccessibleName("Panels")
+        self.panel_bar.setMovable(False)
+        self.panel_bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 8, 4, 8)
+        layout.setContentsMargins(4, 4, 4, 8)
+        layout.setSpacing(4)
+        layout.addWidget(self.panel_bar)
         layout.addWidget(self.error_banner)
         layout.addWidget(storage_banner)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
@@ -103,60 +109,73 @@ class ChatColumn(QWidget):
             sizes[donor], sizes[row] = sizes[donor] + sizes[row] - wanted, wanted
         self.splitter.setSizes(sizes)
 
-
-class SettingsColumn(QWidget):
-    """The right column: the parameters and the request preview in tabs, the statistics below them."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.setMinimumWidth(400)
-        self.parameters = ParameterPanel()
-        scroll = QScrollArea()
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.parameters)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.preview = QPlainTextEdit()
-        self.preview.setReadOnly(True)
-        self.preview.setAccessibleName("Request preview")
-        self.preview.setToolTip("The exact JSON body the next request sends.")
-        self.preview.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.tabs = QTabWidget()
-        self.tabs.setAccessibleName("Settings tabs")
-        self.tabs.addTab(scroll, "Parameters")
-        self.tabs.addTab(self.preview, "Request preview")
-        self.stats = StatsPanel()
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 8, 8, 8)
-        layout.addWidget(self.tabs, 3)
-        layout.addWidget(self.stats, 0)
+    def add_panel_toggles(self, sidebar: QAction, side_panel: QAction) -> None:
+        """The sidebar toggle at the left, the side panel's at the right, each named for a screen reader."""
+        for action, name in ((sidebar, "Show or hide the conversation list"),
+                             (side_panel, "Show or hide the settings panel")):
+            if action is side_panel:
+                spacer = QWidget()
+                spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+                self.panel_bar.addWidget(spacer)
+            self.panel_bar.addAction(action)
+            button = self.panel_bar.widgetForAction(action)
+            if button is not None:
+                button.setAccessibleName(name)
+                button.setToolTip(action.toolTip())
 
 
 class WindowBody(QSplitter):
-    """The three columns side by side; their sizes (and the chat/prompt split) are kept between sessions."""
+    """Conversations | chat | side panel. The chat gets the space first: a panel is shown only while the chat
+    keeps at least half the width, the most recently opened panel winning; both panels can be toggled and their
+    widths and visibility are kept between sessions."""
+
+    panel_toggled = Signal(str, bool)
+    """A panel ("sidebar" or "side_panel") was shown or hidden."""
 
     def __init__(self, storage_banner: QWidget) -> None:
         super().__init__(Qt.Orientation.Horizontal)
         self.setObjectName("main-splitter")
+        self.setChildrenCollapsible(False)
         self.sidebar = Sidebar()
-        self.sidebar.setMinimumWidth(200)
+        self.sidebar.setMinimumWidth(SIDEBAR_MIN_WIDTH)
         self.chat_column = ChatColumn(storage_banner)
-        self.settings_column = SettingsColumn()
-        for index, (column, stretch) in enumerate(((self.sidebar, 1), (self.chat_column, 3),
-                                                   (self.settings_column, 1))):
+        self.side_panel = SidePanel()
+        self.settings_column = self.side_panel  # the name other modules knew it by
+        for column in (self.sidebar, self.chat_column, self.side_panel):
             self.addWidget(column)
-            self.setStretchFactor(index, stretch)
-        self.setSizes([230, 700, 400])
+        self.panels = PanelFit({"sidebar": self.sidebar, "side_panel": self.side_panel}, self)
+        self.panels.toggled.connect(self.panel_toggled)
+        self.splitterMoved.connect(lambda *_: self.panels.remember_widths())
+
+    def panel_shown(self, name: str) -> bool:
+        return not self.panels.widgets[name].isHidden()
+
+    def toggle_panel(self, name: str) -> None:
+        self.panels.toggle(name)
+
+    def use_toggles(self, sidebar: QAction, side_panel: QAction) -> None:
+        """The View menu's checkable actions: shown above the chat, their check marks kept true to the panels."""
+        toggles = {"sidebar": sidebar, "side_panel": side_panel}
+        for name, action in toggles.items():
+            action.setChecked(self.panel_shown(name))
+        self.panel_toggled.connect(lambda name, shown: toggles[name].setChecked(shown))
+        self.chat_column.add_panel_toggles(sidebar, side_panel)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.panels.fit()
 
     def _splitters(self) -> tuple[tuple[str, QSplitter], ...]:
-        return ("main-splitter", self), ("chat-splitter", self.chat_column.splitter)
+        return (("chat-splitter", self.chat_column.splitter),)
 
     def restore_layout(self, settings: SettingsStore) -> None:
         for name, splitter in self._splitters():
             state = settings.layout(name)
             if state is not None:
                 splitter.restoreState(state)
+        self.panels.restore(settings)
 
     def save_layout(self, settings: SettingsStore) -> None:
         for name, splitter in self._splitters():
             settings.set_layout(name, splitter.saveState())
+        self.panels.save(settings)

@@ -1,0 +1,69 @@
+"""Takes the README's compare-mode screenshot of the real app under a real X server (Xvfb):
+
+    xvfb-run -s "-screen 0 1480x820x24" .venv/bin/python docs/make_compare_screenshot.py
+
+compare.png: three columns (Nova Micro as set, Nova Micro at temperature 1, Claude 3 Haiku whose stream the built-in
+endpoint drops on purpose) after one prompt, the first column's answer kept. Nothing of the person running it is
+read: the data folder is a fresh temporary one and the app runs on its own built-in endpoint.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+OUT = Path(__file__).resolve().parent / "screenshots" / "compare.png"
+PROMPT = "Explain how glaciers shape valleys, with a short list and a code example [tokens:220]"
+
+
+def pump(app: Any, seconds: float) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.005)
+
+
+def main() -> None:
+    os.environ["AWS_CONFIG_FILE"] = os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
+    from PySide6.QtWidgets import QApplication
+
+    from bedrock_chat.app import create_window
+    from bedrock_chat.local_endpoint import LocalBedrockServer, ServerOptions
+
+    with LocalBedrockServer(ServerOptions(tokens_per_second=80, first_token_delay=0.1)) as server:
+        window: Any = create_window(["--offline", "--endpoint-url", server.url, "--data-dir", tempfile.mkdtemp()])
+        app = QApplication.instance()
+        window.resize(1480, 820)
+        window.show()
+        deadline = time.monotonic() + 30
+        while not window.models and time.monotonic() < deadline:
+            pump(app, 0.05)
+        window.action_by_id["chat.compare"].trigger()
+        panel = window.compare.panel
+        panel.count.setValue(3)
+        for column, model in zip(panel.columns, ("nova-micro", "nova-micro", "claude-3-haiku"), strict=True):
+            box = column.model_box
+            box.setCurrentIndex(next(i for i in range(box.count()) if model in box.itemData(i)))
+        panel.columns[1].temperature.setValue(1.0)
+        panel.columns[2].system_prompt.setText("[fault:drop:40]")
+        done: list[Any] = []
+        window.compare_finished.connect(done.append)
+        window.prompt.setPlainText(PROMPT)
+        window.send_button.click()
+        deadline = time.monotonic() + 30
+        while not done and time.monotonic() < deadline:
+            pump(app, 0.05)
+        pump(app, 0.5)
+        panel.columns[0].keep_button.click()
+        pump(app, 0.5)
+        OUT.parent.mkdir(exist_ok=True)
+        window.grab().save(str(OUT))
+        window.close()
+    print(OUT)
+
+
+if __name__ == "__main__":
+    main()

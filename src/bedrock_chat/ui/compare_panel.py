@@ -1,0 +1,82 @@
+"""The compare area: how many columns, the columns side by side, and their statistics table below them."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QSplitter, QVBoxLayout, QWidget
+
+from bedrock_chat.core.catalog import ModelInfo
+from bedrock_chat.core.compare import MAX_COLUMNS, MIN_COLUMNS, ColumnSpec
+from bedrock_chat.ui.compare_column import CompareColumn
+from bedrock_chat.ui.compare_stats import CompareStatsTable
+
+HINT = ("One prompt goes to every column at once. Pick a model per column, or the same model twice with other "
+        "settings; then keep the answer you prefer as the conversation's reply.")
+
+
+class ComparePanel(QWidget):
+    columns_changed = Signal()
+    """The person changed the number of columns or a column's choice."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("compare-panel")
+        self.setAccessibleName("Compare")
+        self.count = QSpinBox()
+        self.count.setRange(MIN_COLUMNS, MAX_COLUMNS)
+        self.count.setAccessibleName("Compare columns")
+        self.count.setToolTip("How many columns answer the prompt: two or three.")
+        self.count.setSuffix(" columns")
+        self.hint = QLabel(HINT)
+        self.hint.setWordWrap(True)
+        self.hint.setStyleSheet("color: #6b7280;")
+        top = QHBoxLayout()
+        top.addWidget(self.count)
+        top.addWidget(self.hint, 1)
+        self.columns = [CompareColumn(number + 1) for number in range(MAX_COLUMNS)]
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setChildrenCollapsible(False)
+        for column in self.columns:
+            self.splitter.addWidget(column)
+            column.changed.connect(self.columns_changed)
+        self.stats = CompareStatsTable()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.splitter, 1)
+        layout.addWidget(self.stats)
+        self.count.valueChanged.connect(self._show_count)
+        self.count.valueChanged.connect(self.columns_changed)
+        self._show_count(self.count.value())
+
+    def _show_count(self, count: int) -> None:
+        for column in self.columns:
+            column.setVisible(column.number <= count)
+
+    def active_columns(self) -> list[CompareColumn]:
+        return self.columns[:self.count.value()]
+
+    def specs(self) -> list[ColumnSpec]:
+        return [spec for column in self.active_columns() if (spec := column.spec()) is not None]
+
+    def set_models(self, models: list[ModelInfo], remembered: list[ColumnSpec], current: str | None) -> None:
+        """Fills every column's model list with what this connection offers and puts back the remembered
+        choice; a column never chosen starts on the window's model (a second on the next model in the list)."""
+        self.count.blockSignals(True)
+        self.count.setValue(max(MIN_COLUMNS, min(MAX_COLUMNS, len(remembered) or MIN_COLUMNS)))
+        self.count.blockSignals(False)
+        self._show_count(self.count.value())
+        ids = [model.invoke_id for model in models]
+        fallback = [current] if current else []
+        fallback += [model_id for model_id in ids if model_id != current]
+        for index, column in enumerate(self.columns):
+            if index < len(remembered):
+                column.set_models(models, remembered[index].model_id)
+                column.set_spec(remembered[index])
+            else:
+                column.set_models(models, fallback[index % len(fallback)] if fallback else None)
+
+    def set_editable(self, editable: bool) -> None:
+        self.count.setEnabled(editable)
+        for column in self.columns:
+            column.set_editable(editable)

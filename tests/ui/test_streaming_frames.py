@@ -1,0 +1,63 @@
+"""The GUI thread's work per frame while a reply streams: appending stays plain, rendering goes a piece at a
+time, and the conversation is painted at most about 60 times a second (not after every change)."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QPaintEvent
+
+from bedrock_chat.core.conversation import Message, MessageState, Role
+from bedrock_chat.local_endpoint.shapes import shaped_answer
+from bedrock_chat.ui.chat_view import ChatView
+
+
+def test_appending_shows_text_plain_and_rendering_goes_a_few_pieces_at_a_time(qtbot):
+    """Appending never renders (its cost stays the plain text's); a call with no budget renders one piece."""
+    view = ChatView()
+    qtbot.addWidget(view)
+    reply = Message(Role.ASSISTANT, "", model_id="m")
+    view.begin_reply(reply)
+    reply.text = shaped_answer("[shape:table:300]") or ""
+    view.append_reply("", reply.text)
+    streaming = view._streaming
+    assert streaming is not None and streaming.has_queued and streaming.rendered_chars == 0
+    assert "| 299 |" in view.toPlainText()  # all of it is on screen, plain
+    streaming.render_queued(0.0)
+    first = streaming.rendered_chars
+    assert 0 < first < len(reply.text) // 10  # one piece: the introduction
+    streaming.render_queued(0.0)
+    assert reply.text[first:streaming.rendered_chars].count("\n") <= 8  # then one chunk of rows
+
+
+class _CountingView(ChatView):
+    paints = 0
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        self.paints += 1
+        super().paintEvent(event)
+
+
+def test_while_a_reply_streams_paints_are_spaced_and_none_is_lost(qtbot):
+    view = _CountingView()
+    qtbot.addWidget(view)
+    view.resize(700, 500)
+    view.show()
+    qtbot.waitExposed(view)
+    reply = Message(Role.ASSISTANT, "", model_id="m")
+    view.begin_reply(reply)
+    qtbot.wait(40)
+    before = view.paints
+    for index in range(50):  # far more repaints than a screen shows: most are skipped, one comes after
+        text = f"Sentence number {index} of the reply.\n\n"
+        reply.text += text
+        view.append_reply("", text)
+        view.viewport().repaint()
+    assert view.paints - before < 25
+    skipped_until = view.paints
+    qtbot.waitUntil(lambda: view.paints > skipped_until, timeout=2000)  # the deferred repaint shows the rest
+    reply.state = MessageState.COMPLETE
+    view.finish_reply(reply)
+    qtbot.waitUntil(lambda: not view.rendering, timeout=5000)
+    settled = view.paints
+    for _ in range(5):  # no reply in flight: every paint happens
+        view.viewport().repaint()
+    assert view.paints == settled + 5
