@@ -54,6 +54,7 @@ class PromptControls(QObject):
         requests.draft_attachments = column.attachments.attachments
         column.attachments.changed.connect(self.check_attachments)
         column.attachments.changed.connect(requests.schedule)
+        self.other_turns: OtherTurns | None = None
 
     def check_attachments(self) -> bool:
         """Says in the tray, before anything is sent, why the waiting attachments cannot go to this model."""
@@ -66,7 +67,6 @@ class PromptControls(QObject):
             return False
         self._column.attachments.show_problem("")
         return True
-        self.other_turns: OtherTurns | None = None
 
     @property
     def busy(self) -> bool:

@@ -79,9 +79,8 @@ class RequestPreview(QObject):
         history = conversation.history(draft=prompt)
         attachments = conversation.history_attachments(prompt, self.draft_attachments() if prompt else ())
         return TurnRequest(model, history, self._parameters.params(), self._parameters.options(),
-                           tuple(attachments) if any(attachments) else ())
-        return TurnRequest(model, conversation.history(draft=prompt), self._parameters.params(),
-                           self._parameters.options(), tuple(conversation.reasoning_history(draft=prompt)))
+                           attachments=tuple(attachments) if any(attachments) else (),
+                           reasoning=tuple(conversation.reasoning_history(draft=prompt)))
 
     def _on_params_changed(self) -> None:
         model = self._source.current_model()
