@@ -36,7 +36,7 @@ def models(clients):
 
 def _reply(clients, model, attachments, api="converse", streaming=True, history=None):
     request = TurnRequest(model, history or [(Role.USER, "What is in these?")], GenerationParams(max_tokens=300),
-                          RequestOptions(api, streaming), attachments)
+                          RequestOptions(api, streaming), attachments=attachments)
     request.check_attachments()
     events = []
     run_turn(clients.runtime, request, events.append, CancelToken())
@@ -68,7 +68,7 @@ def test_a_later_turn_sends_the_earlier_attachments_again(clients, models):
 
 def test_the_preview_shows_a_note_instead_of_the_bytes(models):
     request = TurnRequest(models["anthropic.claude-3-haiku-20240307-v1:0"], [(Role.USER, "hi")], GenerationParams(),
-                          RequestOptions("invoke", True), ((IMAGE,),))
+                          RequestOptions("invoke", True), attachments=((IMAGE,),))
     preview = json.loads(request.preview())
     source = preview["messages"][0]["content"][0]["source"]
     assert source["data"] == f"<{IMAGE.size} bytes of PNG, sent as base64>" and source["media_type"] == "image/png"

@@ -37,10 +37,10 @@ class TurnRequest:
     history: History
     params: GenerationParams
     options: RequestOptions
-    # The images and documents of each history turn, index for index (empty: a text-only request).
-    attachments: tuple[tuple[Attachment, ...], ...] = ()
     # The signed reasoning of each turn of ``history`` (Conversation.reasoning_history), sent back unchanged.
     reasoning: tuple[tuple[ReasoningBlock, ...], ...] = ()
+    # The images and documents of each history turn, index for index (empty: a text-only request).
+    attachments: tuple[tuple[Attachment, ...], ...] = ()
 
     @property
     def streaming(self) -> bool:
