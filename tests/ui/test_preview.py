@@ -74,14 +74,16 @@ def test_the_preview_shows_the_reply_in_the_history_without_any_change(qtbot, ma
     assert [m["role"] for m in body["messages"]] == ["user", "assistant", "user"]
 
 
-def test_the_button_row_takes_another_button_and_copy_json_copies_the_body(qtbot, make_window, local_server):
+def test_every_copy_button_fits_the_row_at_the_default_size_and_copy_json_copies_the_body(
+        qtbot, make_window, local_server):
     window = make_window(local_server.url)
+    window.resize(1280, 820)
     _show_preview(qtbot, window)
     window._preview_timer.timeout.emit()
-    extra = QPushButton("Copy as Python")
-    extra.setAccessibleName("Copy as Python")
-    window.preview_pane.add_button(extra)
-    qtbot.waitUntil(extra.isVisible)
-    assert extra.parentWidget() is window.preview_pane.buttons
+    row = window.preview_pane.buttons
+    names = ("Copy request JSON", "Copy as Python", "Copy as AWS CLI")
+    buttons = [b for b in row.findChildren(QPushButton) if b.accessibleName() in names]
+    assert sorted(b.accessibleName() for b in buttons) == sorted(names)
+    qtbot.waitUntil(lambda: all(b.isVisible() for b in buttons))  # none pushed into the toolbar's » menu
     window.preview_pane.copy_button.click()
     assert json.loads(QApplication.clipboard().text())["messages"]

@@ -41,12 +41,12 @@ class CopyAsCode(QObject):
         self._requests = requests
         self._prompt = prompt
         self._connection = connection
-        self.python_button = QPushButton("Copy as Python")
+        self.python_button = QPushButton("Python")
         self.python_button.setAccessibleName("Copy as Python")
         self.python_button.setToolTip("Copy boto3 code that sends exactly this request and prints the reply "
                                       "(streaming loop included). Credentials stay out of it.")
         self.python_button.clicked.connect(lambda: self._copy("Python", python_code))
-        self.cli_button = QPushButton("Copy as AWS CLI")
+        self.cli_button = QPushButton("AWS CLI")
         self.cli_button.setAccessibleName("Copy as AWS CLI")
         self.cli_button.setToolTip("Copy an AWS CLI command (bash/zsh quoting) that sends this request. "
                                    "Credentials stay out of it.")

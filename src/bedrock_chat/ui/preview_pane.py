@@ -22,6 +22,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
+    QLabel,
     QPlainTextEdit,
     QPushButton,
     QTextEdit,
@@ -212,7 +213,8 @@ class PreviewPane(QWidget):
     def __init__(self) -> None:
         super().__init__()
         self.text = PreviewText()
-        self.copy_button = QPushButton("Copy JSON")
+        # Short labels after one "Copy as" caption, so JSON, Python and AWS CLI fit a narrow panel side by side.
+        self.copy_button = QPushButton("JSON")
         self.copy_button.setAccessibleName("Copy request JSON")
         self.copy_button.setToolTip("Copy the request body (without the header line) to the clipboard.")
         self.copy_button.clicked.connect(self._copy_body)
@@ -221,6 +223,7 @@ class PreviewPane(QWidget):
         self.buttons = QToolBar("Request actions")
         self.buttons.setAccessibleName("Request actions")
         self.buttons.setMovable(False)
+        self.buttons.addWidget(QLabel("Copy as "))
         self.buttons.addWidget(self.copy_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
