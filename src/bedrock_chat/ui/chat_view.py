@@ -77,7 +77,8 @@ class ChatView(QTextBrowser):
         self._render_timer.setSingleShot(True)
         self._render_timer.setInterval(1)
         self._render_timer.timeout.connect(self._render_queued)
-        self._paint_throttle = PaintThrottle(self.viewport(), lambda: self._streaming is not None or self.rendering)
+        self._paint_throttle = PaintThrottle(self.viewport(), lambda: self._streaming is not None or self.rendering,
+                                             self.verticalScrollBar())
         self.cards = ChatCards(self, self._first_screen)
 
     # -- resources and links --------------------------------------------------------------------------
