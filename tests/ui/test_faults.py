@@ -78,7 +78,8 @@ def test_closing_mid_stream_hangs_up_without_waiting(qtbot, make_window, paced_s
 def test_failures_are_clear_messages_and_retry_works(qtbot, make_window, local_server, fault, expected, partial):
     window = make_window(local_server.url)
     send_header(window.clients.runtime, "x-bedrock-local-fault", fault)
-    reply = send_prompt(qtbot, window, "Explain retries")
+    # botocore backs off about 10 s before it gives up on a throttled request; on a busy machine, longer.
+    reply = send_prompt(qtbot, window, "Explain retries", timeout=60000)
     assert reply.state == MessageState.FAILED
     assert expected in window.error_text.text()
     assert not window.error_banner.isHidden() and not window.retry_button.isHidden()

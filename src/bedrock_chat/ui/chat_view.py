@@ -12,6 +12,7 @@ from PySide6.QtCore import QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QFont,
     QGuiApplication,
+    QHideEvent,
     QTextBlockFormat,
     QTextCharFormat,
     QTextDocument,
@@ -170,6 +171,14 @@ class ChatView(QTextBrowser):
         else:
             self._scroll_to_end()
             QTimer.singleShot(0, self._scroll_to_end)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        """A window closed (or a column hidden) mid-reply: its reply stops holding the collector's objects, which
+        may include the window itself, kept alive by a reference cycle until the collector gets them back."""
+        super().hideEvent(event)
+        for reply in (self._streaming, self._settling):
+            if reply is not None:
+                reply.release_gc()
 
     def _first_screen(self) -> bool:
         return self._streaming is None and not (self._conversation and self._conversation.messages)

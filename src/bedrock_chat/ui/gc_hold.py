@@ -16,7 +16,7 @@ import itertools
 import time
 import weakref
 
-HOLD_MAX_S = 600.0  # no reply streams and settles for this long; a hold that old was lost
+HOLD_MAX_S = 120.0  # a reply streaming and settling for longer is rare; a hold that old was lost
 _holders: dict[int, float] = {}  # number -> when it began
 _numbers = itertools.count()
 
