@@ -2,8 +2,11 @@
 
 Streams a 20,000-delta ConverseStream reply from the local endpoint (its own process) and prints one JSON object:
 the bare boto3 loop's wall time, the same stream through our decoding and the worker's buffer (no window), and,
-profiled, the share of time inside botocore's ``EventStream`` iteration and inside our code. It is the profile
-behind docs/performance.md's throughput section: decoding, not our code, is what competes with rendering.
+profiled, the share of time inside botocore's ``EventStream`` iteration and inside our code. Then the same turn
+through the turn host process (``host_*``): its wall time, this process's CPU time for it (against
+``in_thread_app_cpu_s``, decoding here), and a CPU profile of the thread that reads the host's batches. It is
+the profile behind docs/performance.md's throughput section: decoding, not our code, is what competes with
+rendering.
 
 ``--quick``: 500 deltas, one run; it only proves the benchmark still works (CI runs it).
 """
@@ -15,7 +18,9 @@ import json
 import pstats
 import statistics
 import sys
+import threading
 import time
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -26,6 +31,80 @@ from stream_render import MODEL, endpoint_process
 from bedrock_chat.bedrock.decoding import converse_stream_event
 from bedrock_chat.bedrock.turn import CancelToken
 from bedrock_chat.ui.worker import DeltaBuffer, TurnRunner
+
+
+def cpu_of(function: Any) -> float:
+    started = time.process_time()  # every thread of this process
+    function()
+    return time.process_time() - started
+
+
+def through_host(url: str, prompt: str, deltas: int, runs: int) -> dict[str, Any]:
+    """Turns run by the turn host process, reported into the worker's own buffer (``TurnRunner.deliver``)."""
+    from bedrock_chat.bedrock import turn_host
+    from bedrock_chat.bedrock.requests import TurnRequest
+    from bedrock_chat.bedrock.session import BedrockClients, ConnectionSettings, connection_of
+    from bedrock_chat.core.catalog import model_info
+    from bedrock_chat.core.conversation import Role
+    from bedrock_chat.core.params import GenerationParams, RequestOptions
+
+    host = turn_host.TurnHost()
+    host.start()
+    assert host.ready.wait(60), "the turn host did not start"
+    clients = BedrockClients(ConnectionSettings(endpoint_url=url, offline=True))
+    info = connection_of(clients.runtime)
+    assert info is not None
+    request = TurnRequest(model_info(MODEL), [(Role.USER, prompt)], GenerationParams(max_tokens=deltas),
+                          RequestOptions())
+    numbers = iter(range(1, 1000))
+    walls: list[float] = []
+    cpus: list[float] = []
+    batches: list[int] = []
+    # CPU time of the thread that reads the host's batches, profiled in the last run: the app's whole share.
+    profile = cProfile.Profile(time.thread_time)
+
+    class Sink(TurnRunner):
+        def __init__(self, profiled: bool) -> None:
+            super().__init__(next(numbers), clients.runtime, request, CancelToken(), DeltaBuffer())
+            self.done = threading.Event()
+            self.reports = 0
+            self.profiled = profiled
+
+        def deliver(self, kind: str, payload: object) -> None:
+            if self.profiled and not self.reports:
+                profile.enable()  # on the reader thread, which calls this
+            self.reports += 1
+            super().deliver(kind, payload)
+            if kind == "text":
+                self.buffer.drain()  # as the GUI thread would, a frame later
+            if kind == "released":
+                if self.profiled:
+                    profile.disable()
+                self.done.set()
+
+    for run in range(runs + 1):
+        sink = Sink(profiled=run == runs)
+        started, cpu = time.perf_counter(), time.process_time()
+        host.submit(turn_host.start_command(sink.number, clients.runtime, info, request), sink)
+        assert sink.done.wait(300)
+        if run < runs:
+            walls.append(time.perf_counter() - started)
+            cpus.append(time.process_time() - cpu)
+            batches.append(sink.reports)
+    host.kill()
+    clients.close()
+    stats: Any = pstats.Stats(profile).stats
+    total = sum(row[2] for row in stats.values())
+    by_function: dict[str, float] = {}
+    for (file, _, function), row in stats.items():
+        name = f"{Path(file).name}:{function}"
+        by_function[name] = by_function.get(name, 0.0) + row[2]
+    top = sorted(by_function.items(), key=lambda item: -item[1])[:6]
+    return {"host_wall_s": round(statistics.median(walls), 3),
+            "host_app_cpu_s": round(statistics.median(cpus), 3),
+            "host_reports": int(statistics.median(batches)),
+            "host_reader_thread_cpu_s": round(total, 3),
+            "host_reader_thread_top": {name: round(seconds / total, 3) for name, seconds in top} if total else {}}
 
 
 def main(argv: list[str]) -> int:
@@ -67,6 +146,8 @@ def main(argv: list[str]) -> int:
         profile.enable()
         ours()
         profile.disable()
+        in_thread_cpu = [cpu_of(ours) for _ in range(runs)]
+        hosted = through_host(url, prompt, deltas, runs)
     stats: Any = pstats.Stats(profile).stats
     total = sum(row[2] for row in stats.values())  # own time of every function: the profiled total
 
@@ -82,6 +163,10 @@ def main(argv: list[str]) -> int:
         "profiled_total_s": round(total, 3),
         "botocore_event_stream_share": round(decoding / total, 3) if total else 0.0,
         "our_per_event_share": round(own / total, 3) if total else 0.0,
+        # The same turn with the turn host process decoding: the app's own CPU time for it, against the app's
+        # CPU time for decoding it on a thread of its own (what competed with the GUI thread for the GIL).
+        "in_thread_app_cpu_s": round(statistics.median(in_thread_cpu), 3),
+        **hosted,
     }))
     return 0
 

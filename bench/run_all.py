@@ -13,17 +13,23 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 BENCHMARKS = ("stream_render", "startup", "history", "connection_test", "import_large", "connect", "store_open",
-              "decode_profile", "compare_streams", "preview_rebuild", "cards_render")
+              "decode_profile", "compare_streams", "preview_rebuild", "cards_render", "turn_host_compare",
+              "token_estimate")
+# Run again with these arguments, reported under their own name: the window's turns decoded on a thread of the
+# app, as before the turn host process, for comparison.
+VARIANTS = {"stream_render_in_thread": ("stream_render", "--in-thread")}
 
 
 def main(argv: list[str]) -> int:
     quick = "--quick" in argv
     report = {}
-    for name in BENCHMARKS:
-        result = subprocess.run([sys.executable, str(HERE / f"{name}.py"), *(["--quick"] if quick else [])],
+    runs = {name: (name,) for name in BENCHMARKS} | VARIANTS
+    for name, (script, *extra) in runs.items():
+        result = subprocess.run([sys.executable, str(HERE / f"{script}.py"), *extra, *(["--quick"] if quick else [])],
                                 check=False, capture_output=True, text=True, timeout=120 if quick else 1800)
         if result.returncode != 0:
-            sys.stderr.write(f"bench/{name}.py failed (exit {result.returncode}):\n{result.stderr[-4000:]}\n")
+            sys.stderr.write(f"bench/{script}.py {' '.join(extra)} failed (exit {result.returncode}):\n"
+                             f"{result.stderr[-4000:]}\n")
             return 1
         report[name] = json.loads(result.stdout.strip().splitlines()[-1])
     if quick:

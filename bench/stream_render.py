@@ -12,6 +12,8 @@ it, fresh and with 200 earlier messages.
 ``--quick``: small sizes, one run, no targets; it only proves the benchmark still works (CI runs it).
 ``--in-process``: the endpoint on a thread of this process instead of its own process.
 ``--shapes code,table``: only these shapes. A number argument sets the runs (default 3).
+``--in-thread``: turns decoded on a thread of the app (BEDROCK_CHAT_TURN_PROCESS=0), as before the turn host
+process; by default the window waits for the turn host and its turns are decoded there.
 """
 
 from __future__ import annotations
@@ -119,6 +121,7 @@ def _stream(window: Any, stages: FrameStages, prompt: str, history_messages: int
         window.conversation = conversation
         window.chat.set_conversation(conversation)
     window.parameters.max_tokens.set_value(MAX_TOKENS)
+    _wait_for_turn_host()
     # Let the first frame's deferred work (rendering warm-up, endpoint start) finish before measuring.
     settle = time.monotonic() + 0.5
     while time.monotonic() < settle:
@@ -166,6 +169,20 @@ def _stream(window: Any, stages: FrameStages, prompt: str, history_messages: int
     return {"wall_s": round(finished_at - started, 3), "stall_max_ms": round(max(gaps) * 1000, 1),
             "settle_s": round(settled_at - finished_at, 3), "gaps": gaps, "cpu_gaps": cpu_gaps, "waits": waits,
             "chars": len(reply.text), "stages": stages.summary(cpu_gaps)}
+
+
+def _wait_for_turn_host() -> None:
+    """Measure the path a person's turns take: through the turn host once it is up (unless --in-thread)."""
+    from bedrock_chat.bedrock import turn_host
+
+    if turn_host.enabled():
+        assert turn_host.wait_until_ready(60) is not None, "the turn host did not start"
+
+
+def turn_path() -> str:
+    from bedrock_chat.bedrock import turn_host
+
+    return "host process" if turn_host.enabled() else "thread"
 
 
 @contextlib.contextmanager
@@ -219,6 +236,8 @@ def _stages_summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
 def main(argv: list[str]) -> int:
     quick = "--quick" in argv
     in_process = "--in-process" in argv
+    if "--in-thread" in argv:
+        os.environ["BEDROCK_CHAT_TURN_PROCESS"] = "0"
     runs = next((int(arg) for arg in argv if arg.isdigit()), 1 if quick else 3)
     chosen = next((arg.split("=", 1)[1] for arg in argv if arg.startswith("--shapes=")), ",".join(SHAPES))
     shapes = [shape for shape in chosen.split(",") if shape in SHAPES]
@@ -226,7 +245,7 @@ def main(argv: list[str]) -> int:
     server = (LocalBedrockServer(ServerOptions(tokens_per_second=0, first_token_delay=0)) if in_process
               else None)
     report: dict[str, Any] = {"runs": runs, "quick": quick, "endpoint": "in-process" if in_process else "subprocess",
-                              "targets": TARGETS, "shapes": {}}
+                              "targets": TARGETS, "shapes": {}, "load_average": round(os.getloadavg()[0], 2)}
     with (server if server is not None else endpoint_process()) as endpoint:
         url = endpoint.url if server is not None else endpoint
         for shape in shapes:
@@ -241,6 +260,7 @@ def main(argv: list[str]) -> int:
                     history = _summary([through_window(url, prompt, 200) for _ in range(runs)])
                     summary["history200"] = {**history, "ratio": round(history["wall_s"] / base, 3)}
             report["shapes"][shape] = summary
+    report["turns"] = turn_path()
     if not quick:
         report["misses"] = [f"{shape}.{key}" for shape, row in report["shapes"].items()
                             for key, target in TARGETS.items() if key in row and row[key] > target]

@@ -57,9 +57,14 @@ def control(local_server: LocalBedrockServer) -> Any:
 
 
 def send_header(client: Any, name: str, value: str) -> None:
-    """Adds a header to every request the client sends (how tests choose faults and pace per request)."""
+    """Adds a header to every request the client sends (how tests choose faults and pace per request); a turn
+    that runs in the turn host process sends it too."""
+    from bedrock_chat.bedrock.session import add_request_header
 
-    def add(request: Any, **_: Any) -> None:
-        request.headers[name] = value
+    add_request_header(client, name, value)
 
-    client.meta.events.register("before-sign.*.*", add, unique_id=f"header-{name}")
+
+def stop_sending_header(client: Any, name: str) -> None:
+    from bedrock_chat.bedrock.session import remove_request_header
+
+    remove_request_header(client, name)

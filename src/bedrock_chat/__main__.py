@@ -2,4 +2,5 @@
 
 from bedrock_chat.app import main
 
-raise SystemExit(main())
+if __name__ == "__main__":  # the turn host process (multiprocessing's spawn) must not start the app again
+    raise SystemExit(main())

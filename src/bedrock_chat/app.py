@@ -103,8 +103,9 @@ def create_window(argv: list[str] | None = None) -> MainWindow:
 
     args = build_parser().parse_args(argv if argv is not None else [])
     quiet_sdk_loggers()
-    # The worker thread decodes streams in Python; with the default 5 ms switch interval the GUI thread
-    # waited tens of milliseconds for the GIL behind it. 1 ms keeps frames on time (bench/stream_render.py).
+    # A turn thread decodes streams in Python when no turn host process runs them (bedrock/turn_host.py); with
+    # the default 5 ms switch interval the GUI thread waited tens of milliseconds for the GIL behind it. 1 ms
+    # keeps frames on time (bench/stream_render.py).
     sys.setswitchinterval(0.001)
     # Qt fills large gradients (the Fusion scroll bar, beside a streaming reply) on a pool of low-priority
     # threads and waits for them: on a busy machine that was a quarter of the GUI thread's samples while a reply
@@ -199,6 +200,10 @@ def run(window: MainWindow) -> NoReturn:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if getattr(sys, "frozen", False):  # in a bundle the turn host process starts this same executable
+        import multiprocessing
+
+        multiprocessing.freeze_support()  # which then runs the host instead of the app, and exits
     arguments = sys.argv[1:] if argv is None else argv
     args = build_parser().parse_args(arguments)  # --help and --version end here, before Qt loads
     from bedrock_chat.logging_setup import configure_logging

@@ -42,8 +42,24 @@ class SelfCheck:
         if not self.window.send_button.isEnabled() and self.window.current_model() is None:
             self._finish(False, f"the local endpoint listed {count} models but none could be selected")
             return
-        self.window.prompt.setPlainText(PROMPT)
-        self.window.send_button.click()
+        self._send_once_the_turn_host_is_up()
+
+    def _send_once_the_turn_host_is_up(self) -> None:
+        """The reply goes through the turn host process, as a person's do: a bundle that cannot start it (a
+        missing freeze_support, a module left out) fails here rather than quietly decoding in the window."""
+        from PySide6.QtCore import QTimer
+
+        from bedrock_chat.bedrock import turn_host
+
+        if self.result is not None:
+            return
+        if turn_host.switched_off() or turn_host.ready_host() is not None:
+            self.window.prompt.setPlainText(PROMPT)
+            self.window.send_button.click()
+        elif not turn_host.enabled():
+            self._finish(False, f"the turn host process did not start: {turn_host.failure_reason()}")
+        else:
+            QTimer.singleShot(20, self._send_once_the_turn_host_is_up)
 
     def _on_reply_finished(self, reply: Any) -> None:
         if reply.state.value != "complete" or not reply.text:
@@ -58,7 +74,10 @@ class SelfCheck:
             self._finish(False, f"a second start could not reach this window: {unreachable}")
             return
         elapsed = time.monotonic() - self.started
-        self._finish(True, f"{reply.model_id} streamed {len(reply.text)} characters, saved in "
+        from bedrock_chat.bedrock import turn_host
+
+        where = "in this process (turn host switched off)" if turn_host.switched_off() else "through the turn host"
+        self._finish(True, f"{reply.model_id} streamed {len(reply.text)} characters {where}, saved in "
                            f"{self.data_dir / 'conversations.sqlite3'} ({elapsed:.1f} s)")
 
     def _second_start_unreachable(self) -> str | None:

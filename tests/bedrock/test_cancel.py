@@ -15,7 +15,7 @@ from bedrock_chat.core.catalog import model_info
 from bedrock_chat.core.conversation import Role
 from bedrock_chat.core.events import TextDelta
 from bedrock_chat.core.params import GenerationParams, RequestOptions
-from tests.conftest import send_header
+from tests.conftest import send_header, stop_sending_header
 
 NOVA = model_info("amazon.nova-micro-v1:0")
 
@@ -135,7 +135,7 @@ def test_next_turn_on_the_same_client_goes_out_at_once(paced_server):
     stuck = _Turn(clients.runtime)
     _wait(lambda: len(paced_server.requests) >= 1)
     stuck.cancel.cancel()
-    clients.runtime.meta.events.unregister("before-sign.*.*", unique_id="header-x-bedrock-local-fault")
+    stop_sending_header(clients.runtime, "x-bedrock-local-fault")
     started = time.monotonic()
     fresh = _Turn(clients.runtime)
     fresh.thread.join(timeout=10)

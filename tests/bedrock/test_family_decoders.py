@@ -71,7 +71,20 @@ def test_a_malformed_answer_is_one_clear_error(family, body):
         native_response(family, body, {})
 
 
-def test_count_tokens_counts_each_native_body_as_its_usage_reports(runtime):
+@pytest.fixture
+def counting_runtime():
+    """These models have no CountTokens on Bedrock (the endpoint refuses it, as Bedrock does); counting every
+    model shows that each native body is counted the way its usage reports."""
+    from bedrock_chat.local_endpoint import LocalBedrockServer, ServerOptions
+    from tests.conftest import make_client
+
+    with LocalBedrockServer(ServerOptions(tokens_per_second=0, first_token_delay=0,
+                                          count_tokens_for_every_model=True)) as server:
+        yield make_client("bedrock-runtime", server.url)
+
+
+def test_count_tokens_counts_each_native_body_as_its_usage_reports(counting_runtime):
+    runtime = counting_runtime
     bodies = {
         "cohere.command-r-v1:0": {"message": "How far is the Moon?", "preamble": "Be brief.",
                                   "chat_history": [{"role": "USER", "message": "Hi"},

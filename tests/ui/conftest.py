@@ -21,12 +21,22 @@ def make_window(qtbot: Any, tmp_path: Path) -> Iterator[Callable[..., Any]]:
         window.show()
         if wait_for_models:
             qtbot.waitUntil(lambda: bool(window.models) and window.send_button is not None, timeout=15000)
+            wait_for_turn_host()
         windows.append(window)
         return window
 
     yield build
     for window in windows:
         window.close()
+
+
+def wait_for_turn_host() -> None:
+    """Turns go to the turn host process once it is ready (before, they run on a thread of this process, as with
+    BEDROCK_CHAT_TURN_PROCESS=0); window tests wait for it so they prove the path a person's turns take."""
+    from bedrock_chat.bedrock import turn_host
+
+    if turn_host.enabled():
+        assert turn_host.wait_until_ready(60) is not None, "the turn host did not start"
 
 
 def send_prompt(qtbot: Any, window: Any, text: str, timeout: int = 15000) -> Any:

@@ -27,6 +27,9 @@ url, data_dir, fault, api, streaming, runtime_url = sys.argv[1:7]
 window = create_window(["--offline", "--endpoint-url", url, "--data-dir", data_dir])
 
 def go(count):
+    from bedrock_chat.bedrock import turn_host
+    host = turn_host.wait_until_ready(60)  # the turn goes to the turn host process, as a person's turns do
+    print("host", host.process.pid, flush=True)
     if runtime_url != "-":  # the turn goes to a host that does not answer (models came from the endpoint)
         from bedrock_chat.bedrock.session import BedrockClients, ConnectionSettings
         window.clients.runtime = BedrockClients(ConnectionSettings(endpoint_url=runtime_url, offline=True)).runtime
@@ -104,14 +107,17 @@ def _start_child(url, data_dir, fault, api, streaming, runtime_url="-"):
     child = subprocess.Popen([sys.executable, "-c", _CHILD, url, str(data_dir), fault, api, "1" if streaming else "0",
                               runtime_url], env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True)
-    assert child.stdout is not None and child.stdout.readline().strip() == "sent"
+    assert child.stdout is not None
+    host = child.stdout.readline().split()
+    assert host[0] == "host" and child.stdout.readline().strip() == "sent"
+    child.host_pid = int(host[1])
     return child
 
 
 def _wait_for(condition, timeout=15.0):
     deadline = time.monotonic() + timeout
     while not condition():
-        assert time.monotonic() < deadline, "the request never arrived"
+        assert time.monotonic() < deadline, "the condition was not met in time"
         time.sleep(0.01)
 
 
@@ -122,7 +128,17 @@ def _close(child):
     child.stdin.flush()
     code = child.wait(timeout=10)
     took = time.monotonic() - asked
-    return asked, code, took, child.stderr.read()
+    errors = child.stderr.read()
+    _wait_for(lambda: not Path(f"/proc/{child.host_pid}").exists() or "zombie" in _state(child.host_pid),
+              timeout=2.0)  # the turn host ended with the app
+    return asked, code, took, errors
+
+
+def _state(pid):
+    try:
+        return Path(f"/proc/{pid}/status").read_text().lower()
+    except OSError:
+        return "zombie"
 
 
 def _assert_saved(data_dir, with_text):

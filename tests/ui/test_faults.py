@@ -7,7 +7,7 @@ import time
 import pytest
 
 from bedrock_chat.core.conversation import MessageState, Role
-from tests.conftest import send_header
+from tests.conftest import send_header, stop_sending_header
 from tests.ui.conftest import send_prompt
 
 
@@ -78,8 +78,7 @@ def test_closing_mid_stream_hangs_up_without_waiting(qtbot, make_window, paced_s
 def test_failures_are_clear_messages_and_retry_works(qtbot, make_window, local_server, fault, expected, partial):
     window = make_window(local_server.url)
     send_header(window.clients.runtime, "x-bedrock-local-fault", fault)
-    # botocore backs off about 10 s before it gives up on a throttled request; on a busy machine, longer.
-    reply = send_prompt(qtbot, window, "Explain retries", timeout=60000)
+    reply = send_prompt(qtbot, window, "Explain retries", timeout=40000)  # botocore backs off up to ~15 s
     assert reply.state == MessageState.FAILED
     assert expected in window.error_text.text()
     assert not window.error_banner.isHidden() and not window.retry_button.isHidden()
@@ -89,7 +88,7 @@ def test_failures_are_clear_messages_and_retry_works(qtbot, make_window, local_s
     assert bool(reply.text) == partial
     assert window.conversation.last_user_message().text == "Explain retries"
 
-    window.clients.runtime.meta.events.unregister("before-sign.*.*", unique_id="header-x-bedrock-local-fault")
+    stop_sending_header(window.clients.runtime, "x-bedrock-local-fault")
     with qtbot.waitSignal(window.reply_finished, timeout=15000) as blocker:
         window.retry_button.click()
     retried = blocker.args[0]

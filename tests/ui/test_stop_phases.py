@@ -10,7 +10,7 @@ import pytest
 
 from bedrock_chat.core.conversation import MessageState
 from bedrock_chat.local_endpoint.faults import FAULT_HEADER
-from tests.conftest import send_header
+from tests.conftest import send_header, stop_sending_header
 from tests.ui.conftest import send_prompt
 
 
@@ -59,7 +59,7 @@ def test_stop_ends_the_turn_at_every_phase(qtbot, make_window, paced_server, fau
                     timeout=1000)  # the server saw the connection closed (it polls every 50 ms)
     sent = _faulted(paced_server, name)  # everything sent before Stop, on that connection, has been read by now
 
-    runtime.meta.events.unregister("before-sign.*.*", unique_id=f"header-{FAULT_HEADER}")
+    stop_sending_header(runtime, FAULT_HEADER)
     started = time.monotonic()
     follow_up = send_prompt(qtbot, window, "And about lakes?")
     assert follow_up.state == MessageState.COMPLETE and follow_up.text

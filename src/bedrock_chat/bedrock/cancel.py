@@ -14,7 +14,7 @@ import logging
 import socket
 import threading
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from botocore.awsrequest import (
@@ -41,6 +41,7 @@ class CancelToken:
         self._lock = threading.Lock()
         self._socket: socket.socket | None = None
         self._stream: Any = None
+        self._callbacks: list[Callable[[], None]] = []
 
     @property
     def cancelled(self) -> bool:
@@ -73,11 +74,22 @@ class CancelToken:
             self._socket = None
             self._stream = None
 
+    def on_cancel(self, callback: Callable[[], None]) -> None:
+        """Calls ``callback`` (which must not block) when the turn is cancelled, or now if it already was."""
+        with self._lock:
+            if not self.cancelled:
+                self._callbacks.append(callback)
+                return
+        callback()
+
     def cancel(self) -> None:
         """Safe from any thread and never blocks: a connect, header wait or body read returns at once."""
-        self._cancelled.set()
         with self._lock:
-            sock, stream = self._socket, self._stream
+            self._cancelled.set()
+            sock, stream, callbacks = self._socket, self._stream, self._callbacks
+            self._callbacks = []
+        for callback in callbacks:
+            callback()  # e.g. the turn host's "cancel N", for a turn that runs in the child process
         if sock is not None:
             _shut_down(sock)  # the reading thread gets EOF and closes the stream itself
         elif stream is not None:

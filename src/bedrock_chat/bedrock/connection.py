@@ -51,6 +51,17 @@ def hide_password(url: str) -> str:
     return re.sub(r"//([^:/@]+):[^@/]*@", r"//\1:…@", url)
 
 
+# Environment variables a credential may be read from: never passed to the turn host process (bedrock.turn_host).
+CREDENTIAL_VARIABLES = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN",
+                        "AWS_BEARER_TOKEN_BEDROCK", "AWS_CONTAINER_AUTHORIZATION_TOKEN")
+
+
+def environment_without_credentials() -> dict[str, str]:
+    """This process's environment as a client built now sees it (proxies, CA bundle, endpoint and config-file
+    variables), minus every variable that may hold a credential."""
+    return {name: value for name, value in os.environ.items() if name.upper() not in CREDENTIAL_VARIABLES}
+
+
 SERVICES = ("bedrock-runtime", "bedrock")
 _ENDPOINT_VARIABLES = {"bedrock-runtime": "AWS_ENDPOINT_URL_BEDROCK_RUNTIME", "bedrock": "AWS_ENDPOINT_URL_BEDROCK"}
 

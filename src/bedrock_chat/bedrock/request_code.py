@@ -97,10 +97,13 @@ def python_code(request: TurnRequest, target: CodeTarget) -> str:
     if invoke:
         body = request.body()
         lines.append(f"body = {_literal(body, 7)}")
+        # The guardrail, latency and service tier travel beside InvokeModel's body (as headers).
+        options = "".join(f", {key}={value!r}" for key, value in _invoke_options(request).items())
         lines.append("")
         if request.streaming:
             lines += [
-                "response = bedrock_runtime.invoke_model_with_response_stream(modelId=model_id, body=json.dumps(body))",
+                "response = bedrock_runtime.invoke_model_with_response_stream(modelId=model_id, "
+                f"body=json.dumps(body){options})",
                 'full_text = ""',
                 'for event in response["body"]:',
                 '    if "chunk" in event:',
@@ -113,7 +116,7 @@ def python_code(request: TurnRequest, target: CodeTarget) -> str:
             ]
         else:
             lines += [
-                "response = bedrock_runtime.invoke_model(modelId=model_id, body=json.dumps(body))",
+                f"response = bedrock_runtime.invoke_model(modelId=model_id, body=json.dumps(body){options})",
                 'result = json.loads(response["body"].read())',
                 f"print({_WHOLE_TEXT[schema]})",
             ]
@@ -147,6 +150,16 @@ def python_code(request: TurnRequest, target: CodeTarget) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _invoke_options(request: TurnRequest) -> dict[str, object]:
+    return {key: value for key, value in request.call_arguments().items()
+            if key not in ("modelId", "body", "contentType", "accept")}
+
+
+_CLI_OPTIONS = {"guardrailIdentifier": "--guardrail-identifier", "guardrailVersion": "--guardrail-version",
+                "trace": "--trace", "performanceConfigLatency": "--performance-config-latency",
+                "serviceTier": "--service-tier"}
+
+
 def _blob(value: object) -> str:
     """Bytes in a Converse body (an image or document) go to the CLI's JSON input base64-encoded, as it expects."""
     if isinstance(value, bytes | bytearray):
@@ -162,6 +175,8 @@ def cli_command(request: TurnRequest, target: CodeTarget) -> str:
         parts = [["aws", "bedrock-runtime", "invoke-model"], ["--model-id", model],
                  ["--content-type", "application/json"], ["--accept", "application/json"],
                  ["--cli-binary-format", "raw-in-base64-out"], ["--body", body]]
+        parts += [[_CLI_OPTIONS[key], str(value)] for key, value in _invoke_options(request).items()
+                  if key in _CLI_OPTIONS]
     else:
         parts = [["aws", "bedrock-runtime", "converse"], ["--model-id", model], ["--cli-input-json", body]]
     parts.append(["--region", target.region])

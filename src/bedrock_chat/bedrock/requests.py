@@ -7,16 +7,22 @@ from dataclasses import dataclass
 from typing import Any
 
 from bedrock_chat.bedrock.families import chat_messages, codec_for_model
+from bedrock_chat.bedrock.request_features import (
+    add_native_thinking_blocks,
+    add_request_features,
+    invoke_arguments,
+    reasoning_control,
+    thinking_budget,
+    thinking_enabled,
+    with_blobs,
+)
 from bedrock_chat.core.catalog import ModelInfo
 from bedrock_chat.core.conversation import Role
 from bedrock_chat.core.params import GenerationParams, RequestOptions
+from bedrock_chat.core.reasoning import MIN_THINKING_BUDGET, ReasoningBlock
 
 History = list[tuple[Role, str]]
-MIN_THINKING_BUDGET = 1024
-
-
-def thinking_budget(params: GenerationParams) -> int:
-    return max(MIN_THINKING_BUDGET, min(params.reasoning_budget, params.max_tokens - 1))
+__all__ = ["MIN_THINKING_BUDGET", "History", "TurnRequest", "UnsupportedRequest", "thinking_budget"]
 
 
 class UnsupportedRequest(ValueError):
@@ -29,6 +35,8 @@ class TurnRequest:
     history: History
     params: GenerationParams
     options: RequestOptions
+    # The signed reasoning of each turn of ``history`` (Conversation.reasoning_history), sent back unchanged.
+    reasoning: tuple[tuple[ReasoningBlock, ...], ...] = ()
 
     @property
     def streaming(self) -> bool:
@@ -42,21 +50,25 @@ class TurnRequest:
 
     @property
     def uses_thinking(self) -> bool:
-        # Extended thinking needs a budget of at least 1,024 tokens below max_tokens.
-        return (self.params.reasoning and self.model.reasoning and self.model.family == "anthropic"
-                and self.params.max_tokens > MIN_THINKING_BUDGET)
+        # Claude's thinking (a budget of at least 1,024 tokens below max_tokens, or adaptive) fixes temperature.
+        return thinking_enabled(self.model, self.params)
 
     def body(self) -> dict[str, Any]:
         """The JSON body that goes on the wire (Converse: the request minus the model id in the path)."""
         if self.options.api == "invoke":
-            return native_body(self.model, self.history, self.params, self.uses_thinking)
-        return converse_body(self.history, self.params, self.uses_thinking)
+            native = native_body(self.model, self.history, self.params, self.uses_thinking)
+            add_native_thinking_blocks(native, self.reasoning, self.model)
+            return native
+        body = converse_body(self.history, self.params, self.uses_thinking)
+        add_request_features(body, self.model, self.params, self.streaming, self.reasoning)
+        return body
 
     def call_arguments(self) -> dict[str, Any]:
         if self.options.api == "invoke":
             return {"modelId": self.model.invoke_id, "body": json.dumps(self.body()),
-                    "contentType": "application/json", "accept": "application/json"}
-        return {"modelId": self.model.invoke_id, **self.body()}
+                    "contentType": "application/json", "accept": "application/json",
+                    **invoke_arguments(self.model, self.params)}
+        return {"modelId": self.model.invoke_id, **with_blobs(self.body())}
 
     def preview(self) -> str:
         return json.dumps(self.body(), ensure_ascii=False, indent=2)
@@ -81,10 +93,6 @@ def converse_body(history: History, params: GenerationParams, thinking: bool) ->
     }
     if params.system_prompt:
         body["system"] = [{"text": params.system_prompt}]
-    if thinking:
-        body["additionalModelRequestFields"] = {
-            "thinking": {"type": "enabled", "budget_tokens": thinking_budget(params)}
-        }
     return body
 
 
@@ -103,7 +111,7 @@ def _nova(history: History, params: GenerationParams) -> dict[str, Any]:
     return body
 
 
-def _anthropic(history: History, params: GenerationParams, thinking: bool) -> dict[str, Any]:
+def _anthropic(history: History, params: GenerationParams, thinking: bool, control: str) -> dict[str, Any]:
     body: dict[str, Any] = {
         "anthropic_version": "bedrock-2023-05-31",
         "max_tokens": params.max_tokens,
@@ -111,7 +119,12 @@ def _anthropic(history: History, params: GenerationParams, thinking: bool) -> di
     }
     if thinking:
         body["temperature"] = 1.0
-        body["thinking"] = {"type": "enabled", "budget_tokens": thinking_budget(params)}
+        if control == "adaptive":
+            body["thinking"] = {"type": "adaptive"}
+            if params.reasoning_effort:
+                body["output_config"] = {"effort": params.reasoning_effort}
+        else:
+            body["thinking"] = {"type": "enabled", "budget_tokens": thinking_budget(params)}
     else:
         body.update(temperature=params.temperature, top_p=params.top_p)
     if params.system_prompt:
@@ -166,7 +179,7 @@ def native_body(model: ModelInfo, history: History, params: GenerationParams, th
     if family == "nova":
         return _nova(history, params)
     if family == "anthropic":
-        return _anthropic(history, params, thinking)
+        return _anthropic(history, params, thinking, reasoning_control(model))
     if family == "llama":  # Llama's native schema has no stop sequences
         return {"prompt": _llama_prompt(history, params.system_prompt), "max_gen_len": params.max_tokens,
                 "temperature": params.temperature, "top_p": params.top_p}

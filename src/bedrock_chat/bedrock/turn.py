@@ -13,10 +13,12 @@ from bedrock_chat.bedrock.decoding import (
     converse_response,
     converse_stream_event,
     native_response,
+    native_served,
     native_stream_chunk,
 )
 from bedrock_chat.bedrock.requests import TurnRequest
-from bedrock_chat.core.events import ResponseStarted, StreamEvent
+from bedrock_chat.core.events import ReasoningComplete, ReasoningDelta, ResponseStarted, StreamEvent
+from bedrock_chat.core.reasoning import ReasoningAssembler, ReasoningSignature, RedactedReasoning
 
 EventSink = Callable[[StreamEvent], None]
 
@@ -32,7 +34,23 @@ def run_turn(runtime: Any, request: TurnRequest, emit: EventSink, cancel: Cancel
     """
     make_interruptible(runtime)
     with cancel.bound_to_this_thread():
-        _run(runtime, request, emit, cancel)
+        _run(runtime, request, assemble_reasoning(emit), cancel)
+
+
+def assemble_reasoning(emit: EventSink) -> EventSink:
+    """Passes every event on, and a whole ``ReasoningComplete`` block once a stream signs or redacts one."""
+    assembler = ReasoningAssembler()
+
+    def sink(event: StreamEvent) -> None:
+        emit(event)
+        if isinstance(event, ReasoningDelta):
+            assembler.add_text(event.text)
+        elif isinstance(event, ReasoningSignature):
+            emit(ReasoningComplete(assembler.sign(event.signature)))
+        elif isinstance(event, RedactedReasoning):
+            emit(ReasoningComplete(assembler.redacted(event.data)))
+
+    return sink
 
 
 def _run(runtime: Any, request: TurnRequest, emit: EventSink, cancel: CancelToken) -> None:
@@ -51,6 +69,7 @@ def _run(runtime: Any, request: TurnRequest, emit: EventSink, cancel: CancelToke
             _consume(response["stream"], converse_stream_event, emit, cancel)
         else:
             family = request.model.family
+            _emit_all(native_served(response.get("ResponseMetadata", {}).get("HTTPHeaders", {})), emit)
             _consume(response["body"], lambda event: _native_event(family, event), emit, cancel)
     except Exception:
         if cancel.cancelled:

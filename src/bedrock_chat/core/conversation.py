@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
+from bedrock_chat.core.reasoning import ReasoningBlock
+
 
 def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
@@ -45,6 +47,8 @@ class Message:
     error: str | None = None
     created_at: str = field(default_factory=utc_now)
     finished_at: str | None = None
+    # The reply's reasoning as the model signed it, sent back unchanged on later turns (see core.reasoning).
+    reasoning_blocks: list[ReasoningBlock] = field(default_factory=list)
     compare_group: str | None = None
     """The compare turn this reply answered, shared by its columns' replies (None: an ordinary reply)."""
     alternative: bool = False
@@ -88,13 +92,23 @@ class Conversation:
 
         ``draft`` is a prompt not yet sent (the request preview): it counts as the next user message.
         """
-        sent = [(message.role, message.text) for message in self.messages if message.counts_as_history]
-        turns: list[tuple[Role, str]] = []
-        for role, text in [*sent, *([(Role.USER, draft)] if draft else [])]:
-            if turns and turns[-1][0] == role:
-                turns[-1] = (role, f"{turns[-1][1]}\n\n{text}")
+        return [(role, "\n\n".join(message.text for message in group)) for role, group in self._turns(draft)]
+
+    def reasoning_history(self, draft: str | None = None) -> list[tuple[ReasoningBlock, ...]]:
+        """The signed reasoning of each turn of ``history`` (empty for user turns), in the same order."""
+        return [tuple(block for message in group for block in message.reasoning_blocks)
+                for _, group in self._turns(draft)]
+
+    def _turns(self, draft: str | None) -> list[tuple[Role, list[Message]]]:
+        sent = [message for message in self.messages if message.counts_as_history]
+        if draft:
+            sent.append(Message(Role.USER, draft))
+        turns: list[tuple[Role, list[Message]]] = []
+        for message in sent:
+            if turns and turns[-1][0] == message.role:
+                turns[-1][1].append(message)
             else:
-                turns.append((role, text))
+                turns.append((message.role, [message]))
         while turns and turns[0][0] != Role.USER:
             turns.pop(0)
         while turns and turns[-1][0] != Role.USER:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bedrock_chat.core.reasoning import ReasoningBlock, ReasoningSignature, RedactedReasoning
+
 
 class StopReason(StrEnum):
     END_TURN = "end_turn"
@@ -102,4 +104,28 @@ class ResponseStarted:
     request_id: str | None
 
 
-StreamEvent = ResponseStarted | TextDelta | ReasoningDelta | Usage | ServiceMetrics | MessageStopped
+@dataclass(frozen=True)
+class ReasoningComplete:
+    """A whole reasoning block, signed or redacted, to keep with the reply and send back on later turns."""
+
+    block: ReasoningBlock
+
+
+@dataclass(frozen=True)
+class GuardrailIntervened:
+    """The guardrail blocked or masked something; its trace, put in words a person reads."""
+
+    action: str  # e.g. "Guardrail blocked."
+    findings: tuple[str, ...]  # one line per policy that matched: which policy, what, where (input or output)
+
+
+@dataclass(frozen=True)
+class RequestServed:
+    """How the service says it served the request (latency mode, service tier), when it reports it."""
+
+    latency: str | None = None
+    service_tier: str | None = None
+
+
+StreamEvent = (ResponseStarted | TextDelta | ReasoningDelta | Usage | ServiceMetrics | MessageStopped
+               | ReasoningSignature | RedactedReasoning | ReasoningComplete | GuardrailIntervened | RequestServed)

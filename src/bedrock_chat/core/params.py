@@ -27,6 +27,13 @@ class GenerationParams:
     system_prompt: str = ""
     reasoning: bool = False
     reasoning_budget: int = 2048
+    reasoning_effort: str = ""  # "low"/"medium"/"high" where the model takes an effort level; "" = its default
+    # What Bedrock offers per request; each is sent only where the model offers it (ModelInfo.features).
+    prompt_caching: bool = True
+    latency_optimized: bool = False
+    service_tier: str = ""  # "" = don't ask (the default tier)
+    guardrail_id: str = ""  # an identifier and version of a guardrail in the account; never a credential
+    guardrail_version: str = ""
 
     @classmethod
     def defaults_for(cls, limits: ParamLimits) -> GenerationParams:
@@ -57,6 +64,12 @@ class GenerationParams:
             "systemPrompt": self.system_prompt,
             "reasoning": self.reasoning,
             "reasoningBudget": self.reasoning_budget,
+            "reasoningEffort": self.reasoning_effort,
+            "promptCaching": self.prompt_caching,
+            "latencyOptimized": self.latency_optimized,
+            "serviceTier": self.service_tier,
+            "guardrailId": self.guardrail_id,
+            "guardrailVersion": self.guardrail_version,
         }
 
     @classmethod
@@ -70,6 +83,12 @@ class GenerationParams:
             system_prompt=str(data.get("systemPrompt", "")),
             reasoning=bool(data.get("reasoning", False)),
             reasoning_budget=int(data.get("reasoningBudget", base.reasoning_budget)),
+            reasoning_effort=str(data.get("reasoningEffort", "")),
+            prompt_caching=bool(data.get("promptCaching", base.prompt_caching)),
+            latency_optimized=bool(data.get("latencyOptimized", False)),
+            service_tier=str(data.get("serviceTier", "")),
+            guardrail_id=str(data.get("guardrailId", "")).strip(),
+            guardrail_version=str(data.get("guardrailVersion", "")).strip(),
         )
 
 

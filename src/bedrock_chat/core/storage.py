@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from bedrock_chat.core.conversation import Conversation, Message, MessageState, Role, new_id, utc_now
+from bedrock_chat.core.reasoning import ReasoningBlock, blocks_from_list, blocks_to_list
 from bedrock_chat.core.store_errors import StoreProblemKind, classify, describe_open_failure
 
 HIGHLIGHT_START, HIGHLIGHT_END = "\x02", "\x03"
@@ -69,9 +70,14 @@ ALTER TABLE messages ADD COLUMN compare_group TEXT;
 ALTER TABLE messages ADD COLUMN alternative INTEGER NOT NULL DEFAULT 0;
 """
 
+# Reasoning blocks as the model signed them (JSON list), sent back unchanged on later turns.
+_V4_REASONING_BLOCKS = """
+ALTER TABLE messages ADD COLUMN reasoning_blocks TEXT;
+"""
+
 # Versioned: migration N brings a database from user_version N to N + 1. Only ever append (one entry per change,
 # each branch's in the order it reached main); never edit one that has shipped, so every old database opens.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4_REASONING_BLOCKS)
 SCHEMA_VERSION = len(MIGRATIONS)
 # PRAGMA quick_check reads every page: ~30 ms for 10 MB (20,000 messages) but ~250 ms for 54 MB, a visible delay
 # at startup (bench/store_open.py). So only files up to this size are checked; a larger one is still read (the
@@ -119,6 +125,20 @@ def fts_query(text: str) -> str | None:
 
 def _json_or_none(value: dict[str, Any] | None) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False)
+
+
+def _blocks_json(message: Message) -> str | None:
+    return json.dumps(blocks_to_list(message.reasoning_blocks)) if message.reasoning_blocks else None
+
+
+def _blocks_loaded(raw: str | None) -> list[ReasoningBlock]:
+    """A damaged column loses only the blocks (the next turn is sent without them), never the conversation."""
+    if not raw:
+        return []
+    try:
+        return blocks_from_list(json.loads(raw))
+    except ValueError:
+        return []
 
 
 class ConversationStore:
@@ -293,16 +313,16 @@ class ConversationStore:
     def _upsert_message(db: sqlite3.Connection, conversation_id: str, position: int, message: Message) -> None:
         db.execute(
             "INSERT INTO messages (id, conversation_id, position, role, text, reasoning, model_id, api, parameters,"
-            " stats, state, error, created_at, finished_at, compare_group, alternative)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            " stats, state, error, created_at, finished_at, compare_group, alternative, reasoning_blocks)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT(id) DO UPDATE SET position = excluded.position, text = excluded.text,"
             " reasoning = excluded.reasoning, parameters = excluded.parameters, stats = excluded.stats,"
             " state = excluded.state, error = excluded.error, finished_at = excluded.finished_at,"
-            " alternative = excluded.alternative",
+            " alternative = excluded.alternative, reasoning_blocks = excluded.reasoning_blocks",
             (message.id, conversation_id, position, message.role.value, message.text, message.reasoning,
              message.model_id, message.api, _json_or_none(message.parameters), _json_or_none(message.stats),
              message.state.value, message.error, message.created_at, message.finished_at, message.compare_group,
-             int(message.alternative)),
+             int(message.alternative), _blocks_json(message)),
         )
 
     def rename(self, conversation_id: str, title: str) -> None:
@@ -375,14 +395,15 @@ class ConversationStore:
             raise KeyError(conversation_id)
         rows = self._db.execute(
             "SELECT id, role, text, reasoning, model_id, api, parameters, stats, state, error, created_at,"
-            " finished_at, compare_group, alternative FROM messages WHERE conversation_id = ? ORDER BY position",
+            " finished_at, compare_group, alternative, reasoning_blocks FROM messages WHERE conversation_id = ?"
+            " ORDER BY position",
             (conversation_id,)
         ).fetchall()
         messages = [
             Message(role=Role(row[1]), text=row[2], id=row[0], reasoning=row[3], model_id=row[4], api=row[5],
                     parameters=json.loads(row[6]) if row[6] else None, stats=json.loads(row[7]) if row[7] else None,
                     state=MessageState(row[8]), error=row[9], created_at=row[10], finished_at=row[11],
-                    compare_group=row[12], alternative=bool(row[13]))
+                    compare_group=row[12], alternative=bool(row[13]), reasoning_blocks=_blocks_loaded(row[14]))
             for row in rows
         ]
         return Conversation(title=head[0], id=conversation_id, created_at=head[1], messages=messages)

@@ -8,6 +8,7 @@ import math
 from typing import Any
 
 from bedrock_chat.core.conversation import Conversation, Message, MessageState, Role, new_id
+from bedrock_chat.core.reasoning import ReasoningBlock, blocks_from_list, blocks_to_list
 
 FORMAT = "bedrock-chat.transcript"
 VERSION = 1
@@ -47,6 +48,7 @@ def _message_to_dict(message: Message) -> dict[str, Any]:
         "finishedAt": message.finished_at,
         "compareGroup": message.compare_group,
         "alternative": message.alternative,
+        **({"reasoningBlocks": blocks_to_list(message.reasoning_blocks)} if message.reasoning_blocks else {}),
     }
 
 
@@ -148,7 +150,26 @@ def _message_from_dict(item: Any, where: str) -> Message:
         finished_at=_optional_str(item, "finishedAt", where),
         compare_group=_optional_str(item, "compareGroup", where),
         alternative=alternative,
+        reasoning_blocks=_reasoning_blocks(item, where),
     )
+
+
+def _reasoning_blocks(item: dict[str, Any], where: str) -> list[ReasoningBlock]:
+    """Signed reasoning, kept so an imported conversation can go on thinking; bounded like any text."""
+    raw = item.get("reasoningBlocks")
+    if raw is None:
+        return []
+    if not isinstance(raw, list) or len(raw) > MAX_MAP_KEYS:
+        raise TranscriptError(f"{where}: “reasoningBlocks” must be a list of at most {MAX_MAP_KEYS} blocks.")
+    for block in raw:
+        if isinstance(block, dict):
+            for key, value in block.items():
+                if isinstance(value, str):
+                    _check_string(value, MAX_TEXT_CHARS, where, f"reasoningBlocks.{key}")
+    blocks = blocks_from_list(raw)
+    if len(blocks) != len(raw):
+        raise TranscriptError(f"{where}: a reasoning block is not {{text, signature}} or {{redactedContent}}.")
+    return blocks
 
 
 def from_json(text: str) -> Conversation:

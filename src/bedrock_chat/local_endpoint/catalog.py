@@ -101,6 +101,15 @@ class Catalog:
             )
         return model
 
+    def resolve_for_counting(self, raw_model_id: str) -> CatalogModel:
+        """CountTokens names the foundation model (no inference runs), so a profile-only model counts by its id."""
+        model_id = unquote(raw_model_id)
+        prefix, _, rest = model_id.partition(".")
+        model = self.models.get(rest if prefix in _PROFILE_PREFIXES else model_id)
+        if model is None:
+            raise validation("The provided model identifier is invalid.")
+        return model
+
     def foundation_model_summaries(self, region: str, query: dict[str, str]) -> list[dict[str, Any]]:
         summaries = []
         for model in self.models.values():

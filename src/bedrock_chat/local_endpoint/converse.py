@@ -13,7 +13,7 @@ Event = tuple[str, dict[str, Any]]
 
 _ALLOWED = {"modelId", "messages", "system", "inferenceConfig", "toolConfig", "guardrailConfig",
             "additionalModelRequestFields", "promptVariables", "additionalModelResponseFieldPaths",
-            "requestMetadata", "performanceConfig"}
+            "requestMetadata", "performanceConfig", "serviceTier"}
 
 
 def _wants_reasoning(model: CatalogModel, fields: dict[str, Any]) -> bool:
@@ -23,9 +23,9 @@ def _wants_reasoning(model: CatalogModel, fields: dict[str, Any]) -> bool:
         return True
     for key in ("thinking", "reasoning_config"):
         option = fields.get(key)
-        if isinstance(option, dict) and option.get("type") == "enabled":
+        if isinstance(option, dict) and option.get("type") in ("enabled", "adaptive"):
             return True
-    return False
+    return model.reasoning_control == "effort"  # gpt-oss reasons at every effort level
 
 
 def parse_converse(body: dict[str, Any], model: CatalogModel) -> GenerationRequest:

@@ -16,6 +16,7 @@ from bedrock_chat.local_endpoint.generator import (
     GenerationRequest,
     Turn,
 )
+from bedrock_chat.local_endpoint.request_features import FeatureState, check_native_thinking
 
 Chunk = dict[str, Any]
 
@@ -135,14 +136,18 @@ def _anthropic_text(value: Any, where: str) -> str:
     raise validation(f"{where}: Input should be a valid list or string")
 
 
+_SIGNING = FeatureState()  # signs and checks thinking with the process's key, as the Converse path does
+
+
 class AnthropicFamily:
     def __init__(self) -> None:
         self._block = 0
         self._thinking_open = False
+        self._thought: list[str] = []
 
     def parse(self, body: dict[str, Any], model: CatalogModel) -> GenerationRequest:
         allowed = {"anthropic_version", "anthropic_beta", "max_tokens", "messages", "system", "temperature",
-                   "top_p", "top_k", "stop_sequences", "thinking", "tools", "tool_choice", "metadata"}
+                   "top_p", "top_k", "stop_sequences", "thinking", "tools", "tool_choice", "metadata", "output_config"}
         check.reject_unknown_keys(body, allowed)
         if body.get("anthropic_version") != "bedrock-2023-05-31":
             raise validation("anthropic_version: Input should be 'bedrock-2023-05-31'")
@@ -151,6 +156,7 @@ class AnthropicFamily:
         messages = check.require_key(body, "messages")
         if not isinstance(messages, list):
             raise validation("messages: Input should be a valid list")
+        check_native_thinking(messages, _SIGNING)
         turns = []
         for index, message in enumerate(messages):
             message = check.require_object(message, f"messages.{index}")
@@ -161,8 +167,13 @@ class AnthropicFamily:
         limit = check.max_tokens(body["max_tokens"], "max_tokens", model)
         temperature = check.number_in_range(body.get("temperature", 1.0), "temperature", 0, 1)
         thinking = body.get("thinking") or {}
-        reasoning = isinstance(thinking, dict) and thinking.get("type") == "enabled"
-        if reasoning:
+        reasoning = isinstance(thinking, dict) and thinking.get("type") in ("enabled", "adaptive")
+        if reasoning and thinking.get("type") == "adaptive":
+            if model.reasoning_control != "adaptive":
+                raise validation(f"thinking.type: adaptive is not supported by the model {model.model_id}.")
+            if temperature != 1.0:
+                raise validation("temperature may only be set to 1 when thinking is enabled.")
+        elif reasoning:
             if not model.reasoning:
                 raise validation(f"thinking: This model ({model.model_id}) does not support extended thinking.")
             budget = thinking.get("budget_tokens")
@@ -184,8 +195,8 @@ class AnthropicFamily:
     def response(self, generation: Generation, model: CatalogModel) -> dict[str, Any]:
         content: list[dict[str, Any]] = []
         if generation.reasoning_tokens:
-            content.append({"type": "thinking", "thinking": "".join(generation.reasoning_tokens),
-                            "signature": "local-signature"})
+            thought = "".join(generation.reasoning_tokens)
+            content.append({"type": "thinking", "thinking": thought, "signature": _SIGNING.sign(thought)})
         content.append({"type": "text", "text": generation.text})
         return {
             "id": f"msg_bdrk_{uuid.uuid4().hex[:24]}",
@@ -218,6 +229,7 @@ class AnthropicFamily:
         return [start, {"type": "content_block_start", "index": 0, "content_block": first_block}]
 
     def stream_reasoning(self, token: str) -> list[Chunk]:
+        self._thought.append(token)
         return [{"type": "content_block_delta", "index": 0, "delta": {"type": "thinking_delta", "thinking": token}}]
 
     def stream_reasoning_end(self) -> list[Chunk]:
@@ -225,7 +237,7 @@ class AnthropicFamily:
         self._block = 1
         return [
             {"type": "content_block_delta", "index": 0,
-             "delta": {"type": "signature_delta", "signature": "local-signature"}},
+             "delta": {"type": "signature_delta", "signature": _SIGNING.sign("".join(self._thought))}},
             {"type": "content_block_stop", "index": 0},
             {"type": "content_block_start", "index": 1, "content_block": {"type": "text", "text": ""}},
         ]

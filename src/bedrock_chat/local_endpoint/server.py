@@ -21,17 +21,20 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from bedrock_chat.local_endpoint.catalog import Catalog, CatalogModel
-from bedrock_chat.local_endpoint.converse import (
-    ConverseStreamEvents,
-    converse_response,
-    count_converse_input,
-    parse_converse,
-)
+from bedrock_chat.local_endpoint.converse import count_converse_input, parse_converse
+from bedrock_chat.local_endpoint.converse_features import FeatureStreamEvents, feature_response
 from bedrock_chat.local_endpoint.errors import BedrockError, malformed, validation
 from bedrock_chat.local_endpoint.eventstream import encode_event
 from bedrock_chat.local_endpoint.families import native_family
 from bedrock_chat.local_endpoint.faults import FAULT_HEADER, Fault, FaultState, find_fault
 from bedrock_chat.local_endpoint.generator import Generation, generate
+from bedrock_chat.local_endpoint.request_features import FeatureState, check_count_tokens, converse_extras
+from bedrock_chat.local_endpoint.request_options import (
+    blocked_generation,
+    invoke_extras,
+    mark_intervention,
+    served_headers,
+)
 from bedrock_chat.local_endpoint.streaming import (
     ClientGone,
     EventStreamWriter,
@@ -66,6 +69,9 @@ class ServerOptions:
     # Application inference profiles: id -> the foundation model they route to (invoked through their ARN).
     application_profiles: dict[str, str] = field(default_factory=dict)
     tls: ssl.SSLContext | None = None  # serve https (tests of bearer auth, which botocore sends only over TLS)
+    # Bedrock answers CountTokens only for the models that have it (catalog "countTokens"); True counts any model,
+    # for tests of how each native body is counted.
+    count_tokens_for_every_model: bool = False
 
     @property
     def pace(self) -> Pace:
@@ -101,6 +107,7 @@ class _SharedState:
     # Bounded: the app's built-in endpoint runs for a whole session.
     ended: deque[ConnectionEnd] = field(default_factory=lambda: deque(maxlen=10_000))
     lock: threading.Lock = field(default_factory=threading.Lock)
+    features: FeatureState = field(default_factory=FeatureState)  # reasoning signatures, the prompt cache
 
 
 def bearer_fingerprint(token: str) -> str:
@@ -233,8 +240,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.state.faults.raise_immediate(fault, url.path, body)
             if fault and fault.name == "hang":  # a cold model or a hung proxy: not even response headers
                 self._wait_watching_client(fault.argument or 30.0)
-            model = self.state.catalog.resolve(model_route.group(1), self.state.options.application_profiles)
             operation = model_route.group(2)
+            model = (self.state.catalog.resolve_for_counting(model_route.group(1)) if operation == "count-tokens"
+                     else self.state.catalog.resolve(model_route.group(1), self.state.options.application_profiles))
             if operation == "count-tokens":
                 self._count_tokens(model, body)
             elif operation.startswith("invoke"):
@@ -332,6 +340,8 @@ class _Handler(BaseHTTPRequestHandler):
     # -- operations -------------------------------------------------------------------------------
 
     def _count_tokens(self, model: CatalogModel, body: bytes) -> None:
+        if not self.state.options.count_tokens_for_every_model:
+            check_count_tokens(model)
         request = self._json_body(body).get("input") or {}
         if "converse" in request:
             tokens = count_converse_input(request["converse"], model)
@@ -366,14 +376,18 @@ class _Handler(BaseHTTPRequestHandler):
             raise validation("The model is unsupported for streaming.")
         family = native_family(model)
         request = family.parse(self._json_body(body), model)
+        extras = invoke_extras(self.headers, model, request.prompt)
         generation = generate(request)
+        if extras.guardrail_trace is not None:
+            generation = blocked_generation(generation)
         pace = parse_pace(self.headers.get(PACE_HEADER), self.state.options.pace)
         start = time.monotonic()
         if not streaming:
             self._apply_whole_response_fault(fault)
             self._simulate_latency(generation, pace)
             latency = round((time.monotonic() - start) * 1000)
-            self._send_json(family.response(generation, model), {
+            self._send_json(mark_intervention(family.response(generation, model), extras), {
+                **served_headers(extras),
                 "x-amzn-bedrock-invocation-latency": str(latency),
                 "x-amzn-bedrock-input-token-count": str(generation.input_tokens),
                 "x-amzn-bedrock-output-token-count": str(generation.output_tokens),
@@ -382,7 +396,7 @@ class _Handler(BaseHTTPRequestHandler):
             })
             return
 
-        writer = self._start_stream()
+        writer = self._start_stream(served_headers(extras))
         schedule = TokenSchedule(writer, pace, fault, start)
         first_byte: list[float] = []
 
@@ -405,23 +419,29 @@ class _Handler(BaseHTTPRequestHandler):
         schedule.run(generation.text_tokens, on_text, offset=emitted)
         metrics = _metrics(generation.input_tokens, generation.output_tokens, start,
                            first_byte[0] if first_byte else None)
-        emit_chunks(family.stream_finish(generation, metrics))
+        finish = family.stream_finish(generation, metrics)
+        emit_chunks([*finish[:-1], mark_intervention(finish[-1], extras)])
         writer.finish()
 
     def _converse(self, model: CatalogModel, body: bytes, fault: Fault | None, streaming: bool) -> None:
-        request = parse_converse(self._json_body(body), model)
+        data = self._json_body(body)
+        request = parse_converse(data, model)
+        extras = converse_extras(data, model, self.state.features, request.input_tokens, streaming)
         generation = generate(request)
+        if extras.guardrail_trace is not None:
+            generation = blocked_generation(generation)
         pace = parse_pace(self.headers.get(PACE_HEADER), self.state.options.pace)
         start = time.monotonic()
         if not streaming:
             self._apply_whole_response_fault(fault)
             self._simulate_latency(generation, pace)
-            self._send_json(converse_response(generation, round((time.monotonic() - start) * 1000)))
+            latency_ms = round((time.monotonic() - start) * 1000)
+            self._send_json(feature_response(generation, latency_ms, extras, self.state.features))
             return
 
         writer = self._start_stream()
         schedule = TokenSchedule(writer, pace, fault, start)
-        events = ConverseStreamEvents()
+        events = FeatureStreamEvents(extras, self.state.features)
 
         def emit(pairs: list[tuple[str, dict[str, Any]]]) -> None:
             for event_type, payload in pairs:
@@ -435,8 +455,10 @@ class _Handler(BaseHTTPRequestHandler):
         emit(events.finish(generation, round((time.monotonic() - start) * 1000)))
         writer.finish()
 
-    def _start_stream(self) -> EventStreamWriter:
+    def _start_stream(self, extra_headers: dict[str, str] | None = None) -> EventStreamWriter:
         self.send_response(200)
+        for name, value in (extra_headers or {}).items():
+            self.send_header(name, value)
         self.send_header("Content-Type", "application/vnd.amazon.eventstream")
         self.send_header("Transfer-Encoding", "chunked")
         self.send_header("x-amzn-RequestId", self.request_id)

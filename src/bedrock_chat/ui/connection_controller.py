@@ -62,9 +62,11 @@ class ConnectionFailure:
 
 def _connect_and_list(settings: ConnectionSettings, preferred: str | None) -> Connected:
     """Runs off the GUI thread: importing boto3, listing models and resolving a typed id all take a while."""
+    from bedrock_chat.bedrock import turn_host
     from bedrock_chat.bedrock.model_list import load_model_list, resolve_model
     from bedrock_chat.bedrock.session import BedrockClients, available_profiles
 
+    turn_host.prestart()  # the process that runs turns starts now, in the background, well after the first frame
     clients = BedrockClients(settings)
     try:
         listing = load_model_list(clients.control, settings.region)

@@ -33,6 +33,7 @@ from bedrock_chat.ui.request_preview import RequestPreview
 from bedrock_chat.ui.save_tracker import SaveTracker
 from bedrock_chat.ui.settings_store import SettingsStore
 from bedrock_chat.ui.storage_status import StorageStatus
+from bedrock_chat.ui.token_estimate import TokenEstimator
 from bedrock_chat.ui.transcript_import import TranscriptImporter
 from bedrock_chat.ui.turn_controller import TurnController
 from bedrock_chat.ui.window_close import close_down
@@ -135,6 +136,11 @@ class MainWindow(QMainWindow):
         self.controls: PromptControls = PromptControls(column, self.connection_bar, self.connection_ctl, self.turns,
                                                        self.session, self.requests, self.history, self)
         self.connection_view.ready_changed.connect(self.controls.update_send_enabled)
+        self.token_estimator = TokenEstimator(column.token_estimate, self.requests, column.prompt,
+                                              lambda: self.clients.runtime if self.clients else None, self)
+        for changed in (column.prompt.textChanged, side.parameters.params_changed, self.turns.reply_finished,
+                        self.connection_view.ready_changed):
+            changed.connect(self.token_estimator.schedule)
         banner = self.error_banner
         self.error_text, self.details_button, self.error_details = banner.text, banner.details_button, banner.details
         self.retry_button, self.sso_button = banner.retry_button, banner.sso_button

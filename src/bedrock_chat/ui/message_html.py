@@ -19,6 +19,7 @@ from bedrock_chat.core.conversation import Message, MessageState, Role
 from bedrock_chat.core.display_names import local_time, short_model_name
 from bedrock_chat.core.events import StopReason
 from bedrock_chat.core.transcript import stat_number
+from bedrock_chat.ui.guardrail_notice import guardrail_html
 from bedrock_chat.ui.rich_text import link_token
 
 TOGGLE_SCHEME = "toggle-reasoning"
@@ -51,14 +52,16 @@ class Palette:
     user_card: str
     note: str
     example_card: str
+    hit_background: str
+    hit_foreground: str
 
 
 LIGHT = Palette(muted="#6b7280", user="#1a56db", assistant="#047857",
                 error_background="#fdecea", error_foreground="#b3261e", user_card="#eef2fb", note="#b45309",
-                example_card="#f3f4f6")
+                example_card="#f3f4f6", hit_background="#f5c518", hit_foreground="#000000")
 DARK = Palette(muted="#9aa0a6", user="#8ab4f8", assistant="#81c995",
                error_background="#3b1d1d", error_foreground="#f28b82", user_card="#252a35", note="#fbbf24",
-               example_card="#232528")
+               example_card="#232528", hit_background="#8a6d00", hit_foreground="#ffffff")
 
 
 def palette(dark: bool) -> Palette:
@@ -177,12 +180,18 @@ def stats_line(stats: dict[str, object], model_id: str | None = None) -> str:
     if speed:
         pieces.append(fmt.speed(speed))
     tokens_in, tokens_out = _whole(stats, "inputTokens"), _whole(stats, "outputTokens")
+    cache_read, cache_write = _whole(stats, "cacheReadInputTokens") or 0, _whole(stats, "cacheWriteInputTokens") or 0
     if tokens_out is not None:
         shown_in = fmt.count(tokens_in) if tokens_in is not None else "?"
         pieces.append(f"{shown_in} in · {fmt.count(tokens_out)} out tokens")
+        if cache_read or cache_write:
+            pieces.append(f"cache {fmt.count(cache_read)} read · {fmt.count(cache_write)} written")
+        reasoning = _whole(stats, "reasoningTokensEstimate")
+        if reasoning:
+            pieces.append(f"≈{fmt.count(reasoning)} reasoning tokens")
         pricing = pricing_for(model_id) if model_id and tokens_in is not None else None
         if pricing is not None and tokens_in is not None:
-            pieces.append(fmt.usd(pricing.cost(tokens_in, tokens_out)))
+            pieces.append(fmt.usd(pricing.cost(tokens_in, tokens_out, cache_read, cache_write)))
     if not pieces and stat_number(stats, "latencyMs") is not None:
         pieces.append(f"{fmt.duration_ms(stat_number(stats, 'latencyMs'))} total")
     return " · ".join(pieces)
@@ -205,6 +214,7 @@ def status_html(message: Message, colors: Palette) -> str:
         html_notes += (
             f'<p style="color:{colors.muted}; font-size:small">Failed: {html.escape(failure_marker(message.error))}'
             f' &nbsp;<a href="{RETRY_URL}">Retry</a></p>')
+    html_notes += guardrail_html(stats, colors)
     line = stats_line(stats, message.model_id) if stats else ""
     if line:
         tip = "Time to first token · output speed · tokens in and out · cost at the catalog's price"

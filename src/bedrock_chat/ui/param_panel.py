@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractSlider,
+    QAbstractSpinBox,
     QCheckBox,
     QComboBox,
     QFormLayout,
@@ -15,10 +17,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from bedrock_chat.bedrock.request_features import reasoning_control
 from bedrock_chat.core.catalog import ModelInfo
 from bedrock_chat.core.param_changes import switch_notice
 from bedrock_chat.core.params import MAX_STOP_SEQUENCES, GenerationParams, ParamLimits, RequestOptions
 from bedrock_chat.ui.param_sliders import FloatSlider, IntSlider, WheelPassThrough, refuse_wheel
+from bedrock_chat.ui.reasoning_controls import ReasoningControls
+from bedrock_chat.ui.request_options_controls import RequestOptionsControls
 
 MIN_THINKING_MAX_TOKENS = 1025  # Bedrock's thinking budget is at least 1,024 tokens and below Max tokens
 TIPS = {
@@ -102,6 +107,7 @@ class ParameterPanel(QWidget):
         self.sections = QVBoxLayout()
         self.sections.setContentsMargins(0, 0, 0, 0)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 6, 6, 6)  # narrow margins: the panel's width goes to its controls
         layout.addWidget(self.switch_note)
         layout.addLayout(form)
         layout.addLayout(self.sections)
@@ -109,17 +115,35 @@ class ParameterPanel(QWidget):
         layout.addWidget(self.system_prompt, 1)
         layout.addWidget(self.notice)
         layout.addWidget(self.reset)
+        # Budget and effort (issue 13) under the thinking switch, then what Bedrock offers per request.
+        self.reasoning_controls = ReasoningControls()
+        self.request_options = RequestOptionsControls()
+        self.add_section(self.reasoning_controls)
+        self.add_section(self.request_options)
 
         for signal in (self.temperature.value_changed, self.top_p.value_changed, self.max_tokens.value_changed,
                        self.stop_sequences.textChanged, self.system_prompt.textChanged,
+                       self.reasoning_controls.changed, self.request_options.changed,
                        self.api.currentIndexChanged, self.streaming.toggled):
             signal.connect(self._changed)
         self.reasoning.toggled.connect(self._on_reasoning_toggled)
         self.max_tokens.value_changed.connect(self._on_max_tokens_changed)
+        self.reset.clicked.connect(lambda: self._note(""))  # the defaults come back: no earlier change to explain
         self.reset.clicked.connect(self.reset_requested)
 
     def add_section(self, widget: QWidget) -> None:
-        """Hosts an optional group of controls (e.g. reasoning budget and effort) under the thinking switch."""
+        """Hosts an optional group of controls (e.g. reasoning budget and effort) under the thinking switch.
+
+        The panel is as narrow as 250 px: a section's form rows put their labels above the controls when they do
+        not fit side by side, its boxes shrink to a short text, and wheel turns over them scroll the panel."""
+        for form in widget.findChildren(QFormLayout):
+            form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        for box in widget.findChildren(QComboBox):
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(8)
+            refuse_wheel(box, self._guard)
+        for control in widget.findChildren(QAbstractSlider) + widget.findChildren(QAbstractSpinBox):
+            refuse_wheel(control, self._guard)
         self.sections.addWidget(widget)
 
     def _changed(self, *_: object) -> None:
@@ -154,6 +178,8 @@ class ParameterPanel(QWidget):
         self.top_p.set_maximum(model.limits.top_p_max)
         self.max_tokens.set_range(1, model.limits.max_output_tokens)
         self.reasoning.setEnabled(self._supports_thinking())
+        self.reasoning_controls.set_model(model)
+        self.request_options.set_model(model)
         self.streaming.setEnabled(model.streaming)
         self.set_params(params if params is not None else (before or GenerationParams()))
         self.blockSignals(False)
@@ -165,7 +191,7 @@ class ParameterPanel(QWidget):
 
     def _supports_thinking(self) -> bool:
         model = self._model
-        return model is not None and model.reasoning and model.family == "anthropic"
+        return model is not None and reasoning_control(model) in ("budget", "adaptive")
 
     def set_params(self, params: GenerationParams) -> None:
         params = params.clamped(self._limits)
@@ -178,17 +204,20 @@ class ParameterPanel(QWidget):
         self.reasoning.setChecked(params.reasoning and self.reasoning.isEnabled()
                                   and params.max_tokens >= MIN_THINKING_MAX_TOKENS)
         self.reasoning.blockSignals(False)
+        self.reasoning_controls.show_params(params, self.thinking_on())
+        self.request_options.show_params(params)
 
     def params(self) -> GenerationParams:
         stops = tuple(line for line in self.stop_sequences.toPlainText().split("\n") if line)
-        return GenerationParams(
+        params = GenerationParams(
             temperature=self.temperature.value(),
             top_p=self.top_p.value(),
             max_tokens=self.max_tokens.value(),
             stop_sequences=stops,
             system_prompt=self.system_prompt.toPlainText().strip(),
             reasoning=self.reasoning.isChecked() and self.reasoning.isEnabled(),
-        ).clamped(self._limits)
+        )
+        return self.request_options.applied_to(self.reasoning_controls.applied_to(params)).clamped(self._limits)
 
     def options(self) -> RequestOptions:
         return RequestOptions(api=str(self.api.currentData()), streaming=self.streaming.isChecked())
@@ -206,13 +235,14 @@ class ParameterPanel(QWidget):
         model = self._model
         name = model.name if model is not None else "This model"
         thinking = self.thinking_on()
+        self.reasoning_controls.set_state(thinking, self.max_tokens.value())
         for slider, key, label in ((self.temperature, "temperature", "the temperature is fixed at 1"),
                                    (self.top_p, "top_p", "Top P is not sent")):
             slider.setEnabled(not thinking)
             slider.set_tooltip(f"Not used while extended thinking is on: {label}. Turn thinking off to set it."
                                if thinking else TIPS[key])
         self.reasoning.setToolTip(TIPS["reasoning"] if self.reasoning.isEnabled() else
-                                  f"{name} has no extended thinking; choose Claude 3.7 Sonnet or later for it.")
+                                  f"{name} has no extended thinking switch. {self.reasoning_controls.why_not()}")
         self.streaming.setToolTip(TIPS["streaming"] if self.streaming.isEnabled() else
                                   f"{name} does not stream: the reply appears when it is complete.")
         no_stops = model is not None and model.family == "llama" and self.options().api == "invoke"
@@ -232,8 +262,9 @@ class ParameterPanel(QWidget):
                 notes.append("Llama's native body has no stop sequences; use Converse to send them.")
             if self.thinking_on():
                 notes.append("With extended thinking the temperature is fixed at 1 and Top P is not sent.")
-            if model.family == "deepseek":
-                notes.append("DeepSeek-R1 always reasons before it answers.")
+            if (self.options().api == "invoke" and model.features.prompt_caching
+                    and self.request_options.caching.isChecked()):
+                notes.append("Prompt caching is sent through Converse only.")
             if not model.streaming:
                 notes.append("This model does not stream; the reply appears when it is complete.")
             notes.append(f"Limits for {model.name}: up to {self._limits.max_output_tokens:,} output tokens.")

@@ -71,8 +71,9 @@ class RequestPreview(QObject):
         model = self._source.current_model()
         if model is None:
             return None
-        history = self._source.conversation.history(draft=prompt)
-        return TurnRequest(model, history, self._parameters.params(), self._parameters.options())
+        conversation = self._source.conversation
+        return TurnRequest(model, conversation.history(draft=prompt), self._parameters.params(),
+                           self._parameters.options(), tuple(conversation.reasoning_history(draft=prompt)))
 
     def _on_params_changed(self) -> None:
         model = self._source.current_model()

@@ -21,6 +21,8 @@ EMPTY_SESSION = "No replies yet in this session."
 _ROWS = (
     ("tokens", "Tokens (in / out / total)"),
     ("cache", "Cache (read / write)"),
+    ("reasoning", "Reasoning tokens"),
+    ("served", "Served as"),
     ("ttft", "Time to first token"),
     ("latency", "Total time"),
     ("service", "Bedrock's own timing"),
@@ -103,8 +105,17 @@ class StatsPanel(QWidget):
             ("first byte", service.first_byte_latency_ms)) if value is not None]
         self.values["service"].setText(" · ".join(parts) or fmt.EMPTY)
         self.values["speed"].setText(fmt.speed(stats.output_tokens_per_second(now)))
-        self.values["cost"].setText(fmt.usd(stats.cost(pricing)) if pricing is not None else "no price known")
+        saving = stats.cache_saving(pricing)
+        cache_note = "" if not saving else f" (cache {'saved' if saving > 0 else 'added'} {fmt.usd(abs(saving))})"
+        self.values["cost"].setText(fmt.usd(stats.cost(pricing)) + cache_note if pricing is not None
+                                    else "no price known")
         self.values["cost"].setToolTip(pricing.as_of_note if pricing else "No price is known for this model.")
+        reasoning = stats.reasoning_tokens
+        self.values["reasoning"].setText(fmt.EMPTY if reasoning is None else f"≈ {fmt.count(reasoning)} of the output")
+        served = stats.served
+        self.values["served"].setText(fmt.EMPTY if served is None else " · ".join(
+            part for part in (f"{served.latency} latency" if served.latency else "",
+                              f"{served.service_tier} tier" if served.service_tier else "") if part))
         self.values["stop"].setText(stats.stop_reason.label if stats.stop_reason else "streaming…")
         self.values["request"].setText(stats.request_id or fmt.EMPTY)
         self._show_rows(True)

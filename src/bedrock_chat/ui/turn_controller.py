@@ -18,6 +18,7 @@ from bedrock_chat.bedrock.requests import TurnRequest
 from bedrock_chat.core.catalog import ModelInfo
 from bedrock_chat.core.conversation import Conversation, Message, MessageState, utc_now
 from bedrock_chat.core.events import ServiceMetrics, StopReason, Usage
+from bedrock_chat.core.reply_details import apply_detail
 from bedrock_chat.core.stats import ReplyStats, SessionTotals
 from bedrock_chat.ui.coalescer import FrameCoalescer
 from bedrock_chat.ui.worker import DeltaBuffer, TurnRunner, turn_signals
@@ -86,6 +87,7 @@ class TurnController(QObject):
         signals.usage_received.connect(self._on_usage)
         signals.metrics_received.connect(self._on_metrics)
         signals.stop_reason_received.connect(self._on_stop_reason)
+        signals.details_received.connect(self._on_details)
         signals.finished.connect(self._on_finished)
         signals.failed.connect(self._on_failed)
         signals.thread_ended.connect(self._on_thread_ended)
@@ -182,6 +184,10 @@ class TurnController(QObject):
         if (turn := self._current(number)) is not None:
             turn.stats.stop_reason = reason
 
+    def _on_details(self, number: int, detail: object) -> None:
+        if (turn := self._current(number)) is not None:
+            apply_detail(turn.reply, turn.stats, detail)
+
     def _on_finished(self, number: int, at: float) -> None:
         self._end_when_shown(number, MessageState.COMPLETE, at)
 
@@ -222,6 +228,7 @@ class TurnController(QObject):
             turn.reply.reasoning += reasoning
             turn.reply.text += text
             turn.stats.note_text(reasoning + text, time.monotonic())
+            turn.stats.note_reasoning(reasoning)
             self.text_arrived.emit(reasoning, text)
             if deadline is not None and time.perf_counter() > deadline:
                 break
@@ -231,7 +238,7 @@ class TurnController(QObject):
 
     def _close_turn(self, turn: _Turn, state: MessageState, at: float, error: object | None) -> None:
         stats, reply = turn.stats, turn.reply
-        stats.finished_at = at
+        stats.finish(at)
         if state == MessageState.STOPPED:
             stats.stop_reason = StopReason.STOPPED_BY_USER
         elif state == MessageState.FAILED:

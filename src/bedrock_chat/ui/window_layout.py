@@ -16,6 +16,7 @@ from bedrock_chat.ui.prompt_editor import PromptEditor
 from bedrock_chat.ui.settings_store import SettingsStore
 from bedrock_chat.ui.side_panel import SidePanel
 from bedrock_chat.ui.sidebar import SIDEBAR_MIN_WIDTH, Sidebar
+from bedrock_chat.ui.token_estimate import make_estimate_label
 
 
 def _button(text: str, tooltip: str) -> QPushButton:
@@ -40,10 +41,16 @@ class ChatColumn(QWidget):
         buttons.addWidget(self.send_button)
         buttons.addWidget(self.stop_button)
         buttons.addStretch(1)
+        # The estimate is one line under the prompt, as wide as it: beside the buttons it wrapped and was cut.
+        self.token_estimate = make_estimate_label()  # filled by ui.token_estimate.TokenEstimator
+        editor = QVBoxLayout()
+        editor.setSpacing(2)
+        editor.addWidget(self.prompt, 1)
+        editor.addWidget(self.token_estimate)
         prompt_row = QWidget()
         prompt_layout = QHBoxLayout(prompt_row)
         prompt_layout.setContentsMargins(0, 0, 0, 0)
-        prompt_layout.addWidget(self.prompt, 1)
+        prompt_layout.addLayout(editor, 1)
         prompt_layout.addLayout(buttons)
 
         # Above the conversation, at its corners: the toggles of the two panels (the window adds the actions).

@@ -1,0 +1,228 @@
+"""The turn host process itself: runs turns with botocore (signing, retries, event-stream decoding) and sends
+what they produce to the app in small batches, so the decoding never holds the app's GIL.
+
+Started by ``bedrock.turn_host`` with multiprocessing's spawn context. Each turn runs on a thread of its own with
+a ``CancelToken``, exactly as ``bedrock.turn.run_turn`` runs in the app; the main thread reads commands and ends
+the process the moment the app's end of the pipe closes (the app exited or was killed).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import signal
+import sys
+import threading
+import time
+from dataclasses import replace
+from multiprocessing.connection import Connection
+from typing import TYPE_CHECKING, Any
+
+from bedrock_chat.bedrock import host_protocol as protocol
+
+if TYPE_CHECKING:
+    from bedrock_chat.bedrock.cancel import CancelToken
+    from bedrock_chat.bedrock.session import HeldCredentials
+    from bedrock_chat.core.events import StreamEvent
+
+# How long the first report of a batch waits for more: a quarter of a frame, so text still reaches the screen
+# in the frame it arrived in, while a full-speed stream costs the app a few hundred batches a second.
+BATCH_S = 0.004
+
+
+class Outbox:
+    """Reports from every turn thread, joined and sent as one pickled batch by a sender thread of its own."""
+
+    def __init__(self, events: Connection) -> None:
+        self._events = events
+        self._items: list[list[Any]] = []  # [turn, kind, payload]; text payloads are lists of parts until sent
+        self._ready = threading.Condition()
+        threading.Thread(target=self._send_forever, name="turn-host-sender", daemon=True).start()
+
+    def put(self, number: int, kind: str, payload: object = None) -> None:
+        with self._ready:
+            items = self._items
+            if kind in (protocol.TEXT, protocol.REASONING):
+                if items and items[-1][0] == number and items[-1][1] == kind:
+                    items[-1][2][0].append(payload)
+                    return
+                payload = [[payload], time.monotonic()]  # when the first part was decoded: the wait starts there
+            items.append([number, kind, payload])
+            if len(items) == 1:
+                self._ready.notify()
+
+    def _send_forever(self) -> None:
+        while True:
+            with self._ready:
+                while not self._items:
+                    self._ready.wait()
+            time.sleep(BATCH_S)
+            with self._ready:
+                items, self._items = self._items, []
+            batch = [(number, kind, ("".join(payload[0]), payload[1]) if kind in (protocol.TEXT, protocol.REASONING)
+                      else payload) for number, kind, payload in items]
+            try:
+                self._events.send_bytes(_pickled(batch))
+            except (OSError, ValueError):
+                os._exit(0)  # the app is gone: nobody to report to
+
+
+def _pickled(batch: list[protocol.Report]) -> bytes:
+    try:
+        return pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception as error:  # a report that cannot travel: its turn fails with a message, the rest go on
+        logging.getLogger(__name__).warning("turn host: a report could not be sent: %r", error)
+        kept: list[protocol.Report] = []
+        for number, kind, payload in batch:
+            try:
+                pickle.dumps(payload)
+            except Exception:
+                from bedrock_chat.bedrock.errors import describe_error
+
+                payload, kind = describe_error(error), protocol.FAILED
+            kept.append((number, kind, payload))
+        return pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+class _ForwardToApp(logging.Handler):
+    """Warnings of the host go to the app's own log (the host has no log file of its own)."""
+
+    def __init__(self, outbox: Outbox) -> None:
+        super().__init__(logging.WARNING)
+        self._outbox = outbox
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self._outbox.put(0, protocol.LOG, (record.levelno, record.name, record.getMessage()))
+
+
+_turn_headers = threading.local()
+
+
+def _add_turn_headers(request: Any, **_: Any) -> None:
+    for name, value in getattr(_turn_headers, "value", {}).items():
+        request.headers[name] = value
+
+
+class Host:
+    def __init__(self, outbox: Outbox) -> None:
+        self._outbox = outbox
+        self._lock = threading.Lock()
+        self._tokens: dict[int, CancelToken] = {}
+        self._clients: dict[int, tuple[Any, HeldCredentials]] = {}
+        self._clients_lock = threading.Lock()  # building a client takes a while; a Stop must not wait for it
+
+    def handle(self, command: protocol.Command) -> None:
+        if isinstance(command, protocol.StartTurn):
+            from bedrock_chat.bedrock.cancel import CancelToken
+
+            token = CancelToken()
+            with self._lock:
+                self._tokens[command.number] = token  # before the thread starts: a Stop right away finds it
+            threading.Thread(target=self._run, args=(command, token), name=f"bedrock-turn-{command.number}",
+                             daemon=True).start()
+        elif isinstance(command, protocol.CancelTurn):
+            with self._lock:
+                cancelled = self._tokens.get(command.number)
+            if cancelled is not None:
+                cancelled.cancel()
+        elif isinstance(command, protocol.CloseConnection):
+            with self._clients_lock:
+                entry = self._clients.pop(command.connection, None)
+            if entry is not None:
+                entry[0].close()
+
+    def _client(self, start: protocol.StartTurn) -> Any:
+        from bedrock_chat.bedrock.api_key import ApiKey
+        from bedrock_chat.bedrock.session import HeldCredentials, host_runtime_client
+
+        with self._clients_lock:
+            entry = self._clients.get(start.connection)
+            if entry is None:
+                # botocore reads proxies, the CA bundle and endpoint variables when a client is built: build it in
+                # the environment the app built its own in (only this lock's holder builds clients).
+                os.environ.clear()
+                os.environ.update(start.environment)
+                key = start.secrets.api_key
+                settings = replace(start.settings, api_key=ApiKey(key) if key else None)
+                held = HeldCredentials()
+                client = host_runtime_client(settings, held)
+                client.meta.events.register("before-sign.*.*", _add_turn_headers, unique_id="turn-host-headers")
+                entry = self._clients[start.connection] = (client, held)
+        client, held = entry
+        held.hold(start.secrets.credentials)
+        return client
+
+    def _run(self, start: protocol.StartTurn, token: CancelToken) -> None:
+        from bedrock_chat.bedrock.errors import describe_error
+        from bedrock_chat.bedrock.turn import TurnCancelled, run_turn
+
+        number, outbox = start.number, self._outbox
+
+        def emit(event: StreamEvent) -> None:
+            from bedrock_chat.core.events import ReasoningDelta, TextDelta
+
+            if token.cancelled:
+                return
+            if isinstance(event, TextDelta):
+                if event.text:
+                    outbox.put(number, protocol.TEXT, event.text)
+            elif isinstance(event, ReasoningDelta):
+                if event.text:
+                    outbox.put(number, protocol.REASONING, event.text)
+            else:
+                outbox.put(number, protocol.EVENT, event)
+
+        _turn_headers.value = start.headers
+        try:
+            run_turn(self._client(start), start.request, emit, token)
+        except TurnCancelled:
+            pass
+        except Exception as error:  # described here, with the app's context, into a message the app shows
+            if not token.cancelled:
+                outbox.put(number, protocol.FAILED, describe_error(error, context=start.context))
+        else:
+            if not token.cancelled:
+                outbox.put(number, protocol.FINISHED)
+        finally:
+            with self._lock:
+                self._tokens.pop(number, None)
+            outbox.put(number, protocol.RELEASED)
+
+
+def _warm_up(outbox: Outbox) -> None:
+    """Loads botocore and the runtime's service model before saying ready, so a turn never waits for imports."""
+    from bedrock_chat.bedrock import errors, turn  # noqa: F401
+    from bedrock_chat.bedrock.connection import ConnectionSettings
+    from bedrock_chat.bedrock.session import HeldCredentials, host_runtime_client
+
+    host_runtime_client(ConnectionSettings(endpoint_url="http://127.0.0.1:9", offline=True), HeldCredentials()).close()
+    outbox.put(0, protocol.READY)
+
+
+def host_main(commands: Connection, events: Connection) -> None:
+    """The process's target: serves commands until the app's end of the pipe closes, then exits at once."""
+    from bedrock_chat.bedrock.connection import CREDENTIAL_VARIABLES
+
+    # The host never reads a credential itself (each turn brings what the app resolved), so it drops every
+    # variable that may hold one before botocore can look.
+    for name in CREDENTIAL_VARIABLES:
+        os.environ.pop(name, None)
+    # Ctrl+C in a terminal reaches the whole process group: the app closes its window (saving the reply) and
+    # this process ends when the app's end of the pipe closes, without a KeyboardInterrupt traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    sys.setswitchinterval(0.002)  # the sender thread gets the GIL soon after its batch interval
+    outbox = Outbox(events)
+    logging.getLogger().addHandler(_ForwardToApp(outbox))
+    logging.getLogger().setLevel(logging.WARNING)
+    host = Host(outbox)
+    threading.Thread(target=_warm_up, args=(outbox,), name="turn-host-warm-up", daemon=True).start()
+    while True:
+        try:
+            command = pickle.loads(commands.recv_bytes())
+        except (EOFError, OSError):
+            os._exit(0)  # daemon turn threads hold nothing to save; skipping teardown ends the process now
+        try:
+            host.handle(command)
+        except Exception:  # one bad command must not end every turn
+            logging.getLogger(__name__).warning("turn host: a command failed", exc_info=True)
