@@ -89,6 +89,22 @@ def test_while_a_reply_streams_the_collector_skips_what_existed_before_and_gets_
     assert gc.get_freeze_count() == 0  # everything is the collector's again, garbage among it included
 
 
+def test_a_window_closed_mid_reply_gives_the_collector_its_objects_back(qtbot):
+    """Closing hides the view: its reply, which will never settle, stops holding what the collector needs to
+    free (the closed window among it, when a reference cycle keeps it)."""
+    import gc
+
+    view = ChatView()
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitUntil(lambda: gc.get_freeze_count() == 0, timeout=5000)  # earlier tests' views deleted
+    reply = Message(Role.ASSISTANT, "", model_id="m")
+    view.begin_reply(reply)
+    assert gc.get_freeze_count() > 1000
+    view.close()
+    assert gc.get_freeze_count() == 0
+
+
 def test_a_hold_that_was_never_released_is_dropped_by_a_later_reply(monkeypatch):
     import gc
 

@@ -176,7 +176,8 @@ class ChatView(QTextBrowser):
         """A window closed (or a column hidden) mid-reply: its reply stops holding the collector's objects, which
         may include the window itself, kept alive by a reference cycle until the collector gets them back."""
         super().hideEvent(event)
-        for reply in (self._streaming, self._settling):
+        # Also sent while a collected view is torn down, after the collector cleared its attributes.
+        for reply in (vars(self).get("_streaming"), vars(self).get("_settling")):
             if reply is not None:
                 reply.release_gc()
 
