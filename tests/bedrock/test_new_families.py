@@ -152,3 +152,16 @@ def test_endpoint_rejects_a_body_in_the_wrong_schema(clients, model_id):
         error = raised.value.response["Error"]
         assert error["Code"] == "ValidationException", body
         assert named in error["Message"], (body, error["Message"])
+
+
+def test_gpt_oss_effort_level_goes_into_either_body_and_the_endpoint_takes_it(clients, models):
+    model = models[NEW_MODELS["gpt-oss"]]
+    params = GenerationParams(max_tokens=400, reasoning_effort="high")
+    native = TurnRequest(model, HISTORY, params, RequestOptions("invoke")).body()
+    assert native["reasoning_effort"] == "high"
+    converse = TurnRequest(model, HISTORY, params, RequestOptions("converse")).body()
+    assert converse["additionalModelRequestFields"] == {"reasoning_effort": "high"}
+    replies = {api: _text(_run(clients, model, api, True, params=params)) for api in ("invoke", "converse")}
+    assert replies["invoke"] == replies["converse"] == "And one in Nepal?"
+    default = TurnRequest(model, HISTORY, GenerationParams(), RequestOptions("invoke")).body()
+    assert "reasoning_effort" not in default

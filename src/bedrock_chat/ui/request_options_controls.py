@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBo
 from bedrock_chat.bedrock.request_features import guardrail_problem
 from bedrock_chat.core.catalog import ModelInfo
 from bedrock_chat.core.params import GenerationParams
+from bedrock_chat.ui.rich_text import verbatim
 
 _TIER_LABELS = {"default": "Standard", "priority": "Priority (faster, costs more)",
                 "flex": "Flex (cheaper, may be slower)", "reserved": "Reserved"}
@@ -29,16 +30,19 @@ class RequestOptionsControls(QGroupBox):
         self.latency.setAccessibleName("Latency-optimized inference")
         self.tier = QComboBox()
         self.tier.setAccessibleName("Service tier")
+        # Sized by a few characters, not its longest item, so the panel stays whole when narrow.
+        self.tier.setMinimumContentsLength(8)
+        self.tier.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.guardrail_id = QLineEdit()
         self.guardrail_id.setAccessibleName("Guardrail id")
-        self.guardrail_id.setPlaceholderText("Guardrail id or ARN")
+        self.guardrail_id.setPlaceholderText("Id or ARN")
         self.guardrail_id.setToolTip("A guardrail of your account that checks prompts and replies (its id or "
                                      "ARN, from the Bedrock console). Leave empty for none.")
         self.guardrail_version = QLineEdit()
         self.guardrail_version.setAccessibleName("Guardrail version")
-        self.guardrail_version.setPlaceholderText("1 or DRAFT")
+        self.guardrail_version.setPlaceholderText("Version")
         self.guardrail_version.setToolTip("The guardrail's version: a number, or DRAFT for the working copy.")
-        self.guardrail_version.setFixedWidth(90)
+        self.guardrail_version.setFixedWidth(64)
         self.guardrail_problem = QLabel()
         self.guardrail_problem.setAccessibleName("Guardrail problem")
         self.guardrail_problem.setTextFormat(Qt.TextFormat.PlainText)
@@ -53,6 +57,7 @@ class RequestOptionsControls(QGroupBox):
         form = QFormLayout(self)
         # The side panel can be as narrow as ~220 px (900x600): the guardrail fields go under their label there.
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow(self.caching)
         form.addRow(self.latency)
         form.addRow("Service tier", self.tier)
@@ -65,6 +70,7 @@ class RequestOptionsControls(QGroupBox):
 
     def set_model(self, model: ModelInfo | None) -> None:
         features = model.features if model is not None else None
+        # Quoted in tooltips through verbatim: names come from the network, and Qt renders HTML-looking tips.
         name = model.name if model is not None else "This model"
         self.blockSignals(True)
         caching = bool(features and features.prompt_caching)
@@ -72,12 +78,12 @@ class RequestOptionsControls(QGroupBox):
         self.caching.setToolTip(
             f"Marks the system prompt and recent turns as cacheable: a repeated prefix of at least "
             f"{features.cache_min_tokens:,} tokens is read back at a discount." if features and caching else
-            f"{name} has no prompt caching on Bedrock.")
+            verbatim(f"{name} has no prompt caching on Bedrock.", wrap=True))
         latency = bool(features and features.latency_optimized)
         self.latency.setEnabled(latency)
         self.latency.setToolTip("Asks Bedrock for its latency-optimized version of the model (faster replies, "
                                 "a higher price, in some regions only)." if latency else
-                                f"{name} has no latency-optimized inference on Bedrock.")
+                                verbatim(f"{name} has no latency-optimized inference on Bedrock.", wrap=True))
         chosen = self.tier.currentData()
         self.tier.clear()
         self.tier.addItem("Standard", "")
@@ -88,12 +94,13 @@ class RequestOptionsControls(QGroupBox):
         self.tier.setEnabled(bool(tiers))
         self.tier.setToolTip("How Bedrock schedules this request: Priority answers first at a premium, Flex "
                              "costs less when it can wait." if tiers else
-                             f"{name} offers only the standard service tier.")
+                             verbatim(f"{name} offers only the standard service tier.", wrap=True))
         guarded = bool(features and features.guardrails)
         for widget in (self.guardrail_id, self.guardrail_version):
             widget.setEnabled(guarded)
         if not guarded:
-            self.guardrail_id.setToolTip(f"{name} cannot be used with guardrails through Converse.")
+            self.guardrail_id.setToolTip(verbatim(f"{name} cannot be used with guardrails through Converse.",
+                                                  wrap=True))
         self.blockSignals(False)
 
     def show_params(self, params: GenerationParams) -> None:

@@ -1,7 +1,9 @@
 """The parameters and the request they make: kept per model in the settings, shown as the exact JSON body.
 
 The preview is rebuilt at most once per short pause (typing, dragging a slider), never once per keystroke, and
-after every reply (the next request carries it in its history).
+after every reply (the next request carries it in its history); while it is not on screen (another tab, the side
+panel closed) it is only marked stale and rebuilt when it is shown: after a long reply the rebuild took 31-67 ms
+of the GUI thread (bench/frame_stages.py), the largest frame of the reply, for a body nobody was looking at.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QPlainTextEdit
 
 from bedrock_chat.bedrock.requests import TurnRequest
@@ -49,6 +51,8 @@ class RequestPreview(QObject):
         # The attachments waiting in the prompt's tray: they go with a draft prompt (the preview, the send check).
         self.draft_attachments: Callable[[], tuple[Attachment, ...]] = tuple
         self._shown_model: ModelInfo | None = None
+        self._stale = True
+        preview.installEventFilter(self)
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(PREVIEW_DELAY_MS)
@@ -94,7 +98,16 @@ class RequestPreview(QObject):
         if model is not None:
             self._parameters.set_params(GenerationParams.defaults_for(model.limits))
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Show and self._stale and watched is vars(self).get("_preview"):
+            self._update_preview()
+        return False
+
     def _update_preview(self) -> None:
+        if not self._preview.isVisible():
+            self._stale = True
+            return
+        self._stale = False
         request = self.build_request(self._prompt.toPlainText().strip() or PROMPT_PLACEHOLDER)
         if request is None:
             self._show("Choose a model to see the request body.")

@@ -17,6 +17,7 @@ from bedrock_chat.core.params import GenerationParams
 
 _REASONING = re.compile(r"\A\s*<reasoning>(.*?)</reasoning>\s*", re.DOTALL)
 _ALIASES = {"content_filter": "content_filtered", "tool_calls": "tool_use"}
+_EFFORTS = ("low", "medium", "high")
 
 
 def split_reasoning(content: str) -> tuple[str, str]:
@@ -35,6 +36,7 @@ class ChatCompletionsCodec:
     reasoning_tags: bool = False  # gpt-oss
     message_in_chunks: bool = False  # Mistral's stream repeats ``message`` where others send ``delta``
     stop_reason_key: str = "finish_reason"  # Mistral: "stop_reason"
+    effort_key: str | None = None  # gpt-oss: "reasoning_effort" (low/medium/high; absent: the model's default)
 
     def body(self, messages: list[ChatMessage], params: GenerationParams) -> dict[str, Any]:
         wire: list[dict[str, Any]] = []
@@ -45,6 +47,8 @@ class ChatCompletionsCodec:
                                 "temperature": params.temperature, "top_p": params.top_p}
         if params.stop_sequences and self.stop_key:
             body[self.stop_key] = list(params.stop_sequences)
+        if self.effort_key and params.reasoning_effort in _EFFORTS:
+            body[self.effort_key] = params.reasoning_effort
         return body
 
     def _text(self, content: str) -> list[StreamEvent]:
@@ -74,7 +78,8 @@ class ChatCompletionsCodec:
         return events
 
 
-GPT_OSS = ChatCompletionsCodec(length_key="max_completion_tokens", system_role="developer", reasoning_tags=True)
+GPT_OSS = ChatCompletionsCodec(length_key="max_completion_tokens", system_role="developer", reasoning_tags=True,
+                               effort_key="reasoning_effort")
 QWEN = ChatCompletionsCodec()
 JAMBA = ChatCompletionsCodec()
 MISTRAL_CHAT = ChatCompletionsCodec(stop_key=None, message_in_chunks=True, stop_reason_key="stop_reason")
