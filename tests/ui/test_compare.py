@@ -16,6 +16,7 @@ from PySide6.QtGui import QGuiApplication
 from bedrock_chat.core.conversation import MessageState, Role
 from bedrock_chat.core.storage import ConversationStore
 from bedrock_chat.core.transcript import from_json
+from bedrock_chat.ui.message_html import palette
 from bedrock_chat.ui.rich_text import link_token
 
 MODELS = ("amazon.nova-micro-v1:0", "amazon.nova-lite-v1:0", "anthropic.claude-3-haiku-20240307-v1:0")
@@ -56,7 +57,8 @@ def test_three_columns_stream_at_once_with_one_stats_table(qtbot, make_window, p
     panel.columns[2].max_tokens.setValue(40)
     turns = window.compare.controller.columns
     with qtbot.waitSignal(window.compare_finished, timeout=20000) as blocker:
-        send_with_enter(qtbot, window, "Tell me about mountains [tokens:300]")
+        # At 100 tokens a second each stream lasts seconds, so a loaded machine still sees them all at once.
+        send_with_enter(qtbot, window, "Tell me about mountains [tokens:300] [fault:drip:100]")
         assert not window.send_button.isEnabled() and window.stop_button.isEnabled()
         # All three stream at the same moment, each into its own column.
         qtbot.waitUntil(lambda: all(turn.busy and turn.reply.text for turn in turns), timeout=10000)
@@ -80,7 +82,7 @@ def test_three_columns_stream_at_once_with_one_stats_table(qtbot, make_window, p
     # Saved as they happened, one prompt and its three answers; none is sent back before one is kept.
     stored = window.store.load(window.conversation.id)
     assert [(m.role, m.alternative) for m in stored.messages] == [(Role.USER, False)] + [(Role.ASSISTANT, True)] * 3
-    assert window.conversation.history() == [(Role.USER, "Tell me about mountains [tokens:300]")]
+    assert window.conversation.history() == [(Role.USER, "Tell me about mountains [tokens:300] [fault:drip:100]")]
     assert window.send_button.isEnabled() is False and window.stop_button.isEnabled() is False
     # Leaving compare mode, the conversation view shows the three answers, none kept yet.
     window.action_by_id["chat.compare"].trigger()
@@ -116,6 +118,8 @@ def test_a_fault_in_one_column_leaves_the_others_running(qtbot, make_window, pac
     assert "Traceback" not in panel.columns[2].fault.text()
     assert [panel.stats.cell_text(row, 5) for row in range(3)] == ["finished", "failed", "failed"]
     assert not window.error_banner.isVisible()  # the fault is shown in its column, not for the whole window
+    window.action_by_id["view.theme_dark"].trigger()  # the column's error reads in the dark theme too
+    qtbot.waitUntil(lambda: palette(True).error_background in panel.columns[1].fault.styleSheet(), timeout=2000)
     # Only an answer that did not fail can become the reply.
     assert [column.keep_button.isEnabled() for column in panel.columns] == [True, False, False]
 

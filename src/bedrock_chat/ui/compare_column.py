@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QDoubleSpinBox,
     QFrame,
@@ -21,10 +22,10 @@ from bedrock_chat.core.catalog import ModelInfo
 from bedrock_chat.core.compare import ColumnSpec
 from bedrock_chat.core.conversation import Conversation, Message
 from bedrock_chat.ui.chat_view import ChatView
+from bedrock_chat.ui.message_html import palette
 
 AS_SET = "as set"  # a spin box at its minimum shows this: the parameter is not overridden
 NOT_SET = -0.05
-FAULT_STYLE = "color: #b3261e; background: #fdecea; padding: 4px; border-radius: 4px;"
 
 
 def _named(widget: QWidget, name: str, tip: str) -> None:
@@ -78,7 +79,8 @@ class CompareColumn(QFrame):
         self.fault = QLabel()
         self.fault.setTextFormat(Qt.TextFormat.PlainText)  # error texts carry what the service said
         self.fault.setWordWrap(True)
-        self.fault.setStyleSheet(FAULT_STYLE)
+        self._dark = False
+        self._colour_fault()
         _named(self.fault, f"Column {number} error", "Why this column's reply failed; the other columns go on.")
         self.fault.hide()
         self.keep_button = QPushButton("Keep this answer")
@@ -111,6 +113,22 @@ class CompareColumn(QFrame):
         self.max_tokens.valueChanged.connect(self.changed)
         self.system_prompt.editingFinished.connect(self.changed)
         self.reply: Message | None = None
+
+    def _colour_fault(self) -> None:
+        """The error colours of the conversation's own error card, for the theme in use; the answer's view (code
+        colours, muted text) follows the theme as the conversation's does."""
+        dark = QApplication.palette().window().color().lightness() < 128
+        colours = palette(dark)
+        self.fault.setStyleSheet(f"color: {colours.error_foreground}; background: {colours.error_background};"
+                                 " padding: 4px; border-radius: 4px;")
+        if dark != self._dark:
+            self._dark = dark
+            self.chat.set_dark(dark)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self._colour_fault()
 
     # -- the choice -----------------------------------------------------------------------------------
 

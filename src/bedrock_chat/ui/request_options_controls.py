@@ -25,7 +25,7 @@ class RequestOptionsControls(QGroupBox):
         self.caching = QCheckBox("Prompt caching")
         self.caching.setAccessibleName("Prompt caching")
         self.caching.setChecked(True)
-        self.latency = QCheckBox("Latency-optimized inference")
+        self.latency = QCheckBox("Latency-optimized")
         self.latency.setAccessibleName("Latency-optimized inference")
         self.tier = QComboBox()
         self.tier.setAccessibleName("Service tier")
@@ -51,6 +51,8 @@ class RequestOptionsControls(QGroupBox):
         row.addWidget(self.guardrail_id, 1)
         row.addWidget(self.guardrail_version)
         form = QFormLayout(self)
+        # The side panel can be as narrow as ~220 px (900x600): the guardrail fields go under their label there.
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.addRow(self.caching)
         form.addRow(self.latency)
         form.addRow("Service tier", self.tier)
