@@ -22,7 +22,7 @@ from typing import Any
 
 # Run as a script (as bench/run_all.py does), so bench/ is on sys.path: the same endpoint process and heartbeat
 # arithmetic as the single-reply benchmark, so the figures compare.
-from stream_render import _measure_waits, _percentile, endpoint_process
+from stream_render import _measure_waits, _percentile, _wait_for_turn_host, endpoint_process
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -63,6 +63,7 @@ def one_run(url: str, tokens: int) -> dict[str, Any]:
         column.model_box.setCurrentIndex(index)
         column.max_tokens.setValue(tokens)
     _pump(app, 0.5)  # the first frame's deferred work (rendering warm-up) finishes before measuring
+    _wait_for_turn_host()  # the columns' turns run in the turn host process, as a person's do
 
     gaps: list[float] = []
     cpu_gaps: list[float] = []

@@ -2,8 +2,10 @@
 
 A stage is a GUI-thread entry point: draining the worker's text into the view (which appends it plain),
 rendering settled pieces between frames, painting the conversation, the statistics line, saving the reply as it
-grows, and the reply's end. Each is timed with the thread's own CPU clock, exclusive of the stages it calls,
-and summed per heartbeat interval, so a large frame can be told apart: one expensive call, or several small ones.
+grows, the reply's end, and the request preview rebuilt after it. Each is timed with the thread's own CPU clock,
+exclusive of the stages it calls, and summed per heartbeat interval, so a large frame can be told apart: one
+expensive call, or several small ones. "other" is the rest of the frame: Qt's own work (painting other widgets,
+layout), the heartbeat itself.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ STAGES: dict[str, tuple[str, str, str]] = {
     "paint": ("bedrock_chat.ui.chat_view", "ChatView", "paintEvent"),
     "stats": ("bedrock_chat.ui.stats_panel", "StatsPanel", "show_reply"),
     "save": ("bedrock_chat.ui.conversation_session", "ConversationSession", "store_message"),
+    # Rebuilt ~100 ms after each reply: it holds the whole conversation, the long reply included.
+    "preview": ("bedrock_chat.ui.request_preview", "RequestPreview", "_update_preview"),
 }
 
 

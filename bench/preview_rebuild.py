@@ -3,7 +3,7 @@
 Builds the real request body of a conversation of N turns (Converse, through ``TurnRequest.preview``), shows it in
 the real ``PreviewText`` scrolled to its end, then changes the draft prompt and times ``show_text`` (set the text,
 keep the scroll, find and shade the changed lines). Prints one JSON object: lines, body_chars, and the median and
-worst rebuild in ms, with ``changed_lines`` alone apart.
+worst rebuild in ms, with ``changed_lines`` alone apart, and a switch to another conversation and back.
 
 ``--quick``: a small conversation and a few runs (CI runs it to prove the benchmark works).
 """
@@ -65,10 +65,18 @@ def main(argv: list[str]) -> int:
         app.processEvents()
         rebuilds.append((time.perf_counter() - started) * 1000)
     body = view.toPlainText()
+    other = Conversation()
+    other.add_user_message("another conversation")
+    started = time.perf_counter()
+    view.show_text(_body(other, draft))  # a switch to a short conversation and back: whole new bodies
+    view.show_text(body)
+    app.processEvents()
+    switch_ms = (time.perf_counter() - started) * 1000
     print(json.dumps({"turns": turns, "lines": body.count("\n") + 1, "body_chars": len(body),
                       "rebuild_ms_median": round(statistics.median(rebuilds), 2),
                       "rebuild_ms_max": round(max(rebuilds), 2),
                       "changed_lines_ms_median": round(statistics.median(diffs), 3),
+                      "switch_away_and_back_ms": round(switch_ms, 1),
                       "kept_at_end": view.verticalScrollBar().value() == view.verticalScrollBar().maximum()}))
     return 0
 

@@ -83,9 +83,9 @@ def scene_shots(app: Any, create_window: Any, home: Path, size: tuple[int, int],
     # A reply streaming: taken once its code block and table are on screen, before it ends.
     window.prompt.setPlainText(CODE_AND_TABLE)
     window.send_button.click()
-    wait(app, lambda: window.turns.reply is not None and "| " in window.turns.reply.text
-         and window.turns.reply.text.count("\n|") >= 3)
-    settle(app, 0.15)
+    # Taken once the table's rows have arrived and are shown rendered, while the reply goes on.
+    wait(app, lambda: window.turns.reply is not None and "| Max tokens" in window.turns.reply.text
+         and "Max tokens" in window.chat.toPlainText() and "| Max tokens" not in window.chat.toPlainText())
     save("streaming")
     wait(app, lambda: bool(finished) and not window.chat.rendering)
 

@@ -38,7 +38,9 @@ class _Sink:
     def deliver(self, kind: str, payload: object) -> None:
         self.kinds.append(kind)
         if kind == protocol.TEXT:
-            self.text.append(str(payload))
+            text, decoded_at = payload
+            assert decoded_at <= time.monotonic()
+            self.text.append(text)
         elif kind == protocol.EVENT:
             self.events.append(payload)
         elif kind == protocol.FAILED:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QColor, QGuiApplication, QTextCursor, QTextDocument
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QHelpEvent, QTextCursor, QTextDocument
+from PySide6.QtWidgets import QApplication, QToolTip
 
 from bedrock_chat.core.conversation import Conversation, Message, MessageState, Role
 from bedrock_chat.ui.message_html import EXAMPLE_PROMPTS
@@ -52,6 +52,14 @@ def _link_point(chat: Any, text: str) -> QPoint:
     return QPoint(rect.left(), rect.center().y())
 
 
+def _tooltip_at(chat: Any, point: QPoint) -> str:
+    """What the tooltip says when the mouse rests at ``point``."""
+    QToolTip.hideText()
+    event = QHelpEvent(QEvent.Type.ToolTip, point, chat.viewport().mapToGlobal(point))
+    QApplication.sendEvent(chat.viewport(), event)
+    return QToolTip.text().replace("\xa0", " ") if QToolTip.isVisible() else ""
+
+
 def test_reply_card_copy_icon_hover_and_stats_line(qtbot, make_window, local_server):
     window = make_window(local_server.url)
     reply = send_prompt(qtbot, window, "what is capital of Nepal")
@@ -70,6 +78,10 @@ def test_reply_card_copy_icon_hover_and_stats_line(qtbot, make_window, local_ser
     qtbot.waitUntil(lambda: chat.cards.hovered_icon == icon, timeout=3000)
     hovered = chat.document().resource(QTextDocument.ResourceType.ImageResource.value, icon)
     assert hovered.pixelColor(8, 8) != muted or QColor(chat.cards.colors.muted) != QColor(muted)
+
+    assert "Copy this message" in _tooltip_at(chat, point)
+    name = _link_point(chat, "Nova Micro")
+    assert "amazon.nova-micro-v1:0" in _tooltip_at(chat, QPoint(name.x() + 6, name.y()))  # the full id
 
     QGuiApplication.clipboard().clear()
     qtbot.mouseClick(chat.viewport(), Qt.MouseButton.LeftButton, pos=point)

@@ -119,3 +119,16 @@ def test_a_dragged_panel_width_is_kept(qtbot, make_window, local_server, tmp_pat
     again = make_window(local_server.url, data_dir=tmp_path)
     _sized(qtbot, again, 1280, 820)
     assert abs(again.body.side_panel.width() - wide) <= 2
+
+
+def test_the_parameter_sections_of_reasoning_models_fit_too(qtbot, make_window, local_server):
+    for model in ("us.anthropic.claude-3-7-sonnet-20250219-v1:0", "openai.gpt-oss-120b-1:0"):
+        window = make_window(local_server.url, "--model", model)
+        assert window.current_model().invoke_id == model
+        if window.parameters.reasoning.isEnabled():
+            window.parameters.reasoning.setChecked(True)  # the budget controls show
+        _sized(qtbot, window, 900, 600)
+        window.body.side_panel.tabs.setCurrentIndex(0)
+        QApplication.processEvents()
+        assert _outside(window, window.body.side_panel) == [], model
+        window.close()

@@ -25,6 +25,13 @@ def test_profiles_fold_into_their_model_and_on_demand_ids_come_first():
     assert providers == sorted(providers, key=providers.index)  # grouped: each provider's models together
 
 
+def test_badges_read_as_people_write_them():
+    choices = {choice.name: choice for choice in group_models(bundled_catalog("us-east-1"))}
+    assert choices["Titan Text G1 - Express"].badges[0] == "8k context"  # 8,192, not "8.2k"
+    assert choices["Claude 3.7 Sonnet"].badges == ("200k context", "Vision", "Reasoning", "$3.00 / $15.00 per 1M")
+    assert "$0.035 / $0.14 per 1M" in choices["Nova Micro"].badges
+
+
 def test_an_application_profile_is_its_own_entry_and_exact_ids_win():
     arn = "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/team-a"
     app = custom_model(arn, "anthropic.claude-3-5-haiku-20241022-v1:0", "team-a")

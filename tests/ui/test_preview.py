@@ -85,5 +85,13 @@ def test_every_copy_button_fits_the_row_at_the_default_size_and_copy_json_copies
     buttons = [b for b in row.findChildren(QPushButton) if b.accessibleName() in names]
     assert sorted(b.accessibleName() for b in buttons) == sorted(names)
     qtbot.waitUntil(lambda: all(b.isVisible() for b in buttons))  # none pushed into the toolbar's » menu
+    window.resize(900, 600)  # the narrowest side panel: the row wraps, every button stays whole and shown
+    qtbot.waitUntil(lambda: window.body.side_panel.width() < 300)
+    extra = QPushButton("Another")
+    extra.setAccessibleName("Another copy button")
+    window.preview_pane.add_button(extra)
+    qtbot.waitUntil(lambda: all(b.isVisible() for b in [*buttons, extra]))
+    assert all(b.geometry().right() <= row.width() for b in [*buttons, extra])
+    assert len({b.geometry().top() for b in [*buttons, extra]}) > 1  # wrapped onto a second line
     window.preview_pane.copy_button.click()
     assert json.loads(QApplication.clipboard().text())["messages"]

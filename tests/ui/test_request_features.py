@@ -93,11 +93,12 @@ def test_prompt_caching_reads_the_repeated_prefix_and_shows_the_saving(qtbot, ma
 def test_a_guardrail_intervention_is_shown_with_its_policy(qtbot, make_window, local_server):
     window = make_window(local_server.url)
     options = window.parameters.request_options
-    options.guardrail_id.setText("abc123xyz")
-    options.guardrail_version.setText("v1")
+    qtbot.keyClicks(options.guardrail_id, "abc123xyz")  # typed, as a person does
+    qtbot.keyClicks(options.guardrail_version, "v1")
     assert options.guardrail_problem.isVisibleTo(window) and "version" in options.guardrail_problem.text()
     assert "guardrailConfig" not in _preview(window)
-    options.guardrail_version.setText("1")
+    options.guardrail_version.clear()
+    qtbot.keyClicks(options.guardrail_version, "1")
     assert not options.guardrail_problem.isVisibleTo(window)
     assert _preview(window)["guardrailConfig"]["streamProcessingMode"] == "sync"
     reply = send_prompt(qtbot, window, "Where do I buy contraband?")
@@ -136,7 +137,7 @@ def test_token_estimate_beside_the_prompt_is_what_the_request_then_uses(qtbot, m
                           check_params_cb=lambda found: found is not None and found.exact):
         window.prompt.setPlainText("Tell me about caching, briefly")
     counted = int(label.text().split(" ")[0].replace(",", ""))
-    assert label.text().startswith(f"{counted:,} input tokens · $") and "CountTokens" in label.toolTip()
+    assert label.text().startswith(f"{counted:,} tokens in · $") and "CountTokens" in label.toolTip()
     reply = send_prompt(qtbot, window, "Tell me about caching, briefly")
     stats = reply.stats
     assert stats["inputTokens"] + stats["cacheReadInputTokens"] + stats["cacheWriteInputTokens"] == counted
@@ -158,7 +159,7 @@ def test_a_failed_count_falls_back_to_an_estimate(qtbot, make_window):
                               check_params_cb=lambda found: found is not None and "failed" in found.note):
             window.prompt.setPlainText("abcd" * 25)
         label = window.body.chat_column.token_estimate
-        assert label.text().startswith("≈ 25 input tokens") and "not authorized" in label.toolTip()
+        assert label.text().startswith("≈ 25 tokens in") and "not authorized" in label.toolTip()
         window.close()
 
 
@@ -166,7 +167,7 @@ def test_a_stale_count_never_replaces_a_newer_one(qtbot, make_window, local_serv
     window = make_window(local_server.url)
     label, estimator = window.body.chat_column.token_estimate, window.token_estimator
     window.prompt.setPlainText("one two three")
-    qtbot.waitUntil(lambda: "input tokens" in label.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "tokens in" in label.text(), timeout=5000)
     shown = label.text()
     request = window.build_request("one two three")
     estimator._on_counted(estimator._number, estimator._generation - 1, request, 123456)

@@ -44,6 +44,15 @@ def test_reply_figures_read_well_and_clear_on_ctrl_n_and_on_a_switch(qtbot, make
 
     send_prompt(qtbot, window, "second conversation")
     assert not window.stats.empty.isVisibleTo(window.stats)
-    window.history.open_conversation(first.id)
+    rows = window.sidebar.list
+    item = next(rows.item(i) for i in range(rows.count()) if rows.item(i).data(Qt.ItemDataRole.UserRole) == first.id)
+    qtbot.mouseClick(rows.viewport(), Qt.MouseButton.LeftButton, pos=rows.visualItemRect(item).center())
     qtbot.waitUntil(lambda: window.conversation.id == first.id)
     assert window.stats.empty.isVisibleTo(window.stats)
+
+
+def test_a_quick_reply_never_shows_a_total_time_below_its_time_to_first_token(qtbot, make_window, local_server):
+    window = make_window(local_server.url)
+    for prompt in ("hi", "what is capital of Nepal", "[tokens:400] go"):
+        reply = send_prompt(qtbot, window, prompt)
+        assert reply.stats["latencyMs"] >= reply.stats["timeToFirstTokenMs"], reply.stats

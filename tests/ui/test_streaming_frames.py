@@ -61,3 +61,23 @@ def test_while_a_reply_streams_paints_are_spaced_and_none_is_lost(qtbot):
     for _ in range(5):  # no reply in flight: every paint happens
         view.viewport().repaint()
     assert view.paints == settled + 5
+
+
+def test_while_a_reply_streams_the_collector_skips_what_existed_before_and_gets_it_back_after(qtbot):
+    """A full collection walks every object of the process: during a reply, only what the reply allocated."""
+    import gc
+
+    view = ChatView()
+    qtbot.addWidget(view)
+    assert gc.get_freeze_count() == 0
+    reply = Message(Role.ASSISTANT, "", model_id="m")
+    view.begin_reply(reply)
+    assert gc.get_freeze_count() > 1000  # the process's objects: boto3, Qt wrappers, this test's
+    reply.text = "Some text.\n\nMore text."
+    view.append_reply("", reply.text)
+    view.render_all()  # a theme switch mid-reply: the reply is drawn again as a fresh stream, still held
+    assert gc.get_freeze_count() > 1000
+    reply.state = MessageState.COMPLETE
+    view.finish_reply(reply)
+    qtbot.waitUntil(lambda: not view.rendering, timeout=5000)
+    assert gc.get_freeze_count() == 0  # everything is the collector's again, garbage among it included

@@ -16,8 +16,10 @@ from bedrock_chat.bedrock.requests import TurnRequest
 FrozenCredentials = tuple[str | None, str | None, str | None, str | None]
 
 # Kinds of what the host reports, per turn (turn 0: about the host itself).
-TEXT = "text"  # payload: str
-REASONING = "reasoning"  # payload: str
+# Text: (the text, the monotonic time its first part was decoded; the clock is system-wide, so the app can tell
+# how long it waited, batching included).
+TEXT = "text"  # payload: (str, float)
+REASONING = "reasoning"  # payload: (str, float)
 EVENT = "event"  # payload: a core StreamEvent other than text (ResponseStarted, Usage, metrics, stop reason)
 FINISHED = "finished"  # payload: None; the reply ended normally
 FAILED = "failed"  # payload: bedrock.errors.UserError, described in the host with the app's context

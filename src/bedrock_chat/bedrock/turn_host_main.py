@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import pickle
+import signal
 import sys
 import threading
 import time
@@ -44,9 +45,9 @@ class Outbox:
             items = self._items
             if kind in (protocol.TEXT, protocol.REASONING):
                 if items and items[-1][0] == number and items[-1][1] == kind:
-                    items[-1][2].append(payload)
+                    items[-1][2][0].append(payload)
                     return
-                payload = [payload]
+                payload = [[payload], time.monotonic()]  # when the first part was decoded: the wait starts there
             items.append([number, kind, payload])
             if len(items) == 1:
                 self._ready.notify()
@@ -59,8 +60,8 @@ class Outbox:
             time.sleep(BATCH_S)
             with self._ready:
                 items, self._items = self._items, []
-            batch = [(number, kind, "".join(payload) if kind in (protocol.TEXT, protocol.REASONING) else payload)
-                     for number, kind, payload in items]
+            batch = [(number, kind, ("".join(payload[0]), payload[1]) if kind in (protocol.TEXT, protocol.REASONING)
+                      else payload) for number, kind, payload in items]
             try:
                 self._events.send_bytes(_pickled(batch))
             except (OSError, ValueError):
@@ -207,6 +208,9 @@ def host_main(commands: Connection, events: Connection) -> None:
     # variable that may hold one before botocore can look.
     for name in CREDENTIAL_VARIABLES:
         os.environ.pop(name, None)
+    # Ctrl+C in a terminal reaches the whole process group: the app closes its window (saving the reply) and
+    # this process ends when the app's end of the pipe closes, without a KeyboardInterrupt traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     sys.setswitchinterval(0.002)  # the sender thread gets the GIL soon after its batch interval
     outbox = Outbox(events)
     logging.getLogger().addHandler(_ForwardToApp(outbox))

@@ -15,6 +15,7 @@ class ReplyStats:
 
     started_at: float
     first_token_at: float | None = None
+    last_text_at: float | None = None
     finished_at: float | None = None
     usage: Usage = field(default_factory=Usage)
     service: ServiceMetrics = field(default_factory=ServiceMetrics)
@@ -26,9 +27,19 @@ class ReplyStats:
     served: RequestServed | None = None
 
     def note_text(self, text: str, now: float) -> None:
-        if self.first_token_at is None and text:
-            self.first_token_at = now
+        if text:
+            if self.first_token_at is None:
+                self.first_token_at = now
+            self.last_text_at = now
         self.output_chars += len(text)
+
+    def finish(self, at: float) -> None:
+        """Ends the reply at ``at``, or when its last text was shown if that was later.
+
+        The first token is timed when it reaches the screen and the end where the turn's thread saw it; a reply
+        that arrives faster than it is drawn would otherwise end before its first token and show a total time
+        shorter than its time to first token."""
+        self.finished_at = max(at, self.last_text_at or at)
 
     def note_reasoning(self, text: str) -> None:
         """Reasoning is also counted by ``note_text``; this keeps its share for the reasoning-token estimate."""

@@ -25,7 +25,7 @@ class TokenEstimate:
     @property
     def label(self) -> str:
         approx = "" if self.exact else "≈ "
-        text = f"{approx}{self.tokens:,} input tokens"
+        text = f"{approx}{self.tokens:,} tokens in"
         if self.cost is not None:
             text += f" · {approx}${self.cost:.6f}"
         return text

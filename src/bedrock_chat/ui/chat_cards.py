@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, QUrl
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QUrl
 from PySide6.QtGui import (
     QColor,
     QFontInfo,
     QGuiApplication,
+    QHelpEvent,
     QImage,
     QMouseEvent,
     QPalette,
@@ -22,11 +23,19 @@ from PySide6.QtGui import (
     QTextCharFormat,
     QTextCursor,
 )
-from PySide6.QtWidgets import QTextBrowser, QTextEdit
+from PySide6.QtWidgets import QTextBrowser, QTextEdit, QToolTip
 
 from bedrock_chat.ui import icons
-from bedrock_chat.ui.message_html import ACTION_ICONS, ICON_PX, ICON_SCHEME, MESSAGE_SCHEME, Palette
-from bedrock_chat.ui.rich_text import link_token
+from bedrock_chat.ui.message_html import (
+    ACTION_ICONS,
+    ACTION_TITLES,
+    ICON_PX,
+    ICON_SCHEME,
+    LIGHT,
+    MESSAGE_SCHEME,
+    Palette,
+)
+from bedrock_chat.ui.rich_text import link_token, verbatim
 
 READING_WIDTH_EM = 48  # the longest line, in ems of the conversation font: about 90 characters
 SIDE_MARGIN_PX = 14  # the least space at each side, when the view is narrower than the reading width
@@ -45,13 +54,38 @@ class ChatCards(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Watches the view's viewport: its size sets the margins, the mouse over an action icon lights it."""
+        if "_view" not in vars(self):
+            # The garbage collector clears a view's Python attributes before Qt destroys its widgets, and Qt
+            # still sends them events on the way down: nothing is left to act on.
+            return False
         if event.type() == QEvent.Type.Resize:
             self.apply_margins(first_screen=self._first_screen())
         elif isinstance(event, QMouseEvent) and event.type() == QEvent.Type.MouseMove:
             self.hover(self._view.anchorAt(event.position().toPoint()))
         elif event.type() == QEvent.Type.Leave:
             self.hover("")
+        elif isinstance(event, QHelpEvent) and event.type() == QEvent.Type.ToolTip:
+            return self._show_tooltip(event)
         return False
+
+    def _show_tooltip(self, event: QHelpEvent) -> bool:
+        """An icon's action, or a ``title`` the HTML gave the text under the mouse (a model's full id), shown as
+        plain text: Qt would render text that looks like HTML as rich text, and ids come from outside."""
+        scheme, _, rest = self._view.anchorAt(event.pos()).partition(":")
+        tip = ACTION_TITLES.get(rest.partition(":")[0], "") if scheme == MESSAGE_SCHEME else ""
+        if not tip:
+            layout = self._view.document().documentLayout()
+            offset = QPointF(self._view.horizontalScrollBar().value(), self._view.verticalScrollBar().value())
+            position = layout.hitTest(QPointF(event.pos()) + offset, Qt.HitTestAccuracy.ExactHit)
+            if position >= 0:
+                cursor = QTextCursor(self._view.document())
+                cursor.setPosition(position + 1)
+                tip = cursor.charFormat().toolTip()
+        if not tip:
+            QToolTip.hideText()
+            return False
+        QToolTip.showText(event.globalPos(), verbatim(tip), self._view.viewport())
+        return True
 
     # -- reading width -----------------------------------------------------------------------------
 
@@ -159,8 +193,9 @@ class ChatCards(QObject):
         selection = QTextEdit.ExtraSelection()
         selection.cursor = found
         fmt = QTextCharFormat()
-        fmt.setBackground(QColor("#f5c518" if not self.colors or self.colors.muted == "#6b7280" else "#8a6d00"))
-        fmt.setForeground(QColor("#000000" if not self.colors or self.colors.muted == "#6b7280" else "#ffffff"))
+        colors = self.colors or LIGHT
+        fmt.setBackground(QColor(colors.hit_background))
+        fmt.setForeground(QColor(colors.hit_foreground))
         selection.format = fmt
         self._view.setExtraSelections([selection])
         return found

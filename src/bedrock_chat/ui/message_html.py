@@ -52,14 +52,16 @@ class Palette:
     user_card: str
     note: str
     example_card: str
+    hit_background: str
+    hit_foreground: str
 
 
 LIGHT = Palette(muted="#6b7280", user="#1a56db", assistant="#047857",
                 error_background="#fdecea", error_foreground="#b3261e", user_card="#eef2fb", note="#b45309",
-                example_card="#f3f4f6")
+                example_card="#f3f4f6", hit_background="#f5c518", hit_foreground="#000000")
 DARK = Palette(muted="#9aa0a6", user="#8ab4f8", assistant="#81c995",
                error_background="#3b1d1d", error_foreground="#f28b82", user_card="#252a35", note="#fbbf24",
-               example_card="#232528")
+               example_card="#232528", hit_background="#8a6d00", hit_foreground="#ffffff")
 
 
 def palette(dark: bool) -> Palette:

@@ -55,6 +55,13 @@ def _key(model: ModelInfo) -> str:
     return model.invoke_id
 
 
+def _context(tokens: int) -> str:
+    """Context windows are powers of two as often as round numbers: 8,192 reads "8k", 200,000 "200k"."""
+    if tokens % 1024 == 0 and tokens < 1024 * 1024:
+        return f"{tokens // 1024}k"
+    return fmt.compact_count(tokens)
+
+
 def _per_million(value: float) -> str:
     return f"${value:,.2f}" if value >= 0.1 else f"${value:.3f}".rstrip("0")
 
@@ -64,7 +71,7 @@ def badges(model: ModelInfo) -> tuple[str, ...]:
     facts = model_facts(model.model_id)
     found = []
     if facts.context_tokens:
-        found.append(f"{fmt.compact_count(facts.context_tokens)} context")
+        found.append(f"{_context(facts.context_tokens)} context")
     if facts.vision:
         found.append("Vision")
     if facts.reasoning or model.reasoning:

@@ -30,7 +30,9 @@ class PaintThrottle(QObject):
         widget.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is not self._widget or event.type() != QEvent.Type.Paint:
+        # The garbage collector clears a view's Python attributes before Qt destroys its widgets, and Qt still
+        # sends events on the way down: then there is nothing to throttle.
+        if watched is not vars(self).get("_widget") or event.type() != QEvent.Type.Paint:
             return False
         now = time.perf_counter()
         wait = PAINT_INTERVAL_S - (now - self._last_paint)

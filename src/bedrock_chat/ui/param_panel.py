@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractSlider,
+    QAbstractSpinBox,
     QCheckBox,
     QComboBox,
     QFormLayout,
@@ -105,6 +107,7 @@ class ParameterPanel(QWidget):
         self.sections = QVBoxLayout()
         self.sections.setContentsMargins(0, 0, 0, 0)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 6, 6, 6)  # narrow margins: the panel's width goes to its controls
         layout.addWidget(self.switch_note)
         layout.addLayout(form)
         layout.addLayout(self.sections)
@@ -125,10 +128,22 @@ class ParameterPanel(QWidget):
             signal.connect(self._changed)
         self.reasoning.toggled.connect(self._on_reasoning_toggled)
         self.max_tokens.value_changed.connect(self._on_max_tokens_changed)
+        self.reset.clicked.connect(lambda: self._note(""))  # the defaults come back: no earlier change to explain
         self.reset.clicked.connect(self.reset_requested)
 
     def add_section(self, widget: QWidget) -> None:
-        """Hosts an optional group of controls (e.g. reasoning budget and effort) under the thinking switch."""
+        """Hosts an optional group of controls (e.g. reasoning budget and effort) under the thinking switch.
+
+        The panel is as narrow as 250 px: a section's form rows put their labels above the controls when they do
+        not fit side by side, its boxes shrink to a short text, and wheel turns over them scroll the panel."""
+        for form in widget.findChildren(QFormLayout):
+            form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        for box in widget.findChildren(QComboBox):
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(8)
+            refuse_wheel(box, self._guard)
+        for control in widget.findChildren(QAbstractSlider) + widget.findChildren(QAbstractSpinBox):
+            refuse_wheel(control, self._guard)
         self.sections.addWidget(widget)
 
     def _changed(self, *_: object) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 
-from PySide6.QtCore import QEvent, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFontDatabase,
@@ -26,12 +26,14 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QTextEdit,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
+from bedrock_chat.ui.flow_layout import FlowLayout
+
 CHANGE_SHADE_MS = 1500  # long enough to see which line moved, short enough not to linger
+MAX_SHADED_LINES = 200  # more changed lines than this is a new body (a conversation switch), not an edit
 
 _TOKEN = re.compile(r'(?P<string>"(?:[^"\\]|\\.)*")(?P<key>\s*:)?|(?P<number>-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)'
                     r"|(?P<literal>\btrue\b|\bfalse\b|\bnull\b)")
@@ -144,15 +146,18 @@ class PreviewText(QPlainTextEdit):
             return
         bar = self.verticalScrollBar()
         vertical = bar.value()
+        changed = changed_lines(old, text)
         self._rebuilding = True
-        if old:
+        if old and len(changed) <= MAX_SHADED_LINES:
             self._replace_middle(old, text)  # only what changed is laid out and coloured again
         else:
+            # Another conversation's body: a new text rather than a change to point at.
+            changed = []
             self.setPlainText(text)
         # Kept where it was; one who watched the end (inferenceConfig) keeps watching it as lines wrap anew.
         bar.setValue(bar.maximum() if self._follow_end else vertical)
         self._rebuilding = False
-        self.changed = changed_lines(old, text)
+        self.changed = changed
         self._shade(self.changed)
 
     def _on_scrolled(self, _value: int) -> None:
@@ -218,13 +223,17 @@ class PreviewPane(QWidget):
         self.copy_button.setAccessibleName("Copy request JSON")
         self.copy_button.setToolTip("Copy the request body (without the header line) to the clipboard.")
         self.copy_button.clicked.connect(self._copy_body)
-        # A toolbar, not a row of fixed widgets: buttons that do not fit a narrow panel go into its » menu
-        # instead of widening the panel past the window.
-        self.buttons = QToolBar("Request actions")
+        # One "Copy as" caption and short labels (JSON, Python, AWS CLI) fit the default panel on one line; a
+        # narrower panel wraps them onto a second line instead of widening past the window or hiding any.
+        self.buttons = QWidget()
         self.buttons.setAccessibleName("Request actions")
-        self.buttons.setMovable(False)
-        self.buttons.addWidget(QLabel("Copy as "))
-        self.buttons.addWidget(self.copy_button)
+        self._flow = FlowLayout(self.buttons)
+        caption = QLabel("Copy as")
+        caption.setAccessibleName("Copy the request as")
+        caption.setMinimumHeight(self.copy_button.sizeHint().height())  # on the buttons' middle line
+        caption.setAlignment(Qt.AlignmentFlag.AlignVCenter)
+        self._flow.addWidget(caption)
+        self._flow.addWidget(self.copy_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
         layout.addWidget(self.buttons)
@@ -232,7 +241,7 @@ class PreviewPane(QWidget):
 
     def add_button(self, button: QAbstractButton) -> None:
         """Adds a button after Copy JSON; it needs its own accessible name and tooltip."""
-        self.buttons.addWidget(button)
+        self._flow.addWidget(button)
 
     def body(self) -> str:
         text = self.text.toPlainText()

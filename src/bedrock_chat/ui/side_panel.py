@@ -49,5 +49,5 @@ class SidePanel(QWidget):
         self.tabs.addTab(_scrolling(self.stats, "Statistics"), "Stats")
         self.tabs.setTabToolTip(2, "Tokens, timings and cost of the last reply and of this session.")
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 8, 8, 8)
+        layout.setContentsMargins(2, 8, 4, 8)
         layout.addWidget(self.tabs)

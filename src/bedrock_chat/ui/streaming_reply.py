@@ -19,6 +19,7 @@ from PySide6.QtGui import QColor, QTextBlockFormat, QTextCharFormat, QTextCursor
 from bedrock_chat.core.conversation import Message
 from bedrock_chat.core.markdown_blocks import BlockSplitter, Piece
 from bedrock_chat.core.safe_markdown import RenderContext
+from bedrock_chat.ui.gc_hold import GcHold
 from bedrock_chat.ui.plain_tail import PlainTail
 from bedrock_chat.ui.rich_text import insert_html
 
@@ -50,6 +51,8 @@ class StreamingReply:
         self.body_start = self._end().position()
         self._tail_start = self.body_start  # where the plain, not yet rendered text begins
         self._plain = PlainTail()
+        self._gc_hold = GcHold()  # until the reply is rendered whole (see ui/gc_hold), or its view goes away
+        document.destroyed.connect(self._gc_hold.release)
         self._insert_ratio = 1.0  # the insertion's cost relative to the rendering's, over the last calls
         self.text_started = False
 
@@ -156,6 +159,7 @@ class StreamingReply:
             cursor = self._replace_from(self.body_start)
             insert_html(cursor, whole_html())
             self.settled = True
+            self._gc_hold.release()
             return True
         self._queue.extend(self._splitter.finish(self._message.text))
         self._status_html = status_html
@@ -182,6 +186,7 @@ class StreamingReply:
         cursor.endEditBlock()
         self._shown_end = len(self._message.text)
         self.settled = True
+        self._gc_hold.release()
 
 
 def _utf16_length(text: str) -> int:

@@ -55,5 +55,7 @@ def apply_theme(app: QApplication, theme: str) -> bool:
     disabled = QColor("#6b6f75" if dark else "#9ca3af")
     for role in (QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText, QPalette.ColorRole.WindowText):
         palette.setColor(QPalette.ColorGroup.Disabled, role, disabled)
+    # A disabled slider (Temperature while thinking is on) must look off too: its filled groove is Highlight.
+    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Highlight, disabled)
     app.setPalette(palette)
     return dark

@@ -238,7 +238,7 @@ class TurnController(QObject):
 
     def _close_turn(self, turn: _Turn, state: MessageState, at: float, error: object | None) -> None:
         stats, reply = turn.stats, turn.reply
-        stats.finished_at = at
+        stats.finish(at)
         if state == MessageState.STOPPED:
             stats.stop_reason = StopReason.STOPPED_BY_USER
         elif state == MessageState.FAILED:

@@ -40,14 +40,17 @@ class ChatColumn(QWidget):
         buttons = QVBoxLayout()
         buttons.addWidget(self.send_button)
         buttons.addWidget(self.stop_button)
-        self.token_estimate = make_estimate_label()  # filled by ui.token_estimate.TokenEstimator
-        self.token_estimate.setMaximumWidth(self.send_button.sizeHint().width() + 40)
-        buttons.addWidget(self.token_estimate)
         buttons.addStretch(1)
+        # The estimate is one line under the prompt, as wide as it: beside the buttons it wrapped and was cut.
+        self.token_estimate = make_estimate_label()  # filled by ui.token_estimate.TokenEstimator
+        editor = QVBoxLayout()
+        editor.setSpacing(2)
+        editor.addWidget(self.prompt, 1)
+        editor.addWidget(self.token_estimate)
         prompt_row = QWidget()
         prompt_layout = QHBoxLayout(prompt_row)
         prompt_layout.setContentsMargins(0, 0, 0, 0)
-        prompt_layout.addWidget(self.prompt, 1)
+        prompt_layout.addLayout(editor, 1)
         prompt_layout.addLayout(buttons)
 
         # Above the conversation, at its corners: the toggles of the two panels (the window adds the actions).

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import QObject, Signal
 
@@ -44,12 +44,13 @@ class DeltaBuffer:
         self.last_wait_s = 0.0
         """How long the text of the latest drain waited to be shown (benchmarks read it)."""
 
-    def add(self, text: str, reasoning: bool) -> bool:
-        """Returns True when the buffer was empty, i.e. the GUI thread needs a wake-up."""
+    def add(self, text: str, reasoning: bool, since: float | None = None) -> bool:
+        """Returns True when the buffer was empty, i.e. the GUI thread needs a wake-up. ``since``: when the text
+        was decoded, if earlier than now (the turn host's batching), so the waiting time reported includes it."""
         with self._lock:
             was_empty = not self._text and not self._reasoning
             if was_empty:
-                self._pending_since = time.monotonic()
+                self._pending_since = time.monotonic() if since is None else since
             (self._reasoning if reasoning else self._text).append(text)
             return was_empty
 
@@ -169,7 +170,8 @@ class TurnRunner:
         """A report of the turn host about this turn, on its reader thread (``bedrock.host_protocol`` kinds)."""
         signals = self._signals
         if kind in {"text", "reasoning"}:  # bedrock.host_protocol kinds (it loads botocore: not imported here)
-            if payload and self.buffer.add(str(payload), kind == "reasoning"):
+            text, since = cast("tuple[str, float]", payload)
+            if text and self.buffer.add(text, kind == "reasoning", since):
                 self._emit(signals.deltas_available)
         elif kind == "event":
             self._emit_event(payload)  # type: ignore[arg-type]
