@@ -191,16 +191,23 @@ def test_the_endpoint_refuses_thinking_rules_broken_like_bedrock(clients):
 LONG_SYSTEM = "You are a patient tutor who explains every idea with care. " * 120  # ~1,300 tokens
 
 
-def test_cache_points_write_then_read_a_repeated_prefix_with_their_discounted_cost(clients):
-    params = GenerationParams(max_tokens=300, system_prompt=LONG_SYSTEM)
+@pytest.mark.parametrize(("api", "streaming"), [("converse", True), ("converse", False), ("invoke", True),
+                                               ("invoke", False)])
+def test_cache_points_write_then_read_a_repeated_prefix_with_their_discounted_cost(clients, api, streaming):
+    # A prefix of its own: the endpoint's cache outlives a test, as Bedrock's outlives a request.
+    params = GenerationParams(max_tokens=300, system_prompt=f"Case {api} {streaming}. {LONG_SYSTEM}")
     conversation = Conversation()
-    first, request = _send(clients, conversation, SONNET, params, prompt="What is a monad?")
+    first, request = _send(clients, conversation, SONNET, params, streaming, "What is a monad?", api=api)
     body = request.body()
-    assert body["system"][-1] == {"cachePoint": {"type": "default"}}
-    assert body["messages"][-1]["content"][-1] == {"cachePoint": {"type": "default"}}
+    if api == "converse":
+        assert body["system"][-1] == {"cachePoint": {"type": "default"}}
+        assert body["messages"][-1]["content"][-1] == {"cachePoint": {"type": "default"}}
+    else:  # Claude's native body marks the same points with cache_control
+        assert body["system"][0]["cache_control"] == {"type": "ephemeral"}
+        assert body["messages"][-1]["content"][-1]["cache_control"] == {"type": "ephemeral"}
     usage = _usage(first)
     assert usage.cache_read_tokens == 0 and usage.cache_write_tokens >= 1024
-    second, _ = _send(clients, conversation, SONNET, params, prompt="And a functor?")
+    second, _ = _send(clients, conversation, SONNET, params, streaming, "And a functor?", api=api)
     again = _usage(second)
     assert again.cache_read_tokens >= usage.cache_write_tokens  # the system prompt and first turn came from cache
     pricing = SONNET.pricing

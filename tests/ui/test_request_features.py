@@ -76,7 +76,8 @@ def test_prompt_caching_reads_the_repeated_prefix_and_shows_the_saving(qtbot, ma
     _choose(qtbot, window, SONNET)
     options = window.parameters.request_options
     assert options.caching.isEnabled() and options.caching.isChecked()
-    window.parameters.system_prompt.setPlainText("You are a patient tutor who explains every idea with care. " * 120)
+    # A prefix of its own: the shared endpoint's cache outlives other tests, as Bedrock's outlives a request.
+    window.parameters.system_prompt.setPlainText("UI. " + "You explain every idea with care. " * 200)
     first = send_prompt(qtbot, window, "What is a monad?")
     assert first.stats["cacheWriteInputTokens"] > 1000 and first.stats["cacheReadInputTokens"] == 0
     assert "cache added $" in window.stats.values["cost"].text()  # writes cost a premium on Claude

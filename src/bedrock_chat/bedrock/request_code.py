@@ -8,6 +8,7 @@ endpoint URL the connection sets are written out.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 import pprint
 import shlex
@@ -170,7 +171,10 @@ def _blob(value: object) -> str:
 def cli_command(request: TurnRequest, target: CodeTarget) -> str:
     """An AWS CLI (v2) command for a POSIX shell that sends this request (without streaming: the CLI can't)."""
     model = request.model.invoke_id
-    body = json.dumps(request.body(), ensure_ascii=False, default=_blob)
+    # The CLI sends the request unstreamed, so the body is the unstreamed one: ConverseStream's own fields (the
+    # guardrail's streamProcessingMode) make the CLI's converse refuse the whole command.
+    sent = dataclasses.replace(request, options=dataclasses.replace(request.options, streaming=False))
+    body = json.dumps(sent.body(), ensure_ascii=False, default=_blob)
     if request.options.api == "invoke":
         parts = [["aws", "bedrock-runtime", "invoke-model"], ["--model-id", model],
                  ["--content-type", "application/json"], ["--accept", "application/json"],

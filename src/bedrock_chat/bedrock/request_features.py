@@ -142,6 +142,24 @@ def add_cache_points(body: dict[str, Any], model: ModelInfo, params: GenerationP
             message["content"] = [*message["content"], CACHE_POINT]
 
 
+def add_native_cache_points(body: dict[str, Any], model: ModelInfo, params: GenerationParams) -> None:
+    """The same cache points in Claude's native body: ``cache_control`` on the system prompt and recent prompts."""
+    if not (model.family == "anthropic" and params.prompt_caching and model.features.prompt_caching):
+        return
+    worth = max(1, model.features.cache_min_tokens) * 0.8
+    marker = {"cache_control": {"type": "ephemeral"}}
+    prefix = len(str(body.get("system", ""))) // 4
+    if body.get("system") and prefix >= worth:
+        body["system"] = [{"type": "text", "text": body["system"], **marker}]
+    last_prompts = [message for message in body["messages"] if message["role"] == Role.USER.value]
+    last_prompts = last_prompts[-CACHED_USER_TURNS:]
+    for message in body["messages"]:
+        prefix += sum(len(str(block.get("text", ""))) for block in message["content"]) // 4
+        if any(message is prompt for prompt in last_prompts) and prefix >= worth:
+            *rest, last = message["content"]
+            message["content"] = [*rest, {**last, **marker}]
+
+
 def guardrail_config(params: GenerationParams, model: ModelInfo, streaming: bool) -> dict[str, Any] | None:
     """guardrailConfig when a valid id and version are set and the model takes guardrails; trace always on,
     so an intervention can say which policy matched."""

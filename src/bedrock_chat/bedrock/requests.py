@@ -8,6 +8,7 @@ from typing import Any
 
 from bedrock_chat.bedrock.families import chat_messages, codec_for_model
 from bedrock_chat.bedrock.request_features import (
+    add_native_cache_points,
     add_native_thinking_blocks,
     add_request_features,
     invoke_arguments,
@@ -58,6 +59,7 @@ class TurnRequest:
         if self.options.api == "invoke":
             native = native_body(self.model, self.history, self.params, self.uses_thinking)
             add_native_thinking_blocks(native, self.reasoning, self.model)
+            add_native_cache_points(native, self.model, self.params)
             return native
         body = converse_body(self.history, self.params, self.uses_thinking)
         add_request_features(body, self.model, self.params, self.streaming, self.reasoning)

@@ -123,6 +123,15 @@ class _Renderer:
                                              'style="border-collapse: collapse">\n')
         rules["th_open"] = self._cell
         rules["td_open"] = self._cell
+        rules["link_open"] = self._link_open
+
+    def _link_open(self, tokens: list[Any], index: int, options: Any, env: Any) -> str:
+        # No title: Qt shows a link's title as its hover tooltip, and renders a tooltip that looks like HTML as
+        # rich text, loading its images (file: too). The confirmation before opening shows the address anyway.
+        token = tokens[index]
+        token.attrs.pop("title", None)
+        renderer: Any = self.parser.renderer
+        return str(renderer.renderToken(tokens, index, options, env))
 
     def _cell(self, tokens: list[Any], index: int, options: Any, env: Any) -> str:
         token = tokens[index]

@@ -78,7 +78,9 @@ class ReplyStats:
     def total_tokens(self) -> int | None:
         if self.usage.input_tokens is None or self.usage.output_tokens is None:
             return None
-        return self.usage.input_tokens + self.usage.output_tokens
+        # As Bedrock's totalTokens: inputTokens leaves out the tokens read from or written to the prompt cache.
+        return (self.usage.input_tokens + self.usage.output_tokens + (self.usage.cache_read_tokens or 0)
+                + (self.usage.cache_write_tokens or 0))
 
     def cost(self, pricing: Pricing | None) -> float | None:
         if pricing is None or self.usage.input_tokens is None or self.usage.output_tokens is None:

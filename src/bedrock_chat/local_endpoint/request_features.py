@@ -180,7 +180,12 @@ def _digest(items: list[Any]) -> str:
 def cache_usage(body: dict[str, Any], model: CatalogModel, state: FeatureState, input_tokens: int) -> tuple[int, int]:
     """(read, write) tokens: the longest cached prefix is read; the last cache point's prefix, if new, is written.
     Points below the model's minimum are ignored, as Bedrock ignores them."""
-    points = [(key, min(tokens, input_tokens)) for key, tokens in _prefix_points(body)]
+    return _cache_from_points(_prefix_points(body), model, state, input_tokens)
+
+
+def _cache_from_points(found: list[tuple[str, int]], model: CatalogModel, state: FeatureState,
+                       input_tokens: int) -> tuple[int, int]:
+    points = [(key, min(tokens, input_tokens)) for key, tokens in found]
     if points and not model.prompt_caching:
         raise validation(f"The model {model.model_id} doesn't support prompt caching. Remove the cachePoint "
                          "blocks and try again.")
@@ -249,3 +254,39 @@ def check_count_tokens(model: CatalogModel) -> None:
         raise validation(f"The provided model {model.model_id} doesn't support counting tokens.")
 
 
+
+
+def _native_prefix_points(body: dict[str, Any]) -> list[tuple[str, int]]:
+    """Claude's native body marks cache points with ``cache_control`` on a block; like ``_prefix_points``."""
+    points: list[tuple[str, int]] = []
+    seen: list[Any] = []
+    system = body.get("system")
+    blocks = system if isinstance(system, list) else ([{"type": "text", "text": system}] if system else [])
+    system_text = "".join(_block_text(block) for block in blocks)
+    for block in blocks:
+        seen.append(_block_text(block))
+        if isinstance(block, dict) and block.get("cache_control"):
+            points.append((_digest(["native", *seen]), count_tokens(system_text)))
+    tokens_before = count_tokens(system_text)
+    for message in body.get("messages") or []:
+        if not isinstance(message, dict):
+            continue
+        content = message.get("content")
+        content = content if isinstance(content, list) else [{"type": "text", "text": content or ""}]
+        texts: list[str] = []
+        for block in content:
+            seen.append(block.get("text", block.get("type")) if isinstance(block, dict) else block)
+            if isinstance(block, dict) and block.get("type") == "text":
+                texts.append(_block_text(block))
+            if isinstance(block, dict) and block.get("cache_control"):
+                points.append((_digest(["native", *seen, message.get("role")]),
+                               tokens_before + count_tokens("".join(texts))))
+        seen.append(message.get("role"))
+        tokens_before += count_tokens("".join(texts))
+    return points
+
+
+def native_cache_usage(body: dict[str, Any], model: CatalogModel, state: FeatureState,
+                       input_tokens: int) -> tuple[int, int]:
+    """(read, write) for a native Claude body, by the same rules as Converse's cache points."""
+    return _cache_from_points(_native_prefix_points(body), model, state, input_tokens)

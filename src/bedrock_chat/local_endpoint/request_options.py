@@ -152,3 +152,20 @@ def mark_intervention(payload: dict[str, Any], extras: ConverseExtras) -> dict[s
     if extras.guardrail_trace is None:
         return payload
     return {**payload, "amazon-bedrock-guardrailAction": "INTERVENED", "amazon-bedrock-trace": extras.guardrail_trace}
+
+
+def with_cache_usage(chunks: list[dict[str, Any]], extras: ConverseExtras) -> list[dict[str, Any]]:
+    """Claude's native ``message_start`` reports cache reads and writes apart from the plain input tokens."""
+    if not (extras.cache_read or extras.cache_write):
+        return chunks
+    out = []
+    for chunk in chunks:
+        if chunk.get("type") == "message_start":
+            message = dict(chunk["message"])
+            usage = dict(message.get("usage", {}))
+            usage["input_tokens"] = max(0, int(usage.get("input_tokens", 0)) - extras.cache_read - extras.cache_write)
+            usage.update(cache_read_input_tokens=extras.cache_read, cache_creation_input_tokens=extras.cache_write)
+            message["usage"] = usage
+            chunk = {**chunk, "message": message}
+        out.append(chunk)
+    return out

@@ -28,12 +28,18 @@ from bedrock_chat.local_endpoint.eventstream import encode_event
 from bedrock_chat.local_endpoint.families import native_family
 from bedrock_chat.local_endpoint.faults import FAULT_HEADER, Fault, FaultState, find_fault
 from bedrock_chat.local_endpoint.generator import Generation, generate
-from bedrock_chat.local_endpoint.request_features import FeatureState, check_count_tokens, converse_extras
+from bedrock_chat.local_endpoint.request_features import (
+    FeatureState,
+    check_count_tokens,
+    converse_extras,
+    native_cache_usage,
+)
 from bedrock_chat.local_endpoint.request_options import (
     blocked_generation,
     invoke_extras,
     mark_intervention,
     served_headers,
+    with_cache_usage,
 )
 from bedrock_chat.local_endpoint.streaming import (
     ClientGone,
@@ -375,8 +381,13 @@ class _Handler(BaseHTTPRequestHandler):
         if streaming and not model.streaming:
             raise validation("The model is unsupported for streaming.")
         family = native_family(model)
-        request = family.parse(self._json_body(body), model)
+        data = self._json_body(body)
+        request = family.parse(data, model)
         extras = invoke_extras(self.headers, model, request.prompt)
+        if model.family == "anthropic":
+            extras.cache_read, extras.cache_write = native_cache_usage(data, model, self.state.features,
+                                                                       request.input_tokens)
+        plain_input = generation_input = request.input_tokens - extras.cache_read - extras.cache_write
         generation = generate(request)
         if extras.guardrail_trace is not None:
             generation = blocked_generation(generation)
@@ -389,10 +400,10 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_json(mark_intervention(family.response(generation, model), extras), {
                 **served_headers(extras),
                 "x-amzn-bedrock-invocation-latency": str(latency),
-                "x-amzn-bedrock-input-token-count": str(generation.input_tokens),
+                "x-amzn-bedrock-input-token-count": str(plain_input),
                 "x-amzn-bedrock-output-token-count": str(generation.output_tokens),
-                "x-amzn-bedrock-cache-read-input-token-count": "0",
-                "x-amzn-bedrock-cache-write-input-token-count": "0",
+                "x-amzn-bedrock-cache-read-input-token-count": str(extras.cache_read),
+                "x-amzn-bedrock-cache-write-input-token-count": str(extras.cache_write),
             })
             return
 
@@ -412,13 +423,15 @@ class _Handler(BaseHTTPRequestHandler):
             first_byte[:] = first_byte or [time.monotonic()]
             emit_chunks(family.stream_text(token, index - len(generation.reasoning_tokens), request))
 
-        emit_chunks(family.stream_start(request, model))
+        emit_chunks(with_cache_usage(family.stream_start(request, model), extras))
         emitted = schedule.run(generation.reasoning_tokens, on_reasoning)
         if generation.reasoning_tokens:
             emit_chunks(family.stream_reasoning_end())
         schedule.run(generation.text_tokens, on_text, offset=emitted)
-        metrics = _metrics(generation.input_tokens, generation.output_tokens, start,
+        metrics = _metrics(generation_input, generation.output_tokens, start,
                            first_byte[0] if first_byte else None)
+        if extras.cache_read or extras.cache_write:
+            metrics.update(cacheReadInputTokenCount=extras.cache_read, cacheWriteInputTokenCount=extras.cache_write)
         finish = family.stream_finish(generation, metrics)
         emit_chunks([*finish[:-1], mark_intervention(finish[-1], extras)])
         writer.finish()

@@ -12,6 +12,7 @@ from PySide6.QtCore import QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QFont,
     QGuiApplication,
+    QHideEvent,
     QTextBlockFormat,
     QTextCharFormat,
     QTextDocument,
@@ -77,7 +78,8 @@ class ChatView(QTextBrowser):
         self._render_timer.setSingleShot(True)
         self._render_timer.setInterval(1)
         self._render_timer.timeout.connect(self._render_queued)
-        self._paint_throttle = PaintThrottle(self.viewport(), lambda: self._streaming is not None or self.rendering)
+        self._paint_throttle = PaintThrottle(self.viewport(), lambda: self._streaming is not None or self.rendering,
+                                             self.verticalScrollBar())
         self.cards = ChatCards(self, self._first_screen)
 
     # -- resources and links --------------------------------------------------------------------------
@@ -169,6 +171,15 @@ class ChatView(QTextBrowser):
         else:
             self._scroll_to_end()
             QTimer.singleShot(0, self._scroll_to_end)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        """A window closed (or a column hidden) mid-reply: its reply stops holding the collector's objects, which
+        may include the window itself, kept alive by a reference cycle until the collector gets them back."""
+        super().hideEvent(event)
+        # Also sent while a collected view is torn down, after the collector cleared its attributes.
+        for reply in (vars(self).get("_streaming"), vars(self).get("_settling")):
+            if reply is not None:
+                reply.release_gc()
 
     def _first_screen(self) -> bool:
         return self._streaming is None and not (self._conversation and self._conversation.messages)

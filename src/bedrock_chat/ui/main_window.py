@@ -138,8 +138,9 @@ class MainWindow(QMainWindow):
         self.connection_view.ready_changed.connect(self.controls.update_send_enabled)
         self.token_estimator = TokenEstimator(column.token_estimate, self.requests, column.prompt,
                                               lambda: self.clients.runtime if self.clients else None, self)
+        # Another conversation on screen is another history to count; a count still on its way is then stale.
         for changed in (column.prompt.textChanged, side.parameters.params_changed, self.turns.reply_finished,
-                        self.connection_view.ready_changed):
+                        self.connection_view.ready_changed, self.session.switched):
             changed.connect(self.token_estimator.schedule)
         banner = self.error_banner
         self.error_text, self.details_button, self.error_details = banner.text, banner.details_button, banner.details

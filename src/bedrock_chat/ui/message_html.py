@@ -20,7 +20,7 @@ from bedrock_chat.core.display_names import local_time, short_model_name
 from bedrock_chat.core.events import StopReason
 from bedrock_chat.core.transcript import stat_number
 from bedrock_chat.ui.guardrail_notice import guardrail_html
-from bedrock_chat.ui.rich_text import link_token
+from bedrock_chat.ui.rich_text import link_token, verbatim
 
 TOGGLE_SCHEME = "toggle-reasoning"
 MESSAGE_SCHEME = "message"  # message:ACTION:ID for edit, copy and regenerate
@@ -112,7 +112,8 @@ def header_html(message: Message, colors: Palette) -> str:
     lets search scroll to it. (A prompt's header is inside its card: see ``user_card_html``.)"""
     token = link_token(message.id)
     name = html.escape(short_model_name(message.model_id))
-    tip = html.escape(message.model_id or "")
+    # A title becomes the hover tooltip, which Qt renders as rich text when the id looks like HTML.
+    tip = html.escape(verbatim(message.model_id)) if message.model_id else ""
     when = html.escape(local_time(message.created_at))
     if message.compare_group:  # one of a compare turn's answers: say which one later turns send back
         when += " · alternative answer, not sent back" if message.alternative else " · kept answer"

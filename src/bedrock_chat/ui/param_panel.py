@@ -24,6 +24,7 @@ from bedrock_chat.core.params import MAX_STOP_SEQUENCES, GenerationParams, Param
 from bedrock_chat.ui.param_sliders import FloatSlider, IntSlider, WheelPassThrough, refuse_wheel
 from bedrock_chat.ui.reasoning_controls import ReasoningControls
 from bedrock_chat.ui.request_options_controls import RequestOptionsControls
+from bedrock_chat.ui.rich_text import verbatim
 
 MIN_THINKING_MAX_TOKENS = 1025  # Bedrock's thinking budget is at least 1,024 tokens and below Max tokens
 TIPS = {
@@ -241,10 +242,13 @@ class ParameterPanel(QWidget):
             slider.setEnabled(not thinking)
             slider.set_tooltip(f"Not used while extended thinking is on: {label}. Turn thinking off to set it."
                                if thinking else TIPS[key])
+        # verbatim: model names come from the network, and Qt renders a tooltip that looks like HTML.
         self.reasoning.setToolTip(TIPS["reasoning"] if self.reasoning.isEnabled() else
-                                  f"{name} has no extended thinking switch. {self.reasoning_controls.why_not()}")
+                                  verbatim(f"{name} has no extended thinking switch. "
+                                           f"{self.reasoning_controls.why_not()}", wrap=True))
         self.streaming.setToolTip(TIPS["streaming"] if self.streaming.isEnabled() else
-                                  f"{name} does not stream: the reply appears when it is complete.")
+                                  verbatim(f"{name} does not stream: the reply appears when it is complete.",
+                                           wrap=True))
         no_stops = model is not None and model.family == "llama" and self.options().api == "invoke"
         self.stop_sequences.setEnabled(not no_stops)
         self.stop_sequences.setToolTip("Llama's native body has no stop sequences; use Converse to send them."
@@ -262,9 +266,9 @@ class ParameterPanel(QWidget):
                 notes.append("Llama's native body has no stop sequences; use Converse to send them.")
             if self.thinking_on():
                 notes.append("With extended thinking the temperature is fixed at 1 and Top P is not sent.")
-            if (self.options().api == "invoke" and model.features.prompt_caching
+            if (self.options().api == "invoke" and model.features.prompt_caching and model.family != "anthropic"
                     and self.request_options.caching.isChecked()):
-                notes.append("Prompt caching is sent through Converse only.")
+                notes.append("Prompt caching is sent through Converse only for this model.")
             if not model.streaming:
                 notes.append("This model does not stream; the reply appears when it is complete.")
             notes.append(f"Limits for {model.name}: up to {self._limits.max_output_tokens:,} output tokens.")

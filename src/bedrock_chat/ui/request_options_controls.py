@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBo
 from bedrock_chat.bedrock.request_features import guardrail_problem
 from bedrock_chat.core.catalog import ModelInfo
 from bedrock_chat.core.params import GenerationParams
+from bedrock_chat.ui.rich_text import verbatim
 
 _TIER_LABELS = {"default": "Standard", "priority": "Priority (faster, costs more)",
                 "flex": "Flex (cheaper, may be slower)", "reserved": "Reserved"}
@@ -69,6 +70,7 @@ class RequestOptionsControls(QGroupBox):
 
     def set_model(self, model: ModelInfo | None) -> None:
         features = model.features if model is not None else None
+        # Quoted in tooltips through verbatim: names come from the network, and Qt renders HTML-looking tips.
         name = model.name if model is not None else "This model"
         self.blockSignals(True)
         caching = bool(features and features.prompt_caching)
@@ -76,12 +78,12 @@ class RequestOptionsControls(QGroupBox):
         self.caching.setToolTip(
             f"Marks the system prompt and recent turns as cacheable: a repeated prefix of at least "
             f"{features.cache_min_tokens:,} tokens is read back at a discount." if features and caching else
-            f"{name} has no prompt caching on Bedrock.")
+            verbatim(f"{name} has no prompt caching on Bedrock.", wrap=True))
         latency = bool(features and features.latency_optimized)
         self.latency.setEnabled(latency)
         self.latency.setToolTip("Asks Bedrock for its latency-optimized version of the model (faster replies, "
                                 "a higher price, in some regions only)." if latency else
-                                f"{name} has no latency-optimized inference on Bedrock.")
+                                verbatim(f"{name} has no latency-optimized inference on Bedrock.", wrap=True))
         chosen = self.tier.currentData()
         self.tier.clear()
         self.tier.addItem("Standard", "")
@@ -92,12 +94,13 @@ class RequestOptionsControls(QGroupBox):
         self.tier.setEnabled(bool(tiers))
         self.tier.setToolTip("How Bedrock schedules this request: Priority answers first at a premium, Flex "
                              "costs less when it can wait." if tiers else
-                             f"{name} offers only the standard service tier.")
+                             verbatim(f"{name} offers only the standard service tier.", wrap=True))
         guarded = bool(features and features.guardrails)
         for widget in (self.guardrail_id, self.guardrail_version):
             widget.setEnabled(guarded)
         if not guarded:
-            self.guardrail_id.setToolTip(f"{name} cannot be used with guardrails through Converse.")
+            self.guardrail_id.setToolTip(verbatim(f"{name} cannot be used with guardrails through Converse.",
+                                                  wrap=True))
         self.blockSignals(False)
 
     def show_params(self, params: GenerationParams) -> None:

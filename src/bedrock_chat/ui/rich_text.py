@@ -48,10 +48,12 @@ def link_token(message_id: str) -> str:
     return html.escape(quote(message_id, safe=""))
 
 
-def verbatim(text: str) -> str:
+def verbatim(text: str, wrap: bool = False) -> str:
     """Text as rich text that shows it as it is. For tooltips: Qt renders one that looks like HTML as rich text,
-    loading its images, and titles and model ids come from files and the network."""
-    return str(QtGui.Qt.convertFromPlainText(text))
+    loading its images, and titles and model ids come from files and the network. ``wrap``: a sentence that may
+    break between words (the default keeps every space, so ids and aligned lines stay whole)."""
+    mode = QtGui.Qt.WhiteSpaceMode.WhiteSpaceNormal if wrap else QtGui.Qt.WhiteSpaceMode.WhiteSpacePre
+    return str(QtGui.Qt.convertFromPlainText(text, mode))
 
 
 def end_cursor(document: QTextDocument) -> QTextCursor:

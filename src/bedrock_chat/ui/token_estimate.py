@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QLabel
 
 from bedrock_chat.bedrock.requests import TurnRequest
 from bedrock_chat.core.token_estimate import TokenEstimate, estimate, rough_tokens
+from bedrock_chat.ui.rich_text import verbatim
 
 ESTIMATE_DELAY_MS = 400
 
@@ -123,7 +124,9 @@ class TokenEstimator(QObject):
             self._label.setToolTip("How many input tokens the next request will use, and what they cost.")
         else:
             self._label.setText(current.label)
-            self._label.setToolTip(current.note + " Input only: the reply's tokens are billed on top.")
+            # The note quotes the model name and CountTokens' error: text, never rich text in the tooltip.
+            self._label.setToolTip(verbatim(current.note + " Input only: the reply's tokens are billed on top.",
+                                            wrap=True))
         self.estimate_changed.emit(current)
 
 
