@@ -70,7 +70,10 @@ class FrameStages:
         # Work of the GUI thread outside the stages: Qt's own (layout, painting other widgets), the heartbeat.
         per_stage["other"] = [max(0.0, cpu - sum(frame.values())) for cpu, frame in frames]
         largest = sorted(frames, key=lambda pair: -pair[0])[:3]
-        return {"stage_max_ms": {stage: ms(max(values, default=0.0)) for stage, values in per_stage.items()},
+        # The frames of the streaming path alone: the request preview is rebuilt after the reply, by another part.
+        streaming = [cpu - frame.get("preview", 0.0) for cpu, frame in frames]
+        return {"frame_cpu_max_without_preview_ms": ms(max(streaming, default=0.0)),
+                "stage_max_ms": {stage: ms(max(values, default=0.0)) for stage, values in per_stage.items()},
                 "stage_p99_ms": {stage: ms(p99(values)) for stage, values in per_stage.items()},
                 "stage_total_ms": {stage: ms(sum(values)) for stage, values in per_stage.items()},
                 "largest_frames": [{"cpu_ms": ms(cpu), **{stage: ms(value) for stage, value in frame.items()},

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtWidgets import QApplication
 
 from bedrock_chat.app import create_window
 
@@ -85,3 +86,11 @@ def foreign_images(document: str) -> list[str]:
 
     tags = re.findall(r"<img\b[^>]*>", document)
     return [tag for tag in tags if not re.fullmatch(r'<img src="bc-icon:[a-z-]+:[^"<>]*"[^<>]*>', tag)]
+
+
+def shown_request(window: Any) -> str:
+    """The Request tab's text as a person reads it: the tab brought to the front, the pending rebuild done."""
+    window.body.side_panel.tabs.setCurrentWidget(window.preview_pane)
+    QApplication.processEvents()
+    window._preview_timer.timeout.emit()
+    return str(window.preview.toPlainText())

@@ -223,6 +223,18 @@ def _help_log_folder(person: Person) -> None:
     assert opened == [str(log_folder())] and opened[0].startswith(str(person.folder))
 
 
+def _chat_attach(person: Person) -> None:
+    from tests.attachment_files import png
+
+    window = person.window
+    image = person.folder / "menu.png"
+    image.write_bytes(png(3, 3))
+    person.monkeypatch.setattr(QFileDialog, "getOpenFileNames", staticmethod(lambda *a, **k: ([str(image)], "")))
+    person.trigger("chat.attach")
+    assert [item.name for item in window.attachments.attachments()] == ["menu.png"]
+    window.attachments.clear()
+
+
 # In the order they run: each check leaves the window as the next one expects; Quit comes last.
 CHECKS: dict[str, Callable[[Person], None]] = {
     "file.new": _file_new,
@@ -237,6 +249,7 @@ CHECKS: dict[str, Callable[[Person], None]] = {
     "file.import": _file_import,
     "chat.undo_delete": _chat_undo_delete,
     "chat.find": _chat_find,
+    "chat.attach": _chat_attach,
     "view.theme_dark": _theme("dark"),
     "view.theme_light": _theme("light"),
     "view.theme_system": _theme("system"),

@@ -9,7 +9,7 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication
 
-from tests.ui.conftest import choose_model
+from tests.ui.conftest import choose_model, shown_request
 
 CLAUDE = "us.anthropic.claude-3-7-sonnet-20250219-v1:0"
 
@@ -20,8 +20,7 @@ def _choose(qtbot, window, invoke_id: str) -> None:
 
 
 def _preview(window) -> dict:
-    window._preview_timer.timeout.emit()
-    return json.loads(window.preview.toPlainText().split("\n", 1)[1])
+    return json.loads(shown_request(window).split("\n", 1)[1])
 
 
 def test_thinking_disables_temperature_and_top_p_with_the_reason(qtbot, make_window, local_server):

@@ -6,12 +6,11 @@ import json
 
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QPlainTextEdit, QSlider, QWidget
 
-from tests.ui.conftest import choose_model, send_prompt
+from tests.ui.conftest import choose_model, send_prompt, shown_request
 
 
 def _preview(window) -> dict:
-    window._preview_timer.timeout.emit()
-    return json.loads(window.preview.toPlainText().split("\n", 1)[1])
+    return json.loads(shown_request(window).split("\n", 1)[1])
 
 
 def _choose(qtbot, window, invoke_id: str) -> None:

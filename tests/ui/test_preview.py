@@ -95,3 +95,14 @@ def test_every_copy_button_fits_the_row_at_the_default_size_and_copy_json_copies
     assert len({b.geometry().top() for b in [*buttons, extra]}) > 1  # wrapped onto a second line
     window.preview_pane.copy_button.click()
     assert json.loads(QApplication.clipboard().text())["messages"]
+
+
+def test_a_hidden_preview_waits_and_is_current_the_moment_its_tab_is_shown(qtbot, make_window, local_server):
+    window = make_window(local_server.url)
+    tabs = window.body.side_panel.tabs
+    tabs.setCurrentIndex(0)  # the Parameters tab: the preview is not on screen
+    reply = send_prompt(qtbot, window, "[tokens:300] a long answer")
+    window._preview_timer.timeout.emit()
+    assert reply.text[:30] not in window.preview.toPlainText()  # no rebuild for a body nobody sees
+    tabs.setCurrentWidget(window.preview_pane)
+    qtbot.waitUntil(lambda: reply.text[:30] in window.preview.toPlainText(), timeout=3000)

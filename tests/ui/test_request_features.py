@@ -7,14 +7,13 @@ import json
 
 from bedrock_chat.core.catalog import model_info
 from bedrock_chat.core.conversation import MessageState
-from tests.ui.conftest import choose_model, send_prompt
+from tests.ui.conftest import choose_model, send_prompt, shown_request
 
 SONNET = "us.anthropic.claude-3-7-sonnet-20250219-v1:0"
 
 
 def _preview(window) -> dict:
-    window._preview_timer.timeout.emit()
-    return json.loads(window.preview.toPlainText().split("\n", 1)[1])
+    return json.loads(shown_request(window).split("\n", 1)[1])
 
 
 def _choose(qtbot, window, invoke_id: str) -> None:

@@ -4,6 +4,7 @@ time, and the conversation is painted at most about 60 times a second (not after
 from __future__ import annotations
 
 from PySide6.QtGui import QPaintEvent
+from PySide6.QtWidgets import QScrollBar
 
 from bedrock_chat.core.conversation import Message, MessageState, Role
 from bedrock_chat.local_endpoint.shapes import shaped_answer
@@ -54,6 +55,11 @@ def test_while_a_reply_streams_paints_are_spaced_and_none_is_lost(qtbot):
     assert view.paints - before < 25
     skipped_until = view.paints
     qtbot.waitUntil(lambda: view.paints > skipped_until, timeout=2000)  # the deferred repaint shows the rest
+    view.verticalScrollBar().triggerAction(QScrollBar.SliderAction.SliderSingleStepSub)  # the person scrolls
+    scrolling = view.paints
+    for _ in range(5):  # while scrolling, no strip waits for the next interval
+        view.viewport().repaint()
+    assert view.paints == scrolling + 5
     reply.state = MessageState.COMPLETE
     view.finish_reply(reply)
     qtbot.waitUntil(lambda: not view.rendering, timeout=5000)
@@ -69,7 +75,7 @@ def test_while_a_reply_streams_the_collector_skips_what_existed_before_and_gets_
 
     view = ChatView()
     qtbot.addWidget(view)
-    assert gc.get_freeze_count() == 0
+    qtbot.waitUntil(lambda: gc.get_freeze_count() == 0, timeout=5000)  # earlier tests' views deleted
     reply = Message(Role.ASSISTANT, "", model_id="m")
     view.begin_reply(reply)
     assert gc.get_freeze_count() > 1000  # the process's objects: boto3, Qt wrappers, this test's
@@ -81,3 +87,34 @@ def test_while_a_reply_streams_the_collector_skips_what_existed_before_and_gets_
     view.finish_reply(reply)
     qtbot.waitUntil(lambda: not view.rendering, timeout=5000)
     assert gc.get_freeze_count() == 0  # everything is the collector's again, garbage among it included
+
+
+def test_a_window_closed_mid_reply_gives_the_collector_its_objects_back(qtbot):
+    """Closing hides the view: its reply, which will never settle, stops holding what the collector needs to
+    free (the closed window among it, when a reference cycle keeps it)."""
+    import gc
+
+    view = ChatView()
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitUntil(lambda: gc.get_freeze_count() == 0, timeout=5000)  # earlier tests' views deleted
+    reply = Message(Role.ASSISTANT, "", model_id="m")
+    view.begin_reply(reply)
+    assert gc.get_freeze_count() > 1000
+    view.close()
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_hold_that_was_never_released_is_dropped_by_a_later_reply(monkeypatch):
+    import gc
+
+    from bedrock_chat.ui import gc_hold
+
+    lost = gc_hold.GcHold()
+    assert gc.get_freeze_count() > 0
+    monkeypatch.setattr(gc_hold, "HOLD_MAX_S", 0.0)
+    later = gc_hold.GcHold()  # the first is older than HOLD_MAX_S now
+    later.release()
+    assert gc.get_freeze_count() == 0 and not gc_hold.GcHold.holding()
+    lost.release()  # its owner showing up after all changes nothing
+    assert gc.get_freeze_count() == 0

@@ -7,7 +7,7 @@ import json
 from PySide6.QtCore import Qt, QUrl
 
 from bedrock_chat.core.conversation import MessageState, Role
-from tests.ui.conftest import send_prompt
+from tests.ui.conftest import send_prompt, shown_request
 from tests.ui.menu_helpers import import_through_menu
 
 
@@ -89,8 +89,7 @@ def test_reasoning_is_shown_apart_and_collapsible(qtbot, make_window, local_serv
     assert window.parameters.reasoning.isEnabled()
     window.parameters.max_tokens.set_value(4000)
     window.parameters.reasoning.setChecked(True)
-    window._preview_timer.timeout.emit()
-    assert '"thinking"' in window.preview.toPlainText()
+    assert '"thinking"' in shown_request(window)
     reply = send_prompt(qtbot, window, "Plan a trip")
     assert reply.reasoning.startswith("The user asks about")
     assert reply.reasoning not in reply.text

@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from bedrock_chat.bedrock.attachment_blocks import add_attachment_blocks
 from bedrock_chat.bedrock.families import chat_messages, codec_for_model
 from bedrock_chat.bedrock.request_features import (
     add_native_cache_points,
@@ -17,6 +18,7 @@ from bedrock_chat.bedrock.request_features import (
     thinking_enabled,
     with_blobs,
 )
+from bedrock_chat.core.attachments import Attachment, check_request
 from bedrock_chat.core.catalog import ModelInfo
 from bedrock_chat.core.conversation import Role
 from bedrock_chat.core.params import GenerationParams, RequestOptions
@@ -38,6 +40,8 @@ class TurnRequest:
     options: RequestOptions
     # The signed reasoning of each turn of ``history`` (Conversation.reasoning_history), sent back unchanged.
     reasoning: tuple[tuple[ReasoningBlock, ...], ...] = ()
+    # The images and documents of each history turn, index for index (empty: a text-only request).
+    attachments: tuple[tuple[Attachment, ...], ...] = ()
 
     @property
     def streaming(self) -> bool:
@@ -54,15 +58,26 @@ class TurnRequest:
         # Claude's thinking (a budget of at least 1,024 tokens below max_tokens, or adaptive) fixes temperature.
         return thinking_enabled(self.model, self.params)
 
-    def body(self) -> dict[str, Any]:
-        """The JSON body that goes on the wire (Converse: the request minus the model id in the path)."""
+    def check_attachments(self) -> None:
+        """Raises ``AttachmentError`` when Bedrock would refuse this request's attachments: checked before sending,
+        over the whole request (a later turn sends the earlier turns' attachments again)."""
+        every = [item for turn in self.attachments for item in turn]
+        if every:
+            check_request(every, self.model.attachment_capabilities, self.options.api, self.model.family,
+                          latest=self.attachments[-1])
+
+    def body(self, placeholder_bytes: bool = False) -> dict[str, Any]:
+        """The JSON body that goes on the wire (Converse: the request minus the model id in the path).
+
+        ``placeholder_bytes``: attachments appear as a short note instead of their bytes (the preview)."""
         if self.options.api == "invoke":
-            native = native_body(self.model, self.history, self.params, self.uses_thinking)
-            add_native_thinking_blocks(native, self.reasoning, self.model)
-            add_native_cache_points(native, self.model, self.params)
-            return native
-        body = converse_body(self.history, self.params, self.uses_thinking)
-        add_request_features(body, self.model, self.params, self.streaming, self.reasoning)
+            body = native_body(self.model, self.history, self.params, self.uses_thinking)
+            add_native_thinking_blocks(body, self.reasoning, self.model)
+            add_native_cache_points(body, self.model, self.params)
+        else:
+            body = converse_body(self.history, self.params, self.uses_thinking)
+            add_request_features(body, self.model, self.params, self.streaming, self.reasoning)
+        add_attachment_blocks(body, self.options.api, self.model.family, self.attachments, placeholder_bytes)
         return body
 
     def call_arguments(self) -> dict[str, Any]:
@@ -73,7 +88,7 @@ class TurnRequest:
         return {"modelId": self.model.invoke_id, **with_blobs(self.body())}
 
     def preview(self) -> str:
-        return json.dumps(self.body(), ensure_ascii=False, indent=2)
+        return json.dumps(self.body(placeholder_bytes=True), ensure_ascii=False, indent=2)
 
 
 def _text_messages(history: History) -> list[dict[str, Any]]:

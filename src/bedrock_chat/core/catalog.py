@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from bedrock_chat.core.attachments import Capabilities
 from bedrock_chat.core.model_features import ModelFeatures, features_from_entry
 from bedrock_chat.core.params import ParamLimits
 from bedrock_chat.resource_files import model_catalog_data
@@ -75,7 +76,13 @@ class ModelInfo:
     reasoning: bool
     limits: ParamLimits
     pricing: Pricing | None
+    input_modalities: tuple[str, ...] = ("TEXT",)  # from ListFoundationModels (or the bundled catalog)
+    documents: bool = True  # Converse "document chat"; a model the catalog does not know gets the benefit of doubt
     features: ModelFeatures = field(default_factory=ModelFeatures)
+
+    @property
+    def attachment_capabilities(self) -> Capabilities:
+        return Capabilities(self.name, images="IMAGE" in self.input_modalities, documents=self.documents)
 
     @property
     def display_name(self) -> str:
@@ -109,8 +116,10 @@ def pricing_for(model_id: str) -> Pricing | None:
 
 
 def model_info(model_id: str, invoke_id: str | None = None, name: str | None = None,
-               provider: str | None = None, streaming: bool = True) -> ModelInfo:
+               provider: str | None = None, streaming: bool = True,
+               input_modalities: Iterable[str] | None = None) -> ModelInfo:
     entry = _known().get(base_model_id(model_id), {})
+    modalities = input_modalities if input_modalities is not None else entry.get("inputModalities", ["TEXT"])
     return ModelInfo(
         model_id=base_model_id(model_id),
         invoke_id=invoke_id or model_id,
@@ -121,6 +130,8 @@ def model_info(model_id: str, invoke_id: str | None = None, name: str | None = N
         reasoning=bool(entry.get("reasoning", False)),
         limits=limits_for(model_id),
         pricing=pricing_for(model_id),
+        input_modalities=tuple(str(item) for item in modalities),
+        documents=bool(entry.get("documentChat", True)),
         features=features_from_entry(entry),
     )
 
@@ -174,7 +185,8 @@ def build_catalog(foundation_models: Iterable[dict[str, Any]], inference_profile
                 and _offered_in(model_id, geography)):
             invoke_ids.append(f"{geography}.{model_id}")
         for invoke_id in invoke_ids:
-            catalog.append(model_info(model_id, invoke_id, name, provider, streaming))
+            catalog.append(model_info(model_id, invoke_id, name, provider, streaming,
+                                      summary.get("inputModalities")))
     catalog.sort(key=lambda info: (info.provider, info.name, info.invoke_id != info.model_id))
     return catalog
 

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
+from bedrock_chat.core.attachments import Attachment
 from bedrock_chat.core.reasoning import ReasoningBlock
 
 
@@ -47,6 +48,7 @@ class Message:
     error: str | None = None
     created_at: str = field(default_factory=utc_now)
     finished_at: str | None = None
+    attachments: tuple[Attachment, ...] = ()  # images and documents sent with a prompt, kept as bytes
     # The reply's reasoning as the model signed it, sent back unchanged on later turns (see core.reasoning).
     reasoning_blocks: list[ReasoningBlock] = field(default_factory=list)
     compare_group: str | None = None
@@ -71,8 +73,8 @@ class Conversation:
     created_at: str = field(default_factory=utc_now)
     messages: list[Message] = field(default_factory=list)
 
-    def add_user_message(self, text: str) -> Message:
-        message = Message(Role.USER, text)
+    def add_user_message(self, text: str, attachments: tuple[Attachment, ...] = ()) -> Message:
+        message = Message(Role.USER, text, attachments=tuple(attachments))
         if self.title == DEFAULT_TITLE and not any(existing.role == Role.USER for existing in self.messages):
             self.title = title_from_prompt(text)
         self.messages.append(message)
@@ -94,15 +96,23 @@ class Conversation:
         """
         return [(role, "\n\n".join(message.text for message in group)) for role, group in self._turns(draft)]
 
+    def history_attachments(self, draft: str | None = None,
+                            draft_attachments: tuple[Attachment, ...] = ()) -> list[tuple[Attachment, ...]]:
+        """The attachments of each turn of ``history(draft)``, index for index: sent again with every later
+        request, since Bedrock keeps nothing between calls."""
+        return [tuple(item for message in group for item in message.attachments)
+                for _, group in self._turns(draft, draft_attachments)]
+
     def reasoning_history(self, draft: str | None = None) -> list[tuple[ReasoningBlock, ...]]:
         """The signed reasoning of each turn of ``history`` (empty for user turns), in the same order."""
         return [tuple(block for message in group for block in message.reasoning_blocks)
                 for _, group in self._turns(draft)]
 
-    def _turns(self, draft: str | None) -> list[tuple[Role, list[Message]]]:
+    def _turns(self, draft: str | None,
+               draft_attachments: tuple[Attachment, ...] = ()) -> list[tuple[Role, list[Message]]]:
         sent = [message for message in self.messages if message.counts_as_history]
         if draft:
-            sent.append(Message(Role.USER, draft))
+            sent.append(Message(Role.USER, draft, attachments=tuple(draft_attachments)))
         turns: list[tuple[Role, list[Message]]] = []
         for message in sent:
             if turns and turns[-1][0] == message.role:

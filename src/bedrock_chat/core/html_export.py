@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 
+from bedrock_chat.core.attachment_transcript import html_block
 from bedrock_chat.core.conversation import Conversation, MessageState, Role
 from bedrock_chat.core.safe_markdown import LIGHT_CODE, render_markdown
 from bedrock_chat.core.transcript import stat_number
@@ -26,6 +27,9 @@ pre { overflow-x: auto; margin: 0; }
 table { border-collapse: collapse; margin: 10px 0; }
 td, th { border: 1px solid #d0d7de; padding: 4px 8px; }
 a[href^="copy-code:"] { display: none; }
+.attachments { display: flex; flex-wrap: wrap; gap: 8px; margin-bottom: 8px; }
+.attachment { font-size: 12px; color: #374151; background: #f3f4f6; border-radius: 6px; padding: 4px 8px; margin: 0; }
+.attachment img { display: block; max-width: 160px; max-height: 120px; }
 """
 
 
@@ -40,7 +44,9 @@ def to_html(conversation: Conversation) -> str:
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         # Model output is untrusted: the page may load nothing and run nothing, wherever it is opened.
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">",
+        # Attachments' pictures are embedded as data: images, the one kind of source the policy lets in.
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline';"
+        " img-src data:\">",
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{title}</title><style>{_STYLE}</style></head><body><main>",
         f'<h1 class="title">{title}</h1>',
@@ -55,6 +61,7 @@ def to_html(conversation: Conversation) -> str:
         parts.append(f'<section class="message {role}"><div class="who">{who} '
                      f"<span>{_when(message.created_at)}</span></div>")
         if message.role == Role.USER:
+            parts.append(html_block(message.attachments))
             parts.append(f"<p>{html.escape(message.text).replace(chr(10), '<br>')}</p>")
         else:
             if message.reasoning:

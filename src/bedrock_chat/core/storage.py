@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bedrock_chat.core.attachment_rows import load_attachments, save_attachments
 from bedrock_chat.core.conversation import Conversation, Message, MessageState, Role, new_id, utc_now
 from bedrock_chat.core.reasoning import ReasoningBlock, blocks_from_list, blocks_to_list
 from bedrock_chat.core.store_errors import StoreProblemKind, classify, describe_open_failure
@@ -75,9 +76,25 @@ _V4_REASONING_BLOCKS = """
 ALTER TABLE messages ADD COLUMN reasoning_blocks TEXT;
 """
 
+# Attachments are stored as bytes with their message (a path could vanish before the next turn resends them),
+# in a table of their own so growing replies never rewrite them and old databases gain it empty.
+_V5_ATTACHMENTS = """
+CREATE TABLE attachments (
+    message_id TEXT NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    format TEXT NOT NULL,
+    name TEXT NOT NULL,
+    width INTEGER,
+    height INTEGER,
+    data BLOB NOT NULL,
+    PRIMARY KEY (message_id, position)
+);
+"""
+
 # Versioned: migration N brings a database from user_version N to N + 1. Only ever append (one entry per change,
 # each branch's in the order it reached main); never edit one that has shipped, so every old database opens.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4_REASONING_BLOCKS)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4_REASONING_BLOCKS, _V5_ATTACHMENTS)
 SCHEMA_VERSION = len(MIGRATIONS)
 # PRAGMA quick_check reads every page: ~30 ms for 10 MB (20,000 messages) but ~250 ms for 54 MB, a visible delay
 # at startup (bench/store_open.py). So only files up to this size are checked; a larger one is still read (the
@@ -324,6 +341,8 @@ class ConversationStore:
              message.state.value, message.error, message.created_at, message.finished_at, message.compare_group,
              int(message.alternative), _blocks_json(message)),
         )
+        if message.attachments:  # a prompt's attachments never change; replies (which grow) have none
+            save_attachments(db, message.id, message.attachments)
 
     def rename(self, conversation_id: str, title: str) -> None:
         with self._transaction() as db:
@@ -406,6 +425,9 @@ class ConversationStore:
                     compare_group=row[12], alternative=bool(row[13]), reasoning_blocks=_blocks_loaded(row[14]))
             for row in rows
         ]
+        attached = load_attachments(self._db, conversation_id)
+        for message in messages:
+            message.attachments = attached.get(message.id, ())
         return Conversation(title=head[0], id=conversation_id, created_at=head[1], messages=messages)
 
     def search(self, text: str, limit: int = 50) -> list[SearchHit]:
@@ -470,7 +492,8 @@ def import_in_background(path: Path, conversation: Conversation, progress: Calla
                 while position < len(fresh.messages) and size < IMPORT_BATCH_CHARS:
                     message = fresh.messages[position]
                     ConversationStore._upsert_message(db, fresh.id, position, message)
-                    size += len(message.text) + len(message.reasoning) + 200
+                    size += len(message.text) + len(message.reasoning) + 200 + \
+                        sum(item.size for item in message.attachments)
                     position += 1
             if progress is not None:
                 progress(position / total)

@@ -7,6 +7,12 @@ import json
 import math
 from typing import Any
 
+from bedrock_chat.core.attachment_transcript import (
+    AttachmentFieldError,
+    from_json_list,
+    markdown_lines,
+    to_json_list,
+)
 from bedrock_chat.core.conversation import Conversation, Message, MessageState, Role, new_id
 from bedrock_chat.core.reasoning import ReasoningBlock, blocks_from_list, blocks_to_list
 
@@ -33,7 +39,7 @@ def to_json(conversation: Conversation) -> str:
 
 
 def _message_to_dict(message: Message) -> dict[str, Any]:
-    return {
+    entry: dict[str, Any] = {
         "id": message.id,
         "role": message.role.value,
         "text": message.text,
@@ -50,6 +56,9 @@ def _message_to_dict(message: Message) -> dict[str, Any]:
         "alternative": message.alternative,
         **({"reasoningBlocks": blocks_to_list(message.reasoning_blocks)} if message.reasoning_blocks else {}),
     }
+    if message.attachments:  # absent rather than empty, so files without attachments read as before
+        entry["attachments"] = to_json_list(message.attachments)
+    return entry
 
 
 # Limits far above anything the app writes, so a hostile or damaged file cannot exhaust memory or the view.
@@ -135,6 +144,12 @@ def _message_from_dict(item: Any, where: str) -> Message:
     api = _optional_str(item, "api", where)
     if api is not None and api not in APIS:
         raise TranscriptError(f"{where}: “api” must be one of {', '.join(APIS)}.")
+    try:
+        attachments = from_json_list(item.get("attachments"), where)
+    except AttachmentFieldError as error:
+        raise TranscriptError(str(error)) from error
+    if attachments and role != Role.USER:
+        raise TranscriptError(f"{where}: only a user message can carry attachments.")
     return Message(
         role=role,
         text=_require_str(item, "text", where, MAX_TEXT_CHARS),
@@ -148,6 +163,7 @@ def _message_from_dict(item: Any, where: str) -> Message:
         error=_optional_str(item, "error", where, MAX_LONG_CHARS),
         created_at=_require_str(item, "createdAt", where),
         finished_at=_optional_str(item, "finishedAt", where),
+        attachments=attachments,
         compare_group=_optional_str(item, "compareGroup", where),
         alternative=alternative,
         reasoning_blocks=_reasoning_blocks(item, where),
@@ -233,7 +249,8 @@ def to_markdown(conversation: Conversation) -> str:
     lines = [f"# {conversation.title}", "", f"_Started {conversation.created_at}_", ""]
     for message in conversation.messages:
         if message.role == Role.USER:
-            lines += [f"## You · {message.created_at}", "", message.text, ""]
+            lines += [f"## You · {html.escape(message.created_at)}", "", *markdown_lines(message.attachments),
+                      message.text, ""]
             continue
         # Metadata is escaped, as Markdown viewers render inline HTML; the texts themselves stay verbatim.
         model = html.escape(message.model_id or "unknown model")

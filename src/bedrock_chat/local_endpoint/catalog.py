@@ -25,6 +25,7 @@ class CatalogModel:
     profile_regions: tuple[str, ...]
     max_output_tokens: int
     reasoning: bool
+    document_chat: bool = True
     # What the model offers per request (resources/models.json flags; absent = off), validated like Bedrock.
     reasoning_control: str = "none"
     reasoning_efforts: tuple[str, ...] = ()
@@ -34,6 +35,10 @@ class CatalogModel:
     service_tiers: tuple[str, ...] = ()
     count_tokens: bool = False
     guardrails: bool = False
+
+    @property
+    def accepts_images(self) -> bool:
+        return "IMAGE" in self.input_modalities
 
     @property
     def on_demand(self) -> bool:
@@ -59,6 +64,7 @@ def _load() -> dict[str, CatalogModel]:
             profile_regions=tuple(entry["profileRegions"]),
             max_output_tokens=entry["maxOutputTokens"],
             reasoning=entry["reasoning"],
+            document_chat=entry.get("documentChat", True),
             reasoning_control=str(entry.get("reasoningControl", "none")),
             reasoning_efforts=tuple(entry.get("reasoningEfforts", ())),
             prompt_caching=entry.get("promptCaching") is True,

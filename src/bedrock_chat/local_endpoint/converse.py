@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bedrock_chat.local_endpoint import validation as check
+from bedrock_chat.local_endpoint.attachments import Received, check_counts, converse_attachments
 from bedrock_chat.local_endpoint.catalog import CatalogModel
 from bedrock_chat.local_endpoint.errors import validation
 from bedrock_chat.local_endpoint.generator import Generation, GenerationRequest, Turn
@@ -35,8 +36,10 @@ def parse_converse(body: dict[str, Any], model: CatalogModel) -> GenerationReque
     check.reject_unknown_keys(body, _ALLOWED)
     messages = body.get("messages") or []
     turns = []
+    received: list[Received] = []
     for index, message in enumerate(messages):
         message = check.require_object(message, f"messages.{index}")
+        received.extend(converse_attachments(message, index, model.accepts_images, model.document_chat))
         text = "".join(
             block["text"] for block in message.get("content", []) if isinstance(block, dict) and "text" in block
         )
@@ -45,6 +48,7 @@ def parse_converse(body: dict[str, Any], model: CatalogModel) -> GenerationReque
                              "Add text to the text field, and try again.")
         turns.append(Turn(str(message.get("role")), text))
     check.check_alternation([turn.role for turn in turns])
+    check_counts(received)
     system = "\n".join(block.get("text", "") for block in body.get("system", []) if isinstance(block, dict))
     config = body.get("inferenceConfig") or {}
     fields = body.get("additionalModelRequestFields") or {}
@@ -58,6 +62,7 @@ def parse_converse(body: dict[str, Any], model: CatalogModel) -> GenerationReque
         top_p=check.number_in_range(config.get("topP", 0.9), "topP", 0, 1),
         stop_sequences=tuple(config.get("stopSequences", [])),
         reasoning=_wants_reasoning(model, fields),
+        attachment_notes=tuple(item.describe() for item in received),
     )
 
 

@@ -49,6 +49,7 @@ class GenerationRequest:
     top_p: float = 0.9
     stop_sequences: tuple[str, ...] = ()
     reasoning: bool = False
+    attachment_notes: tuple[str, ...] = ()  # what arrived besides text, one line each, echoed in the reply
 
     @property
     def prompt(self) -> str:
@@ -230,6 +231,8 @@ def generate(request: GenerationRequest) -> Generation:
     reasoning_tokens = tokenize(compose_reasoning(request)) if request.reasoning else []
     budget = max(0, request.max_tokens - len(reasoning_tokens))
     answer = compose_answer(request)
+    if request.attachment_notes:  # the reply shows what the request carried, so the path is testable end to end
+        answer = "[attachments] " + "; ".join(request.attachment_notes) + "\n\n" + answer
 
     stop_reason = END_TURN
     stop_sequence = None

@@ -7,6 +7,7 @@ import uuid
 from typing import Any, Protocol
 
 from bedrock_chat.local_endpoint import validation as check
+from bedrock_chat.local_endpoint.attachments import Received, check_counts, native_attachments
 from bedrock_chat.local_endpoint.catalog import CatalogModel
 from bedrock_chat.local_endpoint.errors import validation
 from bedrock_chat.local_endpoint.generator import (
@@ -33,6 +34,11 @@ class NativeFamily(Protocol):
     def stream_finish(self, generation: Generation, metrics: dict[str, int]) -> list[Chunk]: ...
 
 
+def _notes(received: list[Received]) -> tuple[str, ...]:
+    check_counts(received)
+    return tuple(item.describe() for item in received)
+
+
 def _default_max(model: CatalogModel) -> int:
     return min(model.max_output_tokens, 1024)
 
@@ -45,6 +51,7 @@ class NovaFamily:
             raise validation("Malformed input request: #/messages: expected type: JSONArray, please reformat "
                              "your input and try again.")
         turns = []
+        received: list[Received] = []
         for index, message in enumerate(messages):
             message = check.require_object(message, f"#/messages/{index}")
             role = message.get("role")
@@ -52,6 +59,7 @@ class NovaFamily:
             if role not in ("user", "assistant") or not isinstance(content, list):
                 raise validation(f"Malformed input request: #/messages/{index}: needs a role of user or "
                                  "assistant and a content array, please reformat your input and try again.")
+            received.extend(native_attachments("nova", message, index, model.accepts_images))
             text = "".join(str(block.get("text", "")) for block in content if isinstance(block, dict))
             turns.append(Turn(role, text))
         check.check_alternation([turn.role for turn in turns])
@@ -75,6 +83,7 @@ class NovaFamily:
             temperature=check.number_in_range(config.get("temperature", 0.7), "temperature", 0, 1),
             top_p=check.number_in_range(config.get("topP", config.get("top_p", 0.9)), "topP", 0, 1),
             stop_sequences=check.stop_list(config.get("stopSequences", []), "stopSequences"),
+            attachment_notes=_notes(received),
         )
 
     def response(self, generation: Generation, model: CatalogModel) -> dict[str, Any]:
@@ -158,10 +167,12 @@ class AnthropicFamily:
             raise validation("messages: Input should be a valid list")
         check_native_thinking(messages, _SIGNING)
         turns = []
+        received: list[Received] = []
         for index, message in enumerate(messages):
             message = check.require_object(message, f"messages.{index}")
             if message.get("role") not in ("user", "assistant"):
                 raise validation(f"messages.{index}.role: Input should be 'user' or 'assistant'")
+            received.extend(native_attachments("anthropic", message, index, model.accepts_images))
             turns.append(Turn(message["role"], _anthropic_text(message.get("content"), f"messages.{index}.content")))
         check.check_alternation([turn.role for turn in turns])
         limit = check.max_tokens(body["max_tokens"], "max_tokens", model)
@@ -190,6 +201,7 @@ class AnthropicFamily:
             top_p=check.number_in_range(body.get("top_p", 0.999), "top_p", 0, 1),
             stop_sequences=check.stop_list(body.get("stop_sequences", []), "stop_sequences"),
             reasoning=reasoning,
+            attachment_notes=_notes(received),
         )
 
     def response(self, generation: Generation, model: CatalogModel) -> dict[str, Any]:

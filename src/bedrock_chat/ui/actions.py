@@ -80,6 +80,8 @@ def action_table(window: MainWindow) -> list[ActionSpec]:
                    window.close, keys.Quit, separator_before=True),
         ActionSpec("chat.send", "&Chat", "&Send", "Send the prompt.", window.send, "Ctrl+Return"),
         ActionSpec("chat.stop", "&Chat", "S&top", "Stop the reply; what arrived is kept.", window.stop, "Esc"),
+        ActionSpec("chat.attach", "&Chat", "&Attach files…", "Attach images or documents to the next prompt.",
+                   window.attachment_intake.choose_files, "Ctrl+Shift+A"),
         ActionSpec("chat.retry", "&Chat", "&Retry last prompt", "Send the last prompt again.", window.retry, "Ctrl+R"),
         ActionSpec("chat.copy_reply", "&Chat", "&Copy last reply", "Copy the last reply's text.",
                    window.session.copy_last_reply, "Ctrl+Shift+C"),

@@ -12,6 +12,7 @@ from PySide6.QtCore import QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QFont,
     QGuiApplication,
+    QHideEvent,
     QTextBlockFormat,
     QTextCharFormat,
     QTextDocument,
@@ -30,6 +31,7 @@ from bedrock_chat.core.safe_markdown import (
 )
 from bedrock_chat.ui import chat_links as links
 from bedrock_chat.ui import message_html as parts_html
+from bedrock_chat.ui.attachment_view import AttachmentPictures
 from bedrock_chat.ui.chat_cards import ChatCards
 from bedrock_chat.ui.chat_links import EARLIER_URL
 from bedrock_chat.ui.paint_throttle import PaintThrottle
@@ -77,7 +79,9 @@ class ChatView(QTextBrowser):
         self._render_timer.setSingleShot(True)
         self._render_timer.setInterval(1)
         self._render_timer.timeout.connect(self._render_queued)
-        self._paint_throttle = PaintThrottle(self.viewport(), lambda: self._streaming is not None or self.rendering)
+        self._attachment_pictures = AttachmentPictures(self)
+        self._paint_throttle = PaintThrottle(self.viewport(), lambda: self._streaming is not None or self.rendering,
+                                             self.verticalScrollBar())
         self.cards = ChatCards(self, self._first_screen)
 
     # -- resources and links --------------------------------------------------------------------------
@@ -170,6 +174,15 @@ class ChatView(QTextBrowser):
             self._scroll_to_end()
             QTimer.singleShot(0, self._scroll_to_end)
 
+    def hideEvent(self, event: QHideEvent) -> None:
+        """A window closed (or a column hidden) mid-reply: its reply stops holding the collector's objects, which
+        may include the window itself, kept alive by a reference cycle until the collector gets them back."""
+        super().hideEvent(event)
+        # Also sent while a collected view is torn down, after the collector cleared its attributes.
+        for reply in (vars(self).get("_streaming"), vars(self).get("_settling")):
+            if reply is not None:
+                reply.release_gc()
+
     def _first_screen(self) -> bool:
         return self._streaming is None and not (self._conversation and self._conversation.messages)
 
@@ -186,7 +199,8 @@ class ChatView(QTextBrowser):
 
     def _message_html(self, message: Message) -> str:
         if message.role == Role.USER:
-            return parts_html.user_card_html(message, self._colors())
+            chips = self._attachment_pictures.html(message, self._colors().muted)
+            return parts_html.user_card_html(message, self._colors(), chips)
         return self._header_html(message) + self._reply_body_html(message)
 
     def _render_pieces(self, pieces: list[Piece], context: RenderContext, message_id: str) -> str:

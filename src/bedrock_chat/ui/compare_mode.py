@@ -128,6 +128,7 @@ class CompareMode(QObject):
         requests: list[TurnRequest | None] = []
         names: list[str] = []
         history = conversation.history()
+        attachments = tuple(conversation.history_attachments())  # each column gets the prompt's files too
         if not history:
             return False
         self._show_answers()  # the earlier compare's answers go above the prompt just sent
@@ -139,7 +140,8 @@ class CompareMode(QObject):
             if spec is None or model is None:
                 requests.append(None)
                 continue
-            requests.append(TurnRequest(model, history, self._params(spec, model), self._parameters.options()))
+            requests.append(TurnRequest(model, history, self._params(spec, model), self._parameters.options(),
+                                        attachments=attachments if any(attachments) else ()))
         self.panel.stats.set_columns(names)
         for row, (column, request) in enumerate(zip(columns, requests, strict=True)):
             if request is None:

@@ -127,6 +127,8 @@ class HistoryActions:
         elif action == "edit" and window.can_switch():
             self.editing = message_id
             window.prompt.setPlainText(message.text)
+            window.attachments.clear()  # the prompt's attachments come back with it, to keep or remove
+            window.attachments.add(list(message.attachments))
             window.prompt.setFocus()
             window.statusBar().showMessage("Editing an earlier prompt: Send starts a branch from there; the "
                                            "original conversation keeps its later turns.", 10000)

@@ -18,6 +18,8 @@ from bedrock_chat.core.history_open import open_history
 from bedrock_chat.core.safe_markdown import warm_up_rendering
 from bedrock_chat.ui import help_actions, view_actions
 from bedrock_chat.ui.actions import action_table, build_menus
+from bedrock_chat.ui.attachment_intake import AttachmentIntake
+from bedrock_chat.ui.attachment_tray import AttachmentTray
 from bedrock_chat.ui.compare_hooks import add_compare_button, install_compare
 from bedrock_chat.ui.connection_bar import ConnectionBar
 from bedrock_chat.ui.connection_controller import Clients, ConnectionController
@@ -136,6 +138,9 @@ class MainWindow(QMainWindow):
         self.controls: PromptControls = PromptControls(column, self.connection_bar, self.connection_ctl, self.turns,
                                                        self.session, self.requests, self.history, self)
         self.connection_view.ready_changed.connect(self.controls.update_send_enabled)
+        self.attachments: AttachmentTray = column.attachments
+        self.attach_button = column.attach_button
+        self.attachment_intake = AttachmentIntake(column.attachments, column.attach_button, column.prompt, self, self)
         self.token_estimator = TokenEstimator(column.token_estimate, self.requests, column.prompt,
                                               lambda: self.clients.runtime if self.clients else None, self)
         # Another conversation on screen is another history to count; a count still on its way is then stale.
@@ -164,7 +169,8 @@ class MainWindow(QMainWindow):
         self.connection_action = self.action_by_id["file.connection"]
         self.body.use_toggles(self.action_by_id["view.sidebar"], self.action_by_id["view.side_panel"])
         add_compare_button(self)
-        apply_icons({"send": self.send_button, "stop": self.stop_button, "new-chat": self.sidebar.new_button,
+        apply_icons({"send": self.send_button, "stop": self.stop_button, "attach": self.attach_button,
+                     "new-chat": self.sidebar.new_button,
                      "connection": self.connection_bar.connection_button, "retry": self.refresh_button},
                     self.action_by_id)
 
@@ -218,6 +224,7 @@ class MainWindow(QMainWindow):
         self._preferred_model = self.connection_ctl.preferred_model = model.invoke_id
         self.requests.show_model(model)
         self.controls.update_send_enabled()
+        self.controls.check_attachments()
 
     # -- parameters and preview --------------------------------------------------------------------
 

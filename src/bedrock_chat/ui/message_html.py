@@ -123,8 +123,9 @@ def header_html(message: Message, colors: Palette) -> str:
             f"&nbsp;&nbsp;&nbsp;{_actions_html(message, token)}</p>")
 
 
-def user_card_html(message: Message, colors: Palette) -> str:
-    """A prompt as a tinted card, indented from the left; shown as typed: escaped, never rendered as Markdown."""
+def user_card_html(message: Message, colors: Palette, attachments: str = "") -> str:
+    """A prompt as a tinted card, indented from the left; shown as typed: escaped, never rendered as Markdown.
+    ``attachments``: the chips of its images and documents (already escaped HTML), above the text."""
     token = link_token(message.id)
     text = html.escape(message.text).replace("\n", "<br>")
     when = html.escape(local_time(message.created_at))
@@ -132,7 +133,7 @@ def user_card_html(message: Message, colors: Palette) -> str:
             f'<td width="12%"></td><td bgcolor="{colors.user_card}" style="padding:10px 12px">'
             f'<p style="margin:0"><a name="m-{token}"></a><b style="color:{colors.user}">You</b>'
             f'&nbsp;&nbsp;<span style="color:{colors.muted}; font-size:small">{when}</span>'
-            f"&nbsp;&nbsp;&nbsp;{_actions_html(message, token)}</p>"
+            f"&nbsp;&nbsp;&nbsp;{_actions_html(message, token)}</p>{attachments}"
             f'<p style="margin-top:6px; margin-bottom:0">{text}</p></td></tr></table>')
 
 

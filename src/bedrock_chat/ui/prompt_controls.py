@@ -6,6 +6,7 @@ from typing import Protocol
 
 from PySide6.QtCore import QObject
 
+from bedrock_chat.core.attachments import AttachmentError
 from bedrock_chat.ui.connection_bar import ConnectionBar
 from bedrock_chat.ui.connection_controller import ConnectionController
 from bedrock_chat.ui.conversation_session import ConversationSession
@@ -50,7 +51,22 @@ class PromptControls(QObject):
         column.chat.example_chosen.connect(self.use_example)
         column.error_banner.retry_requested.connect(self.retry)
         turns.busy_changed.connect(self.update_controls)
+        requests.draft_attachments = column.attachments.attachments
+        column.attachments.changed.connect(self.check_attachments)
+        column.attachments.changed.connect(requests.schedule)
         self.other_turns: OtherTurns | None = None
+
+    def check_attachments(self) -> bool:
+        """Says in the tray, before anything is sent, why the waiting attachments cannot go to this model."""
+        request = self._requests.build_request(self._column.prompt.toPlainText().strip() or " ")
+        try:
+            if request is not None:
+                request.check_attachments()
+        except AttachmentError as error:
+            self._column.attachments.show_problem(str(error))
+            return False
+        self._column.attachments.show_problem("")
+        return True
 
     @property
     def busy(self) -> bool:
@@ -71,14 +87,17 @@ class PromptControls(QObject):
         text = prompt.toPlainText().strip()
         if not text or not self._column.send_button.isEnabled():
             return
+        if not self.check_attachments():
+            return
         editing = self._history.take_editing()
         if editing is not None and not self._history.branch_from(editing, "edited"):
             self._history.editing = editing  # the prompt stays in the editor; Send tries the branch again
             return
-        message = self._session.conversation.add_user_message(text)
+        message = self._session.conversation.add_user_message(text, self._column.attachments.attachments())
         self._session.store_message(message)
         self._column.chat.append_message(message)
         prompt.clear()
+        self._column.attachments.clear()
         self.start_turn()
         self._history.refresh_sidebar()
 
@@ -99,6 +118,11 @@ class PromptControls(QObject):
         request = self._requests.build_request()
         clients = self._connection.clients
         if request is None or not request.history or clients is None:
+            return
+        try:  # a retry after switching to a model without image input says so instead of sending
+            request.check_attachments()
+        except AttachmentError as error:
+            self._column.attachments.show_problem(str(error))
             return
         self._turns.start(clients.runtime, request, self._session.conversation)
 

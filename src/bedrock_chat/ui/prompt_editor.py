@@ -1,10 +1,15 @@
-"""The prompt box: Ctrl+Enter sends, Esc stops."""
+"""The prompt box: Ctrl+Enter sends, Esc stops; pasted or dropped files and images become attachments."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QMimeData, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
+
+
+def offers_attachments(mime: QMimeData) -> bool:
+    """Local files or an image: what the prompt takes as attachments rather than as text."""
+    return mime.hasImage() or (mime.hasUrls() and any(url.isLocalFile() for url in mime.urls()))
 
 
 class PromptEditor(QPlainTextEdit):
@@ -12,6 +17,8 @@ class PromptEditor(QPlainTextEdit):
     """Ctrl+Enter (or Cmd+Enter) was pressed."""
     stop_requested = Signal()
     """Esc was pressed."""
+    attachments_offered = Signal(QMimeData)
+    """Files or an image were pasted or dropped into the prompt (handle it at once: the data is the clipboard's)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -29,3 +36,12 @@ class PromptEditor(QPlainTextEdit):
             self.stop_requested.emit()
             return
         super().keyPressEvent(event)
+
+    def canInsertFromMimeData(self, source: QMimeData) -> bool:
+        return offers_attachments(source) or super().canInsertFromMimeData(source)
+
+    def insertFromMimeData(self, source: QMimeData) -> None:
+        if offers_attachments(source):  # a file's path or an image is no text to type
+            self.attachments_offered.emit(source)
+            return
+        super().insertFromMimeData(source)

@@ -1,17 +1,21 @@
 """The parameters and the request they make: kept per model in the settings, shown as the exact JSON body.
 
 The preview is rebuilt at most once per short pause (typing, dragging a slider), never once per keystroke, and
-after every reply (the next request carries it in its history).
+after every reply (the next request carries it in its history); while it is not on screen (another tab, the side
+panel closed) it is only marked stale and rebuilt when it is shown: after a long reply the rebuild took 31-67 ms
+of the GUI thread (bench/frame_stages.py), the largest frame of the reply, for a body nobody was looking at.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Protocol
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QPlainTextEdit
 
 from bedrock_chat.bedrock.requests import TurnRequest
+from bedrock_chat.core.attachments import Attachment
 from bedrock_chat.core.catalog import ModelInfo
 from bedrock_chat.core.conversation import Conversation
 from bedrock_chat.core.params import GenerationParams
@@ -44,7 +48,11 @@ class RequestPreview(QObject):
         self._prompt = prompt
         self._preview = preview
         self._settings = settings
+        # The attachments waiting in the prompt's tray: they go with a draft prompt (the preview, the send check).
+        self.draft_attachments: Callable[[], tuple[Attachment, ...]] = tuple
         self._shown_model: ModelInfo | None = None
+        self._stale = True
+        preview.installEventFilter(self)
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(PREVIEW_DELAY_MS)
@@ -72,8 +80,11 @@ class RequestPreview(QObject):
         if model is None:
             return None
         conversation = self._source.conversation
-        return TurnRequest(model, conversation.history(draft=prompt), self._parameters.params(),
-                           self._parameters.options(), tuple(conversation.reasoning_history(draft=prompt)))
+        history = conversation.history(draft=prompt)
+        attachments = conversation.history_attachments(prompt, self.draft_attachments() if prompt else ())
+        return TurnRequest(model, history, self._parameters.params(), self._parameters.options(),
+                           attachments=tuple(attachments) if any(attachments) else (),
+                           reasoning=tuple(conversation.reasoning_history(draft=prompt)))
 
     def _on_params_changed(self) -> None:
         model = self._source.current_model()
@@ -87,7 +98,16 @@ class RequestPreview(QObject):
         if model is not None:
             self._parameters.set_params(GenerationParams.defaults_for(model.limits))
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Show and self._stale and watched is vars(self).get("_preview"):
+            self._update_preview()
+        return False
+
     def _update_preview(self) -> None:
+        if not self._preview.isVisible():
+            self._stale = True
+            return
+        self._stale = False
         request = self.build_request(self._prompt.toPlainText().strip() or PROMPT_PLACEHOLDER)
         if request is None:
             self._show("Choose a model to see the request body.")

@@ -56,6 +56,10 @@ class StreamingReply:
         self._insert_ratio = 1.0  # the insertion's cost relative to the rendering's, over the last calls
         self.text_started = False
 
+    def release_gc(self) -> None:
+        """The view went away (its window closed): the collector gets the frozen objects back now."""
+        self._gc_hold.release()
+
     @property
     def message(self) -> Message:
         return self._message

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
     from bedrock_chat.core.conversation import Conversation, Message
     from bedrock_chat.core.storage import ConversationStore
+    from bedrock_chat.ui.attachment_tray import AttachmentTray
     from bedrock_chat.ui.chat_view import ChatView
     from bedrock_chat.ui.prompt_editor import PromptEditor
     from bedrock_chat.ui.sidebar import Sidebar
@@ -25,6 +26,7 @@ class ChatWindow(Protocol):
     chat: ChatView
     sidebar: Sidebar
     prompt: PromptEditor
+    attachments: AttachmentTray
     importer: TranscriptImporter
 
     @property

@@ -5,10 +5,11 @@ Only construction and layout live here; the window connects the widgets' signals
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSizePolicy, QSplitter, QToolBar, QVBoxLayout, QWidget
 
+from bedrock_chat.ui.attachment_tray import AttachmentTray
 from bedrock_chat.ui.chat_view import ChatView
 from bedrock_chat.ui.error_banner import ErrorBanner
 from bedrock_chat.ui.panel_fit import PanelFit
@@ -37,9 +38,13 @@ class ChatColumn(QWidget):
         self.send_button = _button("Send", "Send the prompt (Ctrl+Enter).")
         self.send_button.setDefault(True)
         self.stop_button = _button("Stop", "Stop the reply (Esc); what arrived is kept.")
+        self.attach_button = _button("Attach", "Attach images or documents to the next prompt (or paste or "
+                                               "drop them on the window).")
+        self.attachments = AttachmentTray()
         buttons = QVBoxLayout()
         buttons.addWidget(self.send_button)
         buttons.addWidget(self.stop_button)
+        buttons.addWidget(self.attach_button)
         buttons.addStretch(1)
         # The estimate is one line under the prompt, as wide as it: beside the buttons it wrapped and was cut.
         self.token_estimate = make_estimate_label()  # filled by ui.token_estimate.TokenEstimator
@@ -47,11 +52,16 @@ class ChatColumn(QWidget):
         editor.setSpacing(2)
         editor.addWidget(self.prompt, 1)
         editor.addWidget(self.token_estimate)
+        editor_row = QHBoxLayout()
+        editor_row.setContentsMargins(0, 0, 0, 0)
+        editor_row.addLayout(editor, 1)
+        editor_row.addLayout(buttons)
         prompt_row = QWidget()
-        prompt_layout = QHBoxLayout(prompt_row)
+        prompt_layout = QVBoxLayout(prompt_row)
         prompt_layout.setContentsMargins(0, 0, 0, 0)
-        prompt_layout.addLayout(editor, 1)
-        prompt_layout.addLayout(buttons)
+        prompt_layout.setSpacing(2)
+        prompt_layout.addWidget(self.attachments)
+        prompt_layout.addLayout(editor_row, 1)
 
         # Above the conversation, at its corners: the toggles of the two panels (the window adds the actions).
         self.panel_bar = QToolBar("Panels")
@@ -74,6 +84,30 @@ class ChatColumn(QWidget):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([640, 130])
         layout.addWidget(self.splitter)
+        self._prompt_row = prompt_row
+        self._borrowed = 0  # height the tray took from the conversation
+        self.attachments.shown_changed.connect(lambda: QTimer.singleShot(0, self._fit_prompt_row))
+
+    def _fit_prompt_row(self) -> None:
+        """Chips and a refusal above the prompt take room from the conversation (or whatever the splitter shows
+        above the prompt), never from the prompt itself, and give it back once they are gone."""
+        sizes = self.splitter.sizes()
+        row = self.splitter.indexOf(self._prompt_row)
+        others = [index for index in range(len(sizes)) if index != row and sizes[index] > 0]
+        if row < 0 or not others:
+            return
+        donor = max(others, key=lambda index: sizes[index])
+        if not self.attachments.isVisible():
+            give = min(self._borrowed, max(0, sizes[row] - 60))
+            sizes[donor], sizes[row] = sizes[donor] + give, sizes[row] - give
+            self._borrowed = 0
+        else:
+            wanted = self._prompt_row.sizeHint().height()
+            if sizes[row] >= wanted or sizes[donor] + sizes[row] <= wanted + 120:
+                return
+            self._borrowed += wanted - sizes[row]
+            sizes[donor], sizes[row] = sizes[donor] + sizes[row] - wanted, wanted
+        self.splitter.setSizes(sizes)
 
     def add_panel_toggles(self, sidebar: QAction, side_panel: QAction) -> None:
         """The sidebar toggle at the left, the side panel's at the right, each named for a screen reader."""

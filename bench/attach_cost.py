@@ -1,0 +1,83 @@
+"""What attaching costs: on the GUI thread (checking a file, asking for its thumbnail) and on the worker thread
+that decodes thumbnails.
+
+Prints one JSON object of milliseconds (median of the runs): ``check_ms`` the header check of a 4000×3000 JPEG,
+``gui_thread_ms`` what showing the chips of that JPEG and of an 8000×8000 PNG costs the GUI thread,
+``decode_jpeg_ms`` / ``decode_png_8000_ms`` the worker's decode of each thumbnail (why it is off the GUI thread),
+``cached_ms`` a thumbnail already decoded (what redrawing a conversation costs).
+
+``--quick``: one run on images a tenth the size, no targets; it only proves the benchmark still works.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import sys
+import time
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+from PySide6.QtGui import QColor, QImage, QImageWriter, QPainter
+from PySide6.QtWidgets import QApplication
+
+from bedrock_chat.core.attachments import Attachment, make_attachment
+from bedrock_chat.ui.attachment_thumbnails import THUMBNAIL_SIDE, Thumbnails, decode_thumbnail, thumbnail_size
+
+
+def _encoded(width: int, height: int, fmt: bytes, quality: int = -1) -> bytes:
+    image = QImage(width, height, QImage.Format.Format_RGB32)
+    image.fill(QColor("#336699"))
+    painter = QPainter(image)
+    for step in range(0, width, 37):  # detail, so the file is not trivially small
+        painter.fillRect(step, (step * 7) % height, 30, 30, QColor((step * 13) % 255, (step * 5) % 255, 90))
+    painter.end()
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QImageWriter(buffer, QByteArray(fmt))
+    if quality >= 0:
+        writer.setQuality(quality)
+    writer.write(image)
+    return bytes(QByteArray(buffer.data()).data())
+
+
+def _ms(action: object) -> float:
+    start = time.perf_counter()
+    action()  # type: ignore[operator]
+    return (time.perf_counter() - start) * 1000
+
+
+def _one_run(jpeg: Attachment, png: Attachment) -> dict[str, float]:
+    cache = Thumbnails()  # a fresh cache each run: every decode happens
+    figures = {"check_ms": _ms(lambda: make_attachment("photo.jpg", jpeg.data)),
+               # What the GUI thread pays to show both chips: the decodes only start here, on the worker.
+               "gui_thread_ms": _ms(lambda: (cache.cached(jpeg), cache.cached(png)))}
+    cache.wait_idle()
+    jpeg_size, png_size = thumbnail_size(jpeg, THUMBNAIL_SIDE), thumbnail_size(png, THUMBNAIL_SIDE)
+    figures["decode_jpeg_ms"] = _ms(lambda: decode_thumbnail(jpeg.data, jpeg_size))
+    figures["decode_png_8000_ms"] = _ms(lambda: decode_thumbnail(png.data, png_size))
+    QApplication.processEvents()  # the worker's results arrive
+    figures["cached_ms"] = _ms(lambda: cache.cached(jpeg))
+    return figures
+
+
+def main() -> None:
+    quick = "--quick" in sys.argv
+    runs = 1 if quick else 5
+    QApplication.instance() or QApplication([])
+    scale = 10 if quick else 1  # quick: small images, the same code
+    jpeg = make_attachment("photo.jpg", _encoded(4000 // scale, 3000 // scale, b"jpeg", 98))
+    png = make_attachment("big.png", _encoded(8000 // scale, 8000 // scale, b"png"))
+    figures: dict[str, list[float]] = {}
+    for _ in range(runs):
+        for name, value in _one_run(jpeg, png).items():
+            figures.setdefault(name, []).append(value)
+    result = {name: round(statistics.median(values), 2) for name, values in figures.items()}
+    result.update(jpeg_bytes=jpeg.size, png_bytes=png.size, runs=runs)
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,100 @@
+"""Where attachments come in: the Attach button's file dialog, files or an image dropped on the window, and a
+paste into the prompt (an image on the clipboard, or copied files). Each file is checked (size before it is read,
+then type and dimensions from its bytes); what passes goes to the tray, what does not is named with the reason."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QByteArray, QEvent, QIODevice, QMimeData, QObject
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QImage, QImageWriter
+from PySide6.QtWidgets import QFileDialog, QPushButton, QWidget
+
+from bedrock_chat.core.attachments import Attachment, AttachmentError, check_size_before_reading, make_attachment
+from bedrock_chat.ui.attachment_tray import AttachmentTray
+from bedrock_chat.ui.prompt_editor import PromptEditor, offers_attachments
+
+FILE_FILTER = ("Images and documents (*.png *.jpg *.jpeg *.gif *.webp *.pdf *.csv *.doc *.docx *.xls *.xlsx "
+               "*.html *.htm *.txt *.md);;All files (*)")
+PASTED_IMAGE_NAME = "pasted image.png"
+
+
+def read_attachment(path: Path) -> Attachment:
+    """One file from disk, refused by its size before a byte is read (a 2 GB file is never loaded)."""
+    try:
+        check_size_before_reading(path.name, path.stat().st_size)
+        if not path.is_file():
+            raise AttachmentError(f"“{path.name}” is not a file (a folder cannot be attached).")
+        data = path.read_bytes()
+    except OSError as error:
+        raise AttachmentError(f"“{path.name}” cannot be read ({error.strerror or error}).") from error
+    return make_attachment(path.name, data)
+
+
+def _png_bytes(image: QImage) -> bytes:
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    QImageWriter(buffer, QByteArray(b"png")).write(image)
+    return bytes(QByteArray(buffer.data()).data())
+
+
+class AttachmentIntake(QObject):
+    """Feeds the tray from the button, the window's drops and the prompt's pastes."""
+
+    def __init__(self, tray: AttachmentTray, button: QPushButton, prompt: PromptEditor, window: QWidget,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._tray = tray
+        self._window = window
+        self.last_directory = str(Path.home())
+        button.clicked.connect(self.choose_files)
+        prompt.attachments_offered.connect(self.add_mime)
+        window.setAcceptDrops(True)
+        window.installEventFilter(self)
+
+    def choose_files(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self._window, "Attach images or documents", self.last_directory,
+                                                FILE_FILTER)
+        if paths:
+            self.last_directory = str(Path(paths[0]).parent)
+            self.add_paths([Path(path) for path in paths])
+
+    def add_paths(self, paths: list[Path]) -> None:
+        accepted, problems = [], []
+        for path in paths:
+            try:
+                accepted.append(read_attachment(path))
+            except AttachmentError as error:
+                problems.append(str(error))
+        self._deliver(accepted, problems)
+
+    def add_mime(self, mime: QMimeData) -> None:
+        files = [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()] if mime.hasUrls() else []
+        if files:
+            self.add_paths(files)
+            return
+        if mime.hasImage():
+            image = mime.imageData()
+            if not isinstance(image, QImage) or image.isNull():
+                self._deliver([], ["The pasted image could not be read."])
+                return
+            try:
+                self._deliver([make_attachment(PASTED_IMAGE_NAME, _png_bytes(image))], [])
+            except AttachmentError as error:
+                self._deliver([], [str(error)])
+
+    def _deliver(self, accepted: list[Attachment], problems: list[str]) -> None:
+        self._tray.show_problem(" ".join(problems), about="intake")
+        self._tray.add(accepted)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._window:
+            if isinstance(event, QDragEnterEvent | QDragMoveEvent) and offers_attachments(event.mimeData()):
+                event.acceptProposedAction()
+                return True
+            if isinstance(event, QDropEvent) and event.type() == QEvent.Type.Drop \
+                    and offers_attachments(event.mimeData()):
+                self.add_mime(event.mimeData())
+                event.acceptProposedAction()
+                return True
+        return super().eventFilter(watched, event)
