@@ -97,6 +97,8 @@ def test_request_preview_keeps_parameters_per_model_and_shows_the_body(qtbot: An
     settings = SettingsStore(tmp_path)
     source = _Source(None)
     requests = RequestPreview(source, parameters, prompt, preview, settings)
+    preview.show()  # the preview is rebuilt while it is on screen (and when it comes back on screen)
+    qtbot.waitUntil(preview.isVisible)
     requests.timer.timeout.emit()
     assert preview.toPlainText() == "Choose a model to see the request body."
 
