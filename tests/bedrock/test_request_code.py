@@ -15,9 +15,11 @@ from bedrock_chat.bedrock.request_code import CodeTarget, cli_command, python_co
 from bedrock_chat.bedrock.requests import TurnRequest
 from bedrock_chat.bedrock.session import BedrockClients
 from bedrock_chat.bedrock.turn import CancelToken, run_turn
+from bedrock_chat.core.attachments import make_attachment
 from bedrock_chat.core.conversation import Role
 from bedrock_chat.core.events import TextDelta
 from bedrock_chat.core.params import GenerationParams, RequestOptions
+from tests.attachment_files import png
 from tests.copied_code import run_copied_python
 
 # One model per native schema the app speaks.
@@ -113,3 +115,16 @@ def test_bytes_in_a_converse_body_go_to_the_cli_base64_encoded(models, monkeypat
     sent = json.loads(_option(words, "--cli-input-json"))
     assert sent["messages"][-1]["content"][0]["image"]["source"]["bytes"] == "iVBORw0K"
     assert "b'\\x89PNG\\r\\n'" in python_code(request, CodeTarget("us-east-1"))  # boto3 takes the bytes as they are
+
+
+@pytest.mark.parametrize(("model_id", "api"), [
+    ("amazon.nova-lite-v1:0", "converse"), ("amazon.nova-lite-v1:0", "invoke"),
+    ("us.anthropic.claude-sonnet-4-5-20250929-v1:0", "invoke")])
+def test_copied_python_sends_the_attachments_too(connection, models, tmp_path, model_id, api):
+    image = make_attachment("red.png", png(12, 8))
+    request = TurnRequest(models[model_id], [(Role.USER, "What is in this?")], GenerationParams(max_tokens=300),
+                          RequestOptions(api, False), attachments=((image,),))
+    request.check_attachments()
+    reply = _app_reply(connection, request)
+    assert reply.startswith("[attachments] image png")  # the endpoint saw the image
+    assert run_copied_python(python_code(request, CodeTarget.of(connection)), tmp_path) == reply + "\n"
