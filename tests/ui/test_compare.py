@@ -236,3 +236,62 @@ def test_columns_take_turns_at_frames(qtbot):
     assert [name for name, _ in flushed] == ["a", "b", "c"]
     gaps = [later - earlier for (_, earlier), (_, later) in pairwise(flushed)]
     assert all(gap >= FRAME_MS / 1000 * 0.8 for gap in gaps), gaps
+
+
+def _attach_photo(window: Any, monkeypatch: Any, folder: Any) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    from tests.attachment_files import png
+
+    photo = folder / "photo.png"
+    photo.write_bytes(png(30, 20))
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", staticmethod(lambda *args, **kwargs: ([str(photo)], "")))
+    window.attach_button.click()
+    assert [item.name for item in window.attachments.attachments()] == ["photo.png"]
+
+
+def test_a_column_whose_request_has_no_place_for_the_picture_says_so_instead_of_sending_without_it(
+        qtbot, make_window, local_server, monkeypatch, tmp_path):
+    """InvokeModel: Claude's body carries the picture, Llama 4's (a prompt string) cannot. Sent anyway, the Llama
+    column answered a question about a picture it never got, as if it had seen it."""
+    from tests.ui.conftest import choose_model
+
+    window = make_window(local_server.url)
+    choose_model(qtbot, window, MODELS[2])
+    qtbot.waitUntil(lambda: window.current_model().invoke_id == MODELS[2])
+    window.parameters.api.setCurrentIndex(window.parameters.api.findData("invoke"))
+    compare_on(window)
+    panel = window.compare.panel
+    panel.count.setValue(2)
+    pick(panel.columns[0], MODELS[2])
+    pick(panel.columns[1], "meta.llama4-scout-17b-instruct-v1:0")  # takes images, through Converse only
+    _attach_photo(window, monkeypatch, tmp_path)
+    assert window.attachments.problem.text() == ""
+    before = len(local_server.requests)
+    answers = finish_compare(qtbot, window, "What is in this picture?")
+    assert len(answers) == 1 and answers[0].text.startswith("[attachments] image png")
+    assert len(local_server.requests) == before + 1  # nothing went out for the column that cannot carry it
+    note = panel.columns[1].fault.text()
+    assert panel.columns[1].fault.isVisible() and note.startswith("Column 2 did not run: ")
+    assert "has no place for images" in note
+    assert panel.stats.cell_text(1, 5) == "not run"
+
+
+def test_in_compare_mode_the_columns_models_take_the_attachments_not_the_toolbars(qtbot, make_window, local_server,
+                                                                               monkeypatch, tmp_path):
+    window = make_window(local_server.url)
+    assert window.current_model().invoke_id == MODELS[0]  # Nova Micro: text only
+    _attach_photo(window, monkeypatch, tmp_path)
+    assert "Nova Micro does not take images" in window.attachments.problem.text()
+    compare_on(window)  # the toolbar's model sends nothing now
+    assert window.attachments.problem.text() == ""
+    panel = window.compare.panel
+    panel.count.setValue(2)
+    for column in panel.columns[:2]:
+        pick(column, MODELS[1])  # Nova Lite takes images
+    answers = finish_compare(qtbot, window, "Describe it")
+    assert len(answers) == 2 and all(answer.text.startswith("[attachments] image png") for answer in answers)
+    _attach_photo(window, monkeypatch, tmp_path)
+    assert window.attachments.problem.text() == ""
+    window.action_by_id["chat.compare"].trigger()  # off again: the toolbar's model is the one asked once more
+    assert "Nova Micro does not take images" in window.attachments.problem.text()

@@ -24,6 +24,8 @@ def install_compare(window: MainWindow) -> CompareMode:
     window.controls.other_turns = compare
     window.session.other_turns_busy = lambda: compare.busy
     compare.controller.busy_changed.connect(window.controls.update_controls)
+    # Whose model the waiting attachments must suit changes with the mode: the toolbar's, or each column's.
+    compare.active_changed.connect(lambda _on: window.controls.check_attachments())
     # Clients of an earlier connection close once no column's turn uses them either.
     compare.controller.runtime_released.connect(lambda _runtime: window.connection_ctl.release_unused())
     compare.status_changed.connect(window.statusBar().showMessage)

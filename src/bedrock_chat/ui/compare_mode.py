@@ -8,6 +8,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QSplitter
 
 from bedrock_chat.bedrock.requests import TurnRequest
+from bedrock_chat.core.attachments import AttachmentError
 from bedrock_chat.core.catalog import ModelInfo, Pricing
 from bedrock_chat.core.compare import ColumnSpec, columns_from_json, columns_to_json, group_answers, keep_answer
 from bedrock_chat.core.conversation import Conversation, Message, MessageState
@@ -29,6 +30,8 @@ class CompareMode(QObject):
     """Every column ended; carries the answers (``Message``) in column order, on screen and saved."""
     sidebar_changed = Signal()
     """A conversation's messages changed in a way the sidebar lists (a new compare turn)."""
+    active_changed = Signal(bool)
+    """Compare mode was turned on or off (prompts go to the columns, or to the toolbar's model)."""
 
     def __init__(self, session: ConversationSession, chat: ChatView, splitter: QSplitter,
                  connection: ConnectionController, parameters: ParameterPanel, settings: SettingsStore,
@@ -91,6 +94,7 @@ class CompareMode(QObject):
             return
         if on and not self._filled:
             self.fill_models()
+        changed = on != self._active
         self._active = on
         self.panel.setVisible(on)
         if not on:
@@ -102,6 +106,8 @@ class CompareMode(QObject):
             self.action.setChecked(on)
         self.status_changed.emit("Compare mode: the next prompt goes to every column." if on
                                  else "Compare mode is off: prompts go to the model in the toolbar.", 6000)
+        if changed:
+            self.active_changed.emit(on)
 
     def fill_models(self) -> None:
         """The columns' model lists, from this connection's models; the remembered columns come back."""
@@ -133,20 +139,29 @@ class CompareMode(QObject):
             return False
         self._show_answers()  # the earlier compare's answers go above the prompt just sent
         self._remember()  # a system prompt typed just before sending is remembered too
+        notes: list[str] = []
         for column in columns:
             spec = column.spec()
             model = self._model(spec.model_id) if spec is not None else None
             names.append(self._name(spec, model, column.number))
+            notes.append(f"Column {column.number} did not run: its model is not offered by this connection. "
+                         "Pick another model for it.")
             if spec is None or model is None:
                 requests.append(None)
                 continue
-            requests.append(TurnRequest(model, history, self._params(spec, model), self._parameters.options(),
-                                        attachments=attachments if any(attachments) else ()))
+            built = TurnRequest(model, history, self._params(spec, model), self._parameters.options(),
+                                attachments=attachments if any(attachments) else ())
+            try:  # each column's model is checked, as Send checks the single reply's: an InvokeModel body
+                built.check_attachments()  # with no place for a file would otherwise go out without it
+            except AttachmentError as error:
+                notes[-1] = f"Column {column.number} did not run: {error}"
+                requests.append(None)
+                continue
+            requests.append(built)
         self.panel.stats.set_columns(names)
         for row, (column, request) in enumerate(zip(columns, requests, strict=True)):
             if request is None:
-                column.show_note(f"Column {column.number} did not run: its model is not offered by this "
-                                 "connection. Pick another model for it.")
+                column.show_note(notes[row])
                 self.panel.stats.show_note(row, "not run")
         return self.controller.start(clients.runtime, requests, conversation) is not None
 

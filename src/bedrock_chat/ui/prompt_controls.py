@@ -58,6 +58,10 @@ class PromptControls(QObject):
 
     def check_attachments(self) -> bool:
         """Says in the tray, before anything is sent, why the waiting attachments cannot go to this model."""
+        if self.other_turns is not None and self.other_turns.active:
+            # The toolbar's model sends nothing in compare mode: each column checks its own model when it starts.
+            self._column.attachments.show_problem("")
+            return True
         request = self._requests.build_request(self._column.prompt.toPlainText().strip() or " ")
         try:
             if request is not None:
