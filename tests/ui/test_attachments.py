@@ -205,3 +205,34 @@ def test_sent_attachments_are_shown_resent_kept_exported_and_imported(qtbot, mak
     again.new_conversation()
     assert import_through_menu(qtbot, again, monkeypatch, [export]).errors == []
     assert again.conversation.messages[0].attachments == prompt.attachments
+
+
+def test_a_pasted_image_too_large_is_refused_before_it_is_encoded(qtbot, make_window, local_server, monkeypatch):
+    """A screenshot of several monitors: writing it as PNG takes the GUI thread seconds, so its size is checked
+    on the image itself first."""
+    from bedrock_chat.ui import attachment_intake
+
+    window = make_window(local_server.url)
+    _choose_model(qtbot, window, VISION_MODEL)
+    encoded: list[tuple[int, int]] = []
+    real = attachment_intake._png_bytes
+
+    def counting(image: QImage) -> bytes:
+        encoded.append((image.width(), image.height()))
+        return real(image)
+
+    monkeypatch.setattr(attachment_intake, "_png_bytes", counting)
+    wide = QImage(8001, 2, QImage.Format.Format_RGB32)
+    wide.fill(QColor("#2563eb"))
+    QGuiApplication.clipboard().setImage(wide)
+    window.prompt.setFocus()
+    qtbot.keyClick(window.prompt, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    problem = window.attachments.problem.text()
+    assert "8001×2 pixels" in problem and "at most 8,000 pixels on each side" in problem
+    assert encoded == [] and window.attachments.attachments() == ()
+    fitting = QImage(40, 30, QImage.Format.Format_RGB32)  # one that fits is encoded and attached as before
+    fitting.fill(QColor("#2563eb"))
+    QGuiApplication.clipboard().setImage(fitting)
+    qtbot.keyClick(window.prompt, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert encoded == [(40, 30)] and _names(window) == ["pasted image.png"]
+    assert window.attachments.problem.text() == ""

@@ -10,7 +10,13 @@ from PySide6.QtCore import QBuffer, QByteArray, QEvent, QIODevice, QMimeData, QO
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QImage, QImageWriter
 from PySide6.QtWidgets import QFileDialog, QPushButton, QWidget
 
-from bedrock_chat.core.attachments import Attachment, AttachmentError, check_size_before_reading, make_attachment
+from bedrock_chat.core.attachments import (
+    MAX_IMAGE_SIDE,
+    Attachment,
+    AttachmentError,
+    check_size_before_reading,
+    make_attachment,
+)
 from bedrock_chat.ui.attachment_tray import AttachmentTray
 from bedrock_chat.ui.prompt_editor import PromptEditor, offers_attachments
 
@@ -77,6 +83,13 @@ class AttachmentIntake(QObject):
             image = mime.imageData()
             if not isinstance(image, QImage) or image.isNull():
                 self._deliver([], ["The pasted image could not be read."])
+                return
+            if image.width() > MAX_IMAGE_SIDE or image.height() > MAX_IMAGE_SIDE:
+                # Refused before it is encoded: a PNG of a screenshot of several monitors takes the GUI thread
+                # seconds to write, only to be refused for its size afterwards.
+                self._deliver([], [f"The pasted image is {image.width()}×{image.height()} pixels; Bedrock takes "
+                                   f"images of at most {MAX_IMAGE_SIDE:,} pixels on each side. Paste a smaller "
+                                   "part of it, or resize it first."])
                 return
             try:
                 self._deliver([make_attachment(PASTED_IMAGE_NAME, _png_bytes(image))], [])
