@@ -236,3 +236,43 @@ def test_a_pasted_image_too_large_is_refused_before_it_is_encoded(qtbot, make_wi
     qtbot.keyClick(window.prompt, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
     assert encoded == [(40, 30)] and _names(window) == ["pasted image.png"]
     assert window.attachments.problem.text() == ""
+
+
+def test_a_folder_of_files_dropped_at_once_is_read_only_as_far_as_one_prompt_carries(qtbot, make_window, local_server,
+                                                                                   monkeypatch, tmp_path):
+    """Files are read on the GUI thread: hundreds of photos dropped at once once read them all (gigabytes, a frozen
+    window) for a prompt Bedrock refuses anyway."""
+    from bedrock_chat.ui import attachment_intake
+
+    window = make_window(local_server.url)
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    paths = []
+    for number in range(40):
+        paths.append(folder / f"photo {number}.png")
+        paths[-1].write_bytes(png(3, 2))
+    read: list[Path] = []
+    real = attachment_intake.read_attachment
+
+    def counting(path: Path):
+        read.append(path)
+        return real(path)
+
+    monkeypatch.setattr(attachment_intake, "read_attachment", counting)
+    mime = _url_mime(*paths)
+
+    def drop() -> None:
+        QApplication.sendEvent(window, QDragEnterEvent(window.rect().center(), Qt.DropAction.CopyAction, mime,
+                                                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier))
+        event = QDropEvent(QPointF(window.rect().center()), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                           Qt.KeyboardModifier.NoModifier)
+        QApplication.sendEvent(window, event)
+        assert event.isAccepted()
+
+    drop()
+    assert len(read) == 25 and len(window.attachments.chips) == 25
+    assert ("15 more files were not attached: a prompt carries at most 20 images and 5 documents."
+            in window.attachments.problem.text())
+    drop()  # the tray is full: nothing more is read
+    assert len(read) == 25 and len(window.attachments.chips) == 25
+    assert "40 more files were not attached" in window.attachments.problem.text()

@@ -11,7 +11,9 @@ from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QImage, Q
 from PySide6.QtWidgets import QFileDialog, QPushButton, QWidget
 
 from bedrock_chat.core.attachments import (
+    MAX_DOCUMENTS,
     MAX_IMAGE_SIDE,
+    MAX_IMAGES,
     Attachment,
     AttachmentError,
     check_size_before_reading,
@@ -66,8 +68,18 @@ class AttachmentIntake(QObject):
             self.add_paths([Path(path) for path in paths])
 
     def add_paths(self, paths: list[Path]) -> None:
-        accepted, problems = [], []
-        for path in paths:
+        accepted: list[Attachment] = []
+        problems: list[str] = []
+        # Files are read here, on the GUI thread: a folder's worth dropped at once (hundreds of photos, gigabytes)
+        # would freeze the window and fill memory for a prompt Bedrock refuses anyway. One prompt carries at most
+        # this many, so reading stops there.
+        room = MAX_IMAGES + MAX_DOCUMENTS - len(self._tray.attachments())
+        for index, path in enumerate(paths):
+            if len(accepted) >= room:
+                left = len(paths) - index
+                problems.append(f"{left:,} more file{'s were' if left != 1 else ' was'} not attached: a prompt "
+                                f"carries at most {MAX_IMAGES} images and {MAX_DOCUMENTS} documents.")
+                break
             try:
                 accepted.append(read_attachment(path))
             except AttachmentError as error:
