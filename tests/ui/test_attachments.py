@@ -276,3 +276,25 @@ def test_a_folder_of_files_dropped_at_once_is_read_only_as_far_as_one_prompt_car
     drop()  # the tray is full: nothing more is read
     assert len(read) == 25 and len(window.attachments.chips) == 25
     assert "40 more files were not attached" in window.attachments.problem.text()
+
+
+def test_cells_copied_with_a_picture_of_them_paste_as_text(qtbot, make_window, local_server):
+    """A spreadsheet or word processor puts a picture of the selection beside its text: pasting it into the prompt
+    is pasting the text. Taken as an image, the text never arrived and a picture was attached instead."""
+    window = make_window(local_server.url)
+    picture = QImage(120, 40, QImage.Format.Format_RGB32)
+    picture.fill(QColor("#ffffff"))
+    mime = QMimeData()
+    mime.setText("Region\tSales\nNorth\t120\nSouth\t95")
+    mime.setImageData(picture)
+    QGuiApplication.clipboard().setMimeData(mime)
+    window.prompt.setFocus()
+    qtbot.keyClick(window.prompt, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    QGuiApplication.clipboard().clear()  # before ``mime`` goes: the clipboard does not take it over from Python
+    assert window.prompt.toPlainText() == "Region\tSales\nNorth\t120\nSouth\t95"
+    assert window.attachments.attachments() == ()
+    screenshot = QImage(40, 30, QImage.Format.Format_RGB32)  # an image alone is still attached
+    screenshot.fill(QColor("#e11d48"))
+    QGuiApplication.clipboard().setImage(screenshot)
+    qtbot.keyClick(window.prompt, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert _names(window) == ["pasted image.png"]

@@ -8,8 +8,12 @@ from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
 
 def offers_attachments(mime: QMimeData) -> bool:
-    """Local files or an image: what the prompt takes as attachments rather than as text."""
-    return mime.hasImage() or (mime.hasUrls() and any(url.isLocalFile() for url in mime.urls()))
+    """Local files, or an image that comes without text: what the prompt takes as attachments rather than as text.
+    Spreadsheets and word processors put a picture of the copied cells or paragraphs beside their text; that
+    paste is the text (taking the picture dropped what the person meant to paste)."""
+    if mime.hasUrls() and any(url.isLocalFile() for url in mime.urls()):
+        return True
+    return mime.hasImage() and not mime.text().strip()
 
 
 class PromptEditor(QPlainTextEdit):
