@@ -66,6 +66,14 @@ def test_a_later_turn_sends_the_earlier_attachments_again(clients, models):
     assert text.startswith("[attachments] image png") and "document pdf" in text.split("\n")[0]
 
 
+def test_a_document_sent_again_in_a_later_turn_gets_a_name_of_its_own(clients, models):
+    """Bedrock refuses two documents of one name anywhere in a request; earlier turns' documents go again."""
+    history = [(Role.USER, "Read this"), (Role.ASSISTANT, "Read."), (Role.USER, "And the revised one?")]
+    text = _reply(clients, models["amazon.nova-lite-v1:0"], ((DOCUMENT,), (), (DOCUMENT,)), history=history)
+    assert text.split("\n")[0] == (f"[attachments] document pdf {DOCUMENT.size} bytes “Budget 2026 (draft)”; "
+                                   f"document pdf {DOCUMENT.size} bytes “Budget 2026 (draft) (2)”")
+
+
 def test_the_preview_shows_a_note_instead_of_the_bytes(models):
     request = TurnRequest(models["anthropic.claude-3-haiku-20240307-v1:0"], [(Role.USER, "hi")], GenerationParams(),
                           RequestOptions("invoke", True), attachments=((IMAGE,),))
@@ -106,6 +114,10 @@ def test_the_endpoint_refuses_what_bedrock_refuses(runtime):
     wide = {"image": {"format": "png", "source": {"bytes": png_header_only(8001, 10)}}}
     assert "8001x10 pixels" in _converse_error(runtime, "amazon.nova-lite-v1:0", [wide, text])
     assert "maximum is 5" in _converse_error(runtime, "amazon.nova-lite-v1:0", [doc] * 6 + [text])
+    with pytest.raises(ClientError, match="duplicate document names"):  # across messages, as Bedrock checks
+        runtime.converse(modelId="amazon.nova-lite-v1:0", messages=[
+            {"role": "user", "content": [doc, text]}, {"role": "assistant", "content": [{"text": "Read."}]},
+            {"role": "user", "content": [doc, text]}])
     big = {"image": {"format": "png", "source": {"bytes": png(2, 2, extra=3_800_000)}}}
     assert "image exceeds 3.75 MB" in _converse_error(runtime, "amazon.nova-lite-v1:0", [big, text])
 

@@ -83,6 +83,14 @@ def test_document_names_are_unique_within_a_message():
     assert 1 <= len(long_name) <= 200 and set(long_name) == {"x"}
 
 
+def test_document_names_are_unique_across_a_requests_messages():
+    """Bedrock refuses a request whose messages hold two documents of one name (earlier turns' are sent again)."""
+    taken: set[str] = set()
+    assert document_names((make_attachment("Plan.pdf", PDF),), taken) == ["Plan"]
+    assert document_names((make_attachment("plan.pdf", PDF), make_attachment("b.txt", b"x")), taken) == \
+        ["plan (2)", "b"]
+
+
 def test_hostile_display_names_are_bounded_and_plain():
     item = make_attachment("dir/\x1b[31m" + "n" * 300 + ".txt", b"x")
     assert "\x1b" not in item.name and "/" not in item.name and len(item.name) <= 120

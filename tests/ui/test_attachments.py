@@ -298,3 +298,27 @@ def test_cells_copied_with_a_picture_of_them_paste_as_text(qtbot, make_window, l
     QGuiApplication.clipboard().setImage(screenshot)
     qtbot.keyClick(window.prompt, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
     assert _names(window) == ["pasted image.png"]
+
+
+def test_a_document_attached_again_in_a_later_turn_keeps_the_conversation_going(qtbot, make_window, local_server,
+                                                                             monkeypatch, tmp_path):
+    """Bedrock refuses a request whose messages hold two documents of one name, and every turn sends the earlier
+    turns' documents again: the revised plan, attached under the same name, made that turn fail and every turn
+    after it."""
+    window = make_window(local_server.url)
+    _choose_model(qtbot, window, VISION_MODEL)
+    first_plan, revised = tmp_path / "Plan.pdf", tmp_path / "revised" / "Plan.pdf"
+    revised.parent.mkdir()
+    first_plan.write_bytes(PDF)
+    revised.write_bytes(PDF + b"\n% revised\n")
+    _answer_dialog(monkeypatch, [first_plan])
+    window.attach_button.click()
+    assert send_prompt(qtbot, window, "Summarise the plan").state == MessageState.COMPLETE
+    _answer_dialog(monkeypatch, [revised])
+    window.attach_button.click()
+    second = send_prompt(qtbot, window, "What changed in the revised plan?")
+    assert second.state == MessageState.COMPLETE, second.error
+    assert second.text.startswith(f"[attachments] document pdf {len(PDF)} bytes “Plan”; "
+                                  f"document pdf {len(PDF) + 11} bytes “Plan (2)”")
+    third = send_prompt(qtbot, window, "And the risks?")  # the turns after it go on too
+    assert third.state == MessageState.COMPLETE, third.error

@@ -8,6 +8,8 @@ bytes are replaced by a short placeholder: a 4 MB base64 string would make the p
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from bedrock_chat.core.attachments import Attachment, document_names, human_size
@@ -24,8 +26,10 @@ def _payload(attachment: Attachment, encoding: str, placeholder: bool) -> bytes 
     return attachment.data
 
 
-def converse_blocks(attachments: tuple[Attachment, ...], placeholder: bool = False) -> list[dict[str, Any]]:
-    names = iter(document_names(attachments))
+def converse_blocks(attachments: tuple[Attachment, ...], placeholder: bool = False,
+                    taken: set[str] | None = None) -> list[dict[str, Any]]:
+    """``taken``: document names used by the request's earlier messages (see ``document_names``)."""
+    names = iter(document_names(attachments, taken))
     blocks: list[dict[str, Any]] = []
     for item in attachments:
         source = {"bytes": _payload(item, "bytes", placeholder)}
@@ -55,12 +59,14 @@ def add_attachment_blocks(body: dict[str, Any], api: str, family: str | None, tu
     messages = body.get("messages")
     if not isinstance(messages, list) or not any(turns):
         return
+    build: Callable[[tuple[Attachment, ...], bool], list[dict[str, Any]]]
     if api == "invoke":
-        build = {"nova": nova_blocks, "anthropic": anthropic_blocks}.get(family or "")
-        if build is None:
+        native = {"nova": nova_blocks, "anthropic": anthropic_blocks}.get(family or "")
+        if native is None:
             return
+        build = native
     else:
-        build = converse_blocks
+        build = partial(converse_blocks, taken=set())  # one request's document names, across its messages
     for message, attachments in zip(messages, turns, strict=False):
         if attachments and isinstance(message.get("content"), list):
             message["content"][:0] = build(attachments, placeholder)

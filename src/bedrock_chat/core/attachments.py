@@ -255,19 +255,27 @@ def document_name(file_name: str) -> str:
     return cleaned[:MAX_DOCUMENT_NAME].strip() or "Document"
 
 
-def document_names(attachments: list[Attachment] | tuple[Attachment, ...]) -> list[str]:
+def document_names(attachments: list[Attachment] | tuple[Attachment, ...],
+                   taken: set[str] | None = None) -> list[str]:
     """The names of a message's documents, made unique (two files called ``report.pdf`` become ``report`` and
-    ``report (2)``) so the model can tell them apart."""
+    ``report (2)``) so the model can tell them apart.
+
+    Unique across the whole request, not only the message: Bedrock refuses a request whose messages hold two
+    documents of one name, and every earlier turn's documents are sent again, so a file attached again later
+    would otherwise break every turn after it. ``taken``: the names (case-folded) of the request's earlier
+    messages; this message's are added to it."""
+    used = taken if taken is not None else set()
     names: list[str] = []
     for attachment in attachments:
         if attachment.kind != AttachmentKind.DOCUMENT:
             continue
         base = document_name(attachment.name)
         name, number = base, 1
-        while name in names:
+        while name.casefold() in used:
             number += 1
             suffix = f" ({number})"
             name = base[:MAX_DOCUMENT_NAME - len(suffix)].strip() + suffix
+        used.add(name.casefold())
         names.append(name)
     return names
 

@@ -230,6 +230,10 @@ def check_counts(received: list[Received]) -> None:
     if documents > MAX_DOCUMENTS:
         raise validation(f"Too many documents: {documents} were provided; the maximum is {MAX_DOCUMENTS} per "
                          "request.")
+    names = [item.name for item in received if item.kind == "document"]
+    if len(set(names)) != len(names):  # across the request's messages, as Bedrock checks it
+        raise validation("Messages can't contain duplicate document names. Rename the document and retry your "
+                         "request.")
 
 
 def echo_line(received: tuple[Received, ...]) -> str:
