@@ -109,3 +109,16 @@ def test_markdown_and_html_show_attachments_safely():
     assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
     assert 'src="data:image/png;base64,' in page and "img-src data:" in page
     assert "file:" not in page and "http" not in page.split("</head>")[1]
+
+
+def test_a_tampered_name_is_made_safe_to_show_again(tmp_path):
+    """A stored name is outside text too: a path, bidi and control characters, a megabyte of it."""
+    store = ConversationStore(tmp_path / "c.db")
+    conversation = _conversation()
+    store.save_conversation(conversation)
+    tampered = "../../etc/\u202egnp.exe\n" + "x" * 1_000_000 + ".pdf"
+    store._db.execute("UPDATE attachments SET name = ? WHERE position = 1", (tampered,))
+    name = store.load(conversation.id).messages[0].attachments[1].name
+    assert "/" not in name and "\u202e" not in name and "\n" not in name
+    assert name.startswith("gnp.exe") and len(name) <= 120
+    assert store.load(conversation.id).messages[0].attachments[0].name == HOSTILE_NAME  # a sound one as it was

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 
-from bedrock_chat.core.attachments import Attachment, AttachmentError, AttachmentKind, make_attachment
+from bedrock_chat.core.attachments import Attachment, AttachmentError, AttachmentKind, display_name, make_attachment
 
 log = logging.getLogger(__name__)
 
@@ -40,10 +40,12 @@ def load_attachments(db: sqlite3.Connection, conversation_id: str) -> dict[str, 
 
 
 def _checked(kind: str, fmt: str, name: str, data: bytes) -> Attachment:
-    """Rebuilt through the same checks as a new file: the format and size come from the bytes again."""
+    """Rebuilt through the same checks as a new file: the format and size come from the bytes again, and the name
+    is made safe to show again (an edited database could hold a path, control characters or a megabyte of it)."""
+    shown = display_name(name)
     if kind == AttachmentKind.DOCUMENT.value:
         suffix = f".{fmt}"
         attachment = make_attachment(name if name.lower().endswith(suffix) else f"{name}{suffix}", data)
-        return Attachment(attachment.kind, attachment.format, name, attachment.data)
+        return Attachment(attachment.kind, attachment.format, shown, attachment.data)
     attachment = make_attachment(name, data)
-    return Attachment(attachment.kind, attachment.format, name, attachment.data, attachment.width, attachment.height)
+    return Attachment(attachment.kind, attachment.format, shown, attachment.data, attachment.width, attachment.height)
