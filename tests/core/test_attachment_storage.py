@@ -122,3 +122,10 @@ def test_a_tampered_name_is_made_safe_to_show_again(tmp_path):
     assert "/" not in name and "\u202e" not in name and "\n" not in name
     assert name.startswith("gnp.exe") and len(name) <= 120
     assert store.load(conversation.id).messages[0].attachments[0].name == HOSTILE_NAME  # a sound one as it was
+
+
+def test_markdown_names_a_file_with_an_apostrophe_as_it_is():
+    conversation = Conversation()
+    conversation.add_user_message("Read it", (make_attachment("John's \"final\" plan.pdf", PDF),))
+    markdown = to_markdown(conversation)
+    assert "John's \"final\" plan.pdf · PDF document" in markdown and "#x27" not in markdown

@@ -75,7 +75,9 @@ def markdown_lines(attachments: tuple[Attachment, ...]) -> list[str]:
 
 
 def _escape_markdown(text: str) -> str:
-    escaped = html.escape(text)
+    # Quotes need no escaping in Markdown text; escaped, an apostrophe's "&#x27;" had its "#" escaped below and
+    # showed as that entity, literally ("John&#x27;s plan.pdf").
+    escaped = html.escape(text, quote=False)
     for char in "\\`*_[]()#!|<>":
         escaped = escaped.replace(char, "\\" + char)
     return escaped
