@@ -185,12 +185,11 @@ class Host:
     def _run(self, start: protocol.StartTurn, token: CancelToken) -> None:
         from bedrock_chat.bedrock.errors import describe_error
         from bedrock_chat.bedrock.turn import TurnCancelled, run_turn
+        from bedrock_chat.core.events import ReasoningDelta, TextDelta
 
         number, outbox = start.number, self._outbox
 
-        def emit(event: StreamEvent) -> None:
-            from bedrock_chat.core.events import ReasoningDelta, TextDelta
-
+        def emit(event: StreamEvent) -> None:  # once per event: nothing here that can be done once per turn
             if token.cancelled:
                 return
             if isinstance(event, TextDelta):
