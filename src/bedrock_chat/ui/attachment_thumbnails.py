@@ -13,7 +13,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QSize, Qt, Signal
+from PySide6.QtCore import QByteArray, QDataStream, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QImage, QImageReader, QPixmap
 from PySide6.QtWidgets import QApplication, QStyle
 
@@ -32,11 +32,14 @@ def thumbnail_size(attachment: Attachment, side: int) -> QSize:
 
 
 def decode_thumbnail(data: bytes, size: QSize) -> QImage:
-    """Runs on the worker thread: QImage and QImageReader are safe to use there on objects of their own."""
-    buffer = QBuffer()
-    buffer.setData(QByteArray(data))
-    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-    reader = QImageReader(buffer)
+    """Runs on the worker thread: QImage and QImageReader are safe to use there on objects of their own.
+
+    The device must be one Qt made, not one made in Python: every read of a Python-made QBuffer asks for the GIL
+    (to look for a Python override), while the decoder holds Qt's image plugin lock; the GUI thread, holding the
+    GIL, waiting for that lock to draw an icon, then froze the window for good. A QDataStream over the bytes
+    owns a plain C++ QBuffer."""
+    stream = QDataStream(QByteArray(data))
+    reader = QImageReader(stream.device())
     reader.setDecideFormatFromContent(True)
     reader.setScaledSize(size)
     image = reader.read()
