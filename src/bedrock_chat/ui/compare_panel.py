@@ -9,6 +9,7 @@ from bedrock_chat.core.catalog import ModelInfo
 from bedrock_chat.core.compare import MAX_COLUMNS, MIN_COLUMNS, ColumnSpec
 from bedrock_chat.ui.compare_column import CompareColumn
 from bedrock_chat.ui.compare_stats import CompareStatsTable
+from bedrock_chat.ui.model_choices import group_models
 
 HINT = ("One prompt goes to every column at once. Pick a model per column, or the same model twice with other "
         "settings; then keep the answer you prefer as the conversation's reply.")
@@ -59,22 +60,24 @@ class ComparePanel(QWidget):
     def specs(self) -> list[ColumnSpec]:
         return [spec for column in self.active_columns() if (spec := column.spec()) is not None]
 
-    def set_models(self, models: list[ModelInfo], remembered: list[ColumnSpec], current: str | None) -> None:
+    def set_models(self, models: list[ModelInfo], remembered: list[ColumnSpec], current: str | None,
+                   region: str | None = None) -> None:
         """Fills every column's model list with what this connection offers and puts back the remembered
-        choice; a column never chosen starts on the window's model (a second on the next model in the list)."""
+        choice; a column never chosen starts on the window's model (a second on the next model in the list,
+        never the same model under another profile id)."""
         self.count.blockSignals(True)
         self.count.setValue(max(MIN_COLUMNS, min(MAX_COLUMNS, len(remembered) or MIN_COLUMNS)))
         self.count.blockSignals(False)
         self._show_count(self.count.value())
-        ids = [model.invoke_id for model in models]
         fallback = [current] if current else []
-        fallback += [model_id for model_id in ids if model_id != current]
+        fallback += [choice.preferred(None, region).invoke_id for choice in group_models(models)
+                     if not any(model.invoke_id == current for model in choice.variants)]
         for index, column in enumerate(self.columns):
             if index < len(remembered):
-                column.set_models(models, remembered[index].model_id)
+                column.set_models(models, remembered[index].model_id, region)
                 column.set_spec(remembered[index])
             else:
-                column.set_models(models, fallback[index % len(fallback)] if fallback else None)
+                column.set_models(models, fallback[index % len(fallback)] if fallback else None, region)
 
     def set_editable(self, editable: bool) -> None:
         self.count.setEnabled(editable)
