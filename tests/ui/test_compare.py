@@ -127,6 +127,24 @@ def test_a_column_picks_from_the_grouped_picker_without_duplicates(qtbot, make_w
     assert "haiku" in remembered[1]["model"]
 
 
+def test_three_columns_fit_a_small_window(qtbot, make_window, local_server):
+    """Compare mode at 900x600 keeps the window's size: the columns scroll sideways instead of widening it; an
+    empty column says what it is for."""
+    window = make_window(local_server.url)
+    window.resize(900, 600)
+    qtbot.waitUntil(lambda: window.width() == 900, timeout=3000)
+    compare_on(window)
+    window.compare.panel.count.setValue(3)
+    qtbot.wait(100)
+    assert window.minimumSizeHint().width() <= 900 and window.width() == 900
+    assert all(column.isVisible() for column in window.compare.panel.columns)
+    # An empty column says what it is for; the first screen's example prompts are the window's, not a column's.
+    window.action_by_id["view.theme_dark"].trigger()
+    columns = window.compare.panel.columns
+    qtbot.waitUntil(lambda: all("answer streams here" in column.chat.toPlainText() for column in columns), timeout=3000)
+    assert not any("Start a conversation" in column.chat.toPlainText() for column in columns)
+
+
 @pytest.mark.parametrize(("fault", "expected"), [("access-denied", "model access"), ("throttle", "slow down")])
 def test_a_fault_in_one_column_leaves_the_others_running(qtbot, make_window, paced_server, fault, expected):
     window = make_window(paced_server.url)

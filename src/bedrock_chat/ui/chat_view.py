@@ -146,7 +146,7 @@ class ChatView(QTextBrowser):
         parts = [self.renderer.message_html(message) for message in messages[hidden:] if message is not in_flight]
         if hidden:
             parts.insert(0, parts_html.earlier_html(EARLIER_URL, min(hidden, EARLIER_PAGE), hidden))
-        self.setHtml("".join(parts) if parts or in_flight else parts_html.empty_state_html(self._colors()))
+        self.setHtml("".join(parts) if parts or in_flight else self.empty_html())
         self.cards.apply_margins(first_screen=self._first_screen())
         if in_flight is not None:
             self.begin_reply(in_flight)
@@ -180,6 +180,10 @@ class ChatView(QTextBrowser):
         """Empties the view for the first message of a conversation; the reading width stays."""
         self.clear()
         self.cards.apply_margins()
+
+    def empty_html(self) -> str:
+        """What an empty conversation shows: the first screen, with its example prompts."""
+        return parts_html.empty_state_html(self._colors())
 
     def _colors(self) -> parts_html.Palette:
         return self.renderer.colors()

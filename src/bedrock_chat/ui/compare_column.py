@@ -31,6 +31,14 @@ AS_SET = "as set"  # a spin box at its minimum shows this: the parameter is not 
 NOT_SET = -0.05
 
 
+class AnswerView(ChatView):
+    """A column's answer: the conversation view's rendering, without the first screen's example prompts (they
+    fill the window's prompt, not a column's)."""
+
+    def empty_html(self) -> str:
+        return f'<p style="color:{self._colors().muted}">This column\'s answer streams here.</p>'
+
+
 def _named(widget: QWidget, name: str, tip: str) -> None:
     widget.setAccessibleName(name)
     widget.setToolTip(tip)
@@ -76,7 +84,7 @@ class CompareColumn(QFrame):
         self.system_prompt.setPlaceholderText("System prompt: as set")
         _named(self.system_prompt, f"Column {number} system prompt",
                "A system prompt for this column only; empty uses the one set for the model.")
-        self.chat = ChatView()
+        self.chat = AnswerView()
         self.chat.setAccessibleName(f"Column {number} answer")
         self.chat.setPlaceholderText("This column's answer streams here.")
         self.fault = QLabel()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QSpinBox, QSplitter, QVBoxLayout, QWidget
 
 from bedrock_chat.core.catalog import ModelInfo
 from bedrock_chat.core.compare import MAX_COLUMNS, MIN_COLUMNS, ColumnSpec
@@ -40,11 +40,18 @@ class ComparePanel(QWidget):
         for column in self.columns:
             self.splitter.addWidget(column)
             column.changed.connect(self.columns_changed)
+        # Three columns need more width than a small window has: they scroll sideways rather than push the
+        # window wider than the screen when compare mode comes on.
+        self.columns_area = QScrollArea()
+        self.columns_area.setWidgetResizable(True)
+        self.columns_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.columns_area.setAccessibleName("Compare columns area")
+        self.columns_area.setWidget(self.splitter)
         self.stats = CompareStatsTable()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
-        layout.addWidget(self.splitter, 1)
+        layout.addWidget(self.columns_area, 1)
         layout.addWidget(self.stats)
         self.count.valueChanged.connect(self._show_count)
         self.count.valueChanged.connect(self.columns_changed)
