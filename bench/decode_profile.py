@@ -13,6 +13,7 @@ rendering.
 
 from __future__ import annotations
 
+import contextlib
 import cProfile
 import json
 import pstats
@@ -26,7 +27,7 @@ from typing import Any
 import boto3
 
 # Run as a script (as bench/run_all.py does), so bench/ is on sys.path: one endpoint process for both benchmarks.
-from stream_render import MODEL, endpoint_process
+from stream_render import MODEL, endpoint_process, replay_process
 
 from bedrock_chat.bedrock.decoding import converse_stream_event
 from bedrock_chat.bedrock.turn import CancelToken
@@ -112,7 +113,9 @@ def main(argv: list[str]) -> int:
     runs = next((int(arg) for arg in argv if arg.isdigit()), 1 if quick else 3)
     deltas = 500 if quick else 20_000
     prompt = f"Write at length [tokens:{deltas}]"
-    with endpoint_process() as url:
+    replay = "--replay" in argv  # the recorded reply replayed: the server's CPU off this machine, as Bedrock's is
+    with endpoint_process() as endpoint, (replay_process(endpoint, prompt) if replay
+                                          else contextlib.nullcontext(endpoint)) as url:
         client = boto3.client("bedrock-runtime", endpoint_url=url, region_name="us-east-1",
                               aws_access_key_id="x", aws_secret_access_key="x")
 

@@ -14,6 +14,8 @@ it, fresh and with 200 earlier messages.
 ``--shapes code,table``: only these shapes. A number argument sets the runs (default 3).
 ``--in-thread``: turns decoded on a thread of the app (BEDROCK_CHAT_TURN_PROCESS=0), as before the turn host
 process; by default the window waits for the turn host and its turns are decoded there.
+``--replay``: prose also through ``replay_endpoint.py`` (key ``replayed``): the recorded reply replayed with next to
+no server CPU, as a remote Bedrock would send it, for the baseline and the window alike.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -199,6 +202,20 @@ def endpoint_process() -> Iterator[str]:
         process.wait(timeout=10)
 
 
+@contextlib.contextmanager
+def replay_process(endpoint_url: str, prompt: str) -> Iterator[str]:
+    """``bench/replay_endpoint.py`` in front of the endpoint: the reply replayed, its generation off this machine."""
+    script = str(Path(__file__).resolve().parent / "replay_endpoint.py")
+    process = subprocess.Popen([sys.executable, script, endpoint_url, MODEL, prompt], stdout=subprocess.PIPE,
+                               text=True)
+    try:
+        assert process.stdout is not None
+        yield process.stdout.readline().split("listening on ")[1].strip()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
 def _summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
     def pooled_p99_ms(key: str) -> float:
         """One run has few heartbeats, so its p99 is close to its maximum; pooled over the runs it means more."""
@@ -236,6 +253,7 @@ def _stages_summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
 def main(argv: list[str]) -> int:
     quick = "--quick" in argv
     in_process = "--in-process" in argv
+    replay = "--replay" in argv
     if "--in-thread" in argv:
         os.environ["BEDROCK_CHAT_TURN_PROCESS"] = "0"
     runs = next((int(arg) for arg in argv if arg.isdigit()), 1 if quick else 3)
@@ -252,6 +270,12 @@ def main(argv: list[str]) -> int:
             prompt = prompt_for(shape, sizes[shape])
             summary = _summary([through_window(url, prompt) for _ in range(runs)])
             summary["size"] = sizes[shape]
+            if shape == "prose" and replay:
+                with replay_process(url, prompt) as replayed:
+                    base = round(statistics.median(baseline(replayed, prompt) for _ in range(runs)), 3)
+                    window_rows = [through_window(replayed, prompt) for _ in range(runs)]
+                summary["replayed"] = {**_summary(window_rows), "baseline_wall_s": base}
+                summary["replayed"]["ratio"] = round(summary["replayed"]["wall_s"] / base, 3)
             if shape == "prose":
                 base = round(statistics.median(baseline(url, prompt) for _ in range(runs)), 3)
                 summary["baseline_wall_s"] = base

@@ -170,3 +170,16 @@ def test_a_host_that_dies_fails_its_turns_with_a_message(host, paced_server):
     _, late = _submit(host, clients, _request("And about lakes?"))  # a turn given to a dead host fails at once
     assert late.released.is_set() and late.failure is turn_host.HOST_DIED
     clients.close()
+
+
+def test_the_host_joins_consecutive_text_of_a_turn_and_keeps_every_report_in_order():
+    from bedrock_chat.bedrock import host_protocol as protocol
+    from bedrock_chat.bedrock.turn_host_main import _joined
+
+    items = [(1, protocol.TEXT, "Hel", 1.0), (1, protocol.TEXT, "lo", 1.1), (2, protocol.TEXT, "other", 1.2),
+             (1, protocol.TEXT, " world", 1.3), (1, protocol.REASONING, "think", 1.4),
+             (1, protocol.EVENT, "usage", 1.5), (1, protocol.TEXT, "!", 1.6), (1, protocol.FINISHED, None, 1.7)]
+    assert _joined(items) == [(1, protocol.TEXT, ("Hello", 1.0)), (2, protocol.TEXT, ("other", 1.2)),
+                              (1, protocol.TEXT, (" world", 1.3)), (1, protocol.REASONING, ("think", 1.4)),
+                              (1, protocol.EVENT, "usage"), (1, protocol.TEXT, ("!", 1.6)),
+                              (1, protocol.FINISHED, None)]

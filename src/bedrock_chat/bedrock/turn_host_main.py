@@ -15,6 +15,7 @@ import signal
 import sys
 import threading
 import time
+from collections import deque
 from dataclasses import replace
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
@@ -32,40 +33,68 @@ BATCH_S = 0.004
 
 
 class Outbox:
-    """Reports from every turn thread, joined and sent as one pickled batch by a sender thread of its own."""
+    """Reports from every turn thread, joined and sent as one pickled batch by a sender thread of its own.
+
+    ``put`` takes no lock: ``deque.append`` is atomic, and a lock (with a condition to wake the sender) per event
+    made the host's side of a full-speed turn about a fifth slower than decoding alone (paired rounds against
+    the replayed prose reply, docs/performance.md). The sender joins consecutive text of a turn when it sends.
+    """
 
     def __init__(self, events: Connection) -> None:
         self._events = events
-        self._items: list[list[Any]] = []  # [turn, kind, payload]; text payloads are lists of parts until sent
-        self._ready = threading.Condition()
+        self._queue: deque[tuple[int, str, object, float]] = deque()
+        self._wake = threading.Event()
         threading.Thread(target=self._send_forever, name="turn-host-sender", daemon=True).start()
 
     def put(self, number: int, kind: str, payload: object = None) -> None:
-        with self._ready:
-            items = self._items
-            if kind in (protocol.TEXT, protocol.REASONING):
-                if items and items[-1][0] == number and items[-1][1] == kind:
-                    items[-1][2][0].append(payload)
-                    return
-                payload = [[payload], time.monotonic()]  # when the first part was decoded: the wait starts there
-            items.append([number, kind, payload])
-            if len(items) == 1:
-                self._ready.notify()
+        # The time goes with the report: for text, when its first part was decoded is when its wait starts.
+        self._queue.append((number, kind, payload, time.monotonic()))
+        if not self._wake.is_set():
+            self._wake.set()
 
     def _send_forever(self) -> None:
         while True:
-            with self._ready:
-                while not self._items:
-                    self._ready.wait()
+            self._wake.wait()
             time.sleep(BATCH_S)
-            with self._ready:
-                items, self._items = self._items, []
-            batch = [(number, kind, ("".join(payload[0]), payload[1]) if kind in (protocol.TEXT, protocol.REASONING)
-                      else payload) for number, kind, payload in items]
+            self._wake.clear()  # before taking the reports: one put after this wakes the next round
+            batch = _joined(self._take_all())
+            if not batch:
+                continue
             try:
                 self._events.send_bytes(_pickled(batch))
             except (OSError, ValueError):
                 os._exit(0)  # the app is gone: nobody to report to
+
+    def _take_all(self) -> list[tuple[int, str, object, float]]:
+        items = []
+        take = self._queue.popleft
+        while True:
+            try:
+                items.append(take())
+            except IndexError:
+                return items
+
+
+def _joined(items: list[tuple[int, str, object, float]]) -> list[protocol.Report]:
+    """Consecutive text (or reasoning) of one turn as one report: (text, when its first part was decoded)."""
+    batch: list[protocol.Report] = []
+    parts: list[str] = []
+    for number, kind, payload, at in items:
+        textual = kind in (protocol.TEXT, protocol.REASONING)
+        if textual and parts and batch[-1][0] == number and batch[-1][1] == kind:
+            parts.append(str(payload))
+            continue
+        if parts:
+            batch[-1] = (batch[-1][0], batch[-1][1], ("".join(parts), batch[-1][2]))
+            parts = []
+        if textual:
+            parts = [str(payload)]
+            batch.append((number, kind, at))
+        else:
+            batch.append((number, kind, payload))
+    if parts:
+        batch[-1] = (batch[-1][0], batch[-1][1], ("".join(parts), batch[-1][2]))
+    return batch
 
 
 def _pickled(batch: list[protocol.Report]) -> bytes:
@@ -156,12 +185,11 @@ class Host:
     def _run(self, start: protocol.StartTurn, token: CancelToken) -> None:
         from bedrock_chat.bedrock.errors import describe_error
         from bedrock_chat.bedrock.turn import TurnCancelled, run_turn
+        from bedrock_chat.core.events import ReasoningDelta, TextDelta
 
         number, outbox = start.number, self._outbox
 
-        def emit(event: StreamEvent) -> None:
-            from bedrock_chat.core.events import ReasoningDelta, TextDelta
-
+        def emit(event: StreamEvent) -> None:  # once per event: nothing here that can be done once per turn
             if token.cancelled:
                 return
             if isinstance(event, TextDelta):
