@@ -43,6 +43,9 @@ def main() -> None:
         deadline = time.monotonic() + 30
         while not window.models and time.monotonic() < deadline:
             pump(app, 0.05)
+        side_panel = window.action_by_id["view.side_panel"]
+        if side_panel.isChecked():  # three columns side by side want the width the settings panel takes
+            side_panel.trigger()
         window.action_by_id["chat.compare"].trigger()
         panel = window.compare.panel
         panel.count.setValue(3)
