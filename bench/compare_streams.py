@@ -40,7 +40,8 @@ def _pump(app: Any, seconds: float) -> None:
 
 
 def one_run(url: str, tokens: int) -> dict[str, Any]:
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
     from bedrock_chat.app import create_window
@@ -58,9 +59,12 @@ def one_run(url: str, tokens: int) -> dict[str, Any]:
     panel = window.compare.panel
     panel.count.setValue(3)
     for column, model_id in zip(panel.columns, MODELS, strict=True):
-        index = column.model_box.findData(model_id)
-        assert index >= 0, f"{model_id} is not offered by the endpoint"
-        column.model_box.setCurrentIndex(index)
+        # As a person picks: open the column's model picker, type the id, Enter.
+        column.model_picker.open_popup()
+        column.model_picker.popup.filter.setText(model_id)
+        QTest.keyClick(column.model_picker.popup.filter, Qt.Key.Key_Return)
+        spec = column.spec()
+        assert spec is not None and spec.model_id == model_id, f"{model_id} is not offered by the endpoint"
         column.max_tokens.setValue(tokens)
     _pump(app, 0.5)  # the first frame's deferred work (rendering warm-up) finishes before measuring
     _wait_for_turn_host()  # the columns' turns run in the turn host process, as a person's do

@@ -28,6 +28,8 @@ def pump(app: Any, seconds: float) -> None:
 
 def main() -> None:
     os.environ["AWS_CONFIG_FILE"] = os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
     from bedrock_chat.app import create_window
@@ -41,12 +43,16 @@ def main() -> None:
         deadline = time.monotonic() + 30
         while not window.models and time.monotonic() < deadline:
             pump(app, 0.05)
+        side_panel = window.action_by_id["view.side_panel"]
+        if side_panel.isChecked():  # three columns side by side want the width the settings panel takes
+            side_panel.trigger()
         window.action_by_id["chat.compare"].trigger()
         panel = window.compare.panel
         panel.count.setValue(3)
-        for column, model in zip(panel.columns, ("nova-micro", "nova-micro", "claude-3-haiku"), strict=True):
-            box = column.model_box
-            box.setCurrentIndex(next(i for i in range(box.count()) if model in box.itemData(i)))
+        for column, model in zip(panel.columns, ("nova micro", "nova micro", "claude 3 haiku"), strict=True):
+            column.model_picker.open_popup()  # as a person picks: the column's picker, its filter, Enter
+            column.model_picker.popup.filter.setText(model)
+            QTest.keyClick(column.model_picker.popup.filter, Qt.Key.Key_Return)
         panel.columns[1].temperature.setValue(1.0)
         panel.columns[2].system_prompt.setText("[fault:drop:40]")
         done: list[Any] = []

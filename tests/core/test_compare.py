@@ -71,7 +71,7 @@ def test_stats_cells_live_and_ended():
     stats.usage = Usage(input_tokens=1000, output_tokens=20)
     stats.stop_reason, stats.finished_at = StopReason.END_TURN, 12.2
     done = stats_cells(stats, Pricing(input_per_1k=0.001, output_per_1k=0.002), 20.0, ended=True)
-    assert done == ("200 ms", "10.0", "1,000 / 20", "$0.001040", "finished")
+    assert done == ("200 ms", "10.0", "1,000 / 20", "$0.001", "finished")
 
 
 def test_keeping_an_answer_makes_it_the_reply_and_the_others_alternatives():

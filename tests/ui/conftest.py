@@ -68,9 +68,13 @@ def install_fake_aws_cli(tmp_path: Path, env: pytest.MonkeyPatch) -> Path:
 def choose_model(qtbot: Any, window: Any, typed: str) -> None:
     """Picks a model as a person does: clicks the model button, types in the popup's filter, presses Enter.
     ``typed`` is a name to filter by (the first match is picked) or an exact model id / profile id / ARN."""
+    choose_in(qtbot, window.model_picker, typed)
+
+
+def choose_in(qtbot: Any, picker: Any, typed: str) -> None:
+    """The same through any model picker (the toolbar's or a compare column's)."""
     from PySide6.QtCore import Qt
 
-    picker = window.model_picker
     qtbot.mouseClick(picker, Qt.MouseButton.LeftButton)
     popup = picker.popup
     qtbot.waitUntil(popup.isVisible)

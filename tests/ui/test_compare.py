@@ -12,12 +12,14 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QComboBox
 
 from bedrock_chat.core.conversation import MessageState, Role
 from bedrock_chat.core.storage import ConversationStore
 from bedrock_chat.core.transcript import from_json
 from bedrock_chat.ui.message_html import palette
 from bedrock_chat.ui.rich_text import link_token
+from tests.ui.conftest import choose_in
 
 MODELS = ("amazon.nova-micro-v1:0", "amazon.nova-lite-v1:0", "anthropic.claude-3-haiku-20240307-v1:0")
 
@@ -28,10 +30,10 @@ def compare_on(window: Any) -> None:
     assert window.compare.panel.isVisible()
 
 
-def pick(column: Any, model_id: str) -> None:
-    box = column.model_box
-    index = next(i for i in range(box.count()) if box.itemData(i).endswith(model_id))
-    box.setCurrentIndex(index)
+def pick(qtbot: Any, column: Any, model_id: str) -> None:
+    """Through the column's model picker, as a person: click it, type the id, Enter."""
+    choose_in(qtbot, column.model_picker, model_id)
+    assert column.spec().model_id.endswith(model_id)
 
 
 def send_with_enter(qtbot: Any, window: Any, text: str) -> None:
@@ -53,7 +55,7 @@ def test_three_columns_stream_at_once_with_one_stats_table(qtbot, make_window, p
     panel = window.compare.panel
     panel.count.setValue(3)
     for column, model in zip(panel.columns, MODELS, strict=True):
-        pick(column, model)
+        pick(qtbot, column, model)
     panel.columns[2].max_tokens.setValue(40)
     turns = window.compare.controller.columns
     with qtbot.waitSignal(window.compare_finished, timeout=20000) as blocker:
@@ -64,7 +66,7 @@ def test_three_columns_stream_at_once_with_one_stats_table(qtbot, make_window, p
         qtbot.waitUntil(lambda: all(turn.busy and turn.reply.text for turn in turns), timeout=10000)
         assert all(column.chat.toPlainText().strip() for column in panel.columns)
         qtbot.waitUntil(lambda: panel.stats.cell_text(0, 5) == "streaming…", timeout=2000)  # ten times a second
-        assert not window.model_box.isEnabled() and not panel.columns[0].model_box.isEnabled()
+        assert not window.model_box.isEnabled() and not panel.columns[0].model_picker.isEnabled()
     answers = blocker.args[0]
     assert [answer.model_id.split(".", 1)[-1] for answer in answers] == [m.split(".", 1)[-1] for m in MODELS]
     assert all(answer.state == MessageState.COMPLETE and answer.alternative for answer in answers)
@@ -94,6 +96,55 @@ def test_three_columns_stream_at_once_with_one_stats_table(qtbot, make_window, p
     assert remembered[2]["maxTokens"] == 40
 
 
+def test_a_column_picks_from_the_grouped_picker_without_duplicates(qtbot, make_window, local_server):
+    """Each column has the toolbar's model picker: one entry per model under its provider's heading, with its
+    badges, filtered by typing; a model's cross-region profile is reached through its entry, not listed again."""
+    window = make_window(local_server.url)
+    compare_on(window)
+    column = window.compare.panel.columns[1]
+    assert not column.findChildren(QComboBox)
+    picker = column.model_picker
+    assert picker.accessibleName() == "Column 2 model" and picker.toolTip()
+    qtbot.mouseClick(picker, Qt.MouseButton.LeftButton)
+    popup = picker.popup
+    qtbot.waitUntil(popup.isVisible)
+    items = [popup.list.item(row) for row in range(popup.list.count())]
+    entries = [item for item in items if item.data(Qt.ItemDataRole.UserRole)]
+    names = [item.text().strip() for item in entries]
+    headings = [item.text() for item in items if not item.data(Qt.ItemDataRole.UserRole)]
+    assert len(names) == len(set(names)) and not any("cross-region" in name for name in names)
+    assert len(headings) == len(set(headings)) >= 3  # grouped: each provider once
+    assert len(names) < len(window.models)  # the listing holds profiles too; they are no entries of their own
+    assert all(item.data(Qt.ItemDataRole.UserRole + 1) for item in entries)  # every known model has badges
+    qtbot.keyClicks(popup.filter, "haiku")
+    shown = [popup.list.item(row).text().strip() for row in range(popup.list.count())
+             if popup.list.item(row).data(Qt.ItemDataRole.UserRole)]
+    assert shown and all("haiku" in name.lower() for name in shown) and len(shown) < len(names)
+    qtbot.keyClick(popup.filter, Qt.Key.Key_Return)
+    assert not popup.isVisible()
+    assert "haiku" in column.spec().model_id and "Haiku" in picker.toolTip()
+    remembered = json.loads(window.settings.compare_columns())
+    assert "haiku" in remembered[1]["model"]
+
+
+def test_three_columns_fit_a_small_window(qtbot, make_window, local_server):
+    """Compare mode at 900x600 keeps the window's size: the columns scroll sideways instead of widening it; an
+    empty column says what it is for."""
+    window = make_window(local_server.url)
+    window.resize(900, 600)
+    qtbot.waitUntil(lambda: window.width() == 900, timeout=3000)
+    compare_on(window)
+    window.compare.panel.count.setValue(3)
+    qtbot.wait(100)
+    assert window.minimumSizeHint().width() <= 900 and window.width() == 900
+    assert all(column.isVisible() for column in window.compare.panel.columns)
+    # An empty column says what it is for; the first screen's example prompts are the window's, not a column's.
+    window.action_by_id["view.theme_dark"].trigger()
+    columns = window.compare.panel.columns
+    qtbot.waitUntil(lambda: all("answer streams here" in column.chat.toPlainText() for column in columns), timeout=3000)
+    assert not any("Start a conversation" in column.chat.toPlainText() for column in columns)
+
+
 @pytest.mark.parametrize(("fault", "expected"), [("access-denied", "model access"), ("throttle", "slow down")])
 def test_a_fault_in_one_column_leaves_the_others_running(qtbot, make_window, paced_server, fault, expected):
     window = make_window(paced_server.url)
@@ -101,7 +152,7 @@ def test_a_fault_in_one_column_leaves_the_others_running(qtbot, make_window, pac
     panel = window.compare.panel
     panel.count.setValue(3)
     for column in panel.columns:
-        pick(column, MODELS[0])
+        pick(qtbot, column, MODELS[0])
     # The endpoint's fault directives, through each column's own system prompt.
     panel.columns[1].system_prompt.setText(f"[fault:{fault}]")
     panel.columns[2].system_prompt.setText("[fault:drop:20]")
@@ -143,7 +194,7 @@ def test_stop_and_esc_stop_every_column(qtbot, make_window, paced_server):
         assert [answer.state for answer in blocker.args[0]] == [MessageState.STOPPED] * 3
         assert all(answer.text for answer in blocker.args[0])
         assert [panel.stats.cell_text(row, 5) for row in range(3)] == ["stopped by you"] * 3
-        assert not window.compare.busy and panel.columns[0].model_box.isEnabled()
+        assert not window.compare.busy and panel.columns[0].model_picker.isEnabled()
 
 
 def test_closing_mid_compare_saves_what_arrived_without_waiting(qtbot, make_window, paced_server, tmp_path):
@@ -170,7 +221,7 @@ def test_keep_an_answer_then_restart_shows_the_reply_and_the_alternatives(qtbot,
     panel = window.compare.panel
     panel.count.setValue(2)
     for column in panel.columns[:2]:  # one model, two parameter settings
-        pick(column, MODELS[0])
+        pick(qtbot, column, MODELS[0])
     panel.columns[0].temperature.setValue(0.0)
     panel.columns[1].temperature.setValue(1.0)
     answers = finish_compare(qtbot, window, "Name a colour [tokens:30]")

@@ -157,7 +157,7 @@ def _theme(name: str) -> Callable[[Person], None]:
         person.trigger(f"view.theme_{name}")
         assert person.window.settings.theme() == name
         if name != "system":
-            assert person.window.chat._dark == (name == "dark")
+            assert person.window.chat.renderer.dark == (name == "dark")
 
     return check
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from bedrock_chat.core.catalog import Pricing
 from bedrock_chat.core.conversation import Conversation, Message, new_id
+from bedrock_chat.core.number_format import usd
 from bedrock_chat.core.params import GenerationParams
 from bedrock_chat.core.stats import ReplyStats
 
@@ -125,7 +126,7 @@ def stats_cells(stats: ReplyStats, pricing: Pricing | None, now: float, ended: b
     else:
         stop = "ended" if ended else ("streaming…" if stats.first_token_at is not None else "waiting…")
     return (DASH if ttft is None else f"{ttft:,} ms", DASH if speed is None else f"{speed:,.1f}",
-            f"{tokens_in} / {out}", DASH if cost is None else f"${cost:.6f}", stop)
+            f"{tokens_in} / {out}", DASH if cost is None else usd(cost), stop)
 
 
 # -- the answers of a compare turn in the conversation ------------------------------------------------------

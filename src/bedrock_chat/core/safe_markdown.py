@@ -22,8 +22,11 @@ if TYPE_CHECKING:
 # markdown-it and pygments load with the first rendering, not at startup (30 ms of imports).
 
 COPY_SCHEME = "copy-code"
+COPY_TITLE = "Copy this code"
 CELL_BORDER = "border: 1px solid "
 _SAFE_SCHEMES = {"http", "https"}
+_TABLE_MARGIN = "; margin-top:10px"
+_TABLE_OPEN = f'<table cellspacing="0" cellpadding="5" width="100%" style="border-collapse: collapse{_TABLE_MARGIN}">\n'
 
 
 def is_safe_link(url: str) -> bool:
@@ -45,6 +48,9 @@ class CodeTheme:
     pygments_style: str
     background: str
     header: str
+    # The start of an image URL the view draws itself (the block's number completes it): the Copy link shows
+    # that icon. Empty: the word "Copy" (exports, which have no such images).
+    copy_icon: str = ""
 
 
 LIGHT_CODE = CodeTheme("friendly", "#f4f5f7", "#6b7280")
@@ -119,8 +125,9 @@ class _Renderer:
         rules["code_block"] = self._fence
         # Collapsed borders drawn by the cells: the chunks of a long table (one table each, see markdown_blocks)
         # then join without the double line that two framed tables make.
-        rules["table_open"] = lambda *args: ('<table cellspacing="0" cellpadding="5" width="100%" '
-                                             'style="border-collapse: collapse">\n')
+        # Its top margin keeps a table off a code block just above it (shaded to the last line); a continuation
+        # chunk drops it (see ``_render_piece``).
+        rules["table_open"] = lambda *args: _TABLE_OPEN
         rules["th_open"] = self._cell
         rules["td_open"] = self._cell
         rules["link_open"] = self._link_open
@@ -157,9 +164,14 @@ class _Renderer:
     def code_head(self, label: str, number: int) -> str:
         """The label line of a code block, with its Copy link. Code is a run of shaded blocks, not a table:
         Qt lays a table cell out again whole whenever a line is added to it, which a long block cannot afford."""
+        copy = "Copy"
+        if self.theme.copy_icon:
+            copy = (f'<img src="{html.escape(self.theme.copy_icon)}{number}" width="14" height="14" '
+                    'style="vertical-align:middle" alt="Copy">')
         return (f'<p style="background-color:{self.theme.background}; margin-top:8px; margin-bottom:0">'
                 f'<span style="color:{self.theme.header}; font-size:small">{html.escape(label)}</span>'
-                f'&nbsp;&nbsp;<a href="{COPY_SCHEME}:{number}" style="font-size:small">Copy</a></p>\n')
+                f'&nbsp;&nbsp;<a href="{COPY_SCHEME}:{number}" title="{COPY_TITLE}" style="font-size:small">'
+                f'{copy}</a></p>\n')
 
     def code_lines(self, code: str, lexer: Lexer) -> str:
         from pygments import highlight
@@ -230,8 +242,8 @@ def _render_piece(renderer: _Renderer, piece: Piece, context: RenderContext) -> 
         return renderer.code_lines(piece.text, context.lexer)
     if piece.kind is PieceKind.TABLE:
         table = str(renderer.parser.render(piece.info + piece.text))
-        if not piece.first:  # a continuation: no header, and its first row's top border is the row above's
-            table = _HEAD.sub("", table)
+        if not piece.first:  # a continuation: no header or margin, and its first row's top border is the row above's
+            table = _HEAD.sub("", table.replace(_TABLE_MARGIN, "", 1))
             first_row_end = table.find("</tr>")
             table = _BORDER.sub(r"\g<0>; border-top-style: none", table[:first_row_end]) + table[first_row_end:]
         # Every chunk is its own table (see markdown_blocks); equal columns keep the chunks aligned.

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bedrock_chat.core.catalog import Pricing
 from bedrock_chat.core.conversation import Role
+from bedrock_chat.core.number_format import usd
 
 CHARS_PER_TOKEN = 4  # a fair average for English prose across the families' tokenizers
 
@@ -27,7 +28,7 @@ class TokenEstimate:
         approx = "" if self.exact else "≈ "
         text = f"{approx}{self.tokens:,} tokens in"
         if self.cost is not None:
-            text += f" · {approx}${self.cost:.6f}"
+            text += f" · {approx}{usd(self.cost)}"
         return text
 
 

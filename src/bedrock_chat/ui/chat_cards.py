@@ -25,6 +25,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QTextBrowser, QTextEdit, QToolTip
 
+from bedrock_chat.core.safe_markdown import COPY_SCHEME, COPY_TITLE
 from bedrock_chat.ui import icons
 from bedrock_chat.ui.message_html import (
     ACTION_ICONS,
@@ -34,6 +35,7 @@ from bedrock_chat.ui.message_html import (
     LIGHT,
     MESSAGE_SCHEME,
     Palette,
+    code_icon_url,
 )
 from bedrock_chat.ui.rich_text import link_token, verbatim
 
@@ -73,6 +75,7 @@ class ChatCards(QObject):
         plain text: Qt would render text that looks like HTML as rich text, and ids come from outside."""
         scheme, _, rest = self._view.anchorAt(event.pos()).partition(":")
         tip = ACTION_TITLES.get(rest.partition(":")[0], "") if scheme == MESSAGE_SCHEME else ""
+        tip = COPY_TITLE if scheme == COPY_SCHEME else tip
         if not tip:
             layout = self._view.document().documentLayout()
             offset = QPointF(self._view.horizontalScrollBar().value(), self._view.verticalScrollBar().value())
@@ -139,12 +142,15 @@ class ChatCards(QObject):
         return picture
 
     def hover(self, anchor: str) -> None:
-        """The mouse is over this link (or over none: ""): its action icon, if it has one, is drawn in full."""
+        """The mouse is over this link (or over none: ""): its action or code Copy icon, if it has one, is drawn in
+        full."""
         url = None
         scheme, _, rest = anchor.partition(":")
         action, _, token = rest.partition(":")
         if scheme == MESSAGE_SCHEME and action in ACTION_ICONS:
             url = f"{ICON_SCHEME}:{ACTION_ICONS[action]}:{token}"
+        else:
+            url = code_icon_url(anchor)
         if url == self._hovered:
             return
         previous, self._hovered = self._hovered, url

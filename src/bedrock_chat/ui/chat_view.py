@@ -19,21 +19,13 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
-from bedrock_chat.core.conversation import Conversation, Message, Role
-from bedrock_chat.core.markdown_blocks import Piece
-from bedrock_chat.core.safe_markdown import (
-    COPY_SCHEME,
-    DARK_CODE,
-    LIGHT_CODE,
-    RenderContext,
-    render_pieces,
-    render_reply,
-)
+from bedrock_chat.core.conversation import Conversation, Message
 from bedrock_chat.ui import chat_links as links
 from bedrock_chat.ui import message_html as parts_html
 from bedrock_chat.ui.attachment_view import AttachmentPictures
 from bedrock_chat.ui.chat_cards import ChatCards
 from bedrock_chat.ui.chat_links import EARLIER_URL
+from bedrock_chat.ui.message_render import MessageRenderer
 from bedrock_chat.ui.paint_throttle import PaintThrottle
 from bedrock_chat.ui.rich_text import end_cursor, insert_html, link_token, new_block_cursor, placeholder_image
 from bedrock_chat.ui.streaming_reply import RENDER_BUDGET_S, StreamingReply
@@ -68,10 +60,9 @@ class ChatView(QTextBrowser):
         self.setUndoRedoEnabled(False)
         self.document().setDocumentMargin(14)
         self.anchorClicked.connect(self._on_anchor)
-        self._dark = False
+        self.renderer = MessageRenderer(AttachmentPictures(self))
         self._conversation: Conversation | None = None
-        self._code_blocks: dict[str, list[str]] = {}
-        self._expanded_reasoning: set[str] = set()
+        self._code_blocks = self.renderer.code_blocks  # the same dict: what each reply's Copy links copy
         self._streaming: StreamingReply | None = None
         self._settling: StreamingReply | None = None  # a finished reply whose last pieces still render
         self._shown = RENDER_WINDOW
@@ -79,7 +70,6 @@ class ChatView(QTextBrowser):
         self._render_timer.setSingleShot(True)
         self._render_timer.setInterval(1)
         self._render_timer.timeout.connect(self._render_queued)
-        self._attachment_pictures = AttachmentPictures(self)
         self._paint_throttle = PaintThrottle(self.viewport(), lambda: self._streaming is not None or self.rendering,
                                              self.verticalScrollBar())
         self.cards = ChatCards(self, self._first_screen)
@@ -98,14 +88,14 @@ class ChatView(QTextBrowser):
     def _on_anchor(self, url: QUrl) -> None:
         match links.parse_link(url):
             case links.CopyCode(message_id, number):
-                blocks = self._code_blocks.get(message_id, [])
-                if number.isdigit() and int(number) < len(blocks):
-                    QGuiApplication.clipboard().setText(blocks[int(number)])
-                    self.code_copied.emit(len(blocks[int(number)]))
+                code = self.renderer.copied_code(message_id, number)
+                if code is not None:
+                    QGuiApplication.clipboard().setText(code)
+                    self.code_copied.emit(len(code))
             case links.MessageAction(action, message_id):
                 self.message_action.emit(action, message_id)
             case links.ToggleReasoning(message_id):
-                self._expanded_reasoning ^= {message_id}
+                self.renderer.expanded_reasoning ^= {message_id}
                 self.render_all(keep_scroll=self.verticalScrollBar().value())
             case links.ShowEarlier():
                 first_shown = self._first_shown_message()
@@ -123,12 +113,12 @@ class ChatView(QTextBrowser):
     # -- whole-document rendering ----------------------------------------------------------------------
 
     def set_dark(self, dark: bool) -> None:
-        self._dark = dark
+        self.renderer.dark = dark
         self.render_all()
 
     def set_conversation(self, conversation: Conversation) -> None:
         self._conversation = conversation
-        self._expanded_reasoning.clear()
+        self.renderer.expanded_reasoning.clear()
         self._shown = RENDER_WINDOW
         self.render_all()
 
@@ -153,10 +143,10 @@ class ChatView(QTextBrowser):
         self._streaming = self._settling = None
         messages = self._conversation.messages if self._conversation else []
         hidden = self._hidden_count()
-        parts = [self._message_html(message) for message in messages[hidden:] if message is not in_flight]
+        parts = [self.renderer.message_html(message) for message in messages[hidden:] if message is not in_flight]
         if hidden:
             parts.insert(0, parts_html.earlier_html(EARLIER_URL, min(hidden, EARLIER_PAGE), hidden))
-        self.setHtml("".join(parts) if parts or in_flight else parts_html.empty_state_html(self._colors()))
+        self.setHtml("".join(parts) if parts or in_flight else self.empty_html())
         self.cards.apply_margins(first_screen=self._first_screen())
         if in_flight is not None:
             self.begin_reply(in_flight)
@@ -191,34 +181,12 @@ class ChatView(QTextBrowser):
         self.clear()
         self.cards.apply_margins()
 
+    def empty_html(self) -> str:
+        """What an empty conversation shows: the first screen, with its example prompts."""
+        return parts_html.empty_state_html(self._colors())
+
     def _colors(self) -> parts_html.Palette:
-        return parts_html.palette(self._dark)
-
-    def _header_html(self, message: Message) -> str:
-        return parts_html.header_html(message, self._colors())
-
-    def _message_html(self, message: Message) -> str:
-        if message.role == Role.USER:
-            chips = self._attachment_pictures.html(message, self._colors().muted)
-            return parts_html.user_card_html(message, self._colors(), chips)
-        return self._header_html(message) + self._reply_body_html(message)
-
-    def _render_pieces(self, pieces: list[Piece], context: RenderContext, message_id: str) -> str:
-        """Pieces of a streaming reply, cut as the whole reply is cut, with the message's Copy links."""
-        fragment = render_pieces(pieces, context, DARK_CODE if self._dark else LIGHT_CODE)
-        return fragment.replace(f'href="{COPY_SCHEME}:', f'href="{COPY_SCHEME}:{link_token(message_id)}:')
-
-    def _reasoning_html(self, message: Message) -> str:
-        return parts_html.reasoning_html(message, message.id in self._expanded_reasoning, self._colors())
-
-    def _reply_body_html(self, message: Message) -> str:
-        rendered = render_reply(message.text, DARK_CODE if self._dark else LIGHT_CODE)
-        self._code_blocks[message.id] = rendered.code_blocks
-        body = rendered.html.replace(f'href="{COPY_SCHEME}:', f'href="{COPY_SCHEME}:{link_token(message.id)}:')
-        return self._reasoning_html(message) + body + self._status_html(message)
-
-    def _status_html(self, message: Message) -> str:
-        return parts_html.status_html(message, self._colors())
+        return self.renderer.colors()
 
     # -- the reply in flight ---------------------------------------------------------------------------
 
@@ -237,7 +205,7 @@ class ChatView(QTextBrowser):
             self._clear_document()
         follow = self._at_bottom()
         self.cards.keep_block_after_table()
-        insert_html(new_block_cursor(self.document()), self._message_html(message))
+        insert_html(new_block_cursor(self.document()), self.renderer.message_html(message))
         if follow:
             self._scroll_to_end()
 
@@ -247,13 +215,13 @@ class ChatView(QTextBrowser):
             self._clear_document()
         self.cards.keep_block_after_table()
         cursor = new_block_cursor(self.document())
-        insert_html(cursor, self._header_html(message))
+        insert_html(cursor, self.renderer.header_html(message))
         cursor = end_cursor(self.document())
         # Plain formats for the streamed text: nothing inherited from the header's small, muted runs.
         cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
         self._code_blocks[message.id] = []
-        self._streaming = StreamingReply(self.document(), message, self._colors().muted, self._render_pieces,
-                                         self._code_blocks[message.id])
+        self._streaming = StreamingReply(self.document(), message, self._colors().muted,
+                                         self.renderer.render_pieces, self._code_blocks[message.id])
         self._scroll_to_end()
 
     def append_reply(self, reasoning: str, text: str) -> None:
@@ -262,7 +230,7 @@ class ChatView(QTextBrowser):
         if streaming is None:
             return
         follow = self._at_bottom()
-        streaming.append(reasoning, text, lambda: self._reasoning_html(streaming.message))
+        streaming.append(reasoning, text, lambda: self.renderer.reasoning_html(streaming.message))
         if streaming.has_queued:
             self._render_timer.start()
         if follow:
@@ -300,7 +268,7 @@ class ChatView(QTextBrowser):
         if streaming is None:
             self.append_message(message)
             return
-        if not streaming.finish(self._status_html(message), lambda: self._reply_body_html(message)):
+        if not streaming.finish(self.renderer.status_html(message), lambda: self.renderer.reply_body_html(message)):
             self._settling = streaming
             self._render_timer.start()
         self._streaming = None

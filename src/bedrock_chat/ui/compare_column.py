@@ -1,12 +1,13 @@
-"""One column of compare mode: its model and parameter overrides, its streaming answer, a fault message, and
-"Keep this answer"."""
+"""One column of compare mode: its model (picked in the same grouped, filterable picker as the toolbar's) and
+parameter overrides, its streaming answer, a fault message, and "Keep this answer"."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QApplication,
-    QComboBox,
     QDoubleSpinBox,
     QFrame,
     QGridLayout,
@@ -18,14 +19,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bedrock_chat.core.catalog import ModelInfo
+from bedrock_chat.core.catalog import ModelInfo, custom_model, find_model
 from bedrock_chat.core.compare import ColumnSpec
 from bedrock_chat.core.conversation import Conversation, Message
 from bedrock_chat.ui.chat_view import ChatView
 from bedrock_chat.ui.message_html import palette
+from bedrock_chat.ui.model_choices import group_models
+from bedrock_chat.ui.model_picker import ModelPicker
 
 AS_SET = "as set"  # a spin box at its minimum shows this: the parameter is not overridden
 NOT_SET = -0.05
+
+
+class AnswerView(ChatView):
+    """A column's answer: the conversation view's rendering, without the first screen's example prompts (they
+    fill the window's prompt, not a column's)."""
+
+    def empty_html(self) -> str:
+        return f'<p style="color:{self._colors().muted}">This column\'s answer streams here.</p>'
 
 
 def _named(widget: QWidget, name: str, tip: str) -> None:
@@ -45,10 +56,10 @@ class CompareColumn(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAccessibleName(f"Compare column {number}")
         self.title = QLabel(f"<b>Column {number}</b>")
-        self.model_box = QComboBox()
-        _named(self.model_box, f"Column {number} model", "The model that answers in this column.")
-        self.model_box.setMinimumContentsLength(14)
-        self.model_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.model_picker = ModelPicker(elide=True)
+        self.model_picker.set_placeholder("Loading models…")
+        _named(self.model_picker, f"Column {number} model",
+               "The model that answers in this column. Click to choose, filter by typing.")
         self.temperature = QDoubleSpinBox()
         self.temperature.setRange(NOT_SET, 2.0)
         self.temperature.setSingleStep(0.05)
@@ -73,7 +84,7 @@ class CompareColumn(QFrame):
         self.system_prompt.setPlaceholderText("System prompt: as set")
         _named(self.system_prompt, f"Column {number} system prompt",
                "A system prompt for this column only; empty uses the one set for the model.")
-        self.chat = ChatView()
+        self.chat = AnswerView()
         self.chat.setAccessibleName(f"Column {number} answer")
         self.chat.setPlaceholderText("This column's answer streams here.")
         self.fault = QLabel()
@@ -92,7 +103,7 @@ class CompareColumn(QFrame):
         grid = QGridLayout()
         grid.setContentsMargins(0, 0, 0, 0)
         grid.addWidget(self.title, 0, 0)
-        grid.addWidget(self.model_box, 0, 1, 1, 5)
+        grid.addWidget(self.model_picker, 0, 1, 1, 5)
         for position, (label, widget) in enumerate((("T", self.temperature), ("P", self.top_p),
                                                     ("Max", self.max_tokens))):
             tag = QLabel(label)
@@ -107,12 +118,14 @@ class CompareColumn(QFrame):
         layout.addWidget(self.fault)
         layout.addWidget(self.keep_button)
 
-        self.model_box.currentIndexChanged.connect(self.changed)
+        self.model_picker.model_chosen.connect(self.changed)
+        self.model_picker.id_typed.connect(self._on_id_typed)
         self.temperature.valueChanged.connect(self.changed)
         self.top_p.valueChanged.connect(self.changed)
         self.max_tokens.valueChanged.connect(self.changed)
         self.system_prompt.editingFinished.connect(self.changed)
         self.reply: Message | None = None
+        self._editable = True
 
     def _colour_fault(self) -> None:
         """The error colours of the conversation's own error card, for the theme in use; the answer's view (code
@@ -132,21 +145,37 @@ class CompareColumn(QFrame):
 
     # -- the choice -----------------------------------------------------------------------------------
 
-    def set_models(self, models: list[ModelInfo], chosen: str | None) -> None:
-        """Fills the model list; keeps ``chosen`` even when this connection does not list it (shown as typed)."""
-        self.model_box.blockSignals(True)
-        self.model_box.clear()
-        for model in models:
-            self.model_box.addItem(model.display_name, model.invoke_id)
-        if chosen and self.model_box.findData(chosen) < 0:
-            self.model_box.addItem(f"{chosen} (not listed here)", chosen)
-        self.model_box.setCurrentIndex(max(0, self.model_box.findData(chosen)) if chosen else 0)
-        self.model_box.blockSignals(False)
+    def set_models(self, models: list[ModelInfo], chosen: str | None, region: str | None = None) -> None:
+        """Fills the model list; keeps ``chosen`` even when this connection does not list it (shown as typed).
+        Nothing is emitted: the choice is put back, not made."""
+        if not models:
+            self.model_picker.set_placeholder("No models")
+            return
+        self.model_picker.set_models(models, region)
+        if chosen:
+            self.model_picker.show_model(self._listed_or_typed(chosen))
+        else:
+            self.model_picker.show_model(group_models(models)[0].preferred(None, region))
+        self.model_picker.setEnabled(self._editable)
+
+    def _listed_or_typed(self, model_id: str) -> ModelInfo:
+        listed = find_model(model_id, self.model_picker.models)
+        if listed is not None:
+            return listed
+        typed = custom_model(model_id)
+        return replace(typed, name=f"{typed.name} (not listed here)")
+
+    def _on_id_typed(self, typed: str) -> None:
+        """An id or ARN the list does not have: kept as typed; a compare says the column did not run if this
+        connection does not offer it."""
+        self.model_picker.show_model(self._listed_or_typed(typed))
+        self.changed.emit()
 
     def spec(self) -> ColumnSpec | None:
-        model = self.model_box.currentData()
-        if not isinstance(model, str) or not model:
+        chosen = self.model_picker.current
+        if chosen is None:
             return None
+        model = chosen.invoke_id
         system = self.system_prompt.text()
         return ColumnSpec(model,
                           None if self.temperature.value() < 0 else round(self.temperature.value(), 2),
@@ -166,8 +195,10 @@ class CompareColumn(QFrame):
 
     def set_editable(self, editable: bool) -> None:
         """A column keeps its choice while its answer streams."""
-        for widget in (self.model_box, self.temperature, self.top_p, self.max_tokens, self.system_prompt):
+        self._editable = editable
+        for widget in (self.temperature, self.top_p, self.max_tokens, self.system_prompt):
             widget.setEnabled(editable)
+        self.model_picker.setEnabled(editable and bool(self.model_picker.models))
 
     # -- the answer -----------------------------------------------------------------------------------
 

@@ -116,7 +116,8 @@ class CompareMode(QObject):
             return
         self._filled = True
         current = self._connection.preferred_model
-        self.panel.set_models(models, columns_from_json(self._settings.compare_columns()), current)
+        self.panel.set_models(models, columns_from_json(self._settings.compare_columns()), current,
+                              self._connection.settings.region)
 
     def _remember(self) -> None:
         if self._filled:

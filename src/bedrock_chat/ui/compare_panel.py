@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QSpinBox, QSplitter, QVBoxLayout, QWidget
 
 from bedrock_chat.core.catalog import ModelInfo
 from bedrock_chat.core.compare import MAX_COLUMNS, MIN_COLUMNS, ColumnSpec
 from bedrock_chat.ui.compare_column import CompareColumn
 from bedrock_chat.ui.compare_stats import CompareStatsTable
+from bedrock_chat.ui.model_choices import group_models
 
 HINT = ("One prompt goes to every column at once. Pick a model per column, or the same model twice with other "
         "settings; then keep the answer you prefer as the conversation's reply.")
@@ -39,11 +40,18 @@ class ComparePanel(QWidget):
         for column in self.columns:
             self.splitter.addWidget(column)
             column.changed.connect(self.columns_changed)
+        # Three columns need more width than a small window has: they scroll sideways rather than push the
+        # window wider than the screen when compare mode comes on.
+        self.columns_area = QScrollArea()
+        self.columns_area.setWidgetResizable(True)
+        self.columns_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.columns_area.setAccessibleName("Compare columns area")
+        self.columns_area.setWidget(self.splitter)
         self.stats = CompareStatsTable()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
-        layout.addWidget(self.splitter, 1)
+        layout.addWidget(self.columns_area, 1)
         layout.addWidget(self.stats)
         self.count.valueChanged.connect(self._show_count)
         self.count.valueChanged.connect(self.columns_changed)
@@ -59,22 +67,24 @@ class ComparePanel(QWidget):
     def specs(self) -> list[ColumnSpec]:
         return [spec for column in self.active_columns() if (spec := column.spec()) is not None]
 
-    def set_models(self, models: list[ModelInfo], remembered: list[ColumnSpec], current: str | None) -> None:
+    def set_models(self, models: list[ModelInfo], remembered: list[ColumnSpec], current: str | None,
+                   region: str | None = None) -> None:
         """Fills every column's model list with what this connection offers and puts back the remembered
-        choice; a column never chosen starts on the window's model (a second on the next model in the list)."""
+        choice; a column never chosen starts on the window's model (a second on the next model in the list,
+        never the same model under another profile id)."""
         self.count.blockSignals(True)
         self.count.setValue(max(MIN_COLUMNS, min(MAX_COLUMNS, len(remembered) or MIN_COLUMNS)))
         self.count.blockSignals(False)
         self._show_count(self.count.value())
-        ids = [model.invoke_id for model in models]
         fallback = [current] if current else []
-        fallback += [model_id for model_id in ids if model_id != current]
+        fallback += [choice.preferred(None, region).invoke_id for choice in group_models(models)
+                     if not any(model.invoke_id == current for model in choice.variants)]
         for index, column in enumerate(self.columns):
             if index < len(remembered):
-                column.set_models(models, remembered[index].model_id)
+                column.set_models(models, remembered[index].model_id, region)
                 column.set_spec(remembered[index])
             else:
-                column.set_models(models, fallback[index % len(fallback)] if fallback else None)
+                column.set_models(models, fallback[index % len(fallback)] if fallback else None, region)
 
     def set_editable(self, editable: bool) -> None:
         self.count.setEnabled(editable)

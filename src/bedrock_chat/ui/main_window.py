@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QPaintEvent
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMainWindow, QWidget
 
 from bedrock_chat.bedrock.connection import ConnectionSettings
@@ -26,6 +26,7 @@ from bedrock_chat.ui.connection_controller import Clients, ConnectionController
 from bedrock_chat.ui.connection_view import ConnectionView
 from bedrock_chat.ui.conversation_session import ConversationSession
 from bedrock_chat.ui.copy_code import CopyAsCode
+from bedrock_chat.ui.first_frame import AfterFirstFrame
 from bedrock_chat.ui.folder_lock import FolderLock
 from bedrock_chat.ui.history_actions import HistoryActions
 from bedrock_chat.ui.param_panel import ParameterPanel
@@ -39,13 +40,12 @@ from bedrock_chat.ui.token_estimate import TokenEstimator
 from bedrock_chat.ui.transcript_import import TranscriptImporter
 from bedrock_chat.ui.turn_controller import TurnController
 from bedrock_chat.ui.window_close import close_down
+from bedrock_chat.ui.window_conversation import show_switched, wire_chat_and_sidebar
 from bedrock_chat.ui.window_icons import apply_icons
 from bedrock_chat.ui.window_layout import WindowBody
 
 if TYPE_CHECKING:
     from bedrock_chat.ui.connection_dialog import ConnectionDialog
-
-FIRST_FRAME_FALLBACK_MS = 100  # a window that is never shown still connects
 
 
 class MainWindow(QMainWindow):
@@ -102,9 +102,8 @@ class MainWindow(QMainWindow):
         self.history.refresh_sidebar()
         self._wire_turns()
         self.controls.update_controls()
-        self._after_first_frame_done = False
         # Startup shows the window first; the conversation, asyncio, boto3 and the endpoint come right after.
-        QTimer.singleShot(FIRST_FRAME_FALLBACK_MS, self._after_first_frame)
+        self.first_frame = AfterFirstFrame(self, self._after_first_frame)
 
     # -- construction ------------------------------------------------------------------------------
 
@@ -150,18 +149,7 @@ class MainWindow(QMainWindow):
         banner = self.error_banner
         self.error_text, self.details_button, self.error_details = banner.text, banner.details_button, banner.details
         self.retry_button, self.sso_button = banner.retry_button, banner.sso_button
-
-        self.chat.link_requested.connect(lambda url: view_actions.confirm_link(self, url))
-        self.chat.link_blocked.connect(
-            lambda scheme: self.statusBar().showMessage(f"Blocked a “{scheme}” link: only http(s) links open.", 6000))
-        self.chat.message_action.connect(self.history.on_message_action)
-        self.chat.code_copied.connect(lambda n: self.statusBar().showMessage(f"Copied {n:,} characters of code.", 4000))
-        self.sidebar.new_requested.connect(self.new_conversation)
-        self.sidebar.conversation_chosen.connect(self.history.open_conversation)
-        self.sidebar.hit_chosen.connect(self.history.jump_to_message)
-        self.sidebar.search_changed.connect(self.history.search)
-        self.sidebar.search_changed.connect(lambda _query: self.chat.clear_highlight())  # a new search, a new mark
-        self.sidebar.action_requested.connect(self.history.on_sidebar_action)
+        wire_chat_and_sidebar(self)
         self.compare = install_compare(self)  # Send, Stop and Esc also reach compare mode's columns
 
     def _build_menus(self) -> None:
@@ -174,15 +162,9 @@ class MainWindow(QMainWindow):
                      "connection": self.connection_bar.connection_button, "retry": self.refresh_button},
                     self.action_by_id)
 
-    def paintEvent(self, event: QPaintEvent) -> None:
-        super().paintEvent(event)
-        if not self._after_first_frame_done:
-            QTimer.singleShot(0, self._after_first_frame)
-
     def _after_first_frame(self) -> None:
-        if self._after_first_frame_done or self._closed:
+        if self._closed:
             return
-        self._after_first_frame_done = True
         self.chat.set_conversation(self.conversation)
         self.connection_ctl.connect_to_bedrock()
         self.connection_ctl.executor.submit(warm_up_rendering)
@@ -286,12 +268,7 @@ class MainWindow(QMainWindow):
         self.session.show(conversation)
 
     def _on_conversation_switched(self, conversation: Conversation) -> None:
-        self.history.editing = None
-        self.chat.set_conversation(conversation)
-        self.error_banner.hide()
-        self.stats.clear_reply()
-        self.schedule_preview()
-        self.history.refresh_sidebar()
+        show_switched(self, conversation)
 
     def can_switch(self) -> bool:
         return self.session.can_switch()

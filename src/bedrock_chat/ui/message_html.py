@@ -11,13 +11,14 @@ its streamed body is plain blocks appended at the end of the document (never ins
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bedrock_chat.core import number_format as fmt
 from bedrock_chat.core.catalog import pricing_for
 from bedrock_chat.core.conversation import Message, MessageState, Role
 from bedrock_chat.core.display_names import local_time, short_model_name
 from bedrock_chat.core.events import StopReason
+from bedrock_chat.core.safe_markdown import COPY_SCHEME, DARK_CODE, LIGHT_CODE, CodeTheme
 from bedrock_chat.core.transcript import stat_number
 from bedrock_chat.ui.guardrail_notice import guardrail_html
 from bedrock_chat.ui.rich_text import link_token, verbatim
@@ -66,6 +67,31 @@ DARK = Palette(muted="#9aa0a6", user="#8ab4f8", assistant="#81c995",
 
 def palette(dark: bool) -> Palette:
     return DARK if dark else LIGHT
+
+
+# A code block's Copy link is the bundled copy icon, as a message's is: bc-icon:copy:code-TOKEN-N once
+# ``code_links`` has tied it to its message (its own URL, so hovering it lights that icon alone).
+CODE_ICON = f"{ICON_SCHEME}:copy:code-"
+_VIEW_CODE = {False: replace(LIGHT_CODE, copy_icon=CODE_ICON), True: replace(DARK_CODE, copy_icon=CODE_ICON)}
+
+
+def code_theme(dark: bool) -> CodeTheme:
+    """How the view draws code: the theme's colours, and the copy icon for each block's Copy link."""
+    return _VIEW_CODE[dark]
+
+
+def code_links(fragment: str, token: str) -> str:
+    """Ties the Copy links (and their icons) of a rendered reply's code blocks to the message (``token``, from
+    ``link_token``): copy-code:N becomes copy-code:TOKEN:N."""
+    return fragment.replace(f'href="{COPY_SCHEME}:', f'href="{COPY_SCHEME}:{token}:').replace(
+        f'src="{CODE_ICON}', f'src="{CODE_ICON}{token}-')
+
+
+def code_icon_url(anchor: str) -> str | None:
+    """The icon URL of a code block's Copy link (``copy-code:TOKEN:N``), or None for any other link."""
+    scheme, _, rest = anchor.partition(":")
+    token, _, number = rest.rpartition(":")
+    return f"{CODE_ICON}{token}-{number}" if scheme == COPY_SCHEME and token and number.isdigit() else None
 
 
 def empty_state_html(colors: Palette) -> str:

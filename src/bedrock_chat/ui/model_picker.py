@@ -6,13 +6,14 @@ the models, Enter picks (or uses a typed id/ARN that is not listed), Escape clos
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QPoint, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QGuiApplication, QKeyEvent, QPainter, QPalette
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QPainter, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QSizePolicy,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -189,22 +190,28 @@ class ModelPopup(QFrame):
 
 
 class ModelPicker(QPushButton):
-    """The toolbar button: the model in use by its short name; a click (or Space/Enter) opens the popup."""
+    """The toolbar button: the model in use by its short name; a click (or Space/Enter) opens the popup.
+    ``elide``: the button takes the width its layout gives it and shortens the name with "…" to fit (a compare
+    column), instead of asking for the whole name's width (the toolbar)."""
 
     model_chosen = Signal(object)
     """The user picked a model (``ModelInfo``)."""
     id_typed = Signal(str)
     """The user typed an id or ARN the list does not have."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, elide: bool = False) -> None:
         super().__init__(parent)
+        self._elide = elide
+        self._name = ""
         self.setObjectName("model-picker")
         self.setAccessibleName("Model")
         self.setToolTip("The model that answers. Click to choose, filter by typing, or enter any model id, "
                         "inference profile id or ARN.")
         icons.set_icon(self, "chevron-down")
         self.setLayoutDirection(Qt.LayoutDirection.RightToLeft)  # the arrow after the name
-        self.setMinimumWidth(180)
+        self.setMinimumWidth(120 if elide else 180)
+        if elide:
+            self.setSizePolicy(QSizePolicy.Policy.Ignored, self.sizePolicy().verticalPolicy())
         self.popup = ModelPopup(self)
         self.popup.chosen.connect(self._on_chosen)
         self.popup.id_typed.connect(self.id_typed)
@@ -220,7 +227,7 @@ class ModelPicker(QPushButton):
     def set_placeholder(self, text: str) -> None:
         """No models (loading, or the listing failed): the button says why and nothing is chosen."""
         self.models, self.current = [], None
-        self.setText(text)
+        self._show_name(text)
         self.setEnabled(False)
 
     def set_models(self, models: list[ModelInfo], region: str | None) -> None:
@@ -231,10 +238,24 @@ class ModelPicker(QPushButton):
         if model not in self.models:
             self.models.append(model)
         self.current = model
-        self.setText(model.name)
+        self._show_name(model.name)
         self.setAccessibleDescription(f"{model.provider} {model.name}, invoked as {model.invoke_id}")
         self.setToolTip(verbatim(f"{model.provider} · {model.name}\nInvoked as {model.invoke_id}\n"
                                  "Click to choose another model."))
+
+    def _show_name(self, name: str) -> None:
+        self._name = name
+        if not self._elide:
+            self.setText(name)
+            return
+        # The room left beside the arrow icon and the button's own padding.
+        room = self.width() - self.iconSize().width() - 28
+        self.setText(self.fontMetrics().elidedText(name, Qt.TextElideMode.ElideRight, max(room, 40)))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self._elide:
+            self._show_name(self._name)
 
     def _on_chosen(self, model: ModelInfo) -> None:
         self.show_model(model)
