@@ -314,8 +314,8 @@ def test_a_column_whose_request_has_no_place_for_the_picture_says_so_instead_of_
     compare_on(window)
     panel = window.compare.panel
     panel.count.setValue(2)
-    pick(panel.columns[0], MODELS[2])
-    pick(panel.columns[1], "meta.llama4-scout-17b-instruct-v1:0")  # takes images, through Converse only
+    pick(qtbot, panel.columns[0], MODELS[2])
+    pick(qtbot, panel.columns[1], "meta.llama4-scout-17b-instruct-v1:0")  # takes images, through Converse only
     _attach_photo(window, monkeypatch, tmp_path)
     assert window.attachments.problem.text() == ""
     before = len(local_server.requests)
@@ -339,7 +339,7 @@ def test_in_compare_mode_the_columns_models_take_the_attachments_not_the_toolbar
     panel = window.compare.panel
     panel.count.setValue(2)
     for column in panel.columns[:2]:
-        pick(column, MODELS[1])  # Nova Lite takes images
+        pick(qtbot, column, MODELS[1])  # Nova Lite takes images
     answers = finish_compare(qtbot, window, "Describe it")
     assert len(answers) == 2 and all(answer.text.startswith("[attachments] image png") for answer in answers)
     _attach_photo(window, monkeypatch, tmp_path)
