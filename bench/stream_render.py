@@ -191,23 +191,23 @@ def turn_path() -> str:
 @contextlib.contextmanager
 def endpoint_process() -> Iterator[str]:
     """The endpoint in its own process, as Bedrock is: its work does not compete with the app for the GIL."""
-    process = subprocess.Popen([sys.executable, "-m", "bedrock_chat.local_endpoint", "--port", "0",
-                                "--tokens-per-second", "0", "--first-token-delay", "0"],
-                               stdout=subprocess.PIPE, text=True)
-    try:
-        assert process.stdout is not None
-        yield process.stdout.readline().split("listening on ")[1].strip()
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    with _server([sys.executable, "-m", "bedrock_chat.local_endpoint", "--port", "0", "--tokens-per-second", "0",
+                  "--first-token-delay", "0"]) as url:
+        yield url
 
 
 @contextlib.contextmanager
 def replay_process(endpoint_url: str, prompt: str) -> Iterator[str]:
     """``bench/replay_endpoint.py`` in front of the endpoint: the reply replayed, its generation off this machine."""
     script = str(Path(__file__).resolve().parent / "replay_endpoint.py")
-    process = subprocess.Popen([sys.executable, script, endpoint_url, MODEL, prompt], stdout=subprocess.PIPE,
-                               text=True)
+    with _server([sys.executable, script, endpoint_url, MODEL, prompt]) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def _server(command: list[str]) -> Iterator[str]:
+    """A server process that prints "listening on URL" first; ended when the block is left."""
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     try:
         assert process.stdout is not None
         yield process.stdout.readline().split("listening on ")[1].strip()
