@@ -65,14 +65,7 @@ class FloatSlider(QWidget):
         self.spin.setToolTip(tooltip)
         self.spin.setFixedWidth(SPIN_WIDTH)
         self.spin.setButtonSymbols(QAbstractSpinBox.ButtonSymbols.UpDownArrows)
-        self.slider.setMinimumWidth(40)
-        self._guard = WheelPassThrough(self)
-        for widget in (self.slider, self.spin):
-            refuse_wheel(widget, self._guard)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.slider, 1)
-        layout.addWidget(self.spin)
+        self._guard = _pair_up(self, self.slider, self.spin)
         self.slider.valueChanged.connect(lambda raw: self._set(raw / self._scale))
         self.spin.valueChanged.connect(self._set)
 
@@ -100,6 +93,19 @@ class FloatSlider(QWidget):
         self.spin.setMaximum(maximum)
 
 
+def _pair_up(owner: QWidget, slider: QSlider, spin: QAbstractSpinBox) -> WheelPassThrough:
+    """Lays out a slider and its spin box side by side, neither taking the wheel (it scrolls the panel)."""
+    slider.setMinimumWidth(40)
+    guard = WheelPassThrough(owner)
+    for widget in (slider, spin):
+        refuse_wheel(widget, guard)
+    layout = QHBoxLayout(owner)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(slider, 1)
+    layout.addWidget(spin)
+    return guard
+
+
 class IntSlider(QWidget):
     """A slider and a spin box showing one whole number in a range."""
 
@@ -118,14 +124,7 @@ class IntSlider(QWidget):
         self.spin.setFixedWidth(SPIN_WIDTH)
         self.spin.setButtonSymbols(QAbstractSpinBox.ButtonSymbols.UpDownArrows)
         self.set_range(1, 4096)
-        self.slider.setMinimumWidth(40)
-        self._guard = WheelPassThrough(self)
-        for widget in (self.slider, self.spin):
-            refuse_wheel(widget, self._guard)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.slider, 1)
-        layout.addWidget(self.spin)
+        self._guard = _pair_up(self, self.slider, self.spin)
         self.slider.valueChanged.connect(self._set)
         self.spin.valueChanged.connect(self._set)
 
