@@ -22,7 +22,7 @@ from keyring.backends import fail
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QPushButton, QWidget
 
 from bedrock_chat.local_endpoint import LocalBedrockServer, ServerOptions
-from bedrock_chat.local_endpoint.server import bearer_fingerprint
+from bedrock_chat.local_endpoint.server_state import bearer_fingerprint
 from tests.ui.conftest import install_fake_aws_cli, send_prompt
 
 KEY_A = "ABSKQmVkcm9ja0FQSUtleS1hYWFhOmxvbmctdGVybS1rZXktQQ=="

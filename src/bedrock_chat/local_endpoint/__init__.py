@@ -4,6 +4,7 @@ It speaks bedrock-runtime's and bedrock's REST-JSON routes and the binary event-
 so an unmodified boto3 client pointed at it with ``endpoint_url`` runs end to end.
 """
 
-from bedrock_chat.local_endpoint.server import LocalBedrockServer, ServerOptions
+from bedrock_chat.local_endpoint.server import LocalBedrockServer
+from bedrock_chat.local_endpoint.server_state import ServerOptions
 
 __all__ = ["LocalBedrockServer", "ServerOptions"]

@@ -9,7 +9,8 @@ import sys
 from types import FrameType
 
 from bedrock_chat import __version__
-from bedrock_chat.local_endpoint.server import LocalBedrockServer, ServerOptions
+from bedrock_chat.local_endpoint.server import LocalBedrockServer
+from bedrock_chat.local_endpoint.server_state import ServerOptions
 
 
 def build_parser() -> argparse.ArgumentParser:
