@@ -1,14 +1,24 @@
-"""Which native schema a model speaks on InvokeModel: the older families in ``native``, the newer ones here."""
+"""Which native schema a model speaks on InvokeModel: one family object per request."""
 
 from __future__ import annotations
 
-from bedrock_chat.local_endpoint import native
 from bedrock_chat.local_endpoint.catalog import CatalogModel
+from bedrock_chat.local_endpoint.errors import validation
+from bedrock_chat.local_endpoint.native import NativeFamily
+from bedrock_chat.local_endpoint.native_anthropic import AnthropicFamily
 from bedrock_chat.local_endpoint.native_chat import GptOssFamily, JambaFamily, MistralChatFamily, QwenFamily
 from bedrock_chat.local_endpoint.native_cohere import CohereFamily
-from bedrock_chat.local_endpoint.native_llama4 import Llama4Family
+from bedrock_chat.local_endpoint.native_nova import NovaFamily
+from bedrock_chat.local_endpoint.native_prompt import DeepSeekFamily, Llama4Family, LlamaFamily, MistralFamily
+from bedrock_chat.local_endpoint.native_titan import TitanFamily
 
-_NEWER: dict[str, type[native.NativeFamily]] = {
+_BY_FAMILY: dict[str, type[NativeFamily]] = {
+    "nova": NovaFamily,
+    "anthropic": AnthropicFamily,
+    "llama": LlamaFamily,
+    "mistral": MistralFamily,
+    "deepseek": DeepSeekFamily,
+    "titan": TitanFamily,
     "cohere": CohereFamily,
     "jamba": JambaFamily,
     "openai": GptOssFamily,
@@ -18,11 +28,14 @@ _NEWER: dict[str, type[native.NativeFamily]] = {
 _MISTRAL_CHAT = ("mistral.mistral-large-2407", "mistral.mistral-large-2411", "mistral.pixtral-")
 
 
-def native_family(model: CatalogModel) -> native.NativeFamily:
-    """A fresh family object per request: stream methods keep per-stream state."""
+def native_family(model: CatalogModel) -> NativeFamily:
+    """A fresh family object per request: stream methods keep per-stream state (block indexes)."""
     if model.family == "mistral" and model.model_id.startswith(_MISTRAL_CHAT):
         return MistralChatFamily()
     if model.family == "llama" and model.model_id.startswith("meta.llama4"):
         return Llama4Family()
-    newer = _NEWER.get(model.family)
-    return newer() if newer is not None else native.native_family(model)
+    family = _BY_FAMILY.get(model.family)
+    if family is None:
+        raise validation(f"The local endpoint does not generate {', '.join(model.output_modalities).lower()} "
+                         f"output; {model.model_id} is listed for the catalog only.")
+    return family()

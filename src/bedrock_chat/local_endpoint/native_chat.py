@@ -14,9 +14,9 @@ from typing import Any
 from bedrock_chat.local_endpoint import validation as check
 from bedrock_chat.local_endpoint.catalog import CatalogModel
 from bedrock_chat.local_endpoint.errors import malformed, validation
-from bedrock_chat.local_endpoint.generator import MAX_TOKENS, Generation, GenerationRequest, Turn
+from bedrock_chat.local_endpoint.generator import Generation, GenerationRequest, Turn
+from bedrock_chat.local_endpoint.native import Chunk, default_max_tokens, short_stop_reason
 
-Chunk = dict[str, Any]
 _COMMON_KEYS = frozenset({"messages", "max_tokens", "temperature", "top_p", "stop"})
 
 
@@ -74,16 +74,13 @@ class ChatCompletionsFamily:
             model_id=model.model_id,
             turns=tuple(turns),
             system="\n".join(system),
-            max_tokens=(min(model.max_output_tokens, 1024) if limit is None
+            max_tokens=(default_max_tokens(model) if limit is None
                         else check.max_tokens(limit, self.length_keys[0], model)),
             temperature=check.number_in_range(body.get("temperature", 1.0), "temperature", 0, self.temperature_max),
             top_p=check.number_in_range(body.get("top_p", 1.0), "top_p", 0, 1),
             stop_sequences=check.stop_list(stops, "stop"),
             reasoning=self.always_reasons and model.reasoning,
         )
-
-    def _finish(self, generation: Generation) -> str:
-        return "length" if generation.stop_reason == MAX_TOKENS else "stop"
 
     def _content(self, generation: Generation) -> str:
         if generation.reasoning_tokens:
@@ -98,7 +95,7 @@ class ChatCompletionsFamily:
         return {
             "id": self._id, "object": "chat.completion", "created": self._created, "model": model.model_id,
             "choices": [{"index": 0, "message": {"role": "assistant", "content": self._content(generation)},
-                         self.stop_reason_key: self._finish(generation)}],
+                         self.stop_reason_key: short_stop_reason(generation)}],
             "usage": self._usage(generation),
         }
 
@@ -120,7 +117,7 @@ class ChatCompletionsFamily:
         return [self._chunk({"content": token}, None)]
 
     def stream_finish(self, generation: Generation, metrics: dict[str, int]) -> list[Chunk]:
-        last = self._chunk({}, self._finish(generation))
+        last = self._chunk({}, short_stop_reason(generation))
         last["usage"] = self._usage(generation)
         last["amazon-bedrock-invocationMetrics"] = metrics
         return [last]

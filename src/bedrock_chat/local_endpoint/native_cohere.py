@@ -12,8 +12,8 @@ from bedrock_chat.local_endpoint import validation as check
 from bedrock_chat.local_endpoint.catalog import CatalogModel
 from bedrock_chat.local_endpoint.errors import malformed
 from bedrock_chat.local_endpoint.generator import MAX_TOKENS, Generation, GenerationRequest, Turn
+from bedrock_chat.local_endpoint.native import Chunk
 
-Chunk = dict[str, Any]
 _ALLOWED = frozenset({
     "message", "chat_history", "documents", "search_queries_only", "preamble", "max_tokens", "temperature", "p",
     "k", "prompt_truncation", "frequency_penalty", "presence_penalty", "seed", "return_prompt", "tools",
