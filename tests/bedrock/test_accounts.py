@@ -13,7 +13,8 @@ from botocore.credentials import Credentials
 
 from bedrock_chat.bedrock.api_key import ApiKey
 from bedrock_chat.bedrock.connection import ConnectionSettings, is_loopback_url
-from bedrock_chat.bedrock.errors import UnexpectedResponseError, context_for, describe_error
+from bedrock_chat.bedrock.error_context import context_for
+from bedrock_chat.bedrock.errors import UnexpectedResponseError, describe_error
 from bedrock_chat.bedrock.model_list import load_model_list, resolve_model
 from bedrock_chat.bedrock.session import BedrockClients
 from bedrock_chat.local_endpoint import LocalBedrockServer, ServerOptions
@@ -251,7 +252,7 @@ def test_model_list_errors_never_claim_text_was_kept(clean_env) -> None:  # type
 def test_messages_name_region_or_profile_as_they_are(clean_env, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from botocore.exceptions import EndpointConnectionError, UnauthorizedSSOTokenError
 
-    from bedrock_chat.bedrock.errors import ErrorContext
+    from bedrock_chat.bedrock.error_context import ErrorContext
 
     unreachable = EndpointConnectionError(endpoint_url="https://bedrock-runtime.eu-west-3.amazonaws.com")
     assert "Cannot reach Bedrock in eu-west-3" in str(describe_error(unreachable, "eu-west-3"))
@@ -270,7 +271,7 @@ def test_expired_short_term_key_is_named_when_bedrock_refuses_it(clean_env, loca
 
     from botocore.exceptions import ClientError
 
-    from bedrock_chat.bedrock.errors import settings_context
+    from bedrock_chat.bedrock.error_context import settings_context
     from tests.conftest import make_client, send_header
 
     url = ("bedrock.amazonaws.com/?Action=CallWithBearerToken&X-Amz-Algorithm=AWS4-HMAC-SHA256"
@@ -292,7 +293,7 @@ def test_every_exception_family_a_user_can_meet_has_its_own_message() -> None:
     from botocore import exceptions as b
     from urllib3 import exceptions as u
 
-    from bedrock_chat.bedrock.errors import ErrorContext
+    from bedrock_chat.bedrock.error_context import ErrorContext
 
     url = "https://bedrock-runtime.us-east-1.amazonaws.com/model/x/converse"
     errors: list[BaseException] = [
@@ -390,7 +391,7 @@ def test_a_gateway_error_page_is_not_called_a_sign_in_page(clean_env) -> None:  
 def test_a_password_in_an_endpoint_url_is_never_shown() -> None:
     from botocore.exceptions import EndpointConnectionError
 
-    from bedrock_chat.bedrock.errors import ErrorContext
+    from bedrock_chat.bedrock.error_context import ErrorContext
 
     url = "https://gateway-user:s3cret-pass@gateway.example.internal/bedrock"
     assert "s3cret-pass" not in ConnectionSettings(endpoint_url=url).description

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from bedrock_chat.bedrock.connection import ConnectionSettings
-from bedrock_chat.bedrock.errors import context_for, describe_error
+from bedrock_chat.bedrock.error_context import context_for
+from bedrock_chat.bedrock.errors import describe_error
 from bedrock_chat.bedrock.request_code import CodeTarget, cli_command
 from bedrock_chat.bedrock.requests import TurnRequest
 from bedrock_chat.bedrock.session import BedrockClients

@@ -11,7 +11,8 @@ import pytest
 
 from bedrock_chat.bedrock import host_protocol as protocol
 from bedrock_chat.bedrock import turn_host
-from bedrock_chat.bedrock.errors import context_for, describe_error
+from bedrock_chat.bedrock.error_context import context_for
+from bedrock_chat.bedrock.errors import describe_error
 from bedrock_chat.bedrock.requests import TurnRequest
 from bedrock_chat.bedrock.session import BedrockClients, ConnectionSettings, connection_of
 from bedrock_chat.bedrock.turn import CancelToken, run_turn

@@ -10,7 +10,8 @@ from dataclasses import dataclass, replace
 from botocore import exceptions as boto_errors
 
 from bedrock_chat.bedrock.connection import ConnectionSettings
-from bedrock_chat.bedrock.errors import describe_error, settings_context
+from bedrock_chat.bedrock.error_context import settings_context
+from bedrock_chat.bedrock.errors import describe_error
 from bedrock_chat.bedrock.session import BedrockClients
 
 DEFAULT_TEST_MODEL = "amazon.nova-micro-v1:0"

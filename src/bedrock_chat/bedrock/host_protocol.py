@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bedrock_chat.bedrock.connection import ConnectionSettings
-from bedrock_chat.bedrock.errors import ErrorContext
+from bedrock_chat.bedrock.error_context import ErrorContext
 from bedrock_chat.bedrock.requests import TurnRequest
 
 FrozenCredentials = tuple[str | None, str | None, str | None, str | None]
@@ -22,7 +22,7 @@ TEXT = "text"  # payload: (str, float)
 REASONING = "reasoning"  # payload: (str, float)
 EVENT = "event"  # payload: a core StreamEvent other than text (ResponseStarted, Usage, metrics, stop reason)
 FINISHED = "finished"  # payload: None; the reply ended normally
-FAILED = "failed"  # payload: bedrock.errors.UserError, described in the host with the app's context
+FAILED = "failed"  # payload: bedrock.user_error.UserError, described in the host with the app's context
 RELEASED = "released"  # payload: None; botocore has let go of the turn (after Stop too): nothing more will come
 READY = "ready"  # turn 0; payload: None; boto3 is loaded, turns can go out at once
 LOG = "log"  # turn 0; payload: (level, logger name, message), a record for the app's own log

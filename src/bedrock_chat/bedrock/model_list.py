@@ -13,7 +13,8 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from bedrock_chat.bedrock.errors import context_for, describe_error
+from bedrock_chat.bedrock.error_context import context_for
+from bedrock_chat.bedrock.errors import describe_error
 from bedrock_chat.core.catalog import (
     ModelInfo,
     build_catalog,

@@ -26,7 +26,8 @@ from bedrock_chat.bedrock.connection import (
     environment_without_credentials,
     is_loopback_url,
 )
-from bedrock_chat.bedrock.errors import UnexpectedResponseError, remember_context, settings_context
+from bedrock_chat.bedrock.error_context import remember_context, settings_context
+from bedrock_chat.bedrock.errors import UnexpectedResponseError
 
 FrozenCredentials = tuple[str | None, str | None, str | None, str | None]
 """(access key, secret key, session token, account id), as botocore's ``ReadOnlyCredentials``."""

@@ -27,10 +27,11 @@ from dataclasses import replace
 from typing import Any, Protocol
 
 from bedrock_chat.bedrock import host_protocol as protocol
-from bedrock_chat.bedrock.errors import UserError, context_for
+from bedrock_chat.bedrock.error_context import context_for
 from bedrock_chat.bedrock.requests import TurnRequest
 from bedrock_chat.bedrock.session import ConnectionInfo, on_close, request_headers
 from bedrock_chat.bedrock.turn_host_main import host_main
+from bedrock_chat.bedrock.user_error import UserError
 
 log = logging.getLogger(__name__)
 

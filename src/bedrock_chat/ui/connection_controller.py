@@ -89,7 +89,8 @@ def _close_unused_clients(listing: Future[Connected]) -> None:
 
 
 def _describe_failure(error: BaseException, settings: ConnectionSettings) -> ConnectionFailure:
-    from bedrock_chat.bedrock.errors import describe_error, settings_context
+    from bedrock_chat.bedrock.error_context import settings_context
+    from bedrock_chat.bedrock.errors import describe_error
 
     # One mapping for every failure: it names the real SSO profile and says when signing in would fix it.
     message = describe_error(error, context=settings_context(settings, "models"))

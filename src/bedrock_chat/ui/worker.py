@@ -183,7 +183,8 @@ class TurnRunner:
             signals.thread_ended.emit(self.number)
 
     def _fail(self, error: Exception) -> None:
-        from bedrock_chat.bedrock.errors import context_for, describe_error
+        from bedrock_chat.bedrock.error_context import context_for
+        from bedrock_chat.bedrock.errors import describe_error
 
         context = context_for(self.runtime, "turn", self._request.model.invoke_id)
         self._emit(self._signals.failed, describe_error(error, context=context), time.monotonic())
