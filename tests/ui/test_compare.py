@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QKeySequence
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QComboBox
 
 from bedrock_chat.core.conversation import MessageState, Role
@@ -143,6 +144,39 @@ def test_three_columns_fit_a_small_window(qtbot, make_window, local_server):
     columns = window.compare.panel.columns
     qtbot.waitUntil(lambda: all("answer streams here" in column.chat.toPlainText() for column in columns), timeout=3000)
     assert not any("Start a conversation" in column.chat.toPlainText() for column in columns)
+
+
+def test_on_a_small_window_the_panels_step_aside_for_the_columns_and_come_back_after(qtbot, make_window,
+                                                                                       local_server):
+    """At 900x600 with both panels shown, Ctrl+Shift+M gives the columns the width they read in: the side panel
+    (and with three columns the sidebar too) steps aside; leaving compare mode brings back what was shown."""
+    window = make_window(local_server.url)
+    window.resize(900, 600)
+    qtbot.waitUntil(lambda: window.width() == 900, timeout=3000)
+    qtbot.waitUntil(lambda: window.body.panel_shown("sidebar") and window.body.panel_shown("side_panel"),
+                    timeout=3000)
+    shortcut = QKeySequence(Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier | Qt.Key.Key_M)
+    assert window.action_by_id["chat.compare"].shortcut() == shortcut
+    QTest.keyClick(window, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert window.compare.active
+    panel = window.compare.panel
+    panel.count.setValue(2)
+    qtbot.waitUntil(lambda: not window.body.panel_shown("side_panel"), timeout=3000)
+    assert not window.action_by_id["view.side_panel"].isChecked()
+    assert window.body.chat_column.width() >= panel.wanted_width()
+    panel.count.setFocus()
+    QTest.keyClick(panel.count, Qt.Key.Key_Up)  # three columns, as a person steps the box
+    assert panel.count.value() == 3
+    qtbot.waitUntil(lambda: not window.body.panel_shown("sidebar"), timeout=3000)
+    assert window.body.chat_column.width() >= window.body.width() - 2 * window.body.handleWidth()  # all there is
+    # Asked for by the person (Ctrl+Shift+P), the settings panel shows anyway; the columns scroll sideways.
+    QTest.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: window.body.panel_shown("side_panel"), timeout=3000)
+    QTest.keyClick(window, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert not window.compare.active
+    qtbot.waitUntil(lambda: window.body.panel_shown("sidebar") and window.body.panel_shown("side_panel"),
+                    timeout=3000)
+    assert window.action_by_id["view.side_panel"].isChecked() and window.action_by_id["view.sidebar"].isChecked()
 
 
 @pytest.mark.parametrize(("fault", "expected"), [("access-denied", "model access"), ("throttle", "slow down")])

@@ -30,6 +30,8 @@ from bedrock_chat.ui.paint_throttle import PaintThrottle
 from bedrock_chat.ui.rich_text import end_cursor, insert_html, link_token, new_block_cursor, placeholder_image
 from bedrock_chat.ui.streaming_reply import RENDER_BUDGET_S, StreamingReply
 
+STREAMING_RENDER_INTERVAL_MS = 16
+
 # Opening a long conversation renders only its latest messages; older ones come on request, a page at a time.
 RENDER_WINDOW = 60
 EARLIER_PAGE = 100
@@ -68,7 +70,6 @@ class ChatView(QTextBrowser):
         self._shown = RENDER_WINDOW
         self._render_timer = QTimer(self)
         self._render_timer.setSingleShot(True)
-        self._render_timer.setInterval(1)
         self._render_timer.timeout.connect(self._render_queued)
         self._paint_throttle = PaintThrottle(self.viewport(), lambda: self._streaming is not None or self.rendering,
                                              self.verticalScrollBar())
@@ -232,7 +233,7 @@ class ChatView(QTextBrowser):
         follow = self._at_bottom()
         streaming.append(reasoning, text, lambda: self.renderer.reasoning_html(streaming.message))
         if streaming.has_queued:
-            self._render_timer.start()
+            self._schedule_render()
         if follow:
             self._scroll_to_end()
 
@@ -249,11 +250,20 @@ class ChatView(QTextBrowser):
         follow = self._at_bottom()
         target.render_queued(RENDER_BUDGET_S)
         if target.has_queued:
-            self._render_timer.start()
+            self._schedule_render()
         elif target is self._settling and target.settled:
             self._settling = None
         if follow:
             self._scroll_to_end()
+
+    def _schedule_render(self) -> None:
+        """While the reply streams, one render call per frame: the text is on screen plain already, and on a
+        machine with few cores rendering flat out took the CPU the turn's decoding needed (bench/stream_render.py,
+        gui_cpu_s). Once the reply has ended, what is left renders between frames without waiting."""
+        if self._streaming is None:
+            self._render_timer.start(1)
+        elif not self._render_timer.isActive():
+            self._render_timer.start(STREAMING_RENDER_INTERVAL_MS)
 
     def _settle(self) -> None:
         """Anything added to the document goes after the finished reply, so that must be complete first."""
@@ -268,10 +278,10 @@ class ChatView(QTextBrowser):
         if streaming is None:
             self.append_message(message)
             return
+        self._streaming = None
         if not streaming.finish(self.renderer.status_html(message), lambda: self.renderer.reply_body_html(message)):
             self._settling = streaming
-            self._render_timer.start()
-        self._streaming = None
+            self._schedule_render()
         if follow:
             self._scroll_to_end()
 

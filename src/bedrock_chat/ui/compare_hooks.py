@@ -26,6 +26,9 @@ def install_compare(window: MainWindow) -> CompareMode:
     compare.controller.busy_changed.connect(window.controls.update_controls)
     # Whose model the waiting attachments must suit changes with the mode: the toolbar's, or each column's.
     compare.active_changed.connect(lambda _on: window.controls.check_attachments())
+    # The columns get the room they need: on a small window the sidebar and side panel step aside meanwhile.
+    compare.active_changed.connect(lambda _on: _make_room(window, compare))
+    compare.panel.count.valueChanged.connect(lambda _count: _make_room(window, compare))
     # Clients of an earlier connection close once no column's turn uses them either.
     compare.controller.runtime_released.connect(lambda _runtime: window.connection_ctl.release_unused())
     compare.status_changed.connect(window.statusBar().showMessage)
@@ -40,6 +43,15 @@ def install_compare(window: MainWindow) -> CompareMode:
     for turn in compare.controller.columns:
         turn.reply_finished.connect(lambda reply, stats, pricing: _count_in_session(window, reply, stats, pricing))
     return compare
+
+
+def _make_room(window: MainWindow, compare: CompareMode) -> None:
+    margins = window.body.chat_column.contentsMargins()
+    layout = window.body.chat_column.layout()
+    if layout is not None:
+        margins = layout.contentsMargins()
+    wanted = compare.panel.wanted_width() + margins.left() + margins.right()
+    window.body.panels.set_chat_minimum(wanted if compare.active else 0)
 
 
 def _column_action(window: MainWindow, action: str, message_id: str) -> None:

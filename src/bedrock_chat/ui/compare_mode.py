@@ -22,6 +22,8 @@ from bedrock_chat.ui.conversation_session import ConversationSession
 from bedrock_chat.ui.param_panel import ParameterPanel
 from bedrock_chat.ui.settings_store import SettingsStore
 
+SHORT_WINDOW_PX = 600  # below this chat-column height the conversation above the columns gets a tenth, not a fifth
+
 
 class CompareMode(QObject):
     status_changed = Signal(str, int)
@@ -99,9 +101,11 @@ class CompareMode(QObject):
         self.panel.setVisible(on)
         if not on:
             self._show_answers()
-        total = sum(self._splitter.sizes())
-        if on:
-            self._splitter.setSizes([total // 5, total * 2 // 3, total - total // 5 - total * 2 // 3])
+        sizes = self._splitter.sizes()
+        if on:  # the prompt keeps its height; the conversation above gives the columns most of the rest
+            total, prompt = sum(sizes), sizes[-1]
+            conversation = total // 5 if total >= SHORT_WINDOW_PX else total // 10
+            self._splitter.setSizes([conversation, total - conversation - prompt, prompt])
         if self.action is not None and self.action.isChecked() != on:
             self.action.setChecked(on)
         self.status_changed.emit("Compare mode: the next prompt goes to every column." if on

@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QSpinBox, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QSpinBox,
+    QSplitter,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
 
 from bedrock_chat.core.catalog import ModelInfo
 from bedrock_chat.core.compare import MAX_COLUMNS, MIN_COLUMNS, ColumnSpec
@@ -11,6 +21,7 @@ from bedrock_chat.ui.compare_column import CompareColumn
 from bedrock_chat.ui.compare_stats import CompareStatsTable
 from bedrock_chat.ui.model_choices import group_models
 
+COLUMN_WIDTH = 300  # a column's comfortable width: its answer reads without wrapping every few words
 HINT = ("One prompt goes to every column at once. Pick a model per column, or the same model twice with other "
         "settings; then keep the answer you prefer as the conversation's reply.")
 
@@ -60,6 +71,14 @@ class ComparePanel(QWidget):
     def _show_count(self, count: int) -> None:
         for column in self.columns:
             column.setVisible(column.number <= count)
+
+    def wanted_width(self) -> int:
+        """The width the chosen number of columns read well in, side by side."""
+        shown = self.active_columns()
+        widths = sum(max(COLUMN_WIDTH, column.minimumSizeHint().width()) for column in shown)
+        scroll_bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)  # when the columns run long
+        return (widths + (len(shown) - 1) * self.splitter.handleWidth() + self.columns_area.frameWidth() * 2
+                + scroll_bar)
 
     def active_columns(self) -> list[CompareColumn]:
         return self.columns[:self.count.value()]

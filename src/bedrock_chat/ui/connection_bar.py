@@ -1,4 +1,6 @@
-"""The toolbar: model picker, region and profile boxes, Reconnect, Connection… and the connection's description."""
+"""The toolbar: model picker, region and profile boxes, Reconnect and Connection…; and the connection's
+description, which the window shows at the right of its status bar (in the toolbar it was the first thing to go
+into the overflow menu of a narrow window, and with it the word "Offline")."""
 
 from __future__ import annotations
 
@@ -68,7 +70,6 @@ class ConnectionBar(QToolBar):
         spacer = QWidget()
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.addWidget(spacer)
-        self.addWidget(self.connection_label)
         self._enable_for(settings)
         # Qt's own "more" arrow appears when the window is narrow; it is a control a person uses too.
         for button in self.findChildren(QToolButton, "qt_toolbar_ext_button"):

@@ -116,6 +116,7 @@ class MainWindow(QMainWindow):
         self.model_picker = self.model_box = bar.model_picker
         self.region_box, self.profile_box = bar.region_box, bar.profile_box
         self.refresh_button, self.connection_label = bar.refresh_button, bar.connection_label
+        self.statusBar().addPermanentWidget(self.connection_label)
         self.connection_bar.model_chosen.connect(self._on_model_chosen)
 
     def _build_body(self) -> None:

@@ -1,8 +1,9 @@
 """Which side panels fit beside the conversation, and how wide each is.
 
 The conversation gets the space first: a panel is shown only while the chat keeps at least half the window's
-width. When both panels cannot fit, the one opened most recently stays; the other is hidden for now and comes back
-by itself once the window is wide enough, because the person's choice (``wanted``) is kept apart from what fits.
+width (in compare mode: at least what its columns need, ``chat_minimum``). When both panels cannot fit, the one
+opened most recently stays; the other is hidden for now and comes back by itself once the window is wide enough,
+because the person's choice (``wanted``) is kept apart from what fits.
 """
 
 from __future__ import annotations
@@ -28,6 +29,13 @@ class PanelFit(QObject):
         self.wanted = dict.fromkeys(widgets, True)
         self.widths = {name: DEFAULT_WIDTHS.get(name, 300) for name in widgets}
         self.priority = list(widgets)  # first in the list wins when both do not fit
+        self.chat_minimum = 0  # the chat's own need beyond half the width (compare mode's columns)
+
+    def set_chat_minimum(self, width: int) -> None:
+        """The chat needs ``width`` for now (0: half the window is enough): panels that leave it less step aside
+        until it needs less again; what the person chose to show is kept and comes back then."""
+        self.chat_minimum = width
+        self.fit()
 
     def toggle(self, name: str) -> None:
         """Hides a shown panel; shows a hidden one, even one that was hidden only for lack of room."""
@@ -36,6 +44,7 @@ class PanelFit(QObject):
         if show:
             self.priority.remove(name)
             self.priority.insert(0, name)
+            self.chat_minimum = 0  # asked for by the person: it shows, and the compare columns scroll sideways
         self.fit()
 
     def remember_widths(self) -> None:
@@ -49,7 +58,7 @@ class PanelFit(QObject):
         if total <= 0:
             return
         handle = self._splitter.handleWidth()
-        budget = total - math.ceil(total / 2)  # what the panels may take together, handles included
+        budget = total - max(math.ceil(total / 2), self.chat_minimum)  # for the panels together, handles included
         shown: list[str] = []
         used = 0
         for name in self.priority:
