@@ -279,8 +279,9 @@ def _setup_error(error: BaseException, context: ErrorContext) -> UserError | Non
         return UserError("No Bedrock API key was found", "", "Enter an API key, or use a profile instead.", True)
     if isinstance(error, boto_errors.NoCredentialsError | boto_errors.PartialCredentialsError) \
             and context.key_withheld:
+        endpoint = hide_password(context.endpoint_url or "the endpoint")
         return UserError("The Bedrock API key is not sent to an http:// endpoint",
-                         f"API keys travel only over HTTPS, and {context.endpoint_url} is plain http; no AWS "
+                         f"API keys travel only over HTTPS, and {endpoint} is plain http; no AWS "
                          "credentials were found to sign the requests instead.",
                          "Use an https:// endpoint URL, or set up AWS credentials (aws configure).", False)
     if isinstance(error, boto_errors.NoCredentialsError | boto_errors.PartialCredentialsError):
