@@ -86,3 +86,21 @@ def test_the_about_box_shows_a_crafted_connection_as_text(qtbot, tmp_path) -> No
         answerer.stop()
         watch.close()
     assert answerer.seen and answerer.seen[0][1] == Qt.TextFormat.PlainText and answerer.seen[0][2] == []
+
+
+def test_a_startup_failure_box_shows_the_error_as_text(qtbot, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """On a desktop (not the offscreen platform of the tests) a startup failure is told in a box too."""
+    from PySide6.QtGui import QGuiApplication
+
+    from bedrock_chat import app
+
+    watched = tmp_path / "startup.png"
+    watch = _watched_image(watched)
+    monkeypatch.setattr(QGuiApplication, "platformName", staticmethod(lambda: "xcb"))
+    answerer = BoxAnswerer(watch)
+    try:
+        app._tell_startup_failure(f"Bedrock Chat could not start: cannot read {tmp_path}/<img src={watched}>")
+    finally:
+        answerer.stop()
+        watch.close()
+    assert answerer.seen and answerer.seen[0][1] == Qt.TextFormat.PlainText and answerer.seen[0][2] == []

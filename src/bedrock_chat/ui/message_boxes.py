@@ -23,6 +23,10 @@ def warn(parent: QWidget | None, title: str, text: str) -> None:
     _show(parent, QMessageBox.Icon.Warning, title, text)
 
 
+def alert(parent: QWidget | None, title: str, text: str) -> None:
+    _show(parent, QMessageBox.Icon.Critical, title, text)
+
+
 def inform(parent: QWidget | None, title: str, text: str) -> None:
     _show(parent, QMessageBox.Icon.Information, title, text)
 
