@@ -184,7 +184,7 @@ def _reasoning_blocks(item: dict[str, Any], where: str) -> list[ReasoningBlock]:
                     _check_string(value, MAX_TEXT_CHARS, where, f"reasoningBlocks.{key}")
     blocks = blocks_from_list(raw)
     if len(blocks) != len(raw):
-        raise TranscriptError(f"{where}: a reasoning block is not {{text, signature}} or {{redactedContent}}.")
+        raise TranscriptError(f"{where}: a reasoning block is not {{text, signature}} or {{redactedContent}} (base64).")
     return blocks
 
 
