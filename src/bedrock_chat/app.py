@@ -168,10 +168,12 @@ def _tell_startup_failure(text: str) -> None:
     """stderr always; a dialog too when there is a screen to show it on."""
     print(text, file=sys.stderr)
     from PySide6.QtGui import QGuiApplication
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QApplication
 
     if QApplication.instance() is not None and QGuiApplication.platformName() not in ("offscreen", "minimal"):
-        QMessageBox.critical(None, "Bedrock Chat", text)
+        from bedrock_chat.ui.message_boxes import alert
+
+        alert(None, "Bedrock Chat", text)  # the error may quote a path: shown as plain text
 
 
 def run(window: MainWindow) -> NoReturn:

@@ -1,8 +1,8 @@
 """Logging for the app: a rotating file in the user's log folder, warnings on stderr, and no secret in either.
 
 botocore and urllib3 log signed request headers (session tokens, bearer tokens) at DEBUG, so they are held at
-WARNING whatever level the app runs at; a filter also scrubs the values of the credential variables from every
-record, in case a message or a traceback quotes one.
+WARNING whatever level the app runs at; a filter also scrubs the values of the credential variables, and the
+user info of any URL, from every record, in case a message or a traceback quotes one.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from bedrock_chat import __version__
+from bedrock_chat.bedrock.connection import hide_password
 
 LOG_FILE_NAME = "bedrock-chat.log"
 MAX_BYTES = 2 * 1024 * 1024
@@ -57,7 +58,7 @@ def redact(text: str, secrets: tuple[str, ...]) -> str:
         text = text.replace(secret, REDACTED)
     for pattern in _SECRET_PATTERNS:
         text = pattern.sub(lambda match: match.group(1) + REDACTED, text)
-    return text
+    return hide_password(text)  # a proxy or endpoint URL's user info (user:password@, token@)
 
 
 class SecretFilter(logging.Filter):

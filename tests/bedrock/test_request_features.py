@@ -343,3 +343,18 @@ def test_copied_python_sends_the_signed_thinking_and_the_options_too(clients, lo
     app_text = "".join(event.text for event in events if isinstance(event, TextDelta))
     assert "blocked by the guardrail" in app_text
     assert run_copied_python(code, tmp_path) == app_text + "\n"
+
+
+def test_an_unpadded_native_redacted_payload_goes_to_converse_as_its_bytes() -> None:
+    """InvokeModel passes Claude's ``data`` string on as it came; sent through Converse after a switch of API, the
+    same payload becomes its bytes whether or not the string carried its base64 padding."""
+    import base64
+
+    from bedrock_chat.bedrock.request_features import with_blobs
+    from bedrock_chat.core.reasoning import ReasoningBlock
+
+    payload = bytes(range(50))
+    unpadded = base64.b64encode(payload).decode().rstrip("=")
+    assert ReasoningBlock.from_dict({"redactedContent": unpadded}) == ReasoningBlock(redacted=unpadded)
+    body = {"messages": [{"role": "assistant", "content": [{"reasoningContent": {"redactedContent": unpadded}}]}]}
+    assert with_blobs(body)["messages"][0]["content"][0]["reasoningContent"]["redactedContent"] == payload

@@ -51,7 +51,7 @@ def test_about_box_shows_the_version(qtbot, make_window, local_server, monkeypat
 
     window = make_window(local_server.url)
     shown: list[tuple[str, str]] = []
-    monkeypatch.setattr(QMessageBox, "about", lambda parent, title, text: shown.append((title, text)))
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append((box.windowTitle(), box.text())) or 0)
     window.action_by_id["help.about"].trigger()
     assert len(shown) == 1
     assert f"Bedrock Chat {__version__}" in shown[0][1]

@@ -194,7 +194,7 @@ def _file_connection(person: Person) -> None:
 
 def _help_about(person: Person) -> None:
     shown: list[str] = []
-    person.monkeypatch.setattr(QMessageBox, "about", staticmethod(lambda parent, title, text: shown.append(text)))
+    person.monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box.text()) or 0)
     person.trigger("help.about")
     assert len(shown) == 1 and str(person.window.data_dir) in shown[0]
 

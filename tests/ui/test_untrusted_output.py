@@ -35,11 +35,11 @@ def test_hostile_reply_is_inert(qtbot, make_window, local_server, monkeypatch):
     asked: list[str] = []
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
 
-    def answer(parent, title, text, *args):
-        asked.append(text)
+    def answer(box: QMessageBox) -> QMessageBox.StandardButton:
+        asked.append(box.text())
         return QMessageBox.StandardButton.Open
 
-    monkeypatch.setattr(QMessageBox, "question", answer)
+    monkeypatch.setattr(QMessageBox, "exec", answer)
     blocked = []
     window.chat.link_blocked.connect(blocked.append)
     for url in ("javascript:alert(1)", "file:///etc/passwd", "data:text/html,hi"):

@@ -52,7 +52,7 @@ def test_session_writes_a_transcript_and_says_so(qtbot: Any, session: Any, tmp_p
     assert "hello" in json.dumps(json.loads(target.read_text(encoding="utf-8")))
 
     warnings: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a: warnings.append(text))
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: warnings.append(box.text()) or QMessageBox.StandardButton.Ok)
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder", encoding="utf-8")
     made.write_transcript(blocker / "out.json")  # a file where the folder should be: the write fails

@@ -38,7 +38,7 @@ class ConnectionSettings:
     @property
     def description(self) -> str:
         if self.offline:
-            return f"Offline (local endpoint {self.endpoint_url or 'starting…'})"
+            return f"Offline (local endpoint {hide_password(self.endpoint_url) if self.endpoint_url else 'starting…'})"
         where = f"{self.region}" + (f" via {hide_password(self.endpoint_url)}" if self.endpoint_url else "")
         key = self.effective_api_key
         if key is not None and self.uses_api_key:
@@ -46,10 +46,21 @@ class ConnectionSettings:
         return f"{where}, profile {self.profile or 'default'}"
 
 
-def hide_password(url: str) -> str:
-    """A URL as it may be shown or logged: ``https://user:secret@host`` becomes ``https://user:…@host``."""
-    # Up to the LAST "@" of the authority: urllib3 and botocore split user info there, so a password may hold "@".
-    return re.sub(r"//([^:/?#@]+):[^/?#]*@", r"//\1:…@", url)
+# A URL's scheme and user info, up to the LAST "@" of the authority: urllib3 and botocore split the user info there,
+# so a password may hold "@". The authority ends at "/", "?", "#" or (in a message quoting the URL) white space.
+_USER_INFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)([^/?#\s]*)@")
+
+
+def _masked_user_info(match: re.Match[str]) -> str:
+    user, colon, _password = match.group(2).partition(":")
+    # Without a colon the user info is a token on its own (https://TOKEN@host): all of it is the secret.
+    return f"{match.group(1)}{user}:…@" if colon and user else f"{match.group(1)}…@"
+
+
+def hide_password(text: str) -> str:
+    """A URL, or a message quoting URLs, as it may be shown or logged: ``https://user:secret@host`` becomes
+    ``https://user:…@host``, and ``https://token@host`` or ``https://:secret@host`` become ``https://…@host``."""
+    return _USER_INFO.sub(_masked_user_info, text)
 
 
 # Environment variables a credential may be read from: never passed to the turn host process (bedrock.turn_host).

@@ -100,7 +100,8 @@ def with_blobs(body: dict[str, Any]) -> dict[str, Any]:
         for block in message["content"]:
             redacted = block.get("reasoningContent", {}).get("redactedContent")
             if isinstance(redacted, str):
-                block = {"reasoningContent": {"redactedContent": base64.b64decode(redacted)}}
+                padded = redacted + "=" * (-len(redacted) % 4)  # a native ``data`` string may come unpadded
+                block = {"reasoningContent": {"redactedContent": base64.b64decode(padded)}}
             content.append(block)
         messages.append({**message, "content": content})
     return {**body, "messages": messages} if "messages" in body else body

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from botocore import exceptions as boto_errors
 
+from bedrock_chat.bedrock.connection import hide_password
 from bedrock_chat.bedrock.error_context import ErrorContext
 from bedrock_chat.bedrock.user_error import UserError, scrub, sso_login_command
 
@@ -22,8 +23,9 @@ def setup_error(error: BaseException, context: ErrorContext) -> UserError | None
         return UserError("No Bedrock API key was found", "", "Enter an API key, or use a profile instead.", True)
     if isinstance(error, boto_errors.NoCredentialsError | boto_errors.PartialCredentialsError) \
             and context.key_withheld:
+        endpoint = hide_password(context.endpoint_url or "the endpoint")
         return UserError("The Bedrock API key is not sent to an http:// endpoint",
-                         f"API keys travel only over HTTPS, and {context.endpoint_url} is plain http; no AWS "
+                         f"API keys travel only over HTTPS, and {endpoint} is plain http; no AWS "
                          "credentials were found to sign the requests instead.",
                          "Use an https:// endpoint URL, or set up AWS credentials (aws configure).", False)
     if isinstance(error, boto_errors.NoCredentialsError | boto_errors.PartialCredentialsError):

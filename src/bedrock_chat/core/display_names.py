@@ -47,7 +47,10 @@ def local_time(stamp: str | None, now: datetime | None = None, zone: tzinfo | No
         return ""
     if moment.tzinfo is None:
         return ""
-    moment = moment.astimezone(zone)
+    try:
+        moment = moment.astimezone(zone)
+    except OverflowError:  # year 1 west of UTC, year 9999 east of it: past the calendar's ends
+        return ""
     today = (now or datetime.now(moment.tzinfo)).astimezone(moment.tzinfo).date()
     clock = moment.strftime("%H:%M")
     if moment.date() == today:

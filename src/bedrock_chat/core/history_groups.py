@@ -19,7 +19,10 @@ def date_group(stamp: str | None, pinned: bool = False, now: datetime | None = N
         return OLDER
     if moment.tzinfo is None:
         return OLDER
-    moment = moment.astimezone(zone)
+    try:
+        moment = moment.astimezone(zone)
+    except OverflowError:  # year 1 west of UTC, year 9999 east of it: past the calendar's ends
+        return OLDER
     today = (now or datetime.now(moment.tzinfo)).astimezone(moment.tzinfo).date()
     days = (today - moment.date()).days
     if days <= 0:

@@ -7,6 +7,7 @@ A reply stopped before its reasoning was signed keeps the text for reading but h
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,11 +32,22 @@ class ReasoningBlock:
             return None
         redacted = data.get("redactedContent")
         if isinstance(redacted, str):
-            return cls(redacted=redacted)
+            # Converse sends it back as the decoded bytes: a payload that is not base64 would fail every later
+            # turn of the conversation, so it is not a block (an import says so; a damaged row loses it).
+            return cls(redacted=redacted) if _is_base64(redacted) else None
         text, signature = data.get("text"), data.get("signature")
         if isinstance(text, str) and isinstance(signature, str | None):
             return cls(text=text, signature=signature)
         return None
+
+
+# Base64's alphabet, its padding optional (a native ``data`` string is passed on as it came, so it is not held to
+# padding; Converse's bytes are padded by base64.b64encode here).
+_BASE64 = re.compile(r"[A-Za-z0-9+/]*={0,2}")
+
+
+def _is_base64(text: str) -> bool:
+    return _BASE64.fullmatch(text) is not None and len(text.rstrip("=")) % 4 != 1
 
 
 @dataclass(frozen=True)

@@ -67,6 +67,7 @@ MAX_TEXT_CHARS = 20_000_000  # one message's text or reasoning
 MAX_SHORT_CHARS = 1_000  # ids, titles, model ids, timestamps
 MAX_LONG_CHARS = 200_000  # error messages, parameter values such as a system prompt
 MAX_MAP_KEYS = 64  # parameters and stats
+MAX_WHOLE_NUMBER = 2**53  # JSON's safe integers; Python reads any length, but one past a float's range breaks math
 APIS = ("converse", "invoke")
 
 
@@ -106,6 +107,8 @@ def _scalar(value: Any, where: str, key: str) -> Any:
     if isinstance(value, int | float):
         if isinstance(value, float) and not math.isfinite(value):
             raise TranscriptError(f"{where}: “{key}” is not a finite number.")
+        if isinstance(value, int) and abs(value) > MAX_WHOLE_NUMBER:
+            raise TranscriptError(f"{where}: “{key}” is too large a number.")
         return value
     if isinstance(value, str):
         return _check_string(value, MAX_LONG_CHARS, where, key)
@@ -184,7 +187,7 @@ def _reasoning_blocks(item: dict[str, Any], where: str) -> list[ReasoningBlock]:
                     _check_string(value, MAX_TEXT_CHARS, where, f"reasoningBlocks.{key}")
     blocks = blocks_from_list(raw)
     if len(blocks) != len(raw):
-        raise TranscriptError(f"{where}: a reasoning block is not {{text, signature}} or {{redactedContent}}.")
+        raise TranscriptError(f"{where}: a reasoning block is not {{text, signature}} or {{redactedContent}} (base64).")
     return blocks
 
 
@@ -228,7 +231,11 @@ def stat_number(stats: dict[str, Any] | None, key: str) -> int | float | None:
     value = (stats or {}).get(key)
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    return value if math.isfinite(value) else None
+    try:
+        finite = math.isfinite(value)
+    except OverflowError:  # an integer past a float's range (a database written elsewhere): no figure
+        return None
+    return value if finite else None
 
 
 def _stats_line(stats: dict[str, Any]) -> str:

@@ -28,10 +28,16 @@ def file_stem(title: str) -> str:
     return (safe or "conversation")[:60]
 
 
+def file_name(conversation: Conversation) -> str:
+    """Title and short id, as a file name. The id too may come from an imported file (``/../../x``): it is made
+    safe like the title, so a name never leaves the folder it is written to."""
+    return f"{file_stem(conversation.title)}-{file_stem(conversation.id)[:8]}"
+
+
 def export_all(conversations: list[Conversation], directory: Path, suffix: str = ".json") -> list[Path]:
     written = []
     for conversation in conversations:
-        path = directory / f"{file_stem(conversation.title)}-{conversation.id[:8]}{suffix}"
+        path = directory / f"{file_name(conversation)}{suffix}"
         export_conversation(conversation, path)
         written.append(path)
     return written

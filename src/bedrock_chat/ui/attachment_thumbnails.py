@@ -13,6 +13,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 
+import shiboken6
 from PySide6.QtCore import QByteArray, QDataStream, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QImage, QImageReader, QPixmap
 from PySide6.QtWidgets import QApplication, QStyle
@@ -50,6 +51,10 @@ def decode_thumbnail(data: bytes, size: QSize) -> QImage:
     return image
 
 
+class _CacheGone(Exception):
+    """The thumbnail cache was destroyed (the application quit) while a decode ran."""
+
+
 class Thumbnails(QObject):
     """The app's one cache of decoded thumbnails; ``ready`` says when one that was asked for is there."""
 
@@ -72,7 +77,21 @@ class Thumbnails(QObject):
 
     def _work(self) -> None:
         while True:
-            self._jobs.get()()
+            try:
+                self._jobs.get()()
+            except _CacheGone:
+                return  # the application is being torn down: no one is left to show a picture to
+
+    def _decode(self, key: Key, data: bytes, size: QSize) -> None:
+        """On the worker thread. The cache is a child of the application: when the interpreter exits it is
+        destroyed with it while this daemon thread may still be decoding, and emitting then would raise."""
+        image = decode_thumbnail(data, size)
+        if not shiboken6.isValid(self):
+            raise _CacheGone
+        try:
+            self._decoded.emit(key, image)
+        except RuntimeError as error:  # destroyed between the check and the emit
+            raise _CacheGone from error
 
     @staticmethod
     def key(attachment: Attachment, side: int) -> Key:
@@ -89,7 +108,7 @@ class Thumbnails(QObject):
         if key not in self._pending:
             self._pending.add(key)
             size = thumbnail_size(attachment, side)
-            self._jobs.put(lambda: self._decoded.emit(key, decode_thumbnail(attachment.data, size)))
+            self._jobs.put(lambda: self._decode(key, attachment.data, size))
         return None
 
     def _store(self, key: Key, image: QImage) -> None:

@@ -34,6 +34,9 @@ def install_compare(window: MainWindow) -> CompareMode:
     compare.status_changed.connect(window.statusBar().showMessage)
     compare.sidebar_changed.connect(window.history.refresh_sidebar)
     compare.compare_finished.connect(window.compare_finished)
+    # The kept answer is part of the next request now: its estimate and its preview count it.
+    compare.answer_kept.connect(window.token_estimator.schedule)
+    compare.answer_kept.connect(lambda _reply: window.schedule_preview())
     window.connection_view.models_loaded.connect(lambda _count: compare.fill_models())
     for column in compare.panel.columns:  # a link in an answer opens only after the person confirms it
         column.chat.link_requested.connect(lambda url: view_actions.confirm_link(window, url))

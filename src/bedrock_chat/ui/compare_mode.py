@@ -30,6 +30,8 @@ class CompareMode(QObject):
     """A status line and how long to show it in milliseconds."""
     compare_finished = Signal(list)
     """Every column ended; carries the answers (``Message``) in column order, on screen and saved."""
+    answer_kept = Signal(object)
+    """A column's answer (``Message``) became the reply that later requests send back."""
     sidebar_changed = Signal()
     """A conversation's messages changed in a way the sidebar lists (a new compare turn)."""
     active_changed = Signal(bool)
@@ -226,6 +228,7 @@ class CompareMode(QObject):
         self._show_answers(scroll_to=reply.id)
         for column in self.panel.columns:
             column.set_kept(column.reply is reply)
+        self.answer_kept.emit(reply)
         self.status_changed.emit(f"Kept column {row + 1}'s answer as the reply; the others stay as alternatives.",
                                  8000)
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog
 
 from bedrock_chat.core.conversation import Conversation
 from bedrock_chat.core.storage import StoreError
 from bedrock_chat.core.transfer import export_all, export_conversation, file_stem
+from bedrock_chat.ui import message_boxes
 from bedrock_chat.ui.window_api import ChatWindow
 
 _FILTERS = "Markdown (*.md);;JSON transcript (*.json);;Web page (*.html)"
@@ -27,8 +28,8 @@ def export_dialog(window: ChatWindow, conversation: Conversation) -> None:
     try:
         export_conversation(conversation, target)
     except OSError as error:
-        QMessageBox.warning(window.window(), "Export conversation", f"Could not write {target}: {error.strerror}.\n\n"
-                            "Choose another folder or free some disk space.")
+        message_boxes.warn(window.window(), "Export conversation", f"Could not write {target}: {error.strerror}.\n\n"
+                           "Choose another folder or free some disk space.")
         return
     window.statusBar().showMessage(f"Saved {target}", 6000)
 
@@ -46,7 +47,7 @@ def export_all_dialog(window: ChatWindow) -> None:
     try:
         written = export_all(conversations, Path(directory))
     except OSError as error:
-        QMessageBox.warning(window.window(), "Export all", f"Could not write to {directory}: {error.strerror}.")
+        message_boxes.warn(window.window(), "Export all", f"Could not write to {directory}: {error.strerror}.")
         return
     window.statusBar().showMessage(f"Exported {len(written)} conversations to {directory}", 8000)
 

@@ -7,9 +7,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from bedrock_chat.core.conversation import Conversation, Message, Role
+from bedrock_chat.ui import message_boxes
 from bedrock_chat.ui.save_tracker import SaveTracker
 from bedrock_chat.ui.turn_controller import TurnController
 
@@ -51,8 +52,8 @@ class ConversationSession(QObject):
         try:
             export_conversation(self.conversation, path)
         except OSError as error:
-            QMessageBox.warning(self._dialog_parent, "Save transcript", f"Could not write {path}: {error.strerror}."
-                                "\n\nChoose another folder or free some disk space.")
+            message_boxes.warn(self._dialog_parent, "Save transcript", f"Could not write {path}: {error.strerror}."
+                               "\n\nChoose another folder or free some disk space.")
             return
         self.status_changed.emit(f"Saved {path}", 6000)
 

@@ -6,10 +6,11 @@ from pathlib import Path
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from bedrock_chat import __version__
 from bedrock_chat.logging_setup import log_folder
+from bedrock_chat.ui import message_boxes
 
 
 def about_text(connection: str, data_dir: Path) -> str:
@@ -18,7 +19,7 @@ def about_text(connection: str, data_dir: Path) -> str:
 
 
 def show_about(parent: QWidget, connection: str, data_dir: Path) -> None:
-    QMessageBox.about(parent, f"About Bedrock Chat {__version__}", about_text(connection, data_dir))
+    message_boxes.about(parent, f"About Bedrock Chat {__version__}", about_text(connection, data_dir))
 
 
 def open_log_folder(parent: QWidget) -> bool:
@@ -27,11 +28,11 @@ def open_log_folder(parent: QWidget) -> bool:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        QMessageBox.information(parent, "Log folder", f"The log folder {folder} cannot be created: "
-                                f"{error.strerror or error}. Logging goes to the terminal only.")
+        message_boxes.inform(parent, "Log folder", f"The log folder {folder} cannot be created: "
+                             f"{error.strerror or error}. Logging goes to the terminal only.")
         return False
     # The URL is built from our own folder, never from outside input, so opening it directly is safe.
     if QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
         return True
-    QMessageBox.information(parent, "Log folder", f"The log files are in:\n\n{folder}")
+    message_boxes.inform(parent, "Log folder", f"The log files are in:\n\n{folder}")
     return False

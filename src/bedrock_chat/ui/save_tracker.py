@@ -91,14 +91,14 @@ class SaveTracker(QObject):
     def rescue(self, folders: list[Path], also: list[Conversation] | None = None) -> list[Path]:
         """At close, with saves still failing: each affected conversation (and ``also``) as a JSON transcript in
         the first of ``folders`` that takes it (File › Import transcripts brings it back)."""
-        from bedrock_chat.core.transfer import export_conversation, file_stem
+        from bedrock_chat.core.transfer import export_conversation, file_name
 
         conversations = {conversation.id: conversation for conversation in also or []}
         conversations.update({conversation.id: conversation for conversation, _ in self._pending.values()})
         written = []
         stamp = time.strftime("%Y%m%d-%H%M%S")
         for conversation in conversations.values():
-            name = f"bedrock-chat-unsaved-{stamp}-{file_stem(conversation.title)}-{conversation.id[:8]}.json"
+            name = f"bedrock-chat-unsaved-{stamp}-{file_name(conversation)}.json"
             for folder in folders:
                 try:
                     export_conversation(conversation, folder / name)

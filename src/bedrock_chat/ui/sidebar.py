@@ -27,6 +27,7 @@ from bedrock_chat.ui.sidebar_delegate import GROUP_ROLE, ConversationDelegate
 PIN_MARK = "★"  # in every common UI font, unlike an emoji pin
 SIDEBAR_MIN_WIDTH = 180
 _CONVERSATION, _HIT = Qt.ItemDataRole.UserRole, Qt.ItemDataRole.UserRole + 1
+_PINNED = GROUP_ROLE + 1  # after the delegate's heading role
 
 
 def snippet_html(snippet: str) -> str:
@@ -98,6 +99,7 @@ class Sidebar(QWidget):
             title = " ".join(summary.title.split())  # a title from a file may hold line breaks: one line here
             item = QListWidgetItem(f"{pin}{title}\n{model} · {when}" if when else f"{pin}{title}\n{model}")
             item.setData(_CONVERSATION, summary.id)
+            item.setData(_PINNED, summary.pinned)  # a title may itself start with the pin mark
             heading = date_group(summary.updated_at, summary.pinned)
             if heading != group:
                 item.setData(GROUP_ROLE, heading)
@@ -141,7 +143,7 @@ class Sidebar(QWidget):
         conversation_id = item.data(_CONVERSATION)
         menu = QMenu(self)
         menu.setAccessibleName("Conversation actions")
-        pinned = item.text().startswith(PIN_MARK)
+        pinned = bool(item.data(_PINNED))
         for label, action in (("Rename…", "rename"), ("Duplicate", "duplicate"),
                               ("Unpin" if pinned else "Pin", "unpin" if pinned else "pin"),
                               ("Export…", "export"), ("Delete", "delete")):

@@ -6,7 +6,7 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices, QFont
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from bedrock_chat.ui import icons
+from bedrock_chat.ui import icons, message_boxes
 from bedrock_chat.ui.chat_view import ChatView
 from bedrock_chat.ui.settings_store import SettingsStore
 from bedrock_chat.ui.theme import apply_theme
@@ -30,7 +30,7 @@ def zoom(chat: ChatView, step: int) -> None:
 
 def confirm_link(parent: QWidget, url: QUrl) -> None:
     """A link in model output opens only after the person has seen the whole address and said yes."""
-    answer = QMessageBox.question(
+    answer = message_boxes.ask(
         parent, "Open link?", f"Open this address in your browser?\n\n{url.toString()}",
         QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel)
     if answer == QMessageBox.StandardButton.Open:
