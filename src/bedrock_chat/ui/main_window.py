@@ -24,6 +24,7 @@ from bedrock_chat.ui.compare_hooks import add_compare_button, install_compare
 from bedrock_chat.ui.connection_bar import ConnectionBar
 from bedrock_chat.ui.connection_controller import Clients, ConnectionController
 from bedrock_chat.ui.connection_view import ConnectionView
+from bedrock_chat.ui.conversation_export import ConversationExporter
 from bedrock_chat.ui.conversation_session import ConversationSession
 from bedrock_chat.ui.copy_code import CopyAsCode
 from bedrock_chat.ui.first_frame import AfterFirstFrame
@@ -80,6 +81,7 @@ class MainWindow(QMainWindow):
         self.session.switched.connect(self._on_conversation_switched)
         self.session.status_changed.connect(self.statusBar().showMessage)
         self.importer = TranscriptImporter(self)
+        self.exporter = ConversationExporter(self)
         self.history = HistoryActions(self)
         self._closed = False
         self.compare_button: QWidget | None = None  # the toolbar's Compare button, once the menus exist
@@ -281,7 +283,7 @@ class MainWindow(QMainWindow):
     def save_transcript(self) -> None:
         from bedrock_chat.ui.conversation_files import export_dialog  # file dialogs load on first use
 
-        export_dialog(self, self.conversation)
+        export_dialog(self, self.conversation.id, self.conversation.title)
 
     def write_transcript(self, path: Path) -> None:
         self.session.write_transcript(path)
