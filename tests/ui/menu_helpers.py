@@ -39,3 +39,9 @@ def save_through_menu(qtbot: Any, window: Any, monkeypatch: Any, path: Path, cho
     with qtbot.waitSignal(window.exporter.finished, timeout=timeout) as blocker:
         window.action_by_id["file.save"].trigger()
     return blocker.args[0]
+
+
+def wait_for_attachments(qtbot: Any, window: Any, timeout: int = 20000) -> None:
+    """Files offered (the Attach dialog answered, a drop, a paste) are read on a worker: wait until the tray has
+    them, or says why not."""
+    qtbot.waitUntil(lambda: not window.attachment_intake.busy, timeout=timeout)

@@ -233,6 +233,7 @@ def _chat_attach(person: Person) -> None:
     image.write_bytes(png(3, 3))
     person.monkeypatch.setattr(QFileDialog, "getOpenFileNames", staticmethod(lambda *a, **k: ([str(image)], "")))
     person.trigger("chat.attach")
+    person.qtbot.waitUntil(lambda: not window.attachment_intake.busy)
     assert [item.name for item in window.attachments.attachments()] == ["menu.png"]
     window.attachments.clear()
 

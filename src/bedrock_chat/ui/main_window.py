@@ -141,7 +141,8 @@ class MainWindow(QMainWindow):
         self.connection_view.ready_changed.connect(self.controls.update_send_enabled)
         self.attachments: AttachmentTray = column.attachments
         self.attach_button = column.attach_button
-        self.attachment_intake = AttachmentIntake(column.attachments, column.attach_button, column.prompt, self, self)
+        self.attachment_intake = AttachmentIntake(column.attachments, column.attach_button, column.prompt, self, self,
+                                                  staging_database=self._staging_database)
         self.token_estimator = TokenEstimator(column.token_estimate, self.requests, column.prompt,
                                               lambda: self.clients.runtime if self.clients else None, self)
         # Another conversation on screen is another history to count; a count still on its way is then stale.
@@ -271,6 +272,10 @@ class MainWindow(QMainWindow):
 
     def _on_conversation_switched(self, conversation: Conversation) -> None:
         show_switched(self, conversation)
+
+    def _staging_database(self) -> Path | None:
+        """Where attachment bytes are stored as they are attached, if another thread may write this store."""
+        return self.store.path if self.store.background_writable else None
 
     def can_switch(self) -> bool:
         return self.session.can_switch()

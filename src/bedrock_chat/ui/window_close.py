@@ -12,6 +12,7 @@ from PySide6.QtCore import QByteArray
 
 from bedrock_chat.core.conversation import Message
 from bedrock_chat.core.storage import ConversationStore
+from bedrock_chat.ui.attachment_intake import AttachmentIntake
 from bedrock_chat.ui.connection_controller import ConnectionController
 from bedrock_chat.ui.conversation_export import ConversationExporter
 from bedrock_chat.ui.folder_lock import FolderLock
@@ -34,6 +35,7 @@ class ClosingWindow(Protocol):
     turns: TurnController
     importer: TranscriptImporter
     exporter: ConversationExporter
+    attachment_intake: AttachmentIntake
     body: WindowBody
     connection_ctl: ConnectionController
 
@@ -49,6 +51,7 @@ def close_down(window: ClosingWindow, folder_lock: FolderLock | None) -> None:
         window.store_message(reply)
     window.importer.shutdown()  # its worker writes through its own connection: done before the store closes
     window.exporter.shutdown()  # a cancelled export stops before its next file
+    window.attachment_intake.shutdown()  # it stores attachment bytes through its own connection
     window.storage.keep_unsaved_at_close(window.data_dir)
     try:
         window.store.purge_deleted()
