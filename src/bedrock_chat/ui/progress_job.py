@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from bedrock_chat.ui.gui_thread import deliver, prepare_relay
@@ -25,6 +25,9 @@ SHOW_AFTER_MS = 300  # work that ends sooner shows no dialog at all
 class ProgressJob(QObject):
     """Runs ``work`` on a thread named ``thread_name``; ``done(result)`` runs on the GUI thread afterwards, unless
     the window closed meanwhile. One at a time: ``running`` says whether one is under way."""
+
+    progressed = Signal(int)
+    """Work done so far, out of the dialog's maximum (on the GUI thread)."""
 
     def __init__(self, thread_name: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -91,6 +94,7 @@ class ProgressJob(QObject):
     def _show_progress(self, step: int) -> None:
         if self._dialog is not None:
             self._dialog.setValue(step)
+        self.progressed.emit(step)
 
     def _set_maximum(self, maximum: int) -> None:
         if self._dialog is not None:
