@@ -1,7 +1,7 @@
 """Exports run off the GUI thread, as a person starts them (File › Save transcript, File › Export all, the sidebar's
 Export, with the file dialogs answered): the same files as before, a damaged conversation named and the rest
-exported, a read-only folder said in the window, the window's timers running on through a large export, and a
-cancelled export leaving no half-written file."""
+exported, a read-only folder or a full disk said in the window, the window's timers running on through a large
+export, and a cancelled or failed export leaving no half-written file."""
 
 from __future__ import annotations
 
@@ -121,6 +121,20 @@ def test_a_read_only_folder_is_said_in_the_window(qtbot, make_window, local_serv
         assert f"Could not write {disk.path / 'one.json'}: Read-only file system." in window.error_text.text()
         assert window.statusBar().currentMessage() == "one.json was not saved."
     assert warnings == []
+
+
+def test_a_full_disk_leaves_no_half_written_file(qtbot, make_window, local_server, tmp_path, monkeypatch):
+    data = tmp_path / "data"
+    _history(data, [_conversation(f"trip {n}", pictures=1, picture_bytes=700_000) for n in range(4)])
+    window = make_window(local_server.url, data_dir=data)
+    with tmpfs(tmp_path / "disk", size="2m") as disk:  # room for one or two of the ~1 MB files, not four
+        report = export_all_through_menu(qtbot, window, monkeypatch, disk.path)
+        assert report.failure is not None and 0 < len(report.written) < 4
+        assert "No space left on device" in window.error_text.text()
+        assert f"{len(report.written)} of 4 conversations were exported before." in window.error_text.text()
+        assert sorted(disk.path.iterdir()) == sorted(report.written)  # no temporary file, no partial one
+        for path in report.written:
+            assert len(from_json(path.read_text(encoding="utf-8")).messages) == 3
 
 
 def _large_history(data: Path, conversations: int = 8) -> None:
