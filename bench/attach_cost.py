@@ -5,6 +5,9 @@ Prints one JSON object of milliseconds (median of the runs): ``check_ms`` the he
 ``gui_thread_ms`` what showing the chips of that JPEG and of an 8000×8000 PNG costs the GUI thread,
 ``decode_jpeg_ms`` / ``decode_png_8000_ms`` the worker's decode of each thumbnail (why it is off the GUI thread),
 ``cached_ms`` a thumbnail already decoded (what redrawing a conversation costs).
+Saving a prompt with 20 images of 3.75 MB, what Send costs the GUI thread: ``send_inline_ms`` when the prompt's
+rows carry the bytes (as before, and still when they could not be stored ahead), ``send_staged_ms`` when the bytes
+were stored as the files were attached and the rows only name them; ``stage_ms`` that storing, on the worker.
 
 ``--quick``: one run on images a tenth the size, no targets; it only proves the benchmark still works.
 """
@@ -15,7 +18,9 @@ import json
 import os
 import statistics
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -23,7 +28,10 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice
 from PySide6.QtGui import QColor, QImage, QImageWriter, QPainter
 from PySide6.QtWidgets import QApplication
 
-from bedrock_chat.core.attachments import Attachment, make_attachment
+from bedrock_chat.core.attachment_rows import stage_attachment
+from bedrock_chat.core.attachments import MAX_IMAGE_BYTES, Attachment, AttachmentKind, make_attachment
+from bedrock_chat.core.conversation import Conversation
+from bedrock_chat.core.storage import ConversationStore
 from bedrock_chat.ui.attachment_thumbnails import THUMBNAIL_SIDE, Thumbnails, decode_thumbnail, thumbnail_size
 
 
@@ -63,6 +71,25 @@ def _one_run(jpeg: Attachment, png: Attachment) -> dict[str, float]:
     return figures
 
 
+def _send_figures(image_bytes: int) -> dict[str, float]:
+    """One prompt with 20 images saved as Send saves it, with the bytes in its rows and with them staged."""
+    images = [Attachment(AttachmentKind.IMAGE, "png", f"photo {n}.png", os.urandom(image_bytes), 100, 100)
+              for n in range(20)]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "conversations.sqlite3"
+        store = ConversationStore(path)
+        inline = Conversation()
+        message = inline.add_user_message("twenty pictures", tuple(images))
+        figures = {"send_inline_ms": _ms(lambda: store.save_messages([(inline, message)]))}
+        staged: list[Attachment] = []
+        figures["stage_ms"] = _ms(lambda: staged.extend(stage_attachment(path, item) for item in images))
+        named = Conversation()
+        message = named.add_user_message("twenty pictures", tuple(staged))
+        figures["send_staged_ms"] = _ms(lambda: store.save_messages([(named, message)]))
+        store.close()
+    return figures
+
+
 def main() -> None:
     quick = "--quick" in sys.argv
     runs = 1 if quick else 5
@@ -72,7 +99,7 @@ def main() -> None:
     png = make_attachment("big.png", _encoded(8000 // scale, 8000 // scale, b"png"))
     figures: dict[str, list[float]] = {}
     for _ in range(runs):
-        for name, value in _one_run(jpeg, png).items():
+        for name, value in (_one_run(jpeg, png) | _send_figures(MAX_IMAGE_BYTES // scale)).items():
             figures.setdefault(name, []).append(value)
     result = {name: round(statistics.median(values), 2) for name, values in figures.items()}
     result.update(jpeg_bytes=jpeg.size, png_bytes=png.size, runs=runs)

@@ -22,3 +22,26 @@ def import_through_menu(qtbot: Any, window: Any, monkeypatch: Any, paths: list[P
         action.trigger()
     assert asked == ["Import transcripts"]
     return blocker.args[0]
+
+
+def export_all_through_menu(qtbot: Any, window: Any, monkeypatch: Any, folder: Path, timeout: int = 60000) -> Any:
+    """File › Export all conversations… with the folder dialog answered; returns the ``ExportReport``."""
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: str(folder)))
+    with qtbot.waitSignal(window.exporter.finished, timeout=timeout) as blocker:
+        window.action_by_id["file.export_all"].trigger()
+    return blocker.args[0]
+
+
+def save_through_menu(qtbot: Any, window: Any, monkeypatch: Any, path: Path, chosen: str = "",
+                      timeout: int = 60000) -> Any:
+    """File › Save transcript… (the conversation on screen) with the save dialog answered; the ``ExportReport``."""
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(path), chosen)))
+    with qtbot.waitSignal(window.exporter.finished, timeout=timeout) as blocker:
+        window.action_by_id["file.save"].trigger()
+    return blocker.args[0]
+
+
+def wait_for_attachments(qtbot: Any, window: Any, timeout: int = 20000) -> None:
+    """Files offered (the Attach dialog answered, a drop, a paste) are read on a worker: wait until the tray has
+    them, or says why not."""
+    qtbot.waitUntil(lambda: not window.attachment_intake.busy, timeout=timeout)

@@ -17,7 +17,7 @@ from bedrock_chat.core.conversation import MessageState
 from bedrock_chat.ui.attachment_view import resource_url
 from tests.attachment_files import HTML_PRETENDING, PDF, png
 from tests.ui.conftest import choose_model, send_prompt
-from tests.ui.menu_helpers import import_through_menu
+from tests.ui.menu_helpers import import_through_menu, wait_for_attachments
 
 VISION_MODEL = "amazon.nova-lite-v1:0"
 
@@ -75,6 +75,7 @@ def test_button_paste_and_drop_each_add_a_chip(qtbot, make_window, local_server,
     window = make_window(local_server.url)
     asked = _answer_dialog(monkeypatch, [files["photo"], files["report"]])
     window.attach_button.click()
+    wait_for_attachments(qtbot, window)
     assert asked == ["Attach images or documents"]
     assert _names(window) == ["photo.png", "Quarterly report.pdf"]
     assert window.attach_button.accessibleName() == "Attach" and window.attach_button.toolTip()
@@ -84,12 +85,14 @@ def test_button_paste_and_drop_each_add_a_chip(qtbot, make_window, local_server,
     QGuiApplication.clipboard().setImage(image)
     window.prompt.setFocus()
     qtbot.keyClick(window.prompt, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    wait_for_attachments(qtbot, window)
     pasted = window.attachments.attachments()[-1]
     assert (pasted.name, pasted.format, pasted.width, pasted.height) == ("pasted image.png", "png", 40, 30)
 
     copied = _url_mime(files["photo"])  # kept referenced: the clipboard does not take it over from Python
     QGuiApplication.clipboard().setMimeData(copied)
     qtbot.keyClick(window.prompt, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    wait_for_attachments(qtbot, window)
     QGuiApplication.clipboard().clear()  # before ``copied`` goes: else the clipboard frees it twice at exit
     assert _names(window)[-1] == "photo.png"
     assert window.prompt.toPlainText() == ""  # a copied file's path is not typed into the prompt
@@ -102,6 +105,7 @@ def test_button_paste_and_drop_each_add_a_chip(qtbot, make_window, local_server,
     drop = QDropEvent(QPointF(window.rect().center()), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
                       Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(window, drop)
+    wait_for_attachments(qtbot, window)
     assert drop.isAccepted()
     assert len(window.attachments.chips) == 5 and _names(window)[-1] == "Quarterly report.pdf"
 
@@ -119,6 +123,7 @@ def test_refused_files_say_why_and_are_not_attached(qtbot, make_window, local_se
     _answer_dialog(monkeypatch, [files["huge"], files["fake"], files["program"], files["cut"], files["giant"],
                                  files["photo"]])
     window.attach_button.click()
+    wait_for_attachments(qtbot, window)
     problem = window.attachments.problem.text()
     huge = files["huge"].stat().st_size
     assert (f"“huge.png” is 3.75 MB ({huge:,} bytes); Bedrock takes images of at most 3.75 MB (3,750,000 bytes)"
@@ -136,6 +141,7 @@ def test_a_model_without_image_input_says_so_before_sending(qtbot, make_window, 
     assert window.current_model().invoke_id == "amazon.nova-micro-v1:0"  # text only
     _answer_dialog(monkeypatch, [files["photo"]])
     window.attach_button.click()
+    wait_for_attachments(qtbot, window)
     assert "Nova Micro does not take images" in window.attachments.problem.text()  # said at once
     before = len(local_server.requests)
     window.prompt.setPlainText("What is this?")
@@ -152,6 +158,7 @@ def test_too_many_images_are_refused_before_sending(qtbot, make_window, local_se
     _choose_model(qtbot, window, VISION_MODEL)
     _answer_dialog(monkeypatch, [files["photo"]] * 21)
     window.attach_button.click()
+    wait_for_attachments(qtbot, window)
     before = len(local_server.requests)
     window.prompt.setPlainText("Compare them")
     qtbot.keyClick(window.prompt, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
@@ -168,6 +175,7 @@ def test_sent_attachments_are_shown_resent_kept_exported_and_imported(qtbot, mak
     _choose_model(qtbot, window, VISION_MODEL)
     _answer_dialog(monkeypatch, [files["photo"], files["hostile"]])
     window.attach_button.click()
+    wait_for_attachments(qtbot, window)
     reply = send_prompt(qtbot, window, "What is in these?")
     assert reply.state == MessageState.COMPLETE
     assert reply.text.startswith(f"[attachments] image png {len(png(30, 20))} bytes 30x20; "
@@ -227,6 +235,7 @@ def test_a_pasted_image_too_large_is_refused_before_it_is_encoded(qtbot, make_wi
     QGuiApplication.clipboard().setImage(wide)
     window.prompt.setFocus()
     qtbot.keyClick(window.prompt, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    wait_for_attachments(qtbot, window)
     problem = window.attachments.problem.text()
     assert "8001×2 pixels" in problem and "at most 8,000 pixels on each side" in problem
     assert encoded == [] and window.attachments.attachments() == ()
@@ -234,6 +243,7 @@ def test_a_pasted_image_too_large_is_refused_before_it_is_encoded(qtbot, make_wi
     fitting.fill(QColor("#2563eb"))
     QGuiApplication.clipboard().setImage(fitting)
     qtbot.keyClick(window.prompt, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    wait_for_attachments(qtbot, window)
     assert encoded == [(40, 30)] and _names(window) == ["pasted image.png"]
     assert window.attachments.problem.text() == ""
 
@@ -267,6 +277,7 @@ def test_a_folder_of_files_dropped_at_once_is_read_only_as_far_as_one_prompt_car
         event = QDropEvent(QPointF(window.rect().center()), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
                            Qt.KeyboardModifier.NoModifier)
         QApplication.sendEvent(window, event)
+        wait_for_attachments(qtbot, window)
         assert event.isAccepted()
 
     drop()
@@ -290,6 +301,7 @@ def test_cells_copied_with_a_picture_of_them_paste_as_text(qtbot, make_window, l
     QGuiApplication.clipboard().setMimeData(mime)
     window.prompt.setFocus()
     qtbot.keyClick(window.prompt, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    wait_for_attachments(qtbot, window)
     QGuiApplication.clipboard().clear()  # before ``mime`` goes: the clipboard does not take it over from Python
     assert window.prompt.toPlainText() == "Region\tSales\nNorth\t120\nSouth\t95"
     assert window.attachments.attachments() == ()
@@ -297,6 +309,7 @@ def test_cells_copied_with_a_picture_of_them_paste_as_text(qtbot, make_window, l
     screenshot.fill(QColor("#e11d48"))
     QGuiApplication.clipboard().setImage(screenshot)
     qtbot.keyClick(window.prompt, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    wait_for_attachments(qtbot, window)
     assert _names(window) == ["pasted image.png"]
 
 
@@ -313,9 +326,11 @@ def test_a_document_attached_again_in_a_later_turn_keeps_the_conversation_going(
     revised.write_bytes(PDF + b"\n% revised\n")
     _answer_dialog(monkeypatch, [first_plan])
     window.attach_button.click()
+    wait_for_attachments(qtbot, window)
     assert send_prompt(qtbot, window, "Summarise the plan").state == MessageState.COMPLETE
     _answer_dialog(monkeypatch, [revised])
     window.attach_button.click()
+    wait_for_attachments(qtbot, window)
     second = send_prompt(qtbot, window, "What changed in the revised plan?")
     assert second.state == MessageState.COMPLETE, second.error
     assert second.text.startswith(f"[attachments] document pdf {len(PDF)} bytes “Plan”; "

@@ -323,7 +323,7 @@ def test_columns_take_turns_at_frames(qtbot):
     assert all(gap >= FRAME_MS / 1000 * 0.8 for gap in gaps), gaps
 
 
-def _attach_photo(window: Any, monkeypatch: Any, folder: Any) -> None:
+def _attach_photo(qtbot: Any, window: Any, monkeypatch: Any, folder: Any) -> None:
     from PySide6.QtWidgets import QFileDialog
 
     from tests.attachment_files import png
@@ -332,6 +332,7 @@ def _attach_photo(window: Any, monkeypatch: Any, folder: Any) -> None:
     photo.write_bytes(png(30, 20))
     monkeypatch.setattr(QFileDialog, "getOpenFileNames", staticmethod(lambda *args, **kwargs: ([str(photo)], "")))
     window.attach_button.click()
+    qtbot.waitUntil(lambda: not window.attachment_intake.busy)
     assert [item.name for item in window.attachments.attachments()] == ["photo.png"]
 
 
@@ -350,7 +351,7 @@ def test_a_column_whose_request_has_no_place_for_the_picture_says_so_instead_of_
     panel.count.setValue(2)
     pick(qtbot, panel.columns[0], MODELS[2])
     pick(qtbot, panel.columns[1], "meta.llama4-scout-17b-instruct-v1:0")  # takes images, through Converse only
-    _attach_photo(window, monkeypatch, tmp_path)
+    _attach_photo(qtbot, window, monkeypatch, tmp_path)
     assert window.attachments.problem.text() == ""
     before = len(local_server.requests)
     answers = finish_compare(qtbot, window, "What is in this picture?")
@@ -366,7 +367,7 @@ def test_in_compare_mode_the_columns_models_take_the_attachments_not_the_toolbar
                                                                                monkeypatch, tmp_path):
     window = make_window(local_server.url)
     assert window.current_model().invoke_id == MODELS[0]  # Nova Micro: text only
-    _attach_photo(window, monkeypatch, tmp_path)
+    _attach_photo(qtbot, window, monkeypatch, tmp_path)
     assert "Nova Micro does not take images" in window.attachments.problem.text()
     compare_on(window)  # the toolbar's model sends nothing now
     assert window.attachments.problem.text() == ""
@@ -376,7 +377,7 @@ def test_in_compare_mode_the_columns_models_take_the_attachments_not_the_toolbar
         pick(qtbot, column, MODELS[1])  # Nova Lite takes images
     answers = finish_compare(qtbot, window, "Describe it")
     assert len(answers) == 2 and all(answer.text.startswith("[attachments] image png") for answer in answers)
-    _attach_photo(window, monkeypatch, tmp_path)
+    _attach_photo(qtbot, window, monkeypatch, tmp_path)
     assert window.attachments.problem.text() == ""
     window.action_by_id["chat.compare"].trigger()  # off again: the toolbar's model is the one asked once more
     assert "Nova Micro does not take images" in window.attachments.problem.text()

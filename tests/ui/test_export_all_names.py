@@ -24,7 +24,8 @@ def test_export_all_keeps_every_file_in_the_chosen_folder(qtbot, make_window, lo
     chosen = tmp_path / "out" / "exports"
     chosen.mkdir(parents=True)
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: str(chosen)))
-    window.action_by_id["file.export_all"].trigger()
+    with qtbot.waitSignal(window.exporter.finished, timeout=20000):
+        window.action_by_id["file.export_all"].trigger()
     written = [path for path in tmp_path.rglob("*.json") if path != source]
     assert written, "nothing was exported"
     for path in written:

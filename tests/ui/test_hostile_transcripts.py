@@ -162,7 +162,8 @@ def test_hostile_corpus_through_the_import_menu(qtbot, make_window, local_server
     page = tmp_path / "crafted.html"
     monkeypatch.setattr(QFileDialog, "getSaveFileName",
                         staticmethod(lambda *args, **kwargs: (str(page), "Web page (*.html)")))
-    window.action_by_id["file.save"].trigger()
+    with qtbot.waitSignal(window.exporter.finished, timeout=20000):
+        window.action_by_id["file.save"].trigger()
     exported = page.read_text()
     assert "<img" not in exported and "&lt;img src=" in exported
     assert '<div class="stats">4 in · 5 out tokens · 12 ms</div>' in exported

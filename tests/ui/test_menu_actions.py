@@ -66,7 +66,8 @@ def _file_import(person: Person) -> None:
 def _file_save(person: Person) -> None:
     path = person.folder / "saved"
     person.answer_save_dialog(path, "Markdown (*.md)")
-    person.trigger("file.save")
+    with person.qtbot.waitSignal(person.window.exporter.finished, timeout=20000):
+        person.trigger("file.save")
     assert path.with_suffix(".md").read_text().startswith(f"# {person.window.conversation.title}")
 
 
@@ -74,7 +75,8 @@ def _file_export_all(person: Person) -> None:
     folder = person.folder / "all"
     folder.mkdir()
     person.answer_folder_dialog(folder)
-    person.trigger("file.export_all")
+    with person.qtbot.waitSignal(person.window.exporter.finished, timeout=20000):
+        person.trigger("file.export_all")
     assert len(list(folder.glob("*.json"))) == len(person.window.store.summaries())
 
 
@@ -231,6 +233,7 @@ def _chat_attach(person: Person) -> None:
     image.write_bytes(png(3, 3))
     person.monkeypatch.setattr(QFileDialog, "getOpenFileNames", staticmethod(lambda *a, **k: ([str(image)], "")))
     person.trigger("chat.attach")
+    person.qtbot.waitUntil(lambda: not window.attachment_intake.busy)
     assert [item.name for item in window.attachments.attachments()] == ["menu.png"]
     window.attachments.clear()
 
@@ -337,7 +340,8 @@ def test_every_sidebar_context_menu_action(qtbot, make_window, local_server, tmp
     assert window.conversation.id != original and window.conversation.title == "Renamed by hand (copy)"
     page = tmp_path / "exported.html"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(page), "")))
-    trigger("export")
+    with qtbot.waitSignal(window.exporter.finished, timeout=20000):
+        trigger("export")
     assert "a conversation to act on" in page.read_text()
     copy = window.conversation.id
     trigger("delete")

@@ -51,28 +51,32 @@ def _watched_image(path: Path) -> FileWatch:
 
 def test_a_failed_export_names_a_crafted_path_as_text(qtbot, make_window, local_server, tmp_path,
                                                       monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Exports report a failed write in the window's error card (the export runs on a worker): as text, the image
+    a crafted name points to never read."""
     window = make_window(local_server.url, data_dir=tmp_path / "data")
     send_prompt(qtbot, window, "something to export")
     watched = tmp_path / "watched.png"
     watch = _watched_image(watched)
-    # A file where the folder should be (the write fails), and a name that puts an <img> tag in the message's
-    # first line.
+    # A file where the folder should be (the write fails), and a name that puts an <img> tag in the message.
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder", encoding="utf-8")
     crafted = blocker / f"<img src={watched}>.json"
-    answerer = BoxAnswerer(watch)
+    seen = []
     try:
         monkeypatch.setattr(QFileDialog, "getSaveFileName",
                             staticmethod(lambda *args, **kwargs: (str(crafted), "JSON transcript (*.json)")))
-        window.action_by_id["file.save"].trigger()  # File › Save transcript…
         monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(lambda *args, **kwargs: str(crafted)))
-        window.action_by_id["file.export_all"].trigger()  # File › Export all…
+        for action in ("file.save", "file.export_all"):  # File › Save transcript…, File › Export all…
+            with qtbot.waitSignal(window.exporter.finished, timeout=20000):
+                window.action_by_id[action].trigger()
+            label = window.error_banner.text
+            qtbot.waitUntil(label.isVisible, timeout=3000)
+            label.sizeHint()  # laid out: a rich text label has loaded its images by now
+            seen.append((label.text(), label.textFormat(), watch.events()))
     finally:
-        answerer.stop()
         watch.close()
-    assert len(answerer.seen) == 2
-    for text, text_format, reads in answerer.seen:
-        assert text.startswith("Could not write") and f"<img src={watched}>.json" in text
+    for text, text_format, reads in seen:
+        assert "Could not write" in text and f"<img src={watched}>" in text, text
         assert text_format == Qt.TextFormat.PlainText and reads == [], (text, text_format, reads)
 
 

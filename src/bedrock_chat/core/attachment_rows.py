@@ -1,9 +1,16 @@
-"""The attachments table of the conversation store: rows in and out, every stored value checked on the way out."""
+"""The attachments table of the conversation store: rows in and out, every stored value checked on the way out.
+
+An attachment's bytes are either in its row (``data``) or, when they were staged as the file was attached, in
+``attachment_blobs`` under their SHA-256, which the row names (``blob``). Staging runs on a worker through its own
+connection, so sending a prompt with 75 MB of images writes only small rows on the GUI thread."""
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import logging
 import sqlite3
+from pathlib import Path
 
 from bedrock_chat.core.attachments import Attachment, AttachmentError, AttachmentKind, display_name, make_attachment
 
@@ -11,30 +18,72 @@ log = logging.getLogger(__name__)
 
 
 def save_attachments(db: sqlite3.Connection, message_id: str, attachments: tuple[Attachment, ...]) -> None:
+    staged = _staged(db, {item.digest for item in attachments if item.digest is not None})
     db.execute("DELETE FROM attachments WHERE message_id = ?", (message_id,))
     db.executemany(
-        "INSERT INTO attachments (message_id, position, kind, format, name, width, height, data)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [(message_id, position, item.kind.value, item.format, item.name, item.width, item.height, item.data)
+        "INSERT INTO attachments (message_id, position, kind, format, name, width, height, data, blob)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(message_id, position, item.kind.value, item.format, item.name, item.width, item.height,
+          b"" if item.digest in staged else item.data, item.digest if item.digest in staged else None)
          for position, item in enumerate(attachments)],
     )
 
 
+def _staged(db: sqlite3.Connection, digests: set[str]) -> set[str]:
+    """Those of ``digests`` whose bytes are in the store (checked in the writing transaction: a blob swept at a
+    close, or never staged because the disk was full then, makes the row carry its bytes itself)."""
+    if not digests:
+        return set()
+    marks = ", ".join("?" * len(digests))
+    rows = db.execute(f"SELECT digest FROM attachment_blobs WHERE digest IN ({marks})", tuple(digests))
+    return {str(row[0]) for row in rows}
+
+
+def stage_attachment(database: Path, attachment: Attachment) -> Attachment:
+    """Stores an attachment's bytes ahead of the prompt that will carry them, for a worker thread; returns it
+    with its ``digest``, which ``save_attachments`` then writes instead of the bytes. One short transaction, so
+    the window's own saves never wait long for the lock. Raises sqlite3.Error or OSError when the disk refuses."""
+    digest = hashlib.sha256(attachment.data).hexdigest()
+    db = sqlite3.connect(database, isolation_level=None, timeout=30)
+    try:
+        db.execute("PRAGMA synchronous=FULL")  # on disk before the chip shows: Send then relies on it
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.execute("INSERT OR IGNORE INTO attachment_blobs (digest, data) VALUES (?, ?)",
+                       (digest, attachment.data))
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+    finally:
+        db.close()
+    return dataclasses.replace(attachment, digest=digest)
+
+
+def sweep_unused_blobs(db: sqlite3.Connection) -> int:
+    """Removes staged bytes no attachment names (files attached but never sent, or of purged conversations)."""
+    return db.execute("DELETE FROM attachment_blobs WHERE digest NOT IN"
+                      " (SELECT blob FROM attachments WHERE blob IS NOT NULL)").rowcount
+
+
 def load_attachments(db: sqlite3.Connection, conversation_id: str) -> dict[str, tuple[Attachment, ...]]:
     """Each message's attachments, in order. A row that no longer passes the checks (an edited or damaged
-    database) is left out and logged, never shown or sent as it is."""
+    database, or one naming bytes that are gone) is left out and logged, never shown or sent as it is."""
     rows = db.execute(
-        "SELECT a.message_id, a.kind, a.format, a.name, a.data FROM attachments a"
-        " JOIN messages m ON m.id = a.message_id WHERE m.conversation_id = ? ORDER BY a.message_id, a.position",
+        "SELECT a.message_id, a.kind, a.format, a.name, COALESCE(b.data, a.data), a.blob FROM attachments a"
+        " JOIN messages m ON m.id = a.message_id LEFT JOIN attachment_blobs b ON b.digest = a.blob"
+        " WHERE m.conversation_id = ? ORDER BY a.message_id, a.position",
         (conversation_id,),
     ).fetchall()
     found: dict[str, list[Attachment]] = {}
-    for message_id, kind, fmt, name, data in rows:
+    for message_id, kind, fmt, name, data, blob in rows:
         try:
             attachment = _checked(str(kind), str(fmt), str(name), bytes(data))
         except (AttachmentError, TypeError, ValueError) as error:
             log.warning("left out a stored attachment of message %s: %s", message_id, error)
             continue
+        if isinstance(blob, str):  # sent again (an edited prompt, a branch), it names the same stored bytes
+            attachment = dataclasses.replace(attachment, digest=blob)
         found.setdefault(message_id, []).append(attachment)
     return {message_id: tuple(items) for message_id, items in found.items()}
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import struct
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import PurePath
 
@@ -63,6 +63,9 @@ class Attachment:
     data: bytes
     width: int | None = None
     height: int | None = None
+    # The SHA-256 of ``data`` when the conversation store already holds these bytes (written off the GUI thread
+    # when the file was attached), so saving the prompt writes a reference, not megabytes. Not part of equality.
+    digest: str | None = field(default=None, compare=False, repr=False)
 
     @property
     def size(self) -> int:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bedrock_chat.core.attachment_rows import load_attachments, save_attachments
+from bedrock_chat.core.attachment_rows import load_attachments, save_attachments, sweep_unused_blobs
 from bedrock_chat.core.conversation import Conversation, Message, MessageState, Role, new_id, utc_now
 from bedrock_chat.core.reasoning import ReasoningBlock, blocks_from_list, blocks_to_list
 from bedrock_chat.core.store_errors import StoreProblemKind, classify, describe_open_failure
@@ -92,9 +92,20 @@ CREATE TABLE attachments (
 );
 """
 
+# Attachment bytes staged when the file is attached (by a worker, through its own connection), named by their
+# SHA-256 from the attachment row, so sending a prompt writes only small rows. Rows from before keep their bytes.
+_V6_STAGED_ATTACHMENTS = """
+CREATE TABLE attachment_blobs (
+    digest TEXT PRIMARY KEY,
+    data BLOB NOT NULL
+);
+ALTER TABLE attachments ADD COLUMN blob TEXT;
+CREATE INDEX attachments_by_blob ON attachments(blob) WHERE blob IS NOT NULL;
+"""
+
 # Versioned: migration N brings a database from user_version N to N + 1. Only ever append (one entry per change,
 # each branch's in the order it reached main); never edit one that has shipped, so every old database opens.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4_REASONING_BLOCKS, _V5_ATTACHMENTS)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4_REASONING_BLOCKS, _V5_ATTACHMENTS, _V6_STAGED_ATTACHMENTS)
 SCHEMA_VERSION = len(MIGRATIONS)
 # PRAGMA quick_check reads every page: ~30 ms for 10 MB (20,000 messages) but ~250 ms for 54 MB, a visible delay
 # at startup (bench/store_open.py). So only files up to this size are checked; a larger one is still read (the
@@ -363,8 +374,11 @@ class ConversationStore:
             db.execute("UPDATE conversations SET deleted_at = NULL WHERE id = ?", (conversation_id,))
 
     def purge_deleted(self) -> int:
+        """At close: deleted conversations go for good, and with them staged attachment bytes nothing names."""
         with self._transaction() as db:
-            return db.execute("DELETE FROM conversations WHERE deleted_at IS NOT NULL").rowcount
+            purged = db.execute("DELETE FROM conversations WHERE deleted_at IS NOT NULL").rowcount
+            sweep_unused_blobs(db)
+            return purged
 
     def duplicate(self, conversation_id: str, upto_message: str | None = None,
                   title: str | None = None) -> Conversation:
@@ -398,37 +412,10 @@ class ConversationStore:
         return str(self.path) != ":memory:" and not self.read_only
 
     def summaries(self) -> list[ConversationSummary]:
-        rows = self._db.execute(
-            "SELECT c.id, c.title, c.created_at, c.updated_at, c.pinned,"
-            " (SELECT model_id FROM messages m WHERE m.conversation_id = c.id AND m.model_id IS NOT NULL"
-            "  ORDER BY position DESC LIMIT 1),"
-            " (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id)"
-            " FROM conversations c WHERE c.deleted_at IS NULL ORDER BY c.pinned DESC, c.updated_at DESC"
-        ).fetchall()
-        return [ConversationSummary(row[0], row[1], row[2], row[3], bool(row[4]), row[5], row[6]) for row in rows]
+        return read_summaries(self._db)
 
     def load(self, conversation_id: str) -> Conversation:
-        head = self._db.execute("SELECT title, created_at FROM conversations WHERE id = ?",
-                                (conversation_id,)).fetchone()
-        if head is None:
-            raise KeyError(conversation_id)
-        rows = self._db.execute(
-            "SELECT id, role, text, reasoning, model_id, api, parameters, stats, state, error, created_at,"
-            " finished_at, compare_group, alternative, reasoning_blocks FROM messages WHERE conversation_id = ?"
-            " ORDER BY position",
-            (conversation_id,)
-        ).fetchall()
-        messages = [
-            Message(role=Role(row[1]), text=row[2], id=row[0], reasoning=row[3], model_id=row[4], api=row[5],
-                    parameters=json.loads(row[6]) if row[6] else None, stats=json.loads(row[7]) if row[7] else None,
-                    state=MessageState(row[8]), error=row[9], created_at=row[10], finished_at=row[11],
-                    compare_group=row[12], alternative=bool(row[13]), reasoning_blocks=_blocks_loaded(row[14]))
-            for row in rows
-        ]
-        attached = load_attachments(self._db, conversation_id)
-        for message in messages:
-            message.attachments = attached.get(message.id, ())
-        return Conversation(title=head[0], id=conversation_id, created_at=head[1], messages=messages)
+        return read_conversation(self._db, conversation_id)
 
     def search(self, text: str, limit: int = 50) -> list[SearchHit]:
         query = fts_query(text)
@@ -445,6 +432,52 @@ class ConversationStore:
             (query, limit),
         ).fetchall()
         return [SearchHit(row[0], row[1], row[2], Role(row[3]), row[4]) for row in rows]
+
+
+def read_summaries(db: sqlite3.Connection) -> list[ConversationSummary]:
+    """The conversation list, through any connection (the store's, or a worker's ``open_reader``)."""
+    rows = db.execute(
+        "SELECT c.id, c.title, c.created_at, c.updated_at, c.pinned,"
+        " (SELECT model_id FROM messages m WHERE m.conversation_id = c.id AND m.model_id IS NOT NULL"
+        "  ORDER BY position DESC LIMIT 1),"
+        " (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id)"
+        " FROM conversations c WHERE c.deleted_at IS NULL ORDER BY c.pinned DESC, c.updated_at DESC"
+    ).fetchall()
+    return [ConversationSummary(row[0], row[1], row[2], row[3], bool(row[4]), row[5], row[6]) for row in rows]
+
+
+def read_conversation(db: sqlite3.Connection, conversation_id: str) -> Conversation:
+    """One conversation, through any connection. KeyError when there is none of this id; a damaged row raises
+    ValueError (or sqlite3.DatabaseError for a damaged page)."""
+    head = db.execute("SELECT title, created_at FROM conversations WHERE id = ?", (conversation_id,)).fetchone()
+    if head is None:
+        raise KeyError(conversation_id)
+    rows = db.execute(
+        "SELECT id, role, text, reasoning, model_id, api, parameters, stats, state, error, created_at,"
+        " finished_at, compare_group, alternative, reasoning_blocks FROM messages WHERE conversation_id = ?"
+        " ORDER BY position",
+        (conversation_id,)
+    ).fetchall()
+    messages = [
+        Message(role=Role(row[1]), text=row[2], id=row[0], reasoning=row[3], model_id=row[4], api=row[5],
+                parameters=json.loads(row[6]) if row[6] else None, stats=json.loads(row[7]) if row[7] else None,
+                state=MessageState(row[8]), error=row[9], created_at=row[10], finished_at=row[11],
+                compare_group=row[12], alternative=bool(row[13]), reasoning_blocks=_blocks_loaded(row[14]))
+        for row in rows
+    ]
+    attached = load_attachments(db, conversation_id)
+    for message in messages:
+        message.attachments = attached.get(message.id, ())
+    return Conversation(title=head[0], id=conversation_id, created_at=head[1], messages=messages)
+
+
+def open_reader(path: Path, read_only: bool = False) -> sqlite3.Connection:
+    """A connection of its own for reading on a worker thread (a connection belongs to the thread that opened
+    it). ``read_only``: the store was opened read-only, so the file is read as it is, like the store reads it."""
+    if read_only:
+        return sqlite3.connect(f"file:{urllib.parse.quote(str(path))}?immutable=1", uri=True, isolation_level=None)
+    return sqlite3.connect(f"file:{urllib.parse.quote(str(path))}?mode=ro", uri=True, isolation_level=None,
+                           timeout=30)
 
 
 def _fresh_import(db: sqlite3.Connection, conversation: Conversation) -> Conversation:

@@ -28,16 +28,16 @@ def file_stem(title: str) -> str:
     return (safe or "conversation")[:60]
 
 
-def file_name(conversation: Conversation) -> str:
+def file_name(title: str, conversation_id: str) -> str:
     """Title and short id, as a file name. The id too may come from an imported file (``/../../x``): it is made
     safe like the title, so a name never leaves the folder it is written to."""
-    return f"{file_stem(conversation.title)}-{file_stem(conversation.id)[:8]}"
+    return f"{file_stem(title)}-{file_stem(conversation_id)[:8]}"
 
 
 def export_all(conversations: list[Conversation], directory: Path, suffix: str = ".json") -> list[Path]:
     written = []
     for conversation in conversations:
-        path = directory / f"{file_name(conversation)}{suffix}"
+        path = directory / f"{file_name(conversation.title, conversation.id)}{suffix}"
         export_conversation(conversation, path)
         written.append(path)
     return written

@@ -1,11 +1,12 @@
 """The attachments waiting above the prompt: one chip each (thumbnail or icon, name, a remove button), and a line
-saying why a file was not attached. Chips are buttons, so Tab reaches them; Delete or Backspace removes one."""
+saying why a file was not attached, and how far reading the files just offered has come. Chips are buttons, so Tab
+reaches them; Delete or Backspace removes one."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QScrollArea, QToolButton, QVBoxLayout, QWidget
 
 from bedrock_chat.core.attachments import Attachment
 from bedrock_chat.ui import icons
@@ -62,6 +63,8 @@ class AttachmentTray(QWidget):
     """The attachments waiting to be sent were added to, removed from or cleared."""
     shown_changed = Signal()
     """Chips or a problem line appeared or went: the tray needs a different height."""
+    reading_changed = Signal(bool)
+    """Files offered began (True) or finished (False) being read; Send waits for them."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -86,9 +89,20 @@ class AttachmentTray(QWidget):
         self.problem.setTextFormat(Qt.TextFormat.PlainText)
         self.problem.setStyleSheet("color: #b3261e")
         self.problem.setAccessibleName("Attachment problem")
+        self.reading = QProgressBar()
+        self.reading.setAccessibleName("Reading attachments")
+        self.reading.setToolTip("The files just offered are being read and checked; Send waits for them.")
+        self.reading.setFormat("Reading files: %v of %m")
+        self._reading = False
+        # Shown only when reading lasts: a file or two is ready before a bar would be seen, and would only flicker.
+        self._reveal = QTimer(self)
+        self._reveal.setSingleShot(True)
+        self._reveal.setInterval(300)
+        self._reveal.timeout.connect(self._refresh)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 4)
         layout.addWidget(self._scroll)
+        layout.addWidget(self.reading)
         layout.addWidget(self.problem)
         self._refresh()
 
@@ -135,8 +149,30 @@ class AttachmentTray(QWidget):
         self.problem.setText(" ".join(problem for problem in self._problems.values() if problem))
         self._refresh()
 
+    @property
+    def is_reading(self) -> bool:
+        return self._reading
+
+    def show_reading(self, done: int | None, total: int = 0) -> None:
+        """``done`` of ``total`` files offered are read; None: reading ended."""
+        reading = done is not None
+        if reading:
+            self.reading.setRange(0, total)
+            self.reading.setValue(done or 0)
+        if reading == self._reading:
+            return
+        self._reading = reading
+        if reading:
+            self._reveal.start()
+        else:
+            self._reveal.stop()
+        self._refresh()
+        self.reading_changed.emit(reading)
+
     def _refresh(self) -> None:
+        reading_shown = self._reading and not self._reveal.isActive()
         self._scroll.setVisible(bool(self._items))
+        self.reading.setVisible(reading_shown)
         self.problem.setVisible(bool(self.problem.text()))
-        self.setVisible(bool(self._items) or bool(self.problem.text()))
+        self.setVisible(bool(self._items) or bool(self.problem.text()) or reading_shown)
         self.shown_changed.emit()

@@ -65,7 +65,8 @@ class HistoryActions:
         elif action == "export":
             from bedrock_chat.ui.conversation_files import export_dialog  # file dialogs load on first use
 
-            export_dialog(self._window, store.load(conversation_id))
+            title = next((s.title for s in store.summaries() if s.id == conversation_id), "conversation")
+            export_dialog(self._window, conversation_id, title)
 
     @reports_store_failure("rename the conversation")
     def rename_conversation(self, conversation_id: str, title: str) -> None:

@@ -24,6 +24,7 @@ from bedrock_chat.ui.compare_hooks import add_compare_button, install_compare
 from bedrock_chat.ui.connection_bar import ConnectionBar
 from bedrock_chat.ui.connection_controller import Clients, ConnectionController
 from bedrock_chat.ui.connection_view import ConnectionView
+from bedrock_chat.ui.conversation_export import ConversationExporter
 from bedrock_chat.ui.conversation_session import ConversationSession
 from bedrock_chat.ui.copy_code import CopyAsCode
 from bedrock_chat.ui.first_frame import AfterFirstFrame
@@ -80,6 +81,7 @@ class MainWindow(QMainWindow):
         self.session.switched.connect(self._on_conversation_switched)
         self.session.status_changed.connect(self.statusBar().showMessage)
         self.importer = TranscriptImporter(self)
+        self.exporter = ConversationExporter(self)
         self.history = HistoryActions(self)
         self._closed = False
         self.compare_button: QWidget | None = None  # the toolbar's Compare button, once the menus exist
@@ -140,7 +142,8 @@ class MainWindow(QMainWindow):
         self.connection_view.ready_changed.connect(self.controls.update_send_enabled)
         self.attachments: AttachmentTray = column.attachments
         self.attach_button = column.attach_button
-        self.attachment_intake = AttachmentIntake(column.attachments, column.attach_button, column.prompt, self, self)
+        self.attachment_intake = AttachmentIntake(column.attachments, column.attach_button, column.prompt, self, self,
+                                                  staging_database=self._staging_database)
         self.token_estimator = TokenEstimator(column.token_estimate, self.requests, column.prompt,
                                               lambda: self.clients.runtime if self.clients else None, self)
         # Another conversation on screen is another history to count; a count still on its way is then stale.
@@ -271,6 +274,10 @@ class MainWindow(QMainWindow):
     def _on_conversation_switched(self, conversation: Conversation) -> None:
         show_switched(self, conversation)
 
+    def _staging_database(self) -> Path | None:
+        """Where attachment bytes are stored as they are attached, if another thread may write this store."""
+        return self.store.path if self.store.background_writable else None
+
     def can_switch(self) -> bool:
         return self.session.can_switch()
 
@@ -282,7 +289,7 @@ class MainWindow(QMainWindow):
     def save_transcript(self) -> None:
         from bedrock_chat.ui.conversation_files import export_dialog  # file dialogs load on first use
 
-        export_dialog(self, self.conversation)
+        export_dialog(self, self.conversation.id, self.conversation.title)
 
     def write_transcript(self, path: Path) -> None:
         self.session.write_transcript(path)

@@ -54,6 +54,7 @@ class PromptControls(QObject):
         requests.draft_attachments = column.attachments.attachments
         column.attachments.changed.connect(self.check_attachments)
         column.attachments.changed.connect(requests.schedule)
+        column.attachments.reading_changed.connect(self.update_send_enabled)
         self.other_turns: OtherTurns | None = None
 
     def check_attachments(self) -> bool:
@@ -83,7 +84,8 @@ class PromptControls(QObject):
         self.update_send_enabled()
 
     def update_send_enabled(self) -> None:
-        ready = self._connection.clients is not None and self._bar.current_model() is not None and not self.busy
+        ready = self._connection.clients is not None and self._bar.current_model() is not None and not self.busy \
+            and not self._column.attachments.is_reading  # files just offered go with the prompt, once read
         self._column.send_button.setEnabled(ready and bool(self._column.prompt.toPlainText().strip()))
 
     def send(self) -> None:

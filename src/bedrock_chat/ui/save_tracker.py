@@ -98,7 +98,7 @@ class SaveTracker(QObject):
         written = []
         stamp = time.strftime("%Y%m%d-%H%M%S")
         for conversation in conversations.values():
-            name = f"bedrock-chat-unsaved-{stamp}-{file_name(conversation)}.json"
+            name = f"bedrock-chat-unsaved-{stamp}-{file_name(conversation.title, conversation.id)}.json"
             for folder in folders:
                 try:
                     export_conversation(conversation, folder / name)

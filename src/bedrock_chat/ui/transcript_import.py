@@ -9,17 +9,15 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QProgressDialog
+from PySide6.QtCore import QObject, Signal
 
 from bedrock_chat.core.conversation import Conversation
 from bedrock_chat.core.storage import StoreError, import_in_background
 from bedrock_chat.core.transfer import ImportCancelled, describe_failure, read_transcript
-from bedrock_chat.ui.gui_thread import deliver, prepare_relay
+from bedrock_chat.ui.progress_job import ProgressJob
 from bedrock_chat.ui.window_api import ChatWindow
 
 log = logging.getLogger(__name__)
@@ -48,57 +46,38 @@ class TranscriptImporter(QObject):
     def __init__(self, window: ChatWindow) -> None:
         super().__init__()
         self._window = window
-        self._thread: threading.Thread | None = None
-        self._cancel = threading.Event()
-        self._dialog: QProgressDialog | None = None
-        self._closed = False
+        self._job = ProgressJob("transcript-import", self)
+        self._job.progressed.connect(self.progressed)
         self._store_path: Path | None = None
-        self.progressed.connect(self._show_progress)
-        prepare_relay()  # the worker hands its progress and its report over through it
 
     @property
     def running(self) -> bool:
-        return self._thread is not None
+        return self._job.running
 
     def start(self, paths: list[Path]) -> bool:
         """Starts importing ``paths``; False (with a status message) if an import is already running."""
-        if self._thread is not None:
+        if self._job.running:
             self._window.statusBar().showMessage("An import is already running.", 6000)
             return False
-        self._cancel.clear()
         store = self._window.store
         database = store.path if store.background_writable else None
         self._store_path = store.path  # read here: the worker names it in its messages
-        self._dialog = dialog = QProgressDialog("Importing transcripts…", "Cancel", 0, PROGRESS_STEPS,
-                                                self._window.window())
-        dialog.setWindowTitle("Import transcripts")
-        dialog.setAccessibleName("Import progress")
-        dialog.setToolTip("Reading, checking and storing the chosen transcripts.")
-        # Not modal: the window stays usable (a reply can stream) while the worker imports.
-        dialog.setWindowModality(Qt.WindowModality.NonModal)
-        dialog.setMinimumDuration(400)  # a small import finishes before any dialog appears
-        dialog.setAutoClose(False)
-        dialog.setAutoReset(False)
-        dialog.canceled.connect(self.cancel)
-        dialog.setValue(0)
-        self._thread = threading.Thread(target=self._run, args=(paths, database), name="transcript-import")
-        self._thread.start()
+        self._job.start(self._window.window(), "Import transcripts", "Importing transcripts…", "Import progress",
+                        "Reading, checking and storing the chosen transcripts.", PROGRESS_STEPS,
+                        lambda: self._run(paths, database), self._on_worker_done)
         return True
 
     def cancel(self) -> None:
-        self._cancel.set()
+        self._job.cancel()
 
     def shutdown(self) -> None:
         """The window is closing: stop the worker between two steps and wait for it, before the store closes."""
-        self._closed = True
-        self._cancel.set()
-        if self._thread is not None:
-            self._thread.join(timeout=30)
-            self._thread = None
+        self._job.shutdown()
 
     # -- the worker thread ---------------------------------------------------------------------------
 
-    def _run(self, paths: list[Path], database: Path | None) -> None:
+    def _run(self, paths: list[Path], database: Path | None) -> tuple[ImportReport, list[tuple[Path, Conversation]]]:
+        cancelled = self._job.cancelled
         report = ImportReport(files=len(paths))
         for_gui: list[tuple[Path, Conversation]] = []
         sizes = [_size(path) for path in paths]
@@ -110,10 +89,10 @@ class TranscriptImporter(QObject):
             step = int(PROGRESS_STEPS * min(1.0, position / total))
             if step != last:
                 last = step
-                deliver(self, self.progressed.emit, step)
+                self._job.report(step)
 
         for path, size in zip(paths, sizes, strict=True):
-            if self._cancel.is_set():
+            if cancelled():
                 report.cancelled = True
                 break
             def on_read(read: int, base: int = done, size: int = size) -> None:
@@ -123,11 +102,11 @@ class TranscriptImporter(QObject):
                 advance(base + size * (1 + part) / 2)  # and half for storing it
 
             try:
-                conversation = read_transcript(path, on_read, self._cancel.is_set)
+                conversation = read_transcript(path, on_read, cancelled)
                 if database is None:
                     for_gui.append((path, conversation))
                 else:
-                    stored = import_in_background(database, conversation, on_stored, self._cancel.is_set)
+                    stored = import_in_background(database, conversation, on_stored, cancelled)
                     if stored is None:
                         report.cancelled = True
                         break
@@ -140,25 +119,12 @@ class TranscriptImporter(QObject):
                 report.errors.append(describe_failure(path, error, self._store_path))
             done += size
             advance(done)
-        deliver(self, self._on_worker_done, report, for_gui)
+        return report, for_gui
 
     # -- back on the GUI thread ----------------------------------------------------------------------
 
-    def _show_progress(self, step: int) -> None:
-        if self._dialog is not None:
-            self._dialog.setValue(step)
-
-    def _on_worker_done(self, report: ImportReport, for_gui: list[tuple[Path, Conversation]]) -> None:
-        if self._thread is not None:
-            self._thread.join()
-            self._thread = None
-        if self._closed:
-            return
-        if self._dialog is not None:
-            self._dialog.canceled.disconnect(self.cancel)
-            self._dialog.close()
-            self._dialog.deleteLater()
-            self._dialog = None
+    def _on_worker_done(self, result: tuple[ImportReport, list[tuple[Path, Conversation]]]) -> None:
+        report, for_gui = result
         window = self._window
         for path, conversation in for_gui:  # an in-memory store is only reachable from this thread
             try:

@@ -1,4 +1,4 @@
-"""What the helpers of the main window (history actions, file dialogs, transcript import) may use of it.
+"""What the helpers of the main window (history actions, file dialogs, transcript import and export) may use of it.
 
 A typed Protocol instead of an ``Any`` back-reference: renaming or removing one of these on the window is a
 mypy error here and at every caller, not an ``AttributeError`` when a person picks the menu item.
@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from bedrock_chat.core.storage import ConversationStore
     from bedrock_chat.ui.attachment_tray import AttachmentTray
     from bedrock_chat.ui.chat_view import ChatView
+    from bedrock_chat.ui.conversation_export import ConversationExporter
     from bedrock_chat.ui.prompt_editor import PromptEditor
     from bedrock_chat.ui.sidebar import Sidebar
     from bedrock_chat.ui.transcript_import import TranscriptImporter
@@ -28,6 +29,7 @@ class ChatWindow(Protocol):
     prompt: PromptEditor
     attachments: AttachmentTray
     importer: TranscriptImporter
+    exporter: ConversationExporter
 
     @property
     def clients(self) -> Any:

@@ -1,6 +1,6 @@
-"""What closing the window does, in the order that loses nothing: the reply in flight saved, the importer stopped,
-what could not be saved kept as transcripts, the history closed, the layout kept, the folder unlocked, the
-connection closed. Nothing here waits for a turn's thread."""
+"""What closing the window does, in the order that loses nothing: the reply in flight saved, the importer,
+exporter and attachment reader stopped, what could not be saved kept as transcripts, the history closed, the
+layout kept, the folder unlocked, the connection closed. Nothing here waits for a turn's thread."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ from PySide6.QtCore import QByteArray
 
 from bedrock_chat.core.conversation import Message
 from bedrock_chat.core.storage import ConversationStore
+from bedrock_chat.ui.attachment_intake import AttachmentIntake
 from bedrock_chat.ui.connection_controller import ConnectionController
+from bedrock_chat.ui.conversation_export import ConversationExporter
 from bedrock_chat.ui.folder_lock import FolderLock
 from bedrock_chat.ui.settings_store import SettingsStore
 from bedrock_chat.ui.storage_status import StorageStatus
@@ -32,6 +34,8 @@ class ClosingWindow(Protocol):
     storage: StorageStatus
     turns: TurnController
     importer: TranscriptImporter
+    exporter: ConversationExporter
+    attachment_intake: AttachmentIntake
     body: WindowBody
     connection_ctl: ConnectionController
 
@@ -46,6 +50,8 @@ def close_down(window: ClosingWindow, folder_lock: FolderLock | None) -> None:
     if reply is not None:
         window.store_message(reply)
     window.importer.shutdown()  # its worker writes through its own connection: done before the store closes
+    window.exporter.shutdown()  # a cancelled export stops before its next file
+    window.attachment_intake.shutdown()  # it stores attachment bytes through its own connection
     window.storage.keep_unsaved_at_close(window.data_dir)
     try:
         window.store.purge_deleted()
