@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -68,3 +69,63 @@ def stop_sending_header(client: Any, name: str) -> None:
     from bedrock_chat.bedrock.session import remove_request_header
 
     remove_request_header(client, name)
+
+
+@pytest.fixture(autouse=True)
+def _dispose_of_main_windows() -> Iterator[None]:
+    """Every main window a test made is closed and deleted at its end, as ``qtbot.addWidget`` does for those
+    handed to it: a closed window that nobody deletes is kept by its own signal connections, so each one a test
+    made on its own stayed in memory to the end of the run."""
+    yield
+    main_window = sys.modules.get("bedrock_chat.ui.main_window")
+    if main_window is None:  # no window in this run so far (and Qt need not be loaded)
+        return
+    from PySide6.QtWidgets import QApplication
+
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, main_window.MainWindow):
+            widget.close()
+            widget.deleteLater()
+
+
+# -- opt-in memory trace ---------------------------------------------------------------------------------------
+# BEDROCK_CHAT_TEST_MEMORY=FILE appends one JSON line per test: its id, this process's resident set (VmRSS) and
+# peak (VmHWM) in MiB after its teardown, how many main windows, conversation views, compare columns and
+# conversations are still alive after a full collection, and how many widgets Qt still has. A count that climbs
+# test after test is a leak (tests/ui/test_window_lifetime.py has what one was). It slows the run: counting walks
+# every object after every test.
+_MEMORY_TRACE = os.environ.get("BEDROCK_CHAT_TEST_MEMORY")
+
+if _MEMORY_TRACE:
+    import gc
+    import json
+    from pathlib import Path
+
+    def _status_mib(field: str) -> float:
+        for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+        return 0.0
+
+    def _live_counts() -> dict[str, int]:
+        from PySide6.QtCore import QCoreApplication, QEvent
+        from PySide6.QtWidgets import QApplication
+
+        if QApplication.instance() is not None:  # what the test's teardown handed to deleteLater goes first
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+            QApplication.processEvents()
+        gc.collect()
+        counts = dict.fromkeys(("MainWindow", "ChatView", "AnswerView", "CompareColumn", "Conversation"), 0)
+        for thing in gc.get_objects():
+            name = type(thing).__name__
+            if name in counts:
+                counts[name] += 1
+        counts["qt_widgets"] = len(QApplication.allWidgets()) if QApplication.instance() is not None else 0
+        return counts
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_runtest_logfinish(nodeid: str, location: Any) -> None:
+        line = {"test": nodeid, "rss_mib": round(_status_mib("VmRSS"), 1),
+                "peak_mib": round(_status_mib("VmHWM"), 1), **_live_counts()}
+        with Path(_MEMORY_TRACE).open("a", encoding="utf-8") as trace:
+            trace.write(json.dumps(line) + "\n")

@@ -97,7 +97,7 @@ def create_window(argv: list[str] | None = None) -> MainWindow:
     from PySide6.QtWidgets import QApplication
 
     from bedrock_chat.bedrock.connection import ConnectionSettings
-    from bedrock_chat.ui.folder_lock import FolderLock, bring_forward
+    from bedrock_chat.ui.folder_lock import FolderLock
     from bedrock_chat.ui.main_window import MainWindow
     from bedrock_chat.ui.settings_store import SettingsStore
 
@@ -140,7 +140,9 @@ def create_window(argv: list[str] | None = None) -> MainWindow:
     log.info("data folder %s; %s", data_dir, connection.description)  # names only: never a credential
     window = MainWindow(connection, data_dir, saved, preferred_model=args.model, start_endpoint=start_endpoint,
                         folder_lock=lock)
-    lock.activation_requested.connect(lambda: bring_forward(window))
+    # A bound method, not a lambda holding the window: Qt holds what is connected out of the collector's sight,
+    # so a lambda here kept every closed window and all it held alive for good.
+    lock.activation_requested.connect(window.bring_forward)
     if offline and not args.offline and not args.endpoint_url:  # offline for lack of credentials: say how to get in
         from bedrock_chat.ui.welcome_panel import show_welcome
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import shiboken6
 from PySide6.QtWidgets import QApplication
 
 from bedrock_chat.app import create_window
@@ -14,7 +16,8 @@ from bedrock_chat.app import create_window
 
 @pytest.fixture
 def make_window(qtbot: Any, tmp_path: Path) -> Iterator[Callable[..., Any]]:
-    windows: list[Any] = []
+    # Held weakly: a test may close a window and check that nothing keeps it (tests/ui/test_window_lifetime.py).
+    windows: list[weakref.ref[Any]] = []
 
     def build(url: str, *extra: str, data_dir: Path | None = None, wait_for_models: bool = True) -> Any:
         window = create_window(["--offline", "--endpoint-url", url, "--data-dir", str(data_dir or tmp_path), *extra])
@@ -23,12 +26,14 @@ def make_window(qtbot: Any, tmp_path: Path) -> Iterator[Callable[..., Any]]:
         if wait_for_models:
             qtbot.waitUntil(lambda: bool(window.models) and window.send_button is not None, timeout=15000)
             wait_for_turn_host()
-        windows.append(window)
+        windows.append(weakref.ref(window))
         return window
 
     yield build
-    for window in windows:
-        window.close()
+    for held in windows:
+        window = held()
+        if window is not None and shiboken6.isValid(window):
+            window.close()
 
 
 def wait_for_turn_host() -> None:

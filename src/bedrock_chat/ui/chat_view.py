@@ -23,6 +23,7 @@ from bedrock_chat.core.conversation import Conversation, Message
 from bedrock_chat.ui import chat_links as links
 from bedrock_chat.ui import message_html as parts_html
 from bedrock_chat.ui.attachment_view import AttachmentPictures
+from bedrock_chat.ui.call_soon import call_soon
 from bedrock_chat.ui.chat_cards import ChatCards
 from bedrock_chat.ui.chat_links import EARLIER_URL
 from bedrock_chat.ui.message_render import MessageRenderer
@@ -156,14 +157,14 @@ class ChatView(QTextBrowser):
         if keep_scroll is not None:  # a toggle: what is above stays put, so the change opens downward in place
             bar = self.verticalScrollBar()
             bar.setValue(keep_scroll)
-            QTimer.singleShot(0, lambda: bar.setValue(keep_scroll))
+            call_soon(self, lambda: bar.setValue(keep_scroll))
         elif scroll_to:
             anchor = f"m-{link_token(scroll_to)}"
             self.scrollToAnchor(anchor)
-            QTimer.singleShot(0, lambda: self.scrollToAnchor(anchor))
+            call_soon(self, lambda: self.scrollToAnchor(anchor))
         else:
             self._scroll_to_end()
-            QTimer.singleShot(0, self._scroll_to_end)
+            call_soon(self, self._scroll_to_end)
 
     def hideEvent(self, event: QHideEvent) -> None:
         """A window closed (or a column hidden) mid-reply: its reply stops holding the collector's objects, which
@@ -294,7 +295,7 @@ class ChatView(QTextBrowser):
             self._shown = len(messages) - index
             self.render_all(scroll_to=message_id)
         self.cards.show_hit(message_id, query)
-        QTimer.singleShot(0, lambda: self.cards.show_hit(message_id, query))
+        call_soon(self, lambda: self.cards.show_hit(message_id, query))
 
     def clear_highlight(self) -> None:
         self.cards.clear_highlight()

@@ -6,7 +6,7 @@ Its colours come from the palette, so it reads as well in the dark theme as in t
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from bedrock_chat.ui.call_soon import call_soon
 from bedrock_chat.ui.sso_login import aws_cli
 
 DEFAULT_TITLE = "Something needs your attention"
@@ -140,4 +141,4 @@ class ErrorBanner(QFrame):
         super().changeEvent(event)
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
             # Widgets hear of a new palette before the application reports it: look once the change is done.
-            QTimer.singleShot(0, self, self._apply_colours)  # not after the card is gone
+            call_soon(self, self._apply_colours)  # not after the card is gone

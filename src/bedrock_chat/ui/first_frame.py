@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QWidget
+
+from bedrock_chat.ui.call_soon import call_soon
 
 FIRST_FRAME_FALLBACK_MS = 100  # a window that is never shown still connects
 
@@ -20,11 +22,11 @@ class AfterFirstFrame(QObject):
         self._work = work
         self.done = False
         window.installEventFilter(self)
-        QTimer.singleShot(FIRST_FRAME_FALLBACK_MS, self.run)
+        call_soon(self, self.run, FIRST_FRAME_FALLBACK_MS)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint and not self.done:
-            QTimer.singleShot(0, self.run)  # after the frame is on screen, not inside its painting
+            call_soon(self, self.run)  # after the frame is on screen, not inside its painting
         return False
 
     def run(self) -> None:

@@ -28,7 +28,7 @@ from bedrock_chat.ui.conversation_export import ConversationExporter
 from bedrock_chat.ui.conversation_session import ConversationSession
 from bedrock_chat.ui.copy_code import CopyAsCode
 from bedrock_chat.ui.first_frame import AfterFirstFrame
-from bedrock_chat.ui.folder_lock import FolderLock
+from bedrock_chat.ui.folder_lock import FolderLock, bring_forward
 from bedrock_chat.ui.history_actions import HistoryActions
 from bedrock_chat.ui.param_panel import ParameterPanel
 from bedrock_chat.ui.prompt_controls import PromptControls
@@ -304,6 +304,10 @@ class MainWindow(QMainWindow):
 
     def show_about(self) -> None:
         help_actions.show_about(self, self.connection.description, self.data_dir)
+
+    def bring_forward(self) -> None:
+        """A second start on this data folder asked for this window."""
+        bring_forward(self)
 
     def _restore_layout(self) -> None:
         geometry = self.settings.layout("geometry")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from bedrock_chat.core import storage
 from bedrock_chat.core.conversation import Message, MessageState
 from bedrock_chat.core.history_open import StoreProblem, check_pages, note_damage, read_what_remains
+from bedrock_chat.ui.call_soon import call_soon
 from bedrock_chat.ui.gui_thread import deliver, prepare_relay
 from bedrock_chat.ui.rich_text import verbatim
 from bedrock_chat.ui.save_tracker import SaveTracker
@@ -103,7 +104,7 @@ class StorageStatus(QObject):
         self.damage_found.connect(self._on_damage_found)
         self._render()
         if problem is None and saving and _too_large_to_check_at_startup(saves.store.path):
-            QTimer.singleShot(BACKGROUND_CHECK_DELAY_MS, self._check_in_background)
+            call_soon(self, self._check_in_background, BACKGROUND_CHECK_DELAY_MS)
 
     def _check_in_background(self) -> None:
         path = self._saves.store.path
@@ -176,7 +177,7 @@ class StorageStatus(QObject):
         reason = self._saves.reason or self._notice or "the history cannot be saved."
         text = f"{ended}, but it is NOT saved: {reason}"
         # After the turn's own status line ("Reply finished."), whichever order the signals reach the window in.
-        QTimer.singleShot(0, lambda: self._window.statusBar().showMessage(text))
+        call_soon(self, lambda: self._window.statusBar().showMessage(text))
 
     def export_readable(self) -> None:
         source = self._damaged_copy

@@ -5,11 +5,12 @@ Only construction and layout live here; the window connects the widgets' signals
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSizePolicy, QSplitter, QToolBar, QVBoxLayout, QWidget
 
 from bedrock_chat.ui.attachment_tray import AttachmentTray
+from bedrock_chat.ui.call_soon import call_soon
 from bedrock_chat.ui.chat_view import ChatView
 from bedrock_chat.ui.error_banner import ErrorBanner
 from bedrock_chat.ui.panel_fit import PanelFit
@@ -86,7 +87,7 @@ class ChatColumn(QWidget):
         layout.addWidget(self.splitter)
         self._prompt_row = prompt_row
         self._borrowed = 0  # height the tray took from the conversation
-        self.attachments.shown_changed.connect(lambda: QTimer.singleShot(0, self._fit_prompt_row))
+        self.attachments.shown_changed.connect(lambda: call_soon(self, self._fit_prompt_row))
 
     def _fit_prompt_row(self) -> None:
         """Chips and a refusal above the prompt take room from the conversation (or whatever the splitter shows
