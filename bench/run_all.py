@@ -17,7 +17,9 @@ BENCHMARKS = ("stream_render", "startup", "history", "connection_test", "import_
               "token_estimate", "attach_cost", "switch_memory")
 # Run again with these arguments, reported under their own name: the window's turns decoded on a thread of the
 # app, as before the turn host process, for comparison.
-VARIANTS = {"stream_render_in_thread": ("stream_render", "--in-thread")}
+# And the paired rounds against the replayed reply (no server CPU on this machine, as with a remote Bedrock).
+VARIANTS = {"stream_render_in_thread": ("stream_render", "--in-thread"),
+            "turn_host_compare_replayed": ("turn_host_compare", "--replay")}
 
 
 def main(argv: list[str]) -> int:
