@@ -62,5 +62,6 @@ def test_a_huge_integer_already_in_the_database_shows_no_figure(qtbot, make_wind
         target = tmp_path / f"export{suffix}"
         monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, target=target, kind=kind, **k:
                                                                           (str(target), kind)))
-        window.action_by_id["file.save"].trigger()
+        with qtbot.waitSignal(window.exporter.finished, timeout=20000):  # written by a worker
+            window.action_by_id["file.save"].trigger()
         assert "an answer" in Path(target).read_text(encoding="utf-8")
