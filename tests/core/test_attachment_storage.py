@@ -12,7 +12,8 @@ import pytest
 from bedrock_chat.core.attachments import make_attachment
 from bedrock_chat.core.conversation import Conversation, MessageState
 from bedrock_chat.core.html_export import to_html
-from bedrock_chat.core.storage import MIGRATIONS, ConversationStore, _statements
+from bedrock_chat.core.storage import ConversationStore
+from bedrock_chat.core.store_schema import MIGRATIONS, migration_statements
 from bedrock_chat.core.transcript import TranscriptError, from_json, to_json, to_markdown
 from tests.attachment_files import HTML_PRETENDING, PDF, png
 
@@ -49,7 +50,7 @@ def test_a_version_2_database_gains_attachments(tmp_path):
     path = tmp_path / "v2.db"
     db = sqlite3.connect(path)
     for script in MIGRATIONS[:2]:
-        for statement in _statements(script):
+        for statement in migration_statements(script):
             db.execute(statement)
     db.execute("PRAGMA user_version = 2")
     db.commit()

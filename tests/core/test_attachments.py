@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import pytest
 
+from bedrock_chat.core.attachment_request_checks import Capabilities, check_request
 from bedrock_chat.core.attachments import (
     MAX_DOCUMENT_BYTES,
     MAX_IMAGE_BYTES,
     AttachmentError,
     AttachmentKind,
-    Capabilities,
-    check_request,
-    document_name,
-    document_names,
-    image_dimensions,
     make_attachment,
 )
 from bedrock_chat.core.conversation import Conversation, Role
+from bedrock_chat.core.document_names import document_name, document_names
+from bedrock_chat.core.image_headers import image_dimensions
 from tests.attachment_files import GIF_1X1, HTML_PRETENDING, PDF, jpeg_header, png, png_header_only, webp_vp8x
 
 

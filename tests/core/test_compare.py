@@ -21,7 +21,8 @@ from bedrock_chat.core.events import StopReason, Usage
 from bedrock_chat.core.html_export import to_html
 from bedrock_chat.core.params import GenerationParams
 from bedrock_chat.core.stats import ReplyStats
-from bedrock_chat.core.storage import MIGRATIONS, ConversationStore, _statements
+from bedrock_chat.core.storage import ConversationStore
+from bedrock_chat.core.store_schema import MIGRATIONS, migration_statements
 from bedrock_chat.core.transcript import from_json, to_json, to_markdown
 
 
@@ -121,7 +122,7 @@ def test_a_database_from_before_compare_mode_opens_with_ordinary_replies(tmp_pat
     path = tmp_path / "v2.db"
     db = sqlite3.connect(path)
     for migration in MIGRATIONS[:2]:
-        for statement in _statements(migration):
+        for statement in migration_statements(migration):
             db.execute(statement)
     db.execute("PRAGMA user_version = 2")
     db.execute("INSERT INTO conversations (id, title, created_at, updated_at) VALUES ('c1', 'Old', 't', 't')")

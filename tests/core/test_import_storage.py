@@ -4,7 +4,8 @@ conversation until it is complete and leaves nothing when cancelled."""
 from __future__ import annotations
 
 from bedrock_chat.core.conversation import Conversation, Message, Role
-from bedrock_chat.core.storage import ConversationStore, import_in_background
+from bedrock_chat.core.storage import ConversationStore
+from bedrock_chat.core.store_writing import import_in_background
 
 
 def _conversation(texts: list[str], ids: list[str] | None = None, conversation_id: str | None = None) -> Conversation:

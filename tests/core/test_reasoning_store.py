@@ -8,7 +8,8 @@ import pytest
 
 from bedrock_chat.core.conversation import Conversation, MessageState, Role
 from bedrock_chat.core.reasoning import ReasoningBlock
-from bedrock_chat.core.storage import MIGRATIONS, ConversationStore, _statements
+from bedrock_chat.core.storage import ConversationStore
+from bedrock_chat.core.store_schema import MIGRATIONS, migration_statements
 
 SIGNED = ReasoningBlock("Let me think… “quoted” ✓", "c2lnbmF0dXJl+/=")
 REDACTED = ReasoningBlock(redacted="ZW5jcnlwdGVk")
@@ -38,7 +39,7 @@ def test_a_database_from_before_reasoning_blocks_opens_and_keeps_its_messages(tm
     path = tmp_path / "old.db"
     db = sqlite3.connect(path)
     for number in range(2):
-        for statement in _statements(MIGRATIONS[number]):
+        for statement in migration_statements(MIGRATIONS[number]):
             db.execute(statement)
     db.execute("PRAGMA user_version = 2")
     db.execute("INSERT INTO conversations (id, title, created_at, updated_at) VALUES ('c1', 'Old', 't', 't')")

@@ -8,17 +8,10 @@ import time
 import pytest
 
 from bedrock_chat.core.conversation import Conversation, MessageState, Role
-from bedrock_chat.core.storage import (
-    HIGHLIGHT_END,
-    HIGHLIGHT_START,
-    MIGRATIONS,
-    SCHEMA_VERSION,
-    ConversationStore,
-    StoreError,
-    _statements,
-    fts_query,
-)
-from bedrock_chat.core.store_errors import StoreProblemKind
+from bedrock_chat.core.storage import ConversationStore
+from bedrock_chat.core.store_errors import StoreError, StoreProblemKind
+from bedrock_chat.core.store_reading import HIGHLIGHT_END, HIGHLIGHT_START, fts_query
+from bedrock_chat.core.store_schema import MIGRATIONS, SCHEMA_VERSION, migration_statements
 
 
 def _conversation(prompt: str = "What is the capital of Nepal?",
@@ -53,7 +46,7 @@ def test_migrations_from_every_earlier_version(tmp_path, start_version):
     path = tmp_path / "old.db"
     db = sqlite3.connect(path)
     for number in range(start_version + 1):
-        for statement in _statements(MIGRATIONS[number]):
+        for statement in migration_statements(MIGRATIONS[number]):
             db.execute(statement)
     db.execute(f"PRAGMA user_version = {start_version + 1}")
     db.execute("INSERT INTO conversations (id, title, created_at, updated_at) VALUES ('c1', 'Old', 't', 't')")

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics
 
-from bedrock_chat.core.storage import ConversationSummary
+from bedrock_chat.core.store_reading import ConversationSummary
 from bedrock_chat.ui.sidebar import Sidebar
 from bedrock_chat.ui.sidebar_delegate import GROUP_ROLE
 

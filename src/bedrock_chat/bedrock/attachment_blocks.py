@@ -12,7 +12,8 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from bedrock_chat.core.attachments import Attachment, document_names, human_size
+from bedrock_chat.core.attachments import Attachment, human_size
+from bedrock_chat.core.document_names import document_names
 
 Turns = tuple[tuple[Attachment, ...], ...]
 

@@ -18,7 +18,8 @@ from bedrock_chat.bedrock.request_features import (
     thinking_enabled,
     with_blobs,
 )
-from bedrock_chat.core.attachments import Attachment, check_request
+from bedrock_chat.core.attachment_request_checks import check_request
+from bedrock_chat.core.attachments import Attachment
 from bedrock_chat.core.catalog import ModelInfo
 from bedrock_chat.core.conversation import Role
 from bedrock_chat.core.params import GenerationParams, RequestOptions

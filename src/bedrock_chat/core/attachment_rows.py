@@ -13,6 +13,7 @@ import sqlite3
 from pathlib import Path
 
 from bedrock_chat.core.attachments import Attachment, AttachmentError, AttachmentKind, display_name, make_attachment
+from bedrock_chat.core.store_transactions import immediate_transaction, open_writer
 
 log = logging.getLogger(__name__)
 
@@ -44,17 +45,11 @@ def stage_attachment(database: Path, attachment: Attachment) -> Attachment:
     with its ``digest``, which ``save_attachments`` then writes instead of the bytes. One short transaction, so
     the window's own saves never wait long for the lock. Raises sqlite3.Error or OSError when the disk refuses."""
     digest = hashlib.sha256(attachment.data).hexdigest()
-    db = sqlite3.connect(database, isolation_level=None, timeout=30)
+    db = open_writer(database)  # synchronous=FULL: on disk before the chip shows, as Send then relies on it
     try:
-        db.execute("PRAGMA synchronous=FULL")  # on disk before the chip shows: Send then relies on it
-        db.execute("BEGIN IMMEDIATE")
-        try:
+        with immediate_transaction(db):
             db.execute("INSERT OR IGNORE INTO attachment_blobs (digest, data) VALUES (?, ?)",
                        (digest, attachment.data))
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        db.execute("COMMIT")
     finally:
         db.close()
     return dataclasses.replace(attachment, digest=digest)

@@ -1,8 +1,9 @@
-"""Attachments (images and documents) sent with a prompt: their types, Bedrock's limits and the checks.
+"""Attachments (images and documents) sent with a prompt: their types, Bedrock's limits and the checks on one file.
 
 Qt-free, so the checks run the same in the window, in tests and on imported transcripts. Everything here treats
 its input as hostile: a file's name and bytes decide nothing until they are checked (an "image" whose bytes are
-HTML is refused, a name full of markup becomes a plain document name).
+HTML is refused, a name full of markup becomes a plain document name). A request's attachments taken together
+are checked in ``attachment_request_checks``; what a document is called in a request, in ``document_names``.
 
 Limits are those of the Converse API reference (Message, ImageBlock, DocumentBlock): at most 20 images and 5
 documents per request, an image at most 3.75 MB and 8,000 px on each side, a document at most 4.5 MB; a
@@ -12,11 +13,11 @@ characters. "MB" is read as 10^6 bytes, the stricter reading, so a file we let t
 
 from __future__ import annotations
 
-import re
-import struct
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import PurePath
+
+from bedrock_chat.core.image_headers import image_dimensions, image_is_complete
 
 MAX_IMAGES = 20
 MAX_DOCUMENTS = 5
@@ -96,85 +97,6 @@ def human_size(size: int) -> str:
     return f"{size / 1_000_000:.2f} MB"
 
 
-# -- image headers ----------------------------------------------------------------------------------------
-
-def image_dimensions(data: bytes) -> tuple[str, int, int] | None:
-    """The format and size of a PNG, JPEG, GIF or WebP from its header; None when the bytes are none of them
-    (or are cut short before the size). No decoder is involved, so a hostile file costs a few comparisons."""
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        if len(data) >= 24 and data[12:16] == b"IHDR":
-            width, height = struct.unpack(">II", data[16:24])
-            return "png", width, height
-        return None
-    if data[:6] in (b"GIF87a", b"GIF89a"):
-        if len(data) >= 10:
-            width, height = struct.unpack("<HH", data[6:10])
-            return "gif", width, height
-        return None
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return _webp(data)
-    if data[:3] == b"\xff\xd8\xff":
-        return _jpeg(data)
-    return None
-
-
-def _webp(data: bytes) -> tuple[str, int, int] | None:
-    chunk = data[12:16]
-    if chunk == b"VP8 " and len(data) >= 30 and data[23:26] == b"\x9d\x01\x2a":
-        width, height = struct.unpack("<HH", data[26:30])
-        return "webp", width & 0x3FFF, height & 0x3FFF
-    if chunk == b"VP8L" and len(data) >= 25 and data[20] == 0x2F:
-        bits = int.from_bytes(data[21:25], "little")
-        return "webp", (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
-    if chunk == b"VP8X" and len(data) >= 30:
-        width = int.from_bytes(data[24:27], "little") + 1
-        height = int.from_bytes(data[27:30], "little") + 1
-        return "webp", width, height
-    return None
-
-
-_JPEG_SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
-
-
-def _jpeg(data: bytes) -> tuple[str, int, int] | None:
-    position = 2
-    while position + 4 <= len(data):
-        if data[position] != 0xFF:
-            return None
-        marker = data[position + 1]
-        if marker == 0xFF:  # fill byte
-            position += 1
-            continue
-        if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7:  # markers without a length
-            position += 2
-            continue
-        length = struct.unpack(">H", data[position + 2:position + 4])[0]
-        if length < 2:
-            return None
-        if marker in _JPEG_SOF:
-            if position + 9 > len(data):
-                return None
-            height, width = struct.unpack(">HH", data[position + 5:position + 9])
-            return "jpeg", width, height
-        position += 2 + length
-    return None
-
-
-def image_is_complete(fmt: str, data: bytes) -> bool:
-    """Whether the file reaches its format's end marker: a download or copy cut short is caught here rather than
-    by the model (which answers a truncated image with an error, or worse, describes half a picture)."""
-    tail = data[-1024:]
-    if fmt == "png":
-        return b"IEND" in tail[-64:]
-    if fmt == "jpeg":
-        return b"\xff\xd9" in tail
-    if fmt == "gif":
-        return b";" in tail[-64:]
-    if fmt == "webp":
-        return len(data) >= 8 + int.from_bytes(data[4:8], "little")
-    return True
-
-
 # -- building and checking ---------------------------------------------------------------------------------
 
 def display_name(name: str) -> str:
@@ -243,92 +165,3 @@ def make_attachment(name: str, data: bytes) -> Attachment:
         raise AttachmentError(f"“{shown}” is {width}×{height} pixels; Bedrock takes images of at most "
                               f"{MAX_IMAGE_SIDE:,} pixels on each side. Resize it and attach it again.")
     return Attachment(AttachmentKind.IMAGE, fmt, shown, data, width, height)
-
-
-_NAME_ALLOWED = re.compile(r"[^0-9A-Za-z\s\-()\[\]]")
-_NAME_SPACES = re.compile(r"\s+")
-
-
-def document_name(file_name: str) -> str:
-    """A valid DocumentBlock name from a file name: only alphanumerics, single spaces, hyphens, parentheses and
-    square brackets, 1-200 characters. The name is also text the model reads, so nothing else survives."""
-    stem = PurePath(display_name(file_name)).stem
-    ascii_only = stem.encode("ascii", "ignore").decode()  # Bedrock's "alphanumeric" is taken as ASCII here
-    cleaned = _NAME_SPACES.sub(" ", _NAME_ALLOWED.sub(" ", ascii_only)).strip()
-    return cleaned[:MAX_DOCUMENT_NAME].strip() or "Document"
-
-
-def document_names(attachments: list[Attachment] | tuple[Attachment, ...],
-                   taken: set[str] | None = None) -> list[str]:
-    """The names of a message's documents, made unique (two files called ``report.pdf`` become ``report`` and
-    ``report (2)``) so the model can tell them apart.
-
-    Unique across the whole request, not only the message: Bedrock refuses a request whose messages hold two
-    documents of one name, and every earlier turn's documents are sent again, so a file attached again later
-    would otherwise break every turn after it. ``taken``: the names (case-folded) of the request's earlier
-    messages; this message's are added to it."""
-    used = taken if taken is not None else set()
-    names: list[str] = []
-    for attachment in attachments:
-        if attachment.kind != AttachmentKind.DOCUMENT:
-            continue
-        base = document_name(attachment.name)
-        name, number = base, 1
-        while name.casefold() in used:
-            number += 1
-            suffix = f" ({number})"
-            name = base[:MAX_DOCUMENT_NAME - len(suffix)].strip() + suffix
-        used.add(name.casefold())
-        names.append(name)
-    return names
-
-
-@dataclass(frozen=True)
-class Capabilities:
-    """What a model takes besides text, from the catalog's input modalities and document support."""
-
-    model_name: str
-    images: bool
-    documents: bool
-
-
-def check_request(attachments: list[Attachment] | tuple[Attachment, ...], model: Capabilities,
-                  api: str = "converse", family: str | None = None,
-                  latest: list[Attachment] | tuple[Attachment, ...] | None = None) -> None:
-    """Raises ``AttachmentError`` when these attachments cannot go out with one request to this model.
-
-    ``attachments``: every attachment the request carries (earlier turns' are sent again); ``latest``: those of
-    the prompt being sent (None: all of them), so the advice fits (remove a file, or start a new conversation).
-    ``api``/``family``: InvokeModel bodies carry images only for Claude and Nova, and documents not at all."""
-    latest = attachments if latest is None else latest
-    images = [item for item in attachments if item.is_image]
-    documents = [item for item in attachments if not item.is_image]
-
-    def remedy(kind: str, in_latest: bool) -> str:
-        if in_latest:
-            return f"remove the {kind}"
-        return f"start a new conversation (earlier prompts' {kind}s are sent again with every turn)"
-
-    new_images, new_documents = any(item.is_image for item in latest), any(not item.is_image for item in latest)
-    if images and not model.images:
-        raise AttachmentError(f"{model.model_name} does not take images. Choose a model with image input "
-                              f"(for example Nova Lite or Claude Sonnet), or {remedy('image', new_images)}.")
-    if documents and not model.documents:
-        raise AttachmentError(f"{model.model_name} does not take documents. Choose another model (for example "
-                              f"Nova Lite or Claude), or {remedy('document', new_documents)}.")
-    if api == "invoke":
-        if documents:
-            raise AttachmentError("Documents go to Bedrock through the Converse API only. Switch the API to "
-                                  f"Converse in the parameters, or {remedy('document', new_documents)}.")
-        if images and family not in ("anthropic", "nova"):
-            raise AttachmentError(f"The InvokeModel body of {model.model_name} has no place for images. "
-                                  f"Switch the API to Converse, or {remedy('image', new_images)}.")
-    for kind, items, limit in (("image", images, MAX_IMAGES), ("document", documents, MAX_DOCUMENTS)):
-        if len(items) <= limit:
-            continue
-        if len(items) == sum(1 for item in latest if (item.kind == AttachmentKind.IMAGE) == (kind == "image")):
-            raise AttachmentError(f"{len(items)} {kind}s are attached; Bedrock takes at most {limit} per request. "
-                                  "Remove some.")
-        raise AttachmentError(f"With those of earlier turns, this request would carry {len(items)} {kind}s; "
-                              f"Bedrock takes at most {limit} per request. Start a new conversation, or remove "
-                              "some.")

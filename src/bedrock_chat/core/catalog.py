@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bedrock_chat.core.attachments import Capabilities
+from bedrock_chat.core.attachment_request_checks import Capabilities
 from bedrock_chat.core.model_features import ModelFeatures, features_from_entry
 from bedrock_chat.core.params import ParamLimits
 from bedrock_chat.resource_files import model_catalog_data

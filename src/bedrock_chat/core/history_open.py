@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bedrock_chat.core.conversation import Conversation, Message, MessageState, Role
-from bedrock_chat.core.storage import ConversationStore, StoreError
-from bedrock_chat.core.store_errors import StoreProblemKind
+from bedrock_chat.core.storage import ConversationStore
+from bedrock_chat.core.store_errors import StoreError, StoreProblemKind
 
 log = logging.getLogger(__name__)
 

@@ -1,172 +1,36 @@
-"""The conversation store: SQLite in WAL mode, a versioned schema with migrations, full-text search (FTS5).
+"""The conversation store: one SQLite file in WAL mode, opened (and upgraded, see ``store_schema``) with a guard
+that turns every failure into a StoreError, and the changes the window makes to it, one transaction each.
 
-One transaction per change. Messages are upserted as they grow, so a reply in flight survives a crash.
+Messages are upserted as they grow, so a reply in flight survives a crash. Rows are read and written by
+``store_reading`` and ``store_writing``, which a worker uses through connections of its own.
 """
 
 from __future__ import annotations
 
-import json
 import sqlite3
-import urllib.parse
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from bedrock_chat.core.attachment_rows import load_attachments, save_attachments, sweep_unused_blobs
-from bedrock_chat.core.conversation import Conversation, Message, MessageState, Role, new_id, utc_now
-from bedrock_chat.core.reasoning import ReasoningBlock, blocks_from_list, blocks_to_list
-from bedrock_chat.core.store_errors import StoreProblemKind, classify, describe_open_failure
+from bedrock_chat.core.attachment_rows import sweep_unused_blobs
+from bedrock_chat.core.conversation import Conversation, Message, MessageState, utc_now
+from bedrock_chat.core.store_errors import StoreError, StoreProblemKind, classify, describe_open_failure
+from bedrock_chat.core.store_reading import (
+    ConversationSummary,
+    SearchHit,
+    open_reader,
+    read_conversation,
+    read_summaries,
+    search_messages,
+)
+from bedrock_chat.core.store_schema import SCHEMA_VERSION, migrate, schema_version
+from bedrock_chat.core.store_transactions import immediate_transaction
+from bedrock_chat.core.store_writing import fresh_import, upsert_conversation, upsert_message, with_new_ids
 
-HIGHLIGHT_START, HIGHLIGHT_END = "\x02", "\x03"
-
-_V1 = """
-CREATE TABLE conversations (
-    id TEXT PRIMARY KEY,
-    title TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL
-);
-CREATE TABLE messages (
-    id TEXT PRIMARY KEY,
-    conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
-    position INTEGER NOT NULL,
-    role TEXT NOT NULL,
-    text TEXT NOT NULL,
-    reasoning TEXT NOT NULL DEFAULT '',
-    model_id TEXT,
-    api TEXT,
-    parameters TEXT,
-    stats TEXT,
-    state TEXT NOT NULL,
-    error TEXT,
-    created_at TEXT NOT NULL,
-    finished_at TEXT
-);
-CREATE INDEX messages_by_conversation ON messages(conversation_id, position);
-"""
-
-_V2 = """
-ALTER TABLE conversations ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE conversations ADD COLUMN deleted_at TEXT;
-CREATE INDEX conversations_by_update ON conversations(pinned DESC, updated_at DESC);
-CREATE VIRTUAL TABLE messages_fts USING fts5(text, content='messages', content_rowid='rowid');
-INSERT INTO messages_fts(rowid, text) SELECT rowid, text FROM messages;
-CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
-    INSERT INTO messages_fts(rowid, text) VALUES (new.rowid, new.text);
-END;
-CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
-    INSERT INTO messages_fts(messages_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
-END;
-CREATE TRIGGER messages_fts_update AFTER UPDATE OF text ON messages BEGIN
-    INSERT INTO messages_fts(messages_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
-    INSERT INTO messages_fts(rowid, text) VALUES (new.rowid, new.text);
-END;
-"""
-
-# Compare mode: the answers of one compare turn share a group; those not kept are alternatives (not sent back).
-_V3 = """
-ALTER TABLE messages ADD COLUMN compare_group TEXT;
-ALTER TABLE messages ADD COLUMN alternative INTEGER NOT NULL DEFAULT 0;
-"""
-
-# Reasoning blocks as the model signed them (JSON list), sent back unchanged on later turns.
-_V4_REASONING_BLOCKS = """
-ALTER TABLE messages ADD COLUMN reasoning_blocks TEXT;
-"""
-
-# Attachments are stored as bytes with their message (a path could vanish before the next turn resends them),
-# in a table of their own so growing replies never rewrite them and old databases gain it empty.
-_V5_ATTACHMENTS = """
-CREATE TABLE attachments (
-    message_id TEXT NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
-    position INTEGER NOT NULL,
-    kind TEXT NOT NULL,
-    format TEXT NOT NULL,
-    name TEXT NOT NULL,
-    width INTEGER,
-    height INTEGER,
-    data BLOB NOT NULL,
-    PRIMARY KEY (message_id, position)
-);
-"""
-
-# Attachment bytes staged when the file is attached (by a worker, through its own connection), named by their
-# SHA-256 from the attachment row, so sending a prompt writes only small rows. Rows from before keep their bytes.
-_V6_STAGED_ATTACHMENTS = """
-CREATE TABLE attachment_blobs (
-    digest TEXT PRIMARY KEY,
-    data BLOB NOT NULL
-);
-ALTER TABLE attachments ADD COLUMN blob TEXT;
-CREATE INDEX attachments_by_blob ON attachments(blob) WHERE blob IS NOT NULL;
-"""
-
-# Versioned: migration N brings a database from user_version N to N + 1. Only ever append (one entry per change,
-# each branch's in the order it reached main); never edit one that has shipped, so every old database opens.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4_REASONING_BLOCKS, _V5_ATTACHMENTS, _V6_STAGED_ATTACHMENTS)
-SCHEMA_VERSION = len(MIGRATIONS)
 # PRAGMA quick_check reads every page: ~30 ms for 10 MB (20,000 messages) but ~250 ms for 54 MB, a visible delay
 # at startup (bench/store_open.py). So only files up to this size are checked; a larger one is still read (the
 # conversation list and the latest conversation) inside the same guard, and a later damaged read is reported.
 QUICK_CHECK_MAX_BYTES = 16 * 1024 * 1024
-
-
-class StoreError(RuntimeError):
-    """The database cannot be used (damaged, read-only, full, newer schema); the message says what to do."""
-
-    def __init__(self, message: str, kind: StoreProblemKind = StoreProblemKind.CORRUPT) -> None:
-        super().__init__(message)
-        self.kind = kind
-
-
-@dataclass(frozen=True)
-class ConversationSummary:
-    id: str
-    title: str
-    created_at: str
-    updated_at: str
-    pinned: bool
-    model_id: str | None
-    message_count: int
-
-
-@dataclass(frozen=True)
-class SearchHit:
-    conversation_id: str
-    message_id: str
-    title: str
-    role: Role
-    snippet: str  # matched words wrapped in HIGHLIGHT_START / HIGHLIGHT_END
-
-
-def fts_query(text: str) -> str | None:
-    """A user's words as an FTS5 query: every word must match, the last one as a prefix."""
-    words = [word.replace('"', '""') for word in text.split() if any(ch.isalnum() for ch in word)]
-    if not words:
-        return None
-    quoted = [f'"{word}"' for word in words]
-    quoted[-1] += "*"
-    return " ".join(quoted)
-
-
-def _json_or_none(value: dict[str, Any] | None) -> str | None:
-    return None if value is None else json.dumps(value, ensure_ascii=False)
-
-
-def _blocks_json(message: Message) -> str | None:
-    return json.dumps(blocks_to_list(message.reasoning_blocks)) if message.reasoning_blocks else None
-
-
-def _blocks_loaded(raw: str | None) -> list[ReasoningBlock]:
-    """A damaged column loses only the blocks (the next turn is sent without them), never the conversation."""
-    if not raw:
-        return []
-    try:
-        return blocks_from_list(json.loads(raw))
-    except ValueError:
-        return []
 
 
 class ConversationStore:
@@ -202,8 +66,7 @@ class ConversationStore:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=FULL")
             db.execute("PRAGMA foreign_keys=ON")
-            self._db = db
-            self._migrate()
+            migrate(db)
         except BaseException:
             db.close()
             raise
@@ -212,11 +75,8 @@ class ConversationStore:
     def _connect_read_only(self) -> sqlite3.Connection:
         if not self.path.is_file():
             raise sqlite3.OperationalError("unable to open database file")
-        # A WAL database cannot be opened with mode=ro on a read-only mount (SQLite must create the -shm
-        # file); immutable=1 reads the main file as it is, which after a clean close holds everything.
-        uri = f"file:{urllib.parse.quote(str(self.path))}?immutable=1"
-        db = sqlite3.connect(uri, uri=True, isolation_level=None)
-        version = int(db.execute("PRAGMA user_version").fetchone()[0])
+        db = open_reader(self.path, read_only=True)
+        version = schema_version(db)
         if version != SCHEMA_VERSION:
             db.close()
             raise StoreError(f"The conversation database {self.path} has schema {version} and its folder is "
@@ -253,21 +113,8 @@ class ConversationStore:
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         if self.read_only:
             self._reopen_writable()
-        db = self._db
-        db.execute("BEGIN IMMEDIATE")
-        try:
+        with immediate_transaction(self._db) as db:
             yield db
-        except BaseException:
-            if db.in_transaction:
-                db.execute("ROLLBACK")
-            raise
-        try:
-            db.execute("COMMIT")
-        except BaseException:
-            # A COMMIT that fails (disk full) can leave the transaction open; end it so the next save starts clean.
-            if db.in_transaction:
-                db.execute("ROLLBACK")
-            raise
 
     def _reopen_writable(self) -> None:
         """Raises StoreError (READ_ONLY, FULL, BUSY) while writing is still refused; swaps connections once not."""
@@ -280,18 +127,7 @@ class ConversationStore:
 
     @property
     def schema_version(self) -> int:
-        return int(self._db.execute("PRAGMA user_version").fetchone()[0])
-
-    def _migrate(self) -> None:
-        version = self.schema_version
-        if version > SCHEMA_VERSION:
-            raise StoreError(f"The conversation database was written by a newer bedrock-chat (schema {version}); "
-                             "update bedrock-chat to open it.", StoreProblemKind.NEWER_SCHEMA)
-        for number in range(version, SCHEMA_VERSION):
-            with self._transaction() as db:
-                for statement in _statements(MIGRATIONS[number]):
-                    db.execute(statement)
-                db.execute(f"PRAGMA user_version = {number + 1}")
+        return schema_version(self._db)
 
     def _mark_interrupted(self) -> None:
         with self._transaction() as db:
@@ -303,16 +139,16 @@ class ConversationStore:
     def save_conversation(self, conversation: Conversation) -> None:
         """Writes the conversation and all its messages in one transaction."""
         with self._transaction() as db:
-            self._upsert_conversation(db, conversation)
+            upsert_conversation(db, conversation)
             for position, message in enumerate(conversation.messages):
-                self._upsert_message(db, conversation.id, position, message)
+                upsert_message(db, conversation.id, position, message)
 
     def save_message(self, conversation: Conversation, message: Message) -> None:
         """Writes one message (a new prompt, or a reply as it grows) and touches its conversation."""
         position = next(index for index, item in enumerate(conversation.messages) if item is message)
         with self._transaction() as db:
-            self._upsert_conversation(db, conversation)
-            self._upsert_message(db, conversation.id, position, message)
+            upsert_conversation(db, conversation)
+            upsert_message(db, conversation.id, position, message)
 
     def save_messages(self, items: list[tuple[Conversation, Message]]) -> None:
         """Writes several messages (those whose earlier save failed, then the new one) in one transaction.
@@ -325,35 +161,9 @@ class ConversationStore:
                 if position is None:
                     continue
                 if conversation.id not in touched:
-                    self._upsert_conversation(db, conversation)
+                    upsert_conversation(db, conversation)
                     touched.add(conversation.id)
-                self._upsert_message(db, conversation.id, position, message)
-
-    @staticmethod
-    def _upsert_conversation(db: sqlite3.Connection, conversation: Conversation) -> None:
-        db.execute(
-            "INSERT INTO conversations (id, title, created_at, updated_at) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT(id) DO UPDATE SET title = excluded.title, updated_at = excluded.updated_at",
-            (conversation.id, conversation.title, conversation.created_at, utc_now()),
-        )
-
-    @staticmethod
-    def _upsert_message(db: sqlite3.Connection, conversation_id: str, position: int, message: Message) -> None:
-        db.execute(
-            "INSERT INTO messages (id, conversation_id, position, role, text, reasoning, model_id, api, parameters,"
-            " stats, state, error, created_at, finished_at, compare_group, alternative, reasoning_blocks)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT(id) DO UPDATE SET position = excluded.position, text = excluded.text,"
-            " reasoning = excluded.reasoning, parameters = excluded.parameters, stats = excluded.stats,"
-            " state = excluded.state, error = excluded.error, finished_at = excluded.finished_at,"
-            " alternative = excluded.alternative, reasoning_blocks = excluded.reasoning_blocks",
-            (message.id, conversation_id, position, message.role.value, message.text, message.reasoning,
-             message.model_id, message.api, _json_or_none(message.parameters), _json_or_none(message.stats),
-             message.state.value, message.error, message.created_at, message.finished_at, message.compare_group,
-             int(message.alternative), _blocks_json(message)),
-        )
-        if message.attachments:  # a prompt's attachments never change; replies (which grow) have none
-            save_attachments(db, message.id, message.attachments)
+                upsert_message(db, conversation.id, position, message)
 
     def rename(self, conversation_id: str, title: str) -> None:
         with self._transaction() as db:
@@ -388,21 +198,21 @@ class ConversationStore:
         if upto_message is not None:
             cut = next((index for index, message in enumerate(messages) if message.id == upto_message), len(messages))
             messages = messages[:cut]
-        copy = Conversation(title=title or f"{source.title} (copy)", messages=_with_new_ids(messages))
+        copy = Conversation(title=title or f"{source.title} (copy)", messages=with_new_ids(messages))
         self.save_conversation(copy)
         return copy
-
-    # -- reading ----------------------------------------------------------------------------------
 
     def import_conversation(self, conversation: Conversation) -> Conversation:
         """Stores an imported transcript as a new conversation: fresh message ids always, and a fresh
         conversation id when the file's is taken, so an import can never change what is already here."""
         with self._transaction() as db:
-            fresh = _fresh_import(db, conversation)
-            self._upsert_conversation(db, fresh)
+            fresh = fresh_import(db, conversation)
+            upsert_conversation(db, fresh)
             for position, message in enumerate(fresh.messages):
-                self._upsert_message(db, fresh.id, position, message)
+                upsert_message(db, fresh.id, position, message)
         return fresh
+
+    # -- reading ----------------------------------------------------------------------------------
 
     @property
     def background_writable(self) -> bool:
@@ -418,137 +228,4 @@ class ConversationStore:
         return read_conversation(self._db, conversation_id)
 
     def search(self, text: str, limit: int = 50) -> list[SearchHit]:
-        query = fts_query(text)
-        if query is None:
-            return []
-        rows = self._db.execute(
-            "SELECT m.conversation_id, m.id, c.title, m.role,"
-            f" snippet(messages_fts, 0, '{HIGHLIGHT_START}', '{HIGHLIGHT_END}', '…', 12)"
-            " FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid"
-            " JOIN conversations c ON c.id = m.conversation_id"
-            # Newest first: FTS5 walks rowids in order and stops at the limit, where ranking would score
-            # every match (hundreds of milliseconds for a common word over 200,000 messages).
-            " WHERE messages_fts MATCH ? AND c.deleted_at IS NULL ORDER BY messages_fts.rowid DESC LIMIT ?",
-            (query, limit),
-        ).fetchall()
-        return [SearchHit(row[0], row[1], row[2], Role(row[3]), row[4]) for row in rows]
-
-
-def read_summaries(db: sqlite3.Connection) -> list[ConversationSummary]:
-    """The conversation list, through any connection (the store's, or a worker's ``open_reader``)."""
-    rows = db.execute(
-        "SELECT c.id, c.title, c.created_at, c.updated_at, c.pinned,"
-        " (SELECT model_id FROM messages m WHERE m.conversation_id = c.id AND m.model_id IS NOT NULL"
-        "  ORDER BY position DESC LIMIT 1),"
-        " (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id)"
-        " FROM conversations c WHERE c.deleted_at IS NULL ORDER BY c.pinned DESC, c.updated_at DESC"
-    ).fetchall()
-    return [ConversationSummary(row[0], row[1], row[2], row[3], bool(row[4]), row[5], row[6]) for row in rows]
-
-
-def read_conversation(db: sqlite3.Connection, conversation_id: str) -> Conversation:
-    """One conversation, through any connection. KeyError when there is none of this id; a damaged row raises
-    ValueError (or sqlite3.DatabaseError for a damaged page)."""
-    head = db.execute("SELECT title, created_at FROM conversations WHERE id = ?", (conversation_id,)).fetchone()
-    if head is None:
-        raise KeyError(conversation_id)
-    rows = db.execute(
-        "SELECT id, role, text, reasoning, model_id, api, parameters, stats, state, error, created_at,"
-        " finished_at, compare_group, alternative, reasoning_blocks FROM messages WHERE conversation_id = ?"
-        " ORDER BY position",
-        (conversation_id,)
-    ).fetchall()
-    messages = [
-        Message(role=Role(row[1]), text=row[2], id=row[0], reasoning=row[3], model_id=row[4], api=row[5],
-                parameters=json.loads(row[6]) if row[6] else None, stats=json.loads(row[7]) if row[7] else None,
-                state=MessageState(row[8]), error=row[9], created_at=row[10], finished_at=row[11],
-                compare_group=row[12], alternative=bool(row[13]), reasoning_blocks=_blocks_loaded(row[14]))
-        for row in rows
-    ]
-    attached = load_attachments(db, conversation_id)
-    for message in messages:
-        message.attachments = attached.get(message.id, ())
-    return Conversation(title=head[0], id=conversation_id, created_at=head[1], messages=messages)
-
-
-def open_reader(path: Path, read_only: bool = False) -> sqlite3.Connection:
-    """A connection of its own for reading on a worker thread (a connection belongs to the thread that opened
-    it). ``read_only``: the store was opened read-only, so the file is read as it is, like the store reads it."""
-    if read_only:
-        return sqlite3.connect(f"file:{urllib.parse.quote(str(path))}?immutable=1", uri=True, isolation_level=None)
-    return sqlite3.connect(f"file:{urllib.parse.quote(str(path))}?mode=ro", uri=True, isolation_level=None,
-                           timeout=30)
-
-
-def _fresh_import(db: sqlite3.Connection, conversation: Conversation) -> Conversation:
-    taken = db.execute("SELECT 1 FROM conversations WHERE id = ?", (conversation.id,)).fetchone()
-    return Conversation(title=conversation.title, id=new_id() if taken else conversation.id,
-                        created_at=conversation.created_at, messages=_with_new_ids(conversation.messages))
-
-
-@contextmanager
-def _immediate(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        yield db
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")
-
-
-IMPORT_BATCH_CHARS = 2_000_000
-
-
-def import_in_background(path: Path, conversation: Conversation, progress: Callable[[float], None] | None = None,
-                         cancelled: Callable[[], bool] | None = None) -> Conversation | None:
-    """Stores an imported conversation through its own connection, for a worker thread (a 50 MB transcript
-    takes seconds to index). Like ``import_conversation`` it always gets fresh ids. It stays hidden (as if
-    deleted, so a close purges a half-written one) until its last message is in, and is written in batches
-    so the window's own saves never wait long for the lock. Returns None when cancelled, leaving nothing."""
-    db = sqlite3.connect(path, isolation_level=None, timeout=30)
-    try:
-        db.execute("PRAGMA synchronous=FULL")
-        db.execute("PRAGMA foreign_keys=ON")
-        with _immediate(db):
-            fresh = _fresh_import(db, conversation)
-            ConversationStore._upsert_conversation(db, fresh)
-            db.execute("UPDATE conversations SET deleted_at = ? WHERE id = ?", (utc_now(), fresh.id))
-        position, total = 0, max(1, len(fresh.messages))
-        while position < len(fresh.messages):
-            if cancelled is not None and cancelled():
-                with _immediate(db):
-                    db.execute("DELETE FROM conversations WHERE id = ?", (fresh.id,))
-                return None
-            with _immediate(db):
-                size = 0
-                while position < len(fresh.messages) and size < IMPORT_BATCH_CHARS:
-                    message = fresh.messages[position]
-                    ConversationStore._upsert_message(db, fresh.id, position, message)
-                    size += len(message.text) + len(message.reasoning) + 200 + \
-                        sum(item.size for item in message.attachments)
-                    position += 1
-            if progress is not None:
-                progress(position / total)
-        with _immediate(db):
-            db.execute("UPDATE conversations SET deleted_at = NULL, updated_at = ? WHERE id = ?", (utc_now(), fresh.id))
-        return fresh
-    finally:
-        db.close()
-
-
-def _with_new_ids(messages: list[Message]) -> list[Message]:
-    return [Message(**{**message.__dict__, "id": new_id()}) for message in messages]
-
-
-def _statements(script: str) -> list[str]:
-    """Splits a migration into statements, keeping trigger bodies whole."""
-    statements, current = [], []
-    for line in script.strip().splitlines():
-        current.append(line)
-        joined = "\n".join(current).strip()
-        if joined.endswith(";") and sqlite3.complete_statement(joined):
-            statements.append(joined)
-            current = []
-    return statements
-
+        return search_messages(self._db, text, limit)

@@ -31,6 +31,14 @@ class StoreProblemKind(Enum):
     NEWER_SCHEMA = "newer-schema"
 
 
+class StoreError(RuntimeError):
+    """The database cannot be used (damaged, read-only, full, newer schema); the message says what to do."""
+
+    def __init__(self, message: str, kind: StoreProblemKind = StoreProblemKind.CORRUPT) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
 def folder_is_read_only(folder: Path) -> bool:
     """A read-only mount, or a folder this user may not write to (root ignores permissions, not mounts)."""
     probe = _existing_ancestor(folder)

@@ -10,8 +10,7 @@ from pathlib import Path
 from bedrock_chat.core.atomic import atomic_write_text
 from bedrock_chat.core.conversation import Conversation
 from bedrock_chat.core.html_export import to_html
-from bedrock_chat.core.storage import StoreError
-from bedrock_chat.core.store_errors import describe_save_failure
+from bedrock_chat.core.store_errors import StoreError, describe_save_failure
 from bedrock_chat.core.transcript import TranscriptError, from_json, to_json, to_markdown
 
 FORMATS = {".md": to_markdown, ".markdown": to_markdown, ".json": to_json, ".html": to_html, ".htm": to_html}

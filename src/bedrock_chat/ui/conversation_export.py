@@ -19,7 +19,8 @@ from PySide6.QtCore import QObject, Signal
 
 from bedrock_chat.core.atomic import atomic_write_text
 from bedrock_chat.core.conversation import Conversation
-from bedrock_chat.core.storage import ConversationStore, open_reader, read_conversation, read_summaries
+from bedrock_chat.core.storage import ConversationStore
+from bedrock_chat.core.store_reading import open_reader, read_conversation, read_summaries
 from bedrock_chat.core.transcript import to_markdown
 from bedrock_chat.core.transfer import FORMATS, file_name
 from bedrock_chat.ui.progress_job import ProgressJob

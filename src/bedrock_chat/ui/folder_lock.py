@@ -21,8 +21,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QLockFile, QObject, QSysInfo, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
-from bedrock_chat.core.storage import StoreError
-from bedrock_chat.core.store_errors import StoreProblemKind
+from bedrock_chat.core.store_errors import StoreError, StoreProblemKind
 
 if TYPE_CHECKING:
     from PySide6.QtNetwork import QLocalServer, QLocalSocket

@@ -15,8 +15,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from bedrock_chat.core.conversation import Conversation, Message
-from bedrock_chat.core.storage import ConversationStore, StoreError
-from bedrock_chat.core.store_errors import describe_save_failure
+from bedrock_chat.core.storage import ConversationStore
+from bedrock_chat.core.store_errors import StoreError, describe_save_failure
 
 log = logging.getLogger(__name__)
 

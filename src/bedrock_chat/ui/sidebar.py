@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from bedrock_chat.core.display_names import local_time, short_model_name
 from bedrock_chat.core.history_groups import date_group
-from bedrock_chat.core.storage import HIGHLIGHT_END, HIGHLIGHT_START, ConversationSummary, SearchHit
+from bedrock_chat.core.store_reading import HIGHLIGHT_END, HIGHLIGHT_START, ConversationSummary, SearchHit
 from bedrock_chat.ui.rich_text import verbatim
 from bedrock_chat.ui.sidebar_delegate import GROUP_ROLE, ConversationDelegate
 

@@ -15,8 +15,7 @@ from pathlib import Path
 from typing import Concatenate, ParamSpec, Protocol, TypeVar
 
 from bedrock_chat.core.history_open import note_damage
-from bedrock_chat.core.storage import StoreError
-from bedrock_chat.core.store_errors import StoreProblemKind, classify, describe_save_failure
+from bedrock_chat.core.store_errors import StoreError, StoreProblemKind, classify, describe_save_failure
 
 log = logging.getLogger(__name__)
 

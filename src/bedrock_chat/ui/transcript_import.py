@@ -15,7 +15,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from bedrock_chat.core.conversation import Conversation
-from bedrock_chat.core.storage import StoreError, import_in_background
+from bedrock_chat.core.store_errors import StoreError
+from bedrock_chat.core.store_writing import import_in_background
 from bedrock_chat.core.transfer import ImportCancelled, describe_failure, read_transcript
 from bedrock_chat.ui.progress_job import ProgressJob
 from bedrock_chat.ui.window_api import ChatWindow
