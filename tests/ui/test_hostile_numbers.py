@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog
 
 from bedrock_chat.core.conversation import Conversation, Message, Role
+from tests.ui.conftest import wait_until_opened
 from tests.ui.menu_helpers import import_through_menu
 
 HUGE = 10**400  # Python reads it from JSON; it is too large to become a float
@@ -56,11 +57,13 @@ def test_a_huge_integer_already_in_the_database_shows_no_figure(qtbot, make_wind
     item = next(window.sidebar.list.item(i) for i in range(window.sidebar.list.count())
                 if window.sidebar.list.item(i).text().startswith("written elsewhere"))
     window.sidebar.list.itemClicked.emit(item)
+    wait_until_opened(qtbot, window)
     qtbot.waitUntil(lambda: "an answer" in window.chat.toPlainText(), timeout=5000)
     assert str(HUGE)[:30] not in window.chat.toPlainText()
     for suffix, kind in ((".md", "Markdown (*.md)"), (".html", "Web page (*.html)")):
         target = tmp_path / f"export{suffix}"
         monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, target=target, kind=kind, **k:
                                                                           (str(target), kind)))
-        window.action_by_id["file.save"].trigger()
+        with qtbot.waitSignal(window.exporter.finished, timeout=20000):  # written on a worker
+            window.action_by_id["file.save"].trigger()
         assert "an answer" in Path(target).read_text(encoding="utf-8")
