@@ -103,6 +103,7 @@ def test_a_then_b_quickly_shows_b_and_the_sidebar_agrees(qtbot, make_window, loc
     assert "Quick note: a short answer" in window.chat.toPlainText()
     assert "Slow album" not in window.chat.toPlainText()
     assert _selected_title(window) == "Quick note"
+    assert not window.error_banner.isVisible()  # the stopped read is no failure to report
 
     # Choosing the conversation on screen again while another opens keeps it: the other never arrives.
     _click(qtbot, window, "Slow album")
@@ -110,6 +111,17 @@ def test_a_then_b_quickly_shows_b_and_the_sidebar_agrees(qtbot, make_window, loc
     qtbot.wait(600)
     assert not window.history.loader.loading
     assert window.conversation.title == "Quick note" and _selected_title(window) == "Quick note"
+
+
+def test_a_new_conversation_started_while_another_opens_stays(qtbot, make_window, local_server, tmp_path):
+    window = make_window(local_server.url, data_dir=tmp_path / "data")
+    _stored(window, _with_images("Big one"))
+    _click(qtbot, window, "Big one")
+    assert window.history.loader.loading
+    qtbot.keyClick(window.prompt, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)  # New conversation
+    qtbot.wait(800)  # long enough for the read to have ended, had it not been stopped
+    assert window.conversation.messages == [] and window.conversation.title != "Big one"
+    assert window.chat.toPlainText().startswith("Start a conversation")
 
 
 def test_a_search_hit_opens_its_conversation_and_marks_the_message(qtbot, make_window, local_server, tmp_path):

@@ -71,14 +71,14 @@ class ConversationLoader(QObject):
             pending.message_id = message_id  # the same one again (a click and its activation, another hit in it)
             return
         if conversation_id == window.conversation.id:
-            self._drop_pending()  # chosen again while another was being read: this one stays, the other never comes
+            self.cancel()  # chosen again while another was being read: this one stays, the other never comes
             if message_id is not None:
                 window.chat.scroll_to_message(message_id, window.sidebar.search.text().strip())
             return
         if not window.can_switch():  # says why in the status bar
             window.sidebar.mark_current(window.conversation.id)
             return
-        self._drop_pending()
+        self.cancel()
         load = _Load(conversation_id, message_id)
         store = window.store
         if str(store.path) == ":memory:":  # only this thread's connection reaches an in-memory history (small)
@@ -94,7 +94,7 @@ class ConversationLoader(QObject):
     def shutdown(self) -> None:
         """The window is closing: stop any read and wait for it, before the history closes."""
         self._closed = True
-        self._drop_pending()
+        self.cancel()
         for thread in self._threads:
             thread.join(timeout=_JOIN_AT_CLOSE_S)
         self._threads.clear()
@@ -157,7 +157,9 @@ class ConversationLoader(QObject):
             window.chat.scroll_to_message(load.message_id, window.sidebar.search.text().strip())
         self.opened.emit(result.id)
 
-    def _drop_pending(self) -> None:
+    def cancel(self) -> None:
+        """Another conversation came on screen another way (New, a branch, a delete): nothing being read replaces
+        it."""
         load, self._pending = self._pending, None
         if load is not None:
             with load.lock:
