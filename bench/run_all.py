@@ -14,7 +14,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 BENCHMARKS = ("stream_render", "startup", "history", "connection_test", "import_large", "connect", "store_open",
               "decode_profile", "compare_streams", "preview_rebuild", "cards_render", "turn_host_compare",
-              "token_estimate", "attach_cost", "switch_memory")
+              "token_estimate", "attach_cost", "switch_memory", "open_attachments")
 # Run again with these arguments, reported under their own name: the window's turns decoded on a thread of the
 # app, as before the turn host process, for comparison.
 # And the paired rounds against the replayed reply (no server CPU on this machine, as with a remote Bedrock).

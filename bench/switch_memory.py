@@ -20,7 +20,7 @@ from pathlib import Path
 
 # Run as a script (as bench/run_all.py does), so bench/ is on sys.path: the same conversation text, RSS reading
 # and sidebar click as the history benchmark.
-from history import REPLY, _text, click_conversation, rss_mb
+from history import REPLY, _text, open_by_click, rss_mb
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -68,8 +68,7 @@ def main(argv: list[str]) -> int:
     after_pass = []
     for _ in range(passes):
         for title in titles:
-            click_conversation(window, title)
-            app.processEvents()
+            open_by_click(window, title)
             assert window.conversation.title == title
         gc.collect()
         after_pass.append(round(rss_mb(), 1))

@@ -103,3 +103,9 @@ def shown_request(window: Any) -> str:
     QApplication.processEvents()
     window._preview_timer.timeout.emit()
     return str(window.preview.toPlainText())
+
+
+def wait_until_opened(qtbot: Any, window: Any, timeout: int = 15000) -> None:
+    """A conversation chosen (sidebar, search hit, undo, duplicate, import) is read on a worker: waits until the
+    read ended and its result is on screen, or its failure said."""
+    qtbot.waitUntil(lambda: not window.history.loader.loading, timeout=timeout)

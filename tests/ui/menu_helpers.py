@@ -20,6 +20,7 @@ def import_through_menu(qtbot: Any, window: Any, monkeypatch: Any, paths: list[P
     action = window.action_by_id["file.import"]
     with qtbot.waitSignal(window.importer.finished, timeout=timeout) as blocker:
         action.trigger()
+    qtbot.waitUntil(lambda: not window.history.loader.loading, timeout=timeout)  # the last one imported opens
     assert asked == ["Import transcripts"]
     return blocker.args[0]
 

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QToolTip
 from bedrock_chat.core.conversation import Conversation, Message, MessageState, Role
 from bedrock_chat.ui.message_html import EXAMPLE_PROMPTS
 from bedrock_chat.ui.rich_text import link_token
-from tests.ui.conftest import choose_model, send_prompt
+from tests.ui.conftest import choose_model, send_prompt, wait_until_opened
 
 
 def _image_cursor(chat: Any, src: str) -> QTextCursor:
@@ -123,6 +123,7 @@ def test_reasoning_opens_downward_in_place(qtbot, make_window, local_server):
             reasoning=f"first thought of reply {index}. " + "more thinking " * 200, state=MessageState.COMPLETE))
     window.store.save_conversation(conversation)
     window.history.open_conversation(conversation.id)
+    wait_until_opened(qtbot, window)
     chat = window.chat
     qtbot.waitUntil(lambda: chat.verticalScrollBar().maximum() > 0)
     chat.verticalScrollBar().setValue(chat.verticalScrollBar().maximum() // 2)
@@ -162,6 +163,7 @@ def test_search_hit_in_another_conversation_is_shown_and_marked(qtbot, make_wind
     item = window.sidebar.list.item(0)
     qtbot.mouseClick(window.sidebar.list.viewport(), Qt.MouseButton.LeftButton,
                      pos=window.sidebar.list.visualItemRect(item).center())
+    wait_until_opened(qtbot, window)
     assert window.conversation.id == old.id
     chat = window.chat
     qtbot.wait(50)  # the scroll after the fresh document's layout
@@ -238,6 +240,7 @@ def test_times_are_local(qtbot, make_window, local_server, monkeypatch):
         conversation.messages.append(Message(Role.USER, "when?", created_at="2025-03-04T10:00:00.000Z"))
         window.store.save_conversation(conversation)
         window.history.open_conversation(conversation.id)
+        wait_until_opened(qtbot, window)
         shown = window.chat.toPlainText()
         assert "15:45" in shown and "10:00" not in shown and "UTC" not in shown
     finally:

@@ -16,7 +16,7 @@ from bedrock_chat.core.storage import ConversationStore
 from bedrock_chat.core.transcript import from_json
 from bedrock_chat.ui import storage_status
 from tests.disk_helpers import database_with_a_damaged_page, digest, saved_conversation, tmpfs
-from tests.ui.conftest import send_prompt
+from tests.ui.conftest import send_prompt, wait_until_opened
 
 
 def _on_disk(path):
@@ -112,6 +112,7 @@ def test_damage_met_while_reading_is_a_message_and_the_next_start_sets_the_file_
     listed = window.sidebar.list
     item = next(listed.item(row) for row in range(listed.count()) if listed.item(row).text().startswith("Zebras"))
     qtbot.mouseClick(listed.viewport(), Qt.MouseButton.LeftButton, pos=listed.visualItemRect(item).center())
+    wait_until_opened(qtbot, window)
     # before: an exception out of the sidebar's slot and nothing in the window
     assert "Could not open the conversation: The conversation database" in window.error_text.text()
     assert "is damaged" in window.error_text.text()
@@ -149,6 +150,7 @@ def test_a_disk_that_fills_mid_session_loses_nothing_shown(qtbot, make_window, l
         shown_id = window.conversation.id
         window.new_conversation()  # away and back: the conversation comes back as shown, not as on disk
         window.history.open_conversation(shown_id)
+        wait_until_opened(qtbot, window)
         assert "third, still full" in window.chat.toPlainText()
 
         filler.unlink()  # room again: the periodic retry saves everything that was pending

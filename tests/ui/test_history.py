@@ -9,7 +9,7 @@ import logging
 from PySide6.QtCore import QUrl
 
 from bedrock_chat.core.conversation import MessageState, Role
-from tests.ui.conftest import send_prompt
+from tests.ui.conftest import send_prompt, wait_until_opened
 from tests.ui.menu_helpers import import_through_menu
 
 
@@ -28,6 +28,7 @@ def test_new_switch_rename_pin_delete_undo(qtbot, make_window, local_server):
     first_id = window.store.summaries()[1].id
     window.sidebar.list.item(1).setSelected(True)
     window.sidebar._activated(window.sidebar.list.item(1))
+    wait_until_opened(qtbot, window)
     assert window.conversation.id == first_id and "volcanoes" in window.chat.toPlainText()
 
     window.history.rename_conversation(first_id, "Volcano notes")
@@ -38,6 +39,7 @@ def test_new_switch_rename_pin_delete_undo(qtbot, make_window, local_server):
     assert _titles(window) == ["second topic about rivers"]
     assert window.conversation.messages == []
     window.history.undo_delete()
+    wait_until_opened(qtbot, window)
     assert window.conversation.id == first_id and window.conversation.title == "Volcano notes"
     assert len(_titles(window)) == 2
 
@@ -55,6 +57,7 @@ def test_search_finds_an_old_reply_and_jumps_to_it(qtbot, make_window, local_ser
     label = again.sidebar.list.itemWidget(again.sidebar.list.item(0))
     assert "<b>Tokyo</b>" in label.text()
     again.sidebar._activated(again.sidebar.list.item(0))
+    wait_until_opened(qtbot, again)
     assert again.conversation.messages[1].id == target.id
     assert "The capital of Japan is Tokyo." in again.chat.toPlainText()
 
@@ -149,11 +152,13 @@ def test_long_conversations_open_with_the_latest_messages_and_page_back(qtbot, m
         conversation.messages.append(Message(Role.ASSISTANT, f"answer number {index}", model_id="m"))
     window.store.save_conversation(conversation)
     window.history.open_conversation(conversation.id)
+    wait_until_opened(qtbot, window)
     shown = window.chat.toPlainText()
     assert "answer number 149" in shown and "question number 0\n" not in shown
     assert f"({300 - RENDER_WINDOW} not shown)" in shown
     window.chat.anchorClicked.emit(QUrl(EARLIER_URL))
     assert f"({300 - RENDER_WINDOW - 100} not shown)" in window.chat.toPlainText()
     window.history.jump_to_message(conversation.id, conversation.messages[0].id)
+    wait_until_opened(qtbot, window)
     assert "question number 0" in window.chat.toPlainText()
     assert "not shown" not in window.chat.toPlainText()

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QFileDialog, QToolTip
 from bedrock_chat.core.conversation import Conversation, Message, MessageState, Role
 from bedrock_chat.core.transcript import to_json
 from tests.file_watch import FileWatch
-from tests.ui.conftest import foreign_images
+from tests.ui.conftest import foreign_images, wait_until_opened
 from tests.ui.menu_helpers import import_through_menu
 
 
@@ -200,6 +200,7 @@ def test_crafted_ids_and_stats_in_the_database_stay_text(qtbot, make_window, loc
     assert "&lt;img" in QToolTip.text() and "<img" not in QToolTip.text()
     QToolTip.hideText()
     window.sidebar.list.itemClicked.emit(item)  # a click on the conversation in the list
+    wait_until_opened(qtbot, window)
     assert window.conversation.id == crafted.id
     window.chat.anchorClicked.emit(QUrl(f"toggle-reasoning:{payload}:2"))
     window.chat.scroll_to_message(payload)

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from bedrock_chat.core.conversation import Conversation, MessageState, Role
 from bedrock_chat.core.transfer import export_conversation
 from bedrock_chat.ui.actions import action_table
-from tests.ui.conftest import choose_model
+from tests.ui.conftest import choose_model, wait_until_opened
 from tests.ui.menu_helpers import import_through_menu
 
 
@@ -144,6 +144,7 @@ def _chat_undo_delete(person: Person) -> None:
     window.sidebar.action_requested.emit("delete", deleted)  # the sidebar's context menu item
     assert deleted not in {s.id for s in window.store.summaries()}
     person.trigger("chat.undo_delete")
+    wait_until_opened(person.qtbot, window)
     assert deleted in {s.id for s in window.store.summaries()} and window.conversation.id == deleted
 
 
@@ -306,6 +307,7 @@ def test_ctrl_o_opens_the_import_dialog(qtbot, make_window, local_server, tmp_pa
                         staticmethod(lambda *a, **k: ([str(source)], "JSON transcript (*.json)")))
     with qtbot.waitSignal(window.importer.finished, timeout=15000) as blocker:
         qtbot.keyClick(window.chat, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+    wait_until_opened(qtbot, window)
     assert blocker.args[0].summary() == "Imported 1 of 1 file."
     assert window.conversation.title == "from the keyboard"
 
@@ -337,6 +339,7 @@ def test_every_sidebar_context_menu_action(qtbot, make_window, local_server, tmp
     assert not sidebar.list.item(0).text().startswith("★")
     original = window.conversation.id
     trigger("duplicate")
+    wait_until_opened(qtbot, window)
     assert window.conversation.id != original and window.conversation.title == "Renamed by hand (copy)"
     page = tmp_path / "exported.html"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(page), "")))

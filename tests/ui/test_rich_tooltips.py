@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QToolTip, QWidget
 
 from bedrock_chat.core.conversation import Conversation, Message, Role
 from tests.file_watch import FileWatch
-from tests.ui.conftest import choose_model
+from tests.ui.conftest import choose_model, wait_until_opened
 
 NOVA = "amazon.nova-micro-v1:0"  # no extended thinking, no CountTokens: its tooltips say so by name
 
@@ -85,6 +85,7 @@ def test_a_model_id_from_the_database_stays_text_in_the_chat_tooltip(qtbot, make
     item = next(window.sidebar.list.item(i) for i in range(window.sidebar.list.count())
                 if window.sidebar.list.item(i).text().startswith("model id from elsewhere"))
     window.sidebar.list.itemClicked.emit(item)  # a click on the conversation in the list
+    wait_until_opened(qtbot, window)
     assert window.conversation.id == crafted.id
     qtbot.waitExposed(window.chat)
     document = window.chat.document()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QApplication, QInputDialog
 
 from bedrock_chat.core.conversation import Conversation, MessageState, Role
+from bedrock_chat.ui.conversation_loader import ConversationLoader
 from bedrock_chat.ui.store_guard import reports_store_failure
 from bedrock_chat.ui.window_api import ChatWindow
 
@@ -17,6 +18,7 @@ class HistoryActions:
         self._window = window
         self._deleted: list[str] = []  # conversation ids, most recent last, for Undo
         self.editing: str | None = None  # the earlier prompt being edited; Send then starts a branch from it
+        self.loader = ConversationLoader(window)  # reads a conversation on a worker; shows it here
 
     def refresh_sidebar(self) -> None:
         self.search(self._window.sidebar.search.text().strip())
@@ -29,23 +31,16 @@ class HistoryActions:
         else:
             window.sidebar.show_conversations(window.store.summaries(), window.conversation.id)
 
-    @reports_store_failure("open the conversation")
     def open_conversation(self, conversation_id: str) -> None:
-        window = self._window
-        if window.can_switch() and conversation_id != window.conversation.id:
-            window.show_conversation(window.store.load(conversation_id))
+        """Shown once read (off the GUI thread); a later choice supersedes it."""
+        self.loader.open(conversation_id)
 
-    @reports_store_failure("open the conversation")
     def jump_to_message(self, conversation_id: str, message_id: str) -> None:
-        """Opens a search hit's conversation without leaving the search results, and scrolls to the message."""
-        window = self._window
-        if conversation_id != window.conversation.id:
-            if not window.can_switch():
-                return
-            # Through the one way of switching: it keeps messages whose save is pending and ends an edit; the
-            # sidebar refresh re-runs the search, so the hits stay.
-            window.show_conversation(window.store.load(conversation_id))
-        window.chat.scroll_to_message(message_id, window.sidebar.search.text().strip())
+        """Opens a search hit's conversation without leaving the search results, and scrolls to the message.
+
+        Through the one way of switching: it keeps messages whose save is pending and ends an edit; the sidebar
+        refresh re-runs the search, so the hits stay."""
+        self.loader.open(conversation_id, message_id)
 
     @reports_store_failure("change the conversation")
     def on_sidebar_action(self, action: str, conversation_id: str) -> None:

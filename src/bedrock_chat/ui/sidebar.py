@@ -84,10 +84,8 @@ class Sidebar(QWidget):
         self._debounce.setInterval(150)
         self._debounce.timeout.connect(lambda: self.search_changed.emit(self.search.text().strip()))
         self.search.textChanged.connect(lambda _: self._debounce.start())
-        self._current: str | None = None
 
     def show_conversations(self, summaries: list[ConversationSummary], current: str | None) -> None:
-        self._current = current
         self.list.clear()
         self.caption.setText(f"{len(summaries)} conversation{'s' if len(summaries) != 1 else ''}")
         group = None
@@ -132,8 +130,18 @@ class Sidebar(QWidget):
         message_id = item.data(_HIT)
         if message_id:
             self.hit_chosen.emit(conversation_id, message_id)
-        elif conversation_id and conversation_id != self._current:
+        elif conversation_id:  # the one on screen too: chosen again, it cancels the opening of another
             self.conversation_chosen.emit(conversation_id)
+
+    def mark_current(self, conversation_id: str) -> None:
+        """Selects the conversation on screen again, after the one chosen was not opened (the list stays true to
+        what is shown); in search results, where it may have several hits, nothing stays selected."""
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            if item.data(_CONVERSATION) == conversation_id and not item.data(_HIT):
+                self.list.setCurrentItem(item)
+                return
+        self.list.clearSelection()
 
     def context_menu(self, item: QListWidgetItem) -> QMenu | None:
         """The right-click menu of a conversation in the list (None for a search hit); its QActions are what

@@ -133,8 +133,8 @@ class TranscriptImporter(QObject):
             except Exception as error:
                 report.errors.append(describe_failure(path, error, self._store_path))
         try:
-            if report.imported and window.can_switch():
-                window.show_conversation(window.store.load(report.imported[-1].id))
+            if report.imported and window.can_switch():  # read on a worker, like a click in the sidebar
+                window.history.open_conversation(report.imported[-1].id)
             elif report.imported:  # a reply is streaming: the imports only join the list
                 window.sidebar.search.clear()
                 window.sidebar.show_conversations(window.store.summaries(), window.conversation.id)

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from bedrock_chat.ui.attachment_tray import AttachmentTray
     from bedrock_chat.ui.chat_view import ChatView
     from bedrock_chat.ui.conversation_export import ConversationExporter
+    from bedrock_chat.ui.history_actions import HistoryActions
     from bedrock_chat.ui.prompt_editor import PromptEditor
     from bedrock_chat.ui.sidebar import Sidebar
     from bedrock_chat.ui.transcript_import import TranscriptImporter
@@ -30,6 +31,7 @@ class ChatWindow(Protocol):
     attachments: AttachmentTray
     importer: TranscriptImporter
     exporter: ConversationExporter
+    history: HistoryActions
 
     @property
     def clients(self) -> Any:

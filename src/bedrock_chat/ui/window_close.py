@@ -16,6 +16,7 @@ from bedrock_chat.ui.attachment_intake import AttachmentIntake
 from bedrock_chat.ui.connection_controller import ConnectionController
 from bedrock_chat.ui.conversation_export import ConversationExporter
 from bedrock_chat.ui.folder_lock import FolderLock
+from bedrock_chat.ui.history_actions import HistoryActions
 from bedrock_chat.ui.settings_store import SettingsStore
 from bedrock_chat.ui.storage_status import StorageStatus
 from bedrock_chat.ui.transcript_import import TranscriptImporter
@@ -36,6 +37,7 @@ class ClosingWindow(Protocol):
     importer: TranscriptImporter
     exporter: ConversationExporter
     attachment_intake: AttachmentIntake
+    history: HistoryActions
     body: WindowBody
     connection_ctl: ConnectionController
 
@@ -52,6 +54,7 @@ def close_down(window: ClosingWindow, folder_lock: FolderLock | None) -> None:
     window.importer.shutdown()  # its worker writes through its own connection: done before the store closes
     window.exporter.shutdown()  # a cancelled export stops before its next file
     window.attachment_intake.shutdown()  # it stores attachment bytes through its own connection
+    window.history.loader.shutdown()  # a conversation being opened is read through its own connection
     window.storage.keep_unsaved_at_close(window.data_dir)
     try:
         window.store.purge_deleted()

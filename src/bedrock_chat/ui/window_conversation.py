@@ -62,8 +62,10 @@ def wire_chat_and_sidebar(screen: ConversationScreen) -> None:
 
 
 def show_switched(screen: ConversationScreen, conversation: Conversation) -> None:
-    """Another conversation is on screen: no edit in progress, no error or reply statistics of the one before."""
+    """Another conversation is on screen: no edit in progress, no error or reply statistics of the one before, and
+    none being opened that would replace it later."""
     screen.history.editing = None
+    screen.history.loader.cancel()
     screen.chat.set_conversation(conversation)
     screen.error_banner.hide()
     screen.stats.clear_reply()
