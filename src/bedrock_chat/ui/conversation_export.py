@@ -21,7 +21,7 @@ from bedrock_chat.core.atomic import atomic_write_text
 from bedrock_chat.core.conversation import Conversation
 from bedrock_chat.core.storage import ConversationStore, open_reader, read_conversation, read_summaries
 from bedrock_chat.core.transcript import to_markdown
-from bedrock_chat.core.transfer import FORMATS, file_name
+from bedrock_chat.core.transfer import FORMATS, FolderNames
 from bedrock_chat.ui.progress_job import ProgressJob
 from bedrock_chat.ui.window_api import ChatWindow
 
@@ -91,7 +91,8 @@ class ConversationExporter(QObject):
         if _readable_elsewhere(store):
             return self._start(report, None, directory, "Export all", "Exporting conversations…", 0)
         try:  # a session-only store lives in this thread's connection alone: read here, encode on the worker
-            items = [_Item(conversation, conversation.title, _path_in(directory, conversation.title, conversation.id))
+            names = FolderNames(directory, ".json")
+            items = [_Item(conversation, conversation.title, names.path(conversation.title, conversation.id))
                      for conversation in (store.load(summary.id) for summary in store.summaries())]
         except Exception as error:
             report.failure = f"Could not read the history to export it: {error}."
@@ -124,7 +125,8 @@ class ConversationExporter(QObject):
                 db = open_reader(*database)
             if items is None:  # Export all: the list is read here too
                 assert db is not None and directory is not None
-                items = [_Item(summary.id, summary.title, _path_in(directory, summary.title, summary.id))
+                names = FolderNames(directory, ".json")
+                items = [_Item(summary.id, summary.title, names.path(summary.title, summary.id))
                          for summary in read_summaries(db)]
             report.total = len(items)
             self._export(report, items, db)
@@ -189,10 +191,6 @@ def _connection(db: sqlite3.Connection | None) -> sqlite3.Connection:
     if db is None:
         raise RuntimeError("the history cannot be read from this thread")
     return db
-
-
-def _path_in(directory: Path, title: str, conversation_id: str) -> Path:
-    return directory / f"{file_name(title, conversation_id)}.json"
 
 
 def _write_failure(report: ExportReport, path: Path, error: OSError) -> str:
