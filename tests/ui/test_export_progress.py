@@ -204,3 +204,27 @@ def test_closing_during_an_export_waits_for_the_worker(qtbot, make_window, local
     for path in folder.iterdir():
         assert not path.name.endswith(".tmp")
         assert len(from_json(path.read_text(encoding="utf-8")).messages) == 3
+
+
+def test_save_transcript_chosen_while_export_all_runs_is_written_after_it(qtbot, make_window, local_server, tmp_path,
+                                                                          monkeypatch):
+    """The person answered the Save dialog while Export all was still writing: their file was never written, and
+    only a status line ("An export is already running.") said so. It now waits its turn."""
+    data = tmp_path / "data"
+    _large_history(data, conversations=4)
+    window = make_window(local_server.url, data_dir=data)
+    folder = tmp_path / "all"
+    folder.mkdir()
+    target = tmp_path / "this one.md"
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: str(folder)))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "")))
+    reports = []
+    window.exporter.finished.connect(reports.append)
+    window.action_by_id["file.export_all"].trigger()
+    assert window.exporter.running
+    window.action_by_id["file.save"].trigger()
+    qtbot.waitUntil(lambda: len(reports) == 2, timeout=60000)
+    assert [report.everything for report in reports] == [True, False]
+    assert len(reports[0].written) == 4 and reports[1].written == [target]
+    assert window.conversation.title in target.read_text(encoding="utf-8")
+    assert not window.exporter.running

@@ -10,8 +10,10 @@ written whole or not at all: nothing half-written is ever left under its final n
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,6 +64,8 @@ class ConversationExporter(QObject):
         super().__init__()
         self._window = window
         self._job = ProgressJob("conversation-export", self)
+        # Exports asked for while one runs (a file chosen in the Save dialog meanwhile): each starts in turn.
+        self._waiting: list[Callable[[], object]] = []
 
     @property
     def running(self) -> bool:
@@ -101,13 +105,15 @@ class ConversationExporter(QObject):
         return self._start(report, items, None, "Export all", "Exporting conversations…", len(items))
 
     def shutdown(self) -> None:
+        self._waiting.clear()
         self._job.shutdown()
 
     def _start(self, report: ExportReport, items: list[_Item] | None, directory: Path | None, title: str, label: str,
                maximum: int) -> bool:
         if self._job.running:
-            self._window.statusBar().showMessage("An export is already running.", 6000)
-            return False
+            self._waiting.append(functools.partial(self._start, report, items, directory, title, label, maximum))
+            self._window.statusBar().showMessage(f"{title} starts when the export under way ends.", 6000)
+            return True
         store = self._window.store
         database = (store.path, store.read_only) if _readable_elsewhere(store) else None
         self._job.start(self._window.window(), title, label, "Export progress",
@@ -174,6 +180,8 @@ class ConversationExporter(QObject):
             window.show_error("\n".join(problems), retryable=False)
         window.statusBar().showMessage(report.summary(), 8000)
         self.finished.emit(report)
+        if self._waiting and not self._job.running:
+            self._waiting.pop(0)()
 
 
 def _snapshot(conversation: Conversation) -> Conversation:
