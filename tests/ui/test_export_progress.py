@@ -11,7 +11,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QPushButton
+from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QProgressDialog, QPushButton
 
 from bedrock_chat.core.attachments import make_attachment
 from bedrock_chat.core.conversation import Conversation, Message, MessageState, Role
@@ -228,3 +228,20 @@ def test_save_transcript_chosen_while_export_all_runs_is_written_after_it(qtbot,
     assert len(reports[0].written) == 4 and reports[1].written == [target]
     assert window.conversation.title in target.read_text(encoding="utf-8")
     assert not window.exporter.running
+
+
+def test_the_progress_dialog_shows_the_file_name_as_it_is(qtbot, make_window, local_server, tmp_path, monkeypatch):
+    """A name chosen in the Save dialog may look like markup (an existing file called ``<img src=…>.md``): the
+    progress dialog's line guessed rich text from it and rendered the tag instead of the name."""
+    data = tmp_path / "data"
+    _large_history(data, conversations=1)
+    window = make_window(local_server.url, data_dir=data)
+    target = tmp_path / "<b>bold<b> <img src='x.png'>.md"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "")))
+    seen = []
+    with qtbot.waitSignal(window.exporter.finished, timeout=60000):
+        window.action_by_id["file.save"].trigger()
+        dialog = window.findChildren(QProgressDialog)[-1]
+        seen = [(label.text(), label.textFormat()) for label in dialog.findChildren(QLabel)]
+    assert (f"Writing {target.name}…", Qt.TextFormat.PlainText) in seen
+    assert target.exists()
