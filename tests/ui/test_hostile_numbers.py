@@ -7,10 +7,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog
-
 from bedrock_chat.core.conversation import Conversation, Message, Role
-from tests.ui.menu_helpers import import_through_menu
+from tests.ui.menu_helpers import import_through_menu, save_through_menu
 
 HUGE = 10**400  # Python reads it from JSON; it is too large to become a float
 
@@ -60,7 +58,6 @@ def test_a_huge_integer_already_in_the_database_shows_no_figure(qtbot, make_wind
     assert str(HUGE)[:30] not in window.chat.toPlainText()
     for suffix, kind in ((".md", "Markdown (*.md)"), (".html", "Web page (*.html)")):
         target = tmp_path / f"export{suffix}"
-        monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, target=target, kind=kind, **k:
-                                                                          (str(target), kind)))
-        window.action_by_id["file.save"].trigger()
+        report = save_through_menu(qtbot, window, monkeypatch, target, kind)  # written on a worker: waited for
+        assert report.written == [target] and report.failure is None
         assert "an answer" in Path(target).read_text(encoding="utf-8")
