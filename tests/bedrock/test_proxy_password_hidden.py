@@ -52,3 +52,22 @@ def test_an_endpoint_password_with_an_at_sign_stays_out_of_copied_code() -> None
     settings = ConnectionSettings(region="us-east-1", endpoint_url=f"https://alice:{PASSWORD}@proxy.example")
     assert "er2secret" not in settings.description
     assert "er2secret" not in cli_command(request, CodeTarget.of(settings))
+
+
+def test_hiding_user_info_in_a_long_message_takes_time_in_proportion_to_it() -> None:
+    """Every log record and every error's details pass through ``hide_password``: a scheme of any length let a
+    long run of dotted words (an error page's body, a list of host names) take time growing with its square,
+    16 KB a second and 200 KB minutes, on the GUI thread."""
+    import time
+
+    from bedrock_chat.bedrock.connection import hide_password
+    from bedrock_chat.logging_setup import redact
+
+    long_text = "see a.b.c" + ".word" * 40_000 + " or https://user:secret@proxy.example:8080/ then"
+    started = time.monotonic()
+    hidden = hide_password(long_text)
+    logged = redact(long_text, ())
+    assert time.monotonic() - started < 2.0  # about 0.03 s now; minutes before
+    assert hidden.endswith("https://user:…@proxy.example:8080/ then") and "secret" not in logged
+    assert hide_password("svn+ssh://me:pw@host/repo") == "svn+ssh://me:…@host/repo"
+    assert hide_password("x" * 40 + ".https://me:pw@host/") == "x" * 40 + ".https://me:…@host/"

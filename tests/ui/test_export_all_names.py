@@ -7,7 +7,7 @@ import json
 
 from PySide6.QtWidgets import QFileDialog
 
-from tests.ui.menu_helpers import import_through_menu
+from tests.ui.menu_helpers import export_all_through_menu, import_through_menu
 
 
 def test_export_all_keeps_every_file_in_the_chosen_folder(qtbot, make_window, local_server, tmp_path,
@@ -31,3 +31,32 @@ def test_export_all_keeps_every_file_in_the_chosen_folder(qtbot, make_window, lo
     for path in written:
         assert path.parent == chosen, path
     assert any("hello" in path.read_text(encoding="utf-8") for path in written)
+
+
+def test_export_all_writes_one_file_per_conversation_when_two_would_share_a_name(qtbot, make_window, local_server,
+                                                                                  tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Two imported conversations with the same title whose ids begin alike ("weekly-sync-1", "weekly-sync-2",
+    a script's naming) were both named "Weekly sync-weekly-s.json": the second overwrote the first, and the
+    status still said two were exported."""
+    window = make_window(local_server.url, data_dir=tmp_path / "data")
+    sources = []
+    for number in (1, 2):
+        crafted = {"format": "bedrock-chat.transcript", "version": 1,
+                   "conversation": {"id": f"weekly-sync-{number}", "title": "Weekly sync",
+                                    "createdAt": "2026-11-25T19:37:01.123Z",
+                                    "messages": [{"role": "user", "text": f"agenda of week {number}",
+                                                  "createdAt": "2026-11-25T19:37:02Z"}]}}
+        sources.append(tmp_path / f"week {number}.json")
+        sources[-1].write_text(json.dumps(crafted), encoding="utf-8")
+    report = import_through_menu(qtbot, window, monkeypatch, sources)
+    assert len(report.imported) == 2
+
+    chosen = tmp_path / "exports"
+    chosen.mkdir()
+    exported = export_all_through_menu(qtbot, window, monkeypatch, chosen)
+    files = sorted(chosen.glob("*.json"))
+    assert len(files) == 2, files
+    assert len(set(exported.written)) == 2
+    texts = [path.read_text(encoding="utf-8") for path in files]
+    assert sorted("agenda of week 1" in text for text in texts) == [False, True]
+    assert sorted("agenda of week 2" in text for text in texts) == [False, True]

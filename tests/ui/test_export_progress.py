@@ -11,7 +11,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QPushButton
+from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QProgressDialog, QPushButton
 
 from bedrock_chat.core.attachments import make_attachment
 from bedrock_chat.core.conversation import Conversation, Message, MessageState, Role
@@ -204,3 +204,44 @@ def test_closing_during_an_export_waits_for_the_worker(qtbot, make_window, local
     for path in folder.iterdir():
         assert not path.name.endswith(".tmp")
         assert len(from_json(path.read_text(encoding="utf-8")).messages) == 3
+
+
+def test_save_transcript_chosen_while_export_all_runs_is_written_after_it(qtbot, make_window, local_server, tmp_path,
+                                                                          monkeypatch):
+    """The person answered the Save dialog while Export all was still writing: their file was never written, and
+    only a status line ("An export is already running.") said so. It now waits its turn."""
+    data = tmp_path / "data"
+    _large_history(data, conversations=4)
+    window = make_window(local_server.url, data_dir=data)
+    folder = tmp_path / "all"
+    folder.mkdir()
+    target = tmp_path / "this one.md"
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: str(folder)))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "")))
+    reports = []
+    window.exporter.finished.connect(reports.append)
+    window.action_by_id["file.export_all"].trigger()
+    assert window.exporter.running
+    window.action_by_id["file.save"].trigger()
+    qtbot.waitUntil(lambda: len(reports) == 2, timeout=60000)
+    assert [report.everything for report in reports] == [True, False]
+    assert len(reports[0].written) == 4 and reports[1].written == [target]
+    assert window.conversation.title in target.read_text(encoding="utf-8")
+    assert not window.exporter.running
+
+
+def test_the_progress_dialog_shows_the_file_name_as_it_is(qtbot, make_window, local_server, tmp_path, monkeypatch):
+    """A name chosen in the Save dialog may look like markup (an existing file called ``<img src=…>.md``): the
+    progress dialog's line guessed rich text from it and rendered the tag instead of the name."""
+    data = tmp_path / "data"
+    _large_history(data, conversations=1)
+    window = make_window(local_server.url, data_dir=data)
+    target = tmp_path / "<b>bold<b> <img src='x.png'>.md"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "")))
+    seen = []
+    with qtbot.waitSignal(window.exporter.finished, timeout=60000):
+        window.action_by_id["file.save"].trigger()
+        dialog = window.findChildren(QProgressDialog)[-1]
+        seen = [(label.text(), label.textFormat()) for label in dialog.findChildren(QLabel)]
+    assert (f"Writing {target.name}…", Qt.TextFormat.PlainText) in seen
+    assert target.exists()

@@ -312,3 +312,42 @@ def test_editing_an_earlier_prompt_on_a_read_only_folder_sends_nothing_until_it_
         window.close()
         assert [m.text for m in _on_disk(disk.path / DATABASE_NAME)[kept.id].messages] == [
             m.text for m in kept.messages]
+
+
+def test_closing_on_a_full_disk_keeps_every_unsaved_conversation_even_when_two_share_a_name(
+        qtbot, make_window, local_server, tmp_path, monkeypatch):
+    """Two imported conversations with one title and ids that begin alike were rescued under one file name at
+    close, the second over the first: one conversation's unsaved turn was lost."""
+    import json
+
+    from tests.ui.menu_helpers import import_through_menu
+
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))  # where the transcripts go when the data folder's disk is full
+    sources = []
+    for number in (1, 2):
+        crafted = {"format": "bedrock-chat.transcript", "version": 1,
+                   "conversation": {"id": f"weekly-sync-{number}", "title": "Weekly sync",
+                                    "createdAt": "2026-11-25T19:37:01.123Z",
+                                    "messages": [{"role": "user", "text": f"agenda of week {number}",
+                                                  "createdAt": "2026-11-25T19:37:02Z"}]}}
+        sources.append(tmp_path / f"week {number}.json")
+        sources[-1].write_text(json.dumps(crafted), encoding="utf-8")
+    with tmpfs(tmp_path / "disk", size="2m") as disk:
+        window = make_window(local_server.url, data_dir=disk.path)
+        imported = import_through_menu(qtbot, window, monkeypatch, sources).imported
+        disk.fill()
+        for conversation in imported:
+            listing = window.sidebar.list
+            item = next(listing.item(row) for row in range(listing.count())
+                        if listing.item(row).data(Qt.ItemDataRole.UserRole) == conversation.id)
+            qtbot.mouseClick(listing.viewport(), Qt.MouseButton.LeftButton, pos=listing.visualItemRect(item).center())
+            qtbot.waitUntil(lambda conversation=conversation: window.conversation.id == conversation.id, timeout=5000)
+            send_prompt(qtbot, window, f"typed in {conversation.id} on a full disk")
+        assert window.storage.indicator.isVisible()
+        window.close()
+        kept = [from_json(path.read_text(encoding="utf-8")) for folder in (disk.path, home)
+                for path in folder.glob("bedrock-chat-unsaved-*.json")]
+    assert sorted(m.text for c in kept for m in c.messages if m.text.startswith("typed in")) == [
+        "typed in weekly-sync-1 on a full disk", "typed in weekly-sync-2 on a full disk"]

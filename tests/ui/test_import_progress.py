@@ -137,3 +137,24 @@ def test_an_import_respects_the_folder_lock_and_a_full_disk(qtbot, make_window, 
         assert sorted(s.title for s in first.store.summaries()) == ["small one", "the first to write takes the folder"]
         second.close()
         first.close()
+
+
+def test_files_chosen_while_an_import_runs_are_imported_after_it(qtbot, make_window, local_server, tmp_path,
+                                                                  monkeypatch):
+    """The person answered the Import dialog a second time while a large import ran: those files were never
+    imported, and only a status line ("An import is already running.") said so. They now wait their turn."""
+    window = make_window(local_server.url, data_dir=tmp_path / "data")
+    small = Conversation(title="small one")
+    small.messages.append(Message(Role.USER, "a short transcript"))
+    (tmp_path / "small.json").write_text(to_json(small), encoding="utf-8")
+    reports = []
+    window.importer.finished.connect(reports.append)
+    _answer_open_dialog(monkeypatch, [_large(tmp_path, messages=600)])
+    window.action_by_id["file.import"].trigger()
+    assert window.importer.running
+    _answer_open_dialog(monkeypatch, [tmp_path / "small.json"])
+    window.action_by_id["file.import"].trigger()
+    qtbot.waitUntil(lambda: len(reports) == 2, timeout=60000)
+    assert [[c.title for c in report.imported] for report in reports] == [["large"], ["small one"]]
+    assert sorted(summary.title for summary in window.store.summaries()) == ["large", "small one"]
+    assert not window.importer.running

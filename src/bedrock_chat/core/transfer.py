@@ -33,10 +33,31 @@ def file_name(title: str, conversation_id: str) -> str:
     return f"{file_stem(title)}-{file_stem(conversation_id)[:8]}"
 
 
+class FolderNames:
+    """The files of one export into a folder, never two under one name: two conversations with the same title
+    whose ids begin alike (an imported file's ``weekly-sync-1`` and ``weekly-sync-2``) would otherwise share one,
+    and the second would overwrite the first. Compared without case, as some file systems do."""
+
+    def __init__(self, directory: Path, suffix: str) -> None:
+        self._directory = directory
+        self._suffix = suffix
+        self._taken: set[str] = set()
+
+    def path(self, title: str, conversation_id: str) -> Path:
+        stem = file_name(title, conversation_id)
+        name, number = stem, 1
+        while (name + self._suffix).casefold() in self._taken:
+            number += 1
+            name = f"{stem}-{number}"
+        self._taken.add((name + self._suffix).casefold())
+        return self._directory / f"{name}{self._suffix}"
+
+
 def export_all(conversations: list[Conversation], directory: Path, suffix: str = ".json") -> list[Path]:
     written = []
+    names = FolderNames(directory, suffix)
     for conversation in conversations:
-        path = directory / f"{file_name(conversation.title, conversation.id)}{suffix}"
+        path = names.path(conversation.title, conversation.id)
         export_conversation(conversation, path)
         written.append(path)
     return written

@@ -10,8 +10,10 @@ written whole or not at all: nothing half-written is ever left under its final n
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +24,7 @@ from bedrock_chat.core.conversation import Conversation
 from bedrock_chat.core.storage import ConversationStore
 from bedrock_chat.core.store_reading import open_reader, read_conversation, read_summaries
 from bedrock_chat.core.transcript import to_markdown
-from bedrock_chat.core.transfer import FORMATS, file_name
+from bedrock_chat.core.transfer import FORMATS, FolderNames
 from bedrock_chat.ui.progress_job import ProgressJob
 from bedrock_chat.ui.window_api import ChatWindow
 
@@ -63,6 +65,8 @@ class ConversationExporter(QObject):
         super().__init__()
         self._window = window
         self._job = ProgressJob("conversation-export", self)
+        # Exports asked for while one runs (a file chosen in the Save dialog meanwhile): each starts in turn.
+        self._waiting: list[Callable[[], object]] = []
 
     @property
     def running(self) -> bool:
@@ -92,7 +96,8 @@ class ConversationExporter(QObject):
         if _readable_elsewhere(store):
             return self._start(report, None, directory, "Export all", "Exporting conversations…", 0)
         try:  # a session-only store lives in this thread's connection alone: read here, encode on the worker
-            items = [_Item(conversation, conversation.title, _path_in(directory, conversation.title, conversation.id))
+            names = FolderNames(directory, ".json")
+            items = [_Item(conversation, conversation.title, names.path(conversation.title, conversation.id))
                      for conversation in (store.load(summary.id) for summary in store.summaries())]
         except Exception as error:
             report.failure = f"Could not read the history to export it: {error}."
@@ -101,13 +106,15 @@ class ConversationExporter(QObject):
         return self._start(report, items, None, "Export all", "Exporting conversations…", len(items))
 
     def shutdown(self) -> None:
+        self._waiting.clear()
         self._job.shutdown()
 
     def _start(self, report: ExportReport, items: list[_Item] | None, directory: Path | None, title: str, label: str,
                maximum: int) -> bool:
         if self._job.running:
-            self._window.statusBar().showMessage("An export is already running.", 6000)
-            return False
+            self._waiting.append(functools.partial(self._start, report, items, directory, title, label, maximum))
+            self._window.statusBar().showMessage(f"{title} starts when the export under way ends.", 6000)
+            return True
         store = self._window.store
         database = (store.path, store.read_only) if _readable_elsewhere(store) else None
         self._job.start(self._window.window(), title, label, "Export progress",
@@ -125,7 +132,8 @@ class ConversationExporter(QObject):
                 db = open_reader(*database)
             if items is None:  # Export all: the list is read here too
                 assert db is not None and directory is not None
-                items = [_Item(summary.id, summary.title, _path_in(directory, summary.title, summary.id))
+                names = FolderNames(directory, ".json")
+                items = [_Item(summary.id, summary.title, names.path(summary.title, summary.id))
                          for summary in read_summaries(db)]
             report.total = len(items)
             self._export(report, items, db)
@@ -173,6 +181,8 @@ class ConversationExporter(QObject):
             window.show_error("\n".join(problems), retryable=False)
         window.statusBar().showMessage(report.summary(), 8000)
         self.finished.emit(report)
+        if self._waiting and not self._job.running:
+            self._waiting.pop(0)()
 
 
 def _snapshot(conversation: Conversation) -> Conversation:
@@ -190,10 +200,6 @@ def _connection(db: sqlite3.Connection | None) -> sqlite3.Connection:
     if db is None:
         raise RuntimeError("the history cannot be read from this thread")
     return db
-
-
-def _path_in(directory: Path, title: str, conversation_id: str) -> Path:
-    return directory / f"{file_name(title, conversation_id)}.json"
 
 
 def _write_failure(report: ExportReport, path: Path, error: OSError) -> str:

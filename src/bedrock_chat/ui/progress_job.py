@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtWidgets import QLabel, QProgressDialog, QWidget
 
 from bedrock_chat.ui.gui_thread import deliver, prepare_relay
 
@@ -47,6 +47,9 @@ class ProgressJob(QObject):
         """``maximum`` 0 shows a busy bar, for work whose length is not known ahead."""
         self._cancel.clear()
         self._dialog = dialog = QProgressDialog(label, "Cancel", 0, maximum, parent)
+        line = QLabel(label)
+        line.setTextFormat(Qt.TextFormat.PlainText)  # it may name a file: shown as it is, never read as markup
+        dialog.setLabel(line)
         dialog.setWindowTitle(title)
         dialog.setAccessibleName(accessible_name)
         dialog.setToolTip(tooltip)

@@ -97,8 +97,14 @@ class SaveTracker(QObject):
         conversations.update({conversation.id: conversation for conversation, _ in self._pending.values()})
         written = []
         stamp = time.strftime("%Y%m%d-%H%M%S")
+        taken: set[str] = set()  # two conversations with one title and ids that begin alike: never one name
         for conversation in conversations.values():
-            name = f"bedrock-chat-unsaved-{stamp}-{file_name(conversation.title, conversation.id)}.json"
+            stem = f"bedrock-chat-unsaved-{stamp}-{file_name(conversation.title, conversation.id)}"
+            name, number = f"{stem}.json", 1
+            while name.casefold() in taken:
+                number += 1
+                name = f"{stem}-{number}.json"
+            taken.add(name.casefold())
             for folder in folders:
                 try:
                     export_conversation(conversation, folder / name)

@@ -50,16 +50,19 @@ class TranscriptImporter(QObject):
         self._job = ProgressJob("transcript-import", self)
         self._job.progressed.connect(self.progressed)
         self._store_path: Path | None = None
+        # Files chosen while an import runs (the Import dialog answered again meanwhile): each set starts in turn.
+        self._waiting: list[list[Path]] = []
 
     @property
     def running(self) -> bool:
         return self._job.running
 
     def start(self, paths: list[Path]) -> bool:
-        """Starts importing ``paths``; False (with a status message) if an import is already running."""
+        """Starts importing ``paths``, or once the import under way ends (with a status message saying so)."""
         if self._job.running:
-            self._window.statusBar().showMessage("An import is already running.", 6000)
-            return False
+            self._waiting.append(list(paths))
+            self._window.statusBar().showMessage("These files are imported when the import under way ends.", 6000)
+            return True
         store = self._window.store
         database = store.path if store.background_writable else None
         self._store_path = store.path  # read here: the worker names it in its messages
@@ -73,6 +76,7 @@ class TranscriptImporter(QObject):
 
     def shutdown(self) -> None:
         """The window is closing: stop the worker between two steps and wait for it, before the store closes."""
+        self._waiting.clear()
         self._job.shutdown()
 
     # -- the worker thread ---------------------------------------------------------------------------
@@ -147,6 +151,8 @@ class TranscriptImporter(QObject):
                               + "\n".join(report.errors), retryable=False)
         window.statusBar().showMessage(report.summary(), 10000)
         self.finished.emit(report)
+        if self._waiting and not self._job.running:
+            self.start(self._waiting.pop(0))
 
 
 def _size(path: Path) -> int:
