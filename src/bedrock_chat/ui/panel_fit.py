@@ -30,11 +30,14 @@ class PanelFit(QObject):
         self.widths = {name: DEFAULT_WIDTHS.get(name, 300) for name in widgets}
         self.priority = list(widgets)  # first in the list wins when both do not fit
         self.chat_minimum = 0  # the chat's own need beyond half the width (compare mode's columns)
+        self._insisted: set[str] = set()  # opened by the person while the chat needed more: shown all the same
 
     def set_chat_minimum(self, width: int) -> None:
         """The chat needs ``width`` for now (0: half the window is enough): panels that leave it less step aside
         until it needs less again; what the person chose to show is kept and comes back then."""
         self.chat_minimum = width
+        if not width:
+            self._insisted.clear()
         self.fit()
 
     def toggle(self, name: str) -> None:
@@ -44,7 +47,10 @@ class PanelFit(QObject):
         if show:
             self.priority.remove(name)
             self.priority.insert(0, name)
-            self.chat_minimum = 0  # asked for by the person: it shows, and the compare columns scroll sideways
+            if self.chat_minimum:  # asked for by the person: it shows, and the compare columns scroll sideways
+                self._insisted.add(name)
+        else:
+            self._insisted.discard(name)
         self.fit()
 
     def remember_widths(self) -> None:
@@ -58,12 +64,14 @@ class PanelFit(QObject):
         if total <= 0:
             return
         handle = self._splitter.handleWidth()
-        budget = total - max(math.ceil(total / 2), self.chat_minimum)  # for the panels together, handles included
+        half = total - math.ceil(total / 2)  # what the panels may take together, handles included
+        budget = total - max(math.ceil(total / 2), self.chat_minimum)
         shown: list[str] = []
         used = 0
         for name in self.priority:
             need = self.widgets[name].minimumWidth() + handle
-            if self.wanted[name] and used + need <= budget:
+            room = half if name in self._insisted else budget
+            if self.wanted[name] and used + need <= room:
                 shown.append(name)
                 used += need
         for name, widget in self.widgets.items():
@@ -71,7 +79,7 @@ class PanelFit(QObject):
             if widget.isHidden() == visible:
                 widget.setVisible(visible)
                 self.toggled.emit(name, visible)
-        spare = budget - used
+        spare = max(0, (half if self._insisted & set(shown) else budget) - used)
         sizes = [0] * self._splitter.count()
         for name in shown:  # in priority order: the panel that wins also gets its width first
             minimum = self.widgets[name].minimumWidth()
