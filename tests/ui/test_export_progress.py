@@ -245,3 +245,19 @@ def test_the_progress_dialog_shows_the_file_name_as_it_is(qtbot, make_window, lo
         seen = [(label.text(), label.textFormat()) for label in dialog.findChildren(QLabel)]
     assert (f"Writing {target.name}…", Qt.TextFormat.PlainText) in seen
     assert target.exists()
+
+
+def test_text_no_file_can_hold_is_named_and_the_next_export_still_runs(qtbot, make_window, local_server, tmp_path,
+                                                                         monkeypatch):
+    """A reply holding a lone surrogate (a model's broken output) cannot be written as UTF-8: Save transcript says
+    so in the window and leaves no file, and the export after it runs as usual."""
+    window = make_window(local_server.url, data_dir=tmp_path / "data")
+    window.conversation.messages.append(Message(Role.USER, "broken \ud800 text"))
+    target = tmp_path / "broken.md"
+    report = save_through_menu(qtbot, window, monkeypatch, target, "Markdown (*.md)")
+    assert report.written == [] and not target.exists() and not list(tmp_path.glob(".broken.md.*"))
+    assert "cannot be written as UTF-8" in window.error_banner.text.text()
+    window.conversation.messages.clear()
+    window.conversation.messages.append(Message(Role.USER, "fine text"))
+    report = save_through_menu(qtbot, window, monkeypatch, tmp_path / "fine.md", "Markdown (*.md)")
+    assert report.written == [tmp_path / "fine.md"] and "fine text" in (tmp_path / "fine.md").read_text()

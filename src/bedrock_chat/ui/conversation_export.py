@@ -139,6 +139,10 @@ class ConversationExporter(QObject):
             self._export(report, items, db)
         except (sqlite3.Error, OSError) as error:
             report.failure = f"Could not read the history to export it: {error}."
+        except Exception as error:  # said in the window, and the next export waiting still starts
+            log.exception("the export stopped")
+            report.failure = (f"The export stopped unexpectedly ({type(error).__name__}). The files written before "
+                              "it stopped are whole; the log has the details.")
         finally:
             if db is not None:
                 db.close()
@@ -166,6 +170,10 @@ class ConversationExporter(QObject):
                 return
             try:
                 atomic_write_text(item.path, text)
+            except UnicodeEncodeError as error:  # text no file can hold (a lone surrogate from a model): this one only
+                report.unreadable.append(f"“{item.title}” holds text that cannot be written as UTF-8 ({error.reason}"
+                                         "), so it was left out.")
+                continue
             except OSError as error:  # a full or read-only disk: every later file would fail too
                 report.failure = _write_failure(report, item.path, error)
                 return

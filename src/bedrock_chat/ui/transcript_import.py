@@ -82,9 +82,19 @@ class TranscriptImporter(QObject):
     # -- the worker thread ---------------------------------------------------------------------------
 
     def _run(self, paths: list[Path], database: Path | None) -> tuple[ImportReport, list[tuple[Path, Conversation]]]:
-        cancelled = self._job.cancelled
         report = ImportReport(files=len(paths))
         for_gui: list[tuple[Path, Conversation]] = []
+        try:
+            self._import(paths, database, report, for_gui)
+        except Exception as error:  # said in the window, and the files waiting still get their turn
+            log.exception("the import stopped")
+            report.errors.append(f"The import stopped unexpectedly ({type(error).__name__}); the log has the "
+                                 "details.")
+        return report, for_gui
+
+    def _import(self, paths: list[Path], database: Path | None, report: ImportReport,
+                for_gui: list[tuple[Path, Conversation]]) -> None:
+        cancelled = self._job.cancelled
         sizes = [_size(path) for path in paths]
         total, done = max(1, sum(sizes)), 0
         last = -1
@@ -124,7 +134,6 @@ class TranscriptImporter(QObject):
                 report.errors.append(describe_failure(path, error, self._store_path))
             done += size
             advance(done)
-        return report, for_gui
 
     # -- back on the GUI thread ----------------------------------------------------------------------
 
