@@ -38,3 +38,16 @@ class FileWatch:
 
     def close(self) -> None:
         os.close(self._fd)
+
+
+def watched_image(path: Path) -> FileWatch:
+    """A small PNG at ``path`` and a watch on it, proven to see a read: its silence afterwards means something."""
+    from PySide6.QtGui import QColor, QImage
+
+    image = QImage(4, 4, QImage.Format.Format_ARGB32)
+    image.fill(QColor("green"))
+    image.save(str(path))
+    watch = FileWatch(path)
+    path.read_bytes()
+    assert watch.events()
+    return watch

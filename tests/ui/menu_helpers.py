@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -46,3 +47,17 @@ def wait_for_attachments(qtbot: Any, window: Any, timeout: int = 20000) -> None:
     """Files offered (the Attach dialog answered, a drop, a paste) are read on a worker: wait until the tray has
     them, or says why not."""
     qtbot.waitUntil(lambda: not window.attachment_intake.busy, timeout=timeout)
+
+
+def same_title_transcripts(folder: Path) -> list[Path]:
+    """Two transcripts of conversations both titled "Weekly sync", whose ids share their first 8 characters."""
+    sources = []
+    for number in (1, 2):
+        crafted = {"format": "bedrock-chat.transcript", "version": 1,
+                   "conversation": {"id": f"weekly-sync-{number}", "title": "Weekly sync",
+                                    "createdAt": "2026-11-25T19:37:01.123Z",
+                                    "messages": [{"role": "user", "text": f"agenda of week {number}",
+                                                  "createdAt": "2026-11-25T19:37:02Z"}]}}
+        sources.append(folder / f"week {number}.json")
+        sources[-1].write_text(json.dumps(crafted), encoding="utf-8")
+    return sources

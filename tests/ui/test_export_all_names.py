@@ -7,7 +7,7 @@ import json
 
 from PySide6.QtWidgets import QFileDialog
 
-from tests.ui.menu_helpers import export_all_through_menu, import_through_menu
+from tests.ui.menu_helpers import export_all_through_menu, import_through_menu, same_title_transcripts
 
 
 def test_export_all_keeps_every_file_in_the_chosen_folder(qtbot, make_window, local_server, tmp_path,
@@ -39,15 +39,7 @@ def test_export_all_writes_one_file_per_conversation_when_two_would_share_a_name
     a script's naming) were both named "Weekly sync-weekly-s.json": the second overwrote the first, and the
     status still said two were exported."""
     window = make_window(local_server.url, data_dir=tmp_path / "data")
-    sources = []
-    for number in (1, 2):
-        crafted = {"format": "bedrock-chat.transcript", "version": 1,
-                   "conversation": {"id": f"weekly-sync-{number}", "title": "Weekly sync",
-                                    "createdAt": "2026-11-25T19:37:01.123Z",
-                                    "messages": [{"role": "user", "text": f"agenda of week {number}",
-                                                  "createdAt": "2026-11-25T19:37:02Z"}]}}
-        sources.append(tmp_path / f"week {number}.json")
-        sources[-1].write_text(json.dumps(crafted), encoding="utf-8")
+    sources = same_title_transcripts(tmp_path)
     report = import_through_menu(qtbot, window, monkeypatch, sources)
     assert len(report.imported) == 2
 

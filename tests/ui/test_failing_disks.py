@@ -318,22 +318,13 @@ def test_closing_on_a_full_disk_keeps_every_unsaved_conversation_even_when_two_s
         qtbot, make_window, local_server, tmp_path, monkeypatch):
     """Two imported conversations with one title and ids that begin alike were rescued under one file name at
     close, the second over the first: one conversation's unsaved turn was lost."""
-    import json
 
-    from tests.ui.menu_helpers import import_through_menu
+    from tests.ui.menu_helpers import import_through_menu, same_title_transcripts
 
     home = tmp_path / "home"
     home.mkdir()
     monkeypatch.setenv("HOME", str(home))  # where the transcripts go when the data folder's disk is full
-    sources = []
-    for number in (1, 2):
-        crafted = {"format": "bedrock-chat.transcript", "version": 1,
-                   "conversation": {"id": f"weekly-sync-{number}", "title": "Weekly sync",
-                                    "createdAt": "2026-11-25T19:37:01.123Z",
-                                    "messages": [{"role": "user", "text": f"agenda of week {number}",
-                                                  "createdAt": "2026-11-25T19:37:02Z"}]}}
-        sources.append(tmp_path / f"week {number}.json")
-        sources[-1].write_text(json.dumps(crafted), encoding="utf-8")
+    sources = same_title_transcripts(tmp_path)
     with tmpfs(tmp_path / "disk", size="2m") as disk:
         window = make_window(local_server.url, data_dir=disk.path)
         imported = import_through_menu(qtbot, window, monkeypatch, sources).imported

@@ -3,14 +3,11 @@ line, so a file chosen as ``<img src=…>.json`` would have been rendered as HTM
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMessageBox
 
 from bedrock_chat.ui.message_boxes import about
-from tests.file_watch import FileWatch
+from tests.file_watch import FileWatch, watched_image
 from tests.ui.conftest import send_prompt
 
 
@@ -39,16 +36,6 @@ class BoxAnswerer:
         self._timer.stop()
 
 
-def _watched_image(path: Path) -> FileWatch:
-    image = QImage(4, 4, QImage.Format.Format_ARGB32)
-    image.fill(QColor("green"))
-    image.save(str(path))
-    watch = FileWatch(path)
-    path.read_bytes()
-    assert watch.events()  # the watch sees a read, so its silence below means something
-    return watch
-
-
 def test_a_failed_export_names_a_crafted_path_as_text(qtbot, make_window, local_server, tmp_path,
                                                       monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """Exports report a failed write in the window's error card (the export runs on a worker): as text, the image
@@ -56,7 +43,7 @@ def test_a_failed_export_names_a_crafted_path_as_text(qtbot, make_window, local_
     window = make_window(local_server.url, data_dir=tmp_path / "data")
     send_prompt(qtbot, window, "something to export")
     watched = tmp_path / "watched.png"
-    watch = _watched_image(watched)
+    watch = watched_image(watched)
     # A file where the folder should be (the write fails), and a name that puts an <img> tag in the message.
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder", encoding="utf-8")
@@ -82,7 +69,7 @@ def test_a_failed_export_names_a_crafted_path_as_text(qtbot, make_window, local_
 
 def test_the_about_box_shows_a_crafted_connection_as_text(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
     watched = tmp_path / "about.png"
-    watch = _watched_image(watched)
+    watch = watched_image(watched)
     answerer = BoxAnswerer(watch)
     try:
         about(None, "About", f"<img src={watched}> a profile named like a tag")
@@ -99,7 +86,7 @@ def test_a_startup_failure_box_shows_the_error_as_text(qtbot, tmp_path, monkeypa
     from bedrock_chat import app
 
     watched = tmp_path / "startup.png"
-    watch = _watched_image(watched)
+    watch = watched_image(watched)
     monkeypatch.setattr(QGuiApplication, "platformName", staticmethod(lambda: "xcb"))
     answerer = BoxAnswerer(watch)
     try:

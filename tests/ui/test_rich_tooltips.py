@@ -4,14 +4,13 @@ model name from the network or a model id from the database must show it as text
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 from PySide6.QtCore import QEvent
-from PySide6.QtGui import QColor, QHelpEvent, QImage, Qt, QTextCursor, QTextDocument
+from PySide6.QtGui import QHelpEvent, Qt, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QApplication, QToolTip, QWidget
 
 from bedrock_chat.core.conversation import Conversation, Message, Role
-from tests.file_watch import FileWatch
+from tests.file_watch import watched_image
 from tests.ui.conftest import choose_model, wait_until_opened
 
 NOVA = "amazon.nova-micro-v1:0"  # no extended thinking, no CountTokens: its tooltips say so by name
@@ -27,22 +26,12 @@ def _shown(tip: str) -> str:
     return document.toPlainText()
 
 
-def _watched_image(path: Path) -> FileWatch:
-    image = QImage(4, 4, QImage.Format.Format_ARGB32)
-    image.fill(QColor("green"))
-    image.save(str(path))
-    watch = FileWatch(path)
-    path.read_bytes()
-    assert watch.events()  # the watch sees a read, so its silence below means something
-    return watch
-
-
 def test_a_model_name_from_the_network_stays_text_in_every_tooltip(qtbot, make_window, tmp_path, monkeypatch):
     from bedrock_chat.local_endpoint import LocalBedrockServer, ServerOptions
     from bedrock_chat.local_endpoint import catalog as served
 
     watched = tmp_path / "watched-name.png"
-    watch = _watched_image(watched)
+    watch = watched_image(watched)
     payload = f'<img src="{watched.as_uri()}"><b>Evil</b> Micro'
     load = served._load
     # ListFoundationModels answers this modelName, as a compromised proxy or endpoint could.
@@ -75,7 +64,7 @@ def test_a_model_id_from_the_database_stays_text_in_the_chat_tooltip(qtbot, make
     render the id as HTML."""
     window = make_window(local_server.url, data_dir=tmp_path / "data")
     watched = tmp_path / "watched-id.png"
-    watch = _watched_image(watched)
+    watch = watched_image(watched)
     payload = f'<img src="{watched.as_uri()}"><b>Evil</b>'
     crafted = Conversation(title="model id from elsewhere")
     crafted.messages = [Message(Role.USER, "hello", id="u-1"),
@@ -132,7 +121,7 @@ def test_a_link_title_in_a_reply_never_becomes_a_rich_tooltip(qtbot, make_window
 
     window = make_window(local_server.url)
     watched = tmp_path / "watched-title.png"
-    watch = _watched_image(watched)
+    watch = watched_image(watched)
     payload = f"<img src={watched.as_uri()}> <b>Evil</b>"
     reply = send_prompt(qtbot, window, f'[echo] see [the docs](https://example.com/docs "{payload}") now')
     assert "the docs" in reply.text
