@@ -1,6 +1,6 @@
 """What closing the window does, in the order that loses nothing: the reply in flight saved, the importer,
-exporter and attachment reader stopped, what could not be saved kept as transcripts, the history closed, the
-layout kept, the folder unlocked, the connection closed. Nothing here waits for a turn's thread."""
+exporter, duplicator and attachment reader stopped, what could not be saved kept as transcripts, the history
+closed, the layout kept, the folder unlocked, the connection closed. Nothing here waits for a turn's thread."""
 
 from __future__ import annotations
 
@@ -54,6 +54,7 @@ def close_down(window: ClosingWindow, folder_lock: FolderLock | None) -> None:
     window.importer.shutdown()  # its worker writes through its own connection: done before the store closes
     window.exporter.shutdown()  # a cancelled export stops before its next file
     window.attachment_intake.shutdown()  # it stores attachment bytes through its own connection
+    window.history.duplicator.shutdown()  # it writes the copy through its own connection
     window.history.loader.shutdown()  # a conversation being opened is read through its own connection
     window.storage.keep_unsaved_at_close(window.data_dir)
     try:
