@@ -239,3 +239,34 @@ def test_a_conversation_renamed_while_it_opens_keeps_its_new_title(qtbot, make_w
     window.store_message(window.conversation.messages[-1])
     assert [summary.title for summary in window.store.summaries()] == ["New name"]
     assert _selected_title(window) == "New name"
+
+
+def test_duplicate_in_a_session_only_history_still_opens_the_copy(qtbot, make_window, local_server, tmp_path):
+    """An in-memory history is only reachable through the window's own connection: copied there, then opened."""
+    from pathlib import Path
+
+    from bedrock_chat.core.storage import ConversationStore
+
+    window = make_window(local_server.url, data_dir=tmp_path / "data")
+    window.store = ConversationStore(Path(":memory:"))
+    _stored(window, _small("Notes"))
+    _sidebar_action(window, "Notes", "duplicate")
+    wait_until_opened(qtbot, window)
+    assert window.conversation.title == "Notes (copy)" and _selected_title(window) == "Notes (copy)"
+    assert "Notes: a short answer" in window.chat.toPlainText()
+
+
+def test_closing_during_a_duplicate_waits_and_keeps_nothing_half_written(qtbot, make_window, local_server, tmp_path):
+    import sqlite3
+    import threading
+
+    window = make_window(local_server.url, data_dir=tmp_path / "data")
+    _stored(window, _with_images("Big album"))
+    _sidebar_action(window, "Big album", "duplicate")
+    assert window.history.duplicator.running
+    window.close()
+    assert not any(thread.name == "conversation-duplicate" for thread in threading.enumerate())
+    with sqlite3.connect(tmp_path / "data" / "conversations.sqlite3") as db:
+        rows = sorted(db.execute("SELECT title, deleted_at FROM conversations"))
+    # Either the copy was whole before the close came, or it was cancelled and removed: never a hidden half.
+    assert rows in ([("Big album", None)], [("Big album", None), ("Big album (copy)", None)])
