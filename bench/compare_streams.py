@@ -22,6 +22,7 @@ from typing import Any
 
 # Run as a script (as bench/run_all.py does), so bench/ is on sys.path: the same endpoint process and heartbeat
 # arithmetic as the single-reply benchmark, so the figures compare.
+from heartbeat import Heartbeat
 from stream_render import _measure_waits, _percentile, _wait_for_turn_host, endpoint_process
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -40,7 +41,7 @@ def _pump(app: Any, seconds: float) -> None:
 
 
 def one_run(url: str, tokens: int) -> dict[str, Any]:
-    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
@@ -69,27 +70,14 @@ def one_run(url: str, tokens: int) -> dict[str, Any]:
     _pump(app, 0.5)  # the first frame's deferred work (rendering warm-up) finishes before measuring
     _wait_for_turn_host()  # the columns' turns run in the turn host process, as a person's do
 
-    gaps: list[float] = []
-    cpu_gaps: list[float] = []
     waits: list[float] = []
-    last_beat = [time.perf_counter(), time.thread_time()]
-
-    def beat() -> None:
-        now, cpu = time.perf_counter(), time.thread_time()
-        gaps.append(now - last_beat[0])
-        cpu_gaps.append(cpu - last_beat[1])
-        last_beat[:] = [now, cpu]
-
-    heartbeat = QTimer()
-    heartbeat.setInterval(5)
-    heartbeat.timeout.connect(beat)
+    heartbeat = Heartbeat()
     original_drain = _measure_waits(waits)
     done: list[Any] = []
     window.compare_finished.connect(lambda answers: done.append((time.perf_counter(), answers)))
     window.prompt.setPlainText(f"Write at length [tokens:{tokens}]")
     started = time.perf_counter()
     heartbeat.start()
-    last_beat[:] = [time.perf_counter(), time.thread_time()]
     window.send_button.click()
     try:
         while not done and time.perf_counter() - started < 300:
@@ -106,8 +94,9 @@ def one_run(url: str, tokens: int) -> dict[str, Any]:
     finished_at, answers = done[0]
     assert all(answer.state == MessageState.COMPLETE for answer in answers), [a.error for a in answers]
     window.close()
-    return {"wall_s": round(finished_at - started, 3), "stall_max_ms": round(max(gaps) * 1000, 1),
-            "gaps": gaps, "cpu_gaps": cpu_gaps, "waits": waits, "chars": [len(a.text) for a in answers]}
+    return {"wall_s": round(finished_at - started, 3), "stall_max_ms": heartbeat.stall_max_ms,
+            "gaps": heartbeat.gaps, "cpu_gaps": heartbeat.cpu_gaps, "waits": waits,
+            "chars": [len(a.text) for a in answers]}
 
 
 def main(argv: list[str]) -> int:

@@ -36,6 +36,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import boto3
 from frame_stages import FrameStages, measuring
+from heartbeat import Heartbeat
 
 from bedrock_chat.local_endpoint import LocalBedrockServer, ServerOptions
 
@@ -131,35 +132,21 @@ def _stream(window: Any, stages: FrameStages, prompt: str, history_messages: int
         app.processEvents()
         time.sleep(0.005)
 
-    gaps: list[float] = []
-    cpu_gaps: list[float] = []
     waits: list[float] = []
-    last_beat = [time.perf_counter(), time.thread_time()]
-
-    def beat() -> None:
-        now, cpu = time.perf_counter(), time.thread_time()
-        gaps.append(now - last_beat[0])
-        cpu_gaps.append(cpu - last_beat[1])
-        stages.beat()
-        last_beat[:] = [now, cpu]
-
-    heartbeat = QTimer()
-    heartbeat.setInterval(5)
-    heartbeat.timeout.connect(beat)
+    heartbeat = Heartbeat(stages.beat)
     original_drain = _measure_waits(waits)
     done: list[Any] = []
     window.reply_finished.connect(lambda message: done.append((time.perf_counter(), message, time.thread_time())))
     window.prompt.setPlainText(prompt)
     started, started_cpu = time.perf_counter(), time.thread_time()
     heartbeat.start()
-    last_beat[:] = [time.perf_counter(), time.thread_time()]
     stages.frames.clear()
     window.send_button.click()
     # The window's own event loop runs the turn, as app.exec() does for a person (polling processEvents instead
     # took CPU from the turn). It ends when the reply is finished and all of it is rendered: rendering that lags
     # behind the stream goes on after the end, and its frames count as much as those before.
     loop = QEventLoop()
-    heartbeat.timeout.connect(lambda: loop.quit() if done and not window.chat.rendering else None)
+    heartbeat.timer.timeout.connect(lambda: loop.quit() if done and not window.chat.rendering else None)
     give_up = QTimer()
     give_up.setSingleShot(True)
     give_up.timeout.connect(loop.quit)
@@ -175,10 +162,10 @@ def _stream(window: Any, stages: FrameStages, prompt: str, history_messages: int
     finished_at, reply, finished_cpu = done[0]
     assert reply.state == MessageState.COMPLETE, (reply.state, reply.error)
     window.close()
-    return {"wall_s": round(finished_at - started, 3), "stall_max_ms": round(max(gaps) * 1000, 1),
+    return {"wall_s": round(finished_at - started, 3), "stall_max_ms": heartbeat.stall_max_ms,
             "settle_s": round(settled_at - finished_at, 3), "gui_cpu_s": round(finished_cpu - started_cpu, 3),
-            "gaps": gaps, "cpu_gaps": cpu_gaps, "waits": waits,
-            "chars": len(reply.text), "stages": stages.summary(cpu_gaps)}
+            "gaps": heartbeat.gaps, "cpu_gaps": heartbeat.cpu_gaps, "waits": waits,
+            "chars": len(reply.text), "stages": stages.summary(heartbeat.cpu_gaps)}
 
 
 def _wait_for_turn_host() -> None:

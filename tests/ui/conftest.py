@@ -107,5 +107,6 @@ def shown_request(window: Any) -> str:
 
 def wait_until_opened(qtbot: Any, window: Any, timeout: int = 15000) -> None:
     """A conversation chosen (sidebar, search hit, undo, duplicate, import) is read on a worker: waits until the
-    read ended and its result is on screen, or its failure said."""
-    qtbot.waitUntil(lambda: not window.history.loader.loading, timeout=timeout)
+    read ended and its result is on screen, or its failure said. A duplicate is first written on a worker."""
+    history = window.history
+    qtbot.waitUntil(lambda: not history.duplicator.running and not history.loader.loading, timeout=timeout)

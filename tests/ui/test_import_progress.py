@@ -158,3 +158,29 @@ def test_files_chosen_while_an_import_runs_are_imported_after_it(qtbot, make_win
     assert [[c.title for c in report.imported] for report in reports] == [["large"], ["small one"]]
     assert sorted(summary.title for summary in window.store.summaries()) == ["large", "small one"]
     assert not window.importer.running
+
+
+def test_the_import_summary_stays_in_the_status_bar_while_the_import_opens(qtbot, make_window, local_server, tmp_path,
+                                                                          monkeypatch):
+    from bedrock_chat.core.attachments import make_attachment
+    from bedrock_chat.core.transfer import export_conversation
+    from bedrock_chat.ui import conversation_loader
+    from tests.attachment_files import png
+
+    monkeypatch.setattr(conversation_loader, "NOTICE_AFTER_MS", 0)  # "Opening…" as soon as the open starts
+    window = make_window(local_server.url, data_dir=tmp_path / "data")
+    conversation = Conversation(title="photos to import")
+    prompt = Message(Role.USER, "what are these?")
+    prompt.attachments = tuple(make_attachment(f"photo-{n}.png", png(8, 8, extra=1_000_000)) for n in range(4))
+    conversation.messages.append(prompt)
+    source = tmp_path / "photos.json"
+    export_conversation(conversation, source)
+    _answer_open_dialog(monkeypatch, [source])
+    shown_status: list[str] = []
+    window.statusBar().messageChanged.connect(shown_status.append)
+    with qtbot.waitSignal(window.importer.finished, timeout=30000):
+        window.action_by_id["file.import"].trigger()
+    qtbot.waitUntil(lambda: window.conversation.title == "photos to import", timeout=15000)
+    qtbot.wait(50)
+    assert window.statusBar().currentMessage() == "Imported 1 of 1 file."  # before: cleared with "Opening…"
+    assert conversation_loader.OPENING_NOTICE not in shown_status[shown_status.index("Imported 1 of 1 file."):]

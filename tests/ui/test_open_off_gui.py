@@ -185,3 +185,88 @@ def test_a_streaming_reply_blocks_the_switch_before_and_after_the_read(qtbot, ma
         wait_until_opened(qtbot, window, timeout=30000)
         assert refused in shown_status
         assert window.conversation.id == current and _selected_title(window) == "hello first"
+
+
+def _sidebar_action(window, title: str, name: str) -> None:
+    """Right-click › ``name`` on the conversation's row, through the menu's own QAction."""
+    menu = window.sidebar.context_menu(_row(window, title))
+    next(action for action in menu.actions() if action.objectName() == name).trigger()
+
+
+def test_the_window_keeps_running_while_a_conversation_of_large_images_is_duplicated(qtbot, make_window,
+                                                                                    local_server, tmp_path):
+    window = make_window(local_server.url, data_dir=tmp_path / "data")
+    _stored(window, _with_images("Holiday photos"), _small("Elsewhere"))
+    _click(qtbot, window, "Elsewhere")
+    wait_until_opened(qtbot, window)
+    ticks: list[float] = []
+    heartbeat = QTimer()
+    heartbeat.timeout.connect(lambda: ticks.append(time.monotonic()))
+    heartbeat.start(5)
+    qtbot.wait(50)
+    _sidebar_action(window, "Holiday photos", "duplicate")
+    qtbot.keyClicks(window.prompt, "typed while it copies")
+    wait_until_opened(qtbot, window, timeout=60000)
+    qtbot.waitUntil(lambda: not window.chat.rendering, timeout=10000)
+    qtbot.wait(50)
+    heartbeat.stop()
+
+    assert window.conversation.title == "Holiday photos (copy)"  # the copy opened, through the loader
+    assert sum(len(m.attachments) for m in window.conversation.messages) == PROMPTS * IMAGES_PER_PROMPT
+    assert "Holiday photos: a red square, answer 9." in window.chat.toPlainText()
+    assert _selected_title(window) == "Holiday photos (copy)"
+    assert window.prompt.toPlainText() == "typed while it copies"
+    titles = sorted(summary.title for summary in window.store.summaries())
+    assert titles == ["Elsewhere", "Holiday photos", "Holiday photos (copy)"]
+    longest_gap = max(b - a for a, b in itertools.pairwise(ticks))
+    assert longest_gap < 0.25, longest_gap  # before: seconds, the read and write of 100 MB on this thread
+
+
+def test_a_conversation_renamed_while_it_opens_keeps_its_new_title(qtbot, make_window, local_server, tmp_path,
+                                                                   monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    window = make_window(local_server.url, data_dir=tmp_path / "data")
+    _stored(window, _with_images("Old name"))
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("New name", True)))
+    _click(qtbot, window, "Old name")
+    assert window.history.loader.loading
+    _sidebar_action(window, "Old name", "rename")  # before its hundred megabytes are read
+    wait_until_opened(qtbot, window, timeout=30000)
+
+    assert window.conversation.title == "New name"  # before: "Old name", the title read before the rename
+    # The next save of it (each message of a reply is saved so) writes the conversation's title again.
+    window.store_message(window.conversation.messages[-1])
+    assert [summary.title for summary in window.store.summaries()] == ["New name"]
+    assert _selected_title(window) == "New name"
+
+
+def test_duplicate_in_a_session_only_history_still_opens_the_copy(qtbot, make_window, local_server, tmp_path):
+    """An in-memory history is only reachable through the window's own connection: copied there, then opened."""
+    from pathlib import Path
+
+    from bedrock_chat.core.storage import ConversationStore
+
+    window = make_window(local_server.url, data_dir=tmp_path / "data")
+    window.store = ConversationStore(Path(":memory:"))
+    _stored(window, _small("Notes"))
+    _sidebar_action(window, "Notes", "duplicate")
+    wait_until_opened(qtbot, window)
+    assert window.conversation.title == "Notes (copy)" and _selected_title(window) == "Notes (copy)"
+    assert "Notes: a short answer" in window.chat.toPlainText()
+
+
+def test_closing_during_a_duplicate_waits_and_keeps_nothing_half_written(qtbot, make_window, local_server, tmp_path):
+    import sqlite3
+    import threading
+
+    window = make_window(local_server.url, data_dir=tmp_path / "data")
+    _stored(window, _with_images("Big album"))
+    _sidebar_action(window, "Big album", "duplicate")
+    assert window.history.duplicator.running
+    window.close()
+    assert not any(thread.name == "conversation-duplicate" for thread in threading.enumerate())
+    with sqlite3.connect(tmp_path / "data" / "conversations.sqlite3") as db:
+        rows = sorted(db.execute("SELECT title, deleted_at FROM conversations"))
+    # Either the copy was whole before the close came, or it was cancelled and removed: never a hidden half.
+    assert rows in ([("Big album", None)], [("Big album", None), ("Big album (copy)", None)])

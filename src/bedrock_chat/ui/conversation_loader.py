@@ -5,7 +5,8 @@ connection, and the GUI thread only shows it.
 The last conversation asked for wins: a read that a later choice superseded is interrupted and its result never
 shown. Whether the window may switch (no reply streaming) is checked before the read and again before showing,
 since a reply may have started meanwhile. A read that lasts says "Opening the conversation…" in the status bar;
-nothing modal, so typing in the prompt goes on.
+nothing modal, so typing in the prompt goes on; a message said meanwhile (an import's summary) is not replaced
+by it. A conversation renamed while it is read is shown (and saved again) with its new title.
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ class _Load:
 
     conversation_id: str
     message_id: str | None  # a search hit's message, to scroll to once shown
+    title: str | None = None  # renamed while it was read: the worker's copy has the title from before
+    status_before: str = ""  # the status bar's message when it was asked for: what the notice may replace
     dropped: bool = False  # superseded (or the window closed): the result is never shown
     db: sqlite3.Connection | None = None  # the worker's connection while it reads, so dropping can interrupt it
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -79,7 +82,7 @@ class ConversationLoader(QObject):
             window.sidebar.mark_current(window.conversation.id)
             return
         self.cancel()
-        load = _Load(conversation_id, message_id)
+        load = _Load(conversation_id, message_id, status_before=window.statusBar().currentMessage())
         store = window.store
         if str(store.path) == ":memory:":  # only this thread's connection reaches an in-memory history (small)
             self._show(load, self._read_here(load))
@@ -90,6 +93,11 @@ class ConversationLoader(QObject):
         self._threads = [running for running in self._threads if running.is_alive()] + [thread]
         thread.start()
         self._notice.start()
+
+    def renamed(self, conversation_id: str, title: str) -> None:
+        """The conversation was renamed: if it is being read, it is shown with this title (and saved with it)."""
+        if self._pending is not None and self._pending.conversation_id == conversation_id:
+            self._pending.title = title
 
     def shutdown(self) -> None:
         """The window is closing: stop any read and wait for it, before the history closes."""
@@ -152,6 +160,8 @@ class ConversationLoader(QObject):
         if not window.can_switch():  # a reply started while it was read
             window.sidebar.mark_current(window.conversation.id)
             return
+        if load.title is not None:
+            result.title = load.title
         window.show_conversation(result)
         if load.message_id is not None:
             window.chat.scroll_to_message(load.message_id, window.sidebar.search.text().strip())
@@ -169,8 +179,10 @@ class ConversationLoader(QObject):
         self._end_notice()
 
     def _show_notice(self) -> None:
-        if self._pending is not None:
-            self._window.statusBar().showMessage(OPENING_NOTICE)
+        status = self._window.statusBar()
+        # A message said since the open was asked for (an import's summary) is newer news: it stays.
+        if self._pending is not None and status.currentMessage() in ("", self._pending.status_before):
+            status.showMessage(OPENING_NOTICE)
 
     def _end_notice(self) -> None:
         self._notice.stop()

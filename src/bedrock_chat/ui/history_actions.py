@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QApplication, QInputDialog
 
 from bedrock_chat.core.conversation import Conversation, MessageState, Role
+from bedrock_chat.ui.conversation_duplicate import ConversationDuplicator
 from bedrock_chat.ui.conversation_loader import ConversationLoader
 from bedrock_chat.ui.store_guard import reports_store_failure
 from bedrock_chat.ui.window_api import ChatWindow
@@ -19,6 +20,7 @@ class HistoryActions:
         self._deleted: list[str] = []  # conversation ids, most recent last, for Undo
         self.editing: str | None = None  # the earlier prompt being edited; Send then starts a branch from it
         self.loader = ConversationLoader(window)  # reads a conversation on a worker; shows it here
+        self.duplicator = ConversationDuplicator(window)  # copies one on a worker, then opens the copy
 
     def refresh_sidebar(self) -> None:
         self.search(self._window.sidebar.search.text().strip())
@@ -51,7 +53,7 @@ class HistoryActions:
             if accepted:
                 self.rename_conversation(conversation_id, title)
         elif action == "duplicate":
-            self.open_conversation(store.duplicate(conversation_id).id)
+            self.duplicator.duplicate(conversation_id)  # on a worker; the copy then opens like a click
         elif action in ("pin", "unpin"):
             store.set_pinned(conversation_id, action == "pin")
             self.refresh_sidebar()
@@ -67,8 +69,10 @@ class HistoryActions:
     def rename_conversation(self, conversation_id: str, title: str) -> None:
         window = self._window
         window.store.rename(conversation_id, title)
+        shown_title = title.strip() or "Untitled"
         if conversation_id == window.conversation.id:
-            window.conversation.title = title.strip() or "Untitled"
+            window.conversation.title = shown_title
+        self.loader.renamed(conversation_id, shown_title)
         self.refresh_sidebar()
 
     @reports_store_failure("delete the conversation")

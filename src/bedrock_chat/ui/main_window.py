@@ -23,7 +23,6 @@ from bedrock_chat.ui.attachment_tray import AttachmentTray
 from bedrock_chat.ui.compare_hooks import add_compare_button, install_compare
 from bedrock_chat.ui.connection_bar import ConnectionBar
 from bedrock_chat.ui.connection_controller import Clients, ConnectionController
-from bedrock_chat.ui.connection_view import ConnectionView
 from bedrock_chat.ui.conversation_export import ConversationExporter
 from bedrock_chat.ui.conversation_session import ConversationSession
 from bedrock_chat.ui.copy_code import CopyAsCode
@@ -41,6 +40,7 @@ from bedrock_chat.ui.token_estimate import TokenEstimator
 from bedrock_chat.ui.transcript_import import TranscriptImporter
 from bedrock_chat.ui.turn_controller import TurnController
 from bedrock_chat.ui.window_close import close_down
+from bedrock_chat.ui.window_connection import install_connection_view, uses_clients
 from bedrock_chat.ui.window_conversation import show_switched, wire_chat_and_sidebar
 from bedrock_chat.ui.window_icons import apply_icons
 from bedrock_chat.ui.window_layout import WindowBody
@@ -73,9 +73,8 @@ class MainWindow(QMainWindow):
         self.saves = SaveTracker(self.store, self)
         self.connection_ctl = ConnectionController(connection, settings, start_endpoint, parent=self)
         self.connection_ctl.users = self
-        self._preferred_model = preferred_model or self.settings.last_model()
         # Resolved with the model list (an id that is not listed is used as typed, never replaced).
-        self.connection_ctl.preferred_model = self._preferred_model
+        self.connection_ctl.preferred_model = preferred_model or self.settings.last_model()
         self.turns = TurnController(self)
         self.session = ConversationSession(opened.conversation, self.saves, self.turns, self)
         self.session.switched.connect(self._on_conversation_switched)
@@ -96,7 +95,7 @@ class MainWindow(QMainWindow):
         self._build_body()
         self._build_menus()
         self.statusBar().setAccessibleName("Status")
-        self._restore_layout()
+        self.body.restore_layout(self.settings)  # the window's size and place, its splitters and panels
         self.set_theme(self.settings.theme(), save=False)
         self.parameters.set_options(self.settings.options())
         if self.settings.problem:
@@ -110,7 +109,7 @@ class MainWindow(QMainWindow):
     # -- construction ------------------------------------------------------------------------------
 
     def _build_toolbar(self) -> None:
-        self.connection_bar = ConnectionBar(self.connection_ctl, self._preferred_model)
+        self.connection_bar = ConnectionBar(self.connection_ctl, self.connection_ctl.preferred_model)
         self.addToolBar(self.connection_bar)
         # The boxes tests and shortcuts reach through the window.
         bar = self.connection_bar
@@ -119,10 +118,9 @@ class MainWindow(QMainWindow):
         self.region_box, self.profile_box = bar.region_box, bar.profile_box
         self.refresh_button, self.connection_label = bar.refresh_button, bar.connection_label
         self.statusBar().addPermanentWidget(self.connection_label)
-        self.connection_bar.model_chosen.connect(self._on_model_chosen)
 
     def _build_body(self) -> None:
-        self.body = WindowBody(self.storage.banner)
+        self.body: WindowBody = WindowBody(self.storage.banner)
         self.setCentralWidget(self.body)
         column, side = self.body.chat_column, self.body.side_panel
         # The widgets tests, the action table and the helpers reach through the window.
@@ -131,15 +129,11 @@ class MainWindow(QMainWindow):
         self.parameters: ParameterPanel = side.parameters
         self.preview, self.preview_pane, self.stats = side.preview, side.preview_pane, side.stats
         self.sidebar, self.main_splitter, self.chat_splitter = self.body.sidebar, self.body, column.splitter
-        self.connection_view = ConnectionView(self.connection_ctl, self.connection_bar, column.error_banner, self)
-        self.connection_view.models_loaded.connect(self.models_loaded)
-        self.connection_view.status_changed.connect(self.statusBar().showMessage)
         self.requests = RequestPreview(self, side.parameters, column.prompt, side.preview, self.settings, parent=self)
         self.copy_code = CopyAsCode(self.requests, column.prompt, lambda: self.connection, parent=self)
         self.copy_code.add_to(side.preview_pane, self.statusBar().showMessage)
         self.controls: PromptControls = PromptControls(column, self.connection_bar, self.connection_ctl, self.turns,
                                                        self.session, self.requests, self.history, self)
-        self.connection_view.ready_changed.connect(self.controls.update_send_enabled)
         self.attachments: AttachmentTray = column.attachments
         self.attach_button = column.attach_button
         self.attachment_intake = AttachmentIntake(column.attachments, column.attach_button, column.prompt, self, self,
@@ -148,8 +142,9 @@ class MainWindow(QMainWindow):
                                               lambda: self.clients.runtime if self.clients else None, self)
         # Another conversation on screen is another history to count; a count still on its way is then stale.
         for changed in (column.prompt.textChanged, side.parameters.params_changed, self.turns.reply_finished,
-                        self.connection_view.ready_changed, self.session.switched):
+                        self.session.switched):
             changed.connect(self.token_estimator.schedule)
+        self.connection_view = install_connection_view(self)  # Send, the estimate, the model chosen, old clients
         banner = self.error_banner
         self.error_text, self.details_button, self.error_details = banner.text, banner.details_button, banner.details
         self.retry_button, self.sso_button = banner.retry_button, banner.sso_button
@@ -191,9 +186,7 @@ class MainWindow(QMainWindow):
         self.connection_ctl.connect_to_bedrock()
 
     def uses_clients(self, clients: object) -> bool:
-        """Whether a turn, a stopped one still inside botocore included, uses these clients."""
-        runtime = getattr(clients, "runtime", None)
-        return self.turns.uses(runtime) or self.compare.controller.uses(runtime)
+        return uses_clients(self, clients)
 
     @property
     def connection_dialog(self) -> ConnectionDialog | None:
@@ -204,13 +197,6 @@ class MainWindow(QMainWindow):
 
     def current_model(self) -> ModelInfo | None:
         return self.connection_bar.current_model()
-
-    def _on_model_chosen(self, model: ModelInfo) -> None:
-        self.settings.set_last_model(model.invoke_id)
-        self._preferred_model = self.connection_ctl.preferred_model = model.invoke_id
-        self.requests.show_model(model)
-        self.controls.update_send_enabled()
-        self.controls.check_attachments()
 
     # -- parameters and preview --------------------------------------------------------------------
 
@@ -231,8 +217,6 @@ class MainWindow(QMainWindow):
         self.replies.reply_finished.connect(self.reply_finished)
         self.reply_finished.connect(lambda _reply: self.schedule_preview())  # the next request holds this reply
         self.turns.status_changed.connect(self.statusBar().showMessage)
-        # Clients of an earlier connection close once no turn uses them.
-        self.turns.runtime_released.connect(lambda _runtime: self.connection_ctl.release_unused())
 
     @property
     def busy(self) -> bool:
@@ -309,18 +293,10 @@ class MainWindow(QMainWindow):
         """A second start on this data folder asked for this window."""
         bring_forward(self)
 
-    def _restore_layout(self) -> None:
-        geometry = self.settings.layout("geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        self.body.restore_layout(self.settings)
-
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._closed:
             super().closeEvent(event)
             return
         self._closed = True
-        for answer in self.compare.shutdown():  # like the single reply: saved as it ended, nothing waited for
-            self.store_message(answer)
         close_down(self, self._folder_lock)
         super().closeEvent(event)

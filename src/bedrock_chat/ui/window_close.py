@@ -1,6 +1,7 @@
-"""What closing the window does, in the order that loses nothing: the reply in flight saved, the importer,
-exporter and attachment reader stopped, what could not be saved kept as transcripts, the history closed, the
-layout kept, the folder unlocked, the connection closed. Nothing here waits for a turn's thread."""
+"""What closing the window does, in the order that loses nothing: the replies in flight (compare's too) saved, the
+importer, exporter, duplicator and attachment reader stopped, what could not be saved kept as transcripts, the
+history closed, the layout kept, the folder unlocked, the connection closed. Nothing here waits for a turn's
+thread."""
 
 from __future__ import annotations
 
@@ -8,11 +9,10 @@ import logging
 from pathlib import Path
 from typing import Protocol
 
-from PySide6.QtCore import QByteArray
-
 from bedrock_chat.core.conversation import Message
 from bedrock_chat.core.storage import ConversationStore
 from bedrock_chat.ui.attachment_intake import AttachmentIntake
+from bedrock_chat.ui.compare_mode import CompareMode
 from bedrock_chat.ui.connection_controller import ConnectionController
 from bedrock_chat.ui.conversation_export import ConversationExporter
 from bedrock_chat.ui.folder_lock import FolderLock
@@ -36,6 +36,7 @@ class ClosingWindow(Protocol):
     turns: TurnController
     importer: TranscriptImporter
     exporter: ConversationExporter
+    compare: CompareMode
     attachment_intake: AttachmentIntake
     history: HistoryActions
     body: WindowBody
@@ -43,10 +44,10 @@ class ClosingWindow(Protocol):
 
     def store_message(self, message: Message) -> None: ...
 
-    def saveGeometry(self) -> QByteArray: ...
-
 
 def close_down(window: ClosingWindow, folder_lock: FolderLock | None) -> None:
+    for answer in window.compare.shutdown():  # like the single reply: saved as it ended, nothing waited for
+        window.store_message(answer)
     # A reply that had ended but was not yet all on screen keeps how it ended; any other was cut short.
     reply = window.turns.shutdown()
     if reply is not None:
@@ -54,6 +55,7 @@ def close_down(window: ClosingWindow, folder_lock: FolderLock | None) -> None:
     window.importer.shutdown()  # its worker writes through its own connection: done before the store closes
     window.exporter.shutdown()  # a cancelled export stops before its next file
     window.attachment_intake.shutdown()  # it stores attachment bytes through its own connection
+    window.history.duplicator.shutdown()  # it writes the copy through its own connection
     window.history.loader.shutdown()  # a conversation being opened is read through its own connection
     window.storage.keep_unsaved_at_close(window.data_dir)
     try:
@@ -61,7 +63,6 @@ def close_down(window: ClosingWindow, folder_lock: FolderLock | None) -> None:
     except Exception as error:  # a full or read-only disk: the deleted ones are purged on a later close
         log.warning("cannot purge deleted conversations: %s", error)
     window.store.close()
-    window.settings.set_layout("geometry", window.saveGeometry())
     window.body.save_layout(window.settings)
     window.settings.sync()
     if folder_lock is not None:  # after the last write to the folder

@@ -170,6 +170,10 @@ class WindowBody(QSplitter):
         return (("chat-splitter", self.chat_column.splitter),)
 
     def restore_layout(self, settings: SettingsStore) -> None:
+        """The window's size and place, then the splitters and panels inside it, as they were left."""
+        geometry = settings.layout("geometry")
+        if geometry is not None:
+            self.window().restoreGeometry(geometry)
         for name, splitter in self._splitters():
             state = settings.layout(name)
             if state is not None:
@@ -177,6 +181,7 @@ class WindowBody(QSplitter):
         self.panels.restore(settings)
 
     def save_layout(self, settings: SettingsStore) -> None:
+        settings.set_layout("geometry", self.window().saveGeometry())
         for name, splitter in self._splitters():
             settings.set_layout(name, splitter.saveState())
         self.panels.save(settings)
