@@ -49,10 +49,9 @@ def install_compare(window: MainWindow) -> CompareMode:
 
 
 def _make_room(window: MainWindow, compare: CompareMode) -> None:
-    margins = window.body.chat_column.contentsMargins()
-    layout = window.body.chat_column.layout()
-    if layout is not None:
-        margins = layout.contentsMargins()
+    column = window.body.chat_column
+    layout = column.layout()
+    margins = layout.contentsMargins() if layout is not None else column.contentsMargins()
     wanted = compare.panel.wanted_width() + margins.left() + margins.right()
     window.body.panels.set_chat_minimum(wanted if compare.active else 0)
 
