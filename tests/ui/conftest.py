@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import time
 import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -110,3 +112,23 @@ def wait_until_opened(qtbot: Any, window: Any, timeout: int = 15000) -> None:
     read ended and its result is on screen, or its failure said. A duplicate is first written on a worker."""
     history = window.history
     qtbot.waitUntil(lambda: not history.duplicator.running and not history.loader.loading, timeout=timeout)
+
+
+class GuiHeartbeat:
+    """A 20 ms timer on the GUI thread, running once started: ``stop()`` gives the longest the thread went without
+    running it (a timer that keeps ticking proves the window stayed responsive)."""
+
+    def __init__(self, qtbot: Any, parent: Any) -> None:
+        from PySide6.QtCore import QTimer
+
+        self._ticks: list[float] = []
+        self._timer = QTimer(parent)
+        self._timer.setInterval(20)
+        self._timer.timeout.connect(lambda: self._ticks.append(time.monotonic()))
+        self._timer.start()
+        qtbot.waitUntil(lambda: len(self._ticks) >= 2)
+
+    def stop(self) -> float:
+        self._ticks.append(time.monotonic())
+        self._timer.stop()
+        return max(later - earlier for earlier, later in itertools.pairwise(self._ticks))
