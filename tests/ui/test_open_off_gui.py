@@ -7,13 +7,14 @@ from __future__ import annotations
 import itertools
 import time
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, QUrl
 
+from bedrock_chat.core.attachment_rows import stage_attachment
 from bedrock_chat.core.attachments import make_attachment
 from bedrock_chat.core.conversation import Conversation, Message, MessageState, Role
 from bedrock_chat.ui.conversation_loader import OPENING_NOTICE
 from tests.attachment_files import png
-from tests.ui.conftest import send_prompt, wait_until_opened
+from tests.ui.conftest import GuiHeartbeat, choose_model, send_prompt, wait_until_opened
 
 IMAGE_BYTES = 2_000_000
 PROMPTS, IMAGES_PER_PROMPT = 10, 5  # 100 MB of images, read and checked again when the conversation opens
@@ -270,3 +271,27 @@ def test_closing_during_a_duplicate_waits_and_keeps_nothing_half_written(qtbot, 
         rows = sorted(db.execute("SELECT title, deleted_at FROM conversations"))
     # Either the copy was whole before the close came, or it was cancelled and removed: never a hidden half.
     assert rows in ([("Big album", None)], [("Big album", None), ("Big album (copy)", None)])
+
+
+def test_a_branch_of_a_conversation_of_large_images_starts_without_reading_it_back(qtbot, make_window, local_server,
+                                                                                   tmp_path):
+    """Regenerating an earlier reply starts a branch from what is on screen: the 100 MB of images, stored apart as
+    attaching stores them, are neither read back nor written again on the GUI thread."""
+    window = make_window(local_server.url, data_dir=tmp_path / "data")
+    choose_model(qtbot, window, "Nova Lite")  # one that takes images, so the branch's first turn is sent
+    conversation = _with_images("Holiday photos")
+    for message in conversation.messages:
+        message.attachments = tuple(stage_attachment(window.store.path, item) for item in message.attachments)
+    _stored(window, conversation)
+    _click(qtbot, window, "Holiday photos")
+    wait_until_opened(qtbot, window, timeout=30000)
+    qtbot.waitUntil(lambda: not window.chat.rendering, timeout=10000)
+    first_reply = window.conversation.messages[1]
+    heartbeat = GuiHeartbeat(qtbot, window)
+    with qtbot.waitSignal(window.reply_finished, timeout=30000):
+        window.chat.anchorClicked.emit(QUrl(f"message:regenerate:{first_reply.id}"))
+    largest_gap = heartbeat.stop()
+    assert window.conversation.title == "Holiday photos (regenerated)"
+    assert len(window.conversation.messages) == 2 and len(window.conversation.messages[0].attachments) == 5
+    assert len(window.store.load(window.conversation.id).messages[0].attachments) == 5
+    assert largest_gap < 0.25, largest_gap  # behaviour, not a timing target: the copy read nothing back

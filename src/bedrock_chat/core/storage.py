@@ -193,7 +193,13 @@ class ConversationStore:
     def duplicate(self, conversation_id: str, upto_message: str | None = None,
                   title: str | None = None) -> Conversation:
         """A copy with fresh ids, optionally only up to (not including) one message: a branch point."""
-        source = self.load(conversation_id)
+        return self.save_copy(self.load(conversation_id), upto_message, title)
+
+    def save_copy(self, source: Conversation, upto_message: str | None = None,
+                  title: str | None = None) -> Conversation:
+        """``duplicate`` of a conversation already in memory (the one on screen, just saved), without reading it
+        back. The copy's rows only name attachment bytes stored apart (as attaching stores them); an older row
+        that carries its bytes itself is written again."""
         messages = source.messages
         if upto_message is not None:
             cut = next((index for index, message in enumerate(messages) if message.id == upto_message), len(messages))

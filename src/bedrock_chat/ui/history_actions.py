@@ -107,8 +107,8 @@ class HistoryActions:
         if not any(message.id == message_id for message in conversation.messages):
             return False
         window.store.save_conversation(conversation)
-        branch = window.store.duplicate(conversation.id, upto_message=message_id,
-                                        title=f"{conversation.title} ({reason})")
+        # From what is on screen, not read back: reading a conversation of large images held the window.
+        branch = window.store.save_copy(conversation, upto_message=message_id, title=f"{conversation.title} ({reason})")
         window.show_conversation(branch)
         return True
 
