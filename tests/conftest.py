@@ -129,3 +129,14 @@ if _MEMORY_TRACE:
                 "peak_mib": round(_status_mib("VmHWM"), 1), **_live_counts()}
         with Path(_MEMORY_TRACE).open("a", encoding="utf-8") as trace:
             trace.write(json.dumps(line) + "\n")
+
+
+@pytest.fixture
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    """No credential, proxy or CA bundle of the person running the tests, and no instance metadata lookups."""
+    for name in ("AWS_BEARER_TOKEN_BEDROCK", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+                 "AWS_CA_BUNDLE", "HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "NO_PROXY", "no_proxy",
+                 "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    return monkeypatch

@@ -20,16 +20,6 @@ HELLO = [{"role": "user", "content": [{"text": "hello"}]}]
 PASSWORD = "hunt@er2secret"
 
 
-@pytest.fixture
-def clean_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
-    for name in ("AWS_BEARER_TOKEN_BEDROCK", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
-                 "AWS_CA_BUNDLE", "HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "NO_PROXY", "no_proxy",
-                 "ALL_PROXY", "all_proxy"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    return monkeypatch
-
-
 def test_a_proxy_password_with_an_at_sign_is_never_shown(clean_env) -> None:  # type: ignore[no-untyped-def]
     clean_env.setenv("AWS_ACCESS_KEY_ID", "AKIDPROXYTEST")
     clean_env.setenv("AWS_SECRET_ACCESS_KEY", "proxy-test-secret")

@@ -20,13 +20,11 @@ APP_PROFILE = "arn:aws:bedrock:us-east-1:123456789012:application-inference-prof
 
 
 @pytest.fixture
-def clean_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
-    for name in ("AWS_BEARER_TOKEN_BEDROCK", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
-                 "AWS_CA_BUNDLE", "HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "NO_PROXY", "no_proxy",
-                 "ALL_PROXY", "all_proxy", "AWS_REGION", "AWS_DEFAULT_REGION"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    return monkeypatch
+def clean_env(clean_env: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    """The shared clean environment (tests/conftest.py), and no region of the person's either."""
+    for name in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        clean_env.delenv(name, raising=False)
+    return clean_env
 
 
 @pytest.fixture(scope="module")
