@@ -79,6 +79,18 @@ def click_conversation(window: Any, title: str) -> None:
     raise AssertionError(f"no conversation titled {title!r} in the sidebar")
 
 
+def offline_window(data_dir: Path) -> Any:
+    """The app's window on this history, shown, with no endpoint it could reach (history benchmarks send nothing)."""
+    from PySide6.QtWidgets import QApplication
+
+    from bedrock_chat.app import create_window
+
+    window = create_window(["--offline", "--endpoint-url", "http://127.0.0.1:9", "--data-dir", str(data_dir)])
+    window.show()
+    QApplication.processEvents()
+    return window
+
+
 def open_by_click(window: Any, title: str) -> None:
     """Clicks the conversation in the sidebar and lets the window run until it is on screen (it is read on a
     worker, then shown)."""
@@ -94,9 +106,7 @@ def open_by_click(window: Any, title: str) -> None:
 
 
 def main(argv: list[str]) -> int:
-    from PySide6.QtWidgets import QApplication
 
-    from bedrock_chat.app import create_window
 
     quick = "--quick" in argv
     runs = next((int(arg) for arg in argv if arg.isdigit()), 1 if quick else 5)
@@ -113,11 +123,7 @@ def main(argv: list[str]) -> int:
     store.save_conversation(Conversation(title="small", messages=[Message(Role.USER, "hi")]))
     store.close()
 
-    window = create_window(["--offline", "--endpoint-url", "http://127.0.0.1:9", "--data-dir", str(work)])
-    app = QApplication.instance()
-    assert app is not None
-    window.show()
-    app.processEvents()
+    window = offline_window(work)
     opens = []
     for _ in range(runs):
         open_by_click(window, "small")

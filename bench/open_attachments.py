@@ -25,7 +25,7 @@ from pathlib import Path
 
 # Run as a script (as bench/run_all.py does), so bench/ is on sys.path: the same sidebar click as the history
 # benchmark.
-from history import open_by_click
+from history import offline_window, open_by_click
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -93,15 +93,13 @@ def _run_events(seconds: float) -> None:
 
 
 def main(argv: list[str]) -> int:
-    from bedrock_chat.app import create_window
 
     quick = "--quick" in argv
     runs = next((int(arg) for arg in argv if arg.isdigit()), 1 if quick else 5)
     image_bytes = 100_000 if quick else 1_000_000
     work = Path(tempfile.mkdtemp())
     title = _fill(work / "conversations.sqlite3", image_bytes)
-    window = create_window(["--offline", "--endpoint-url", "http://127.0.0.1:9", "--data-dir", str(work)])
-    window.show()
+    window = offline_window(work)
     _run_events(0.3)
     gaps, opens, idle = [], [], []
     for _ in range(runs):

@@ -20,7 +20,7 @@ from pathlib import Path
 
 # Run as a script (as bench/run_all.py does), so bench/ is on sys.path: the same conversation text, RSS reading
 # and sidebar click as the history benchmark.
-from history import REPLY, _text, open_by_click, rss_mb
+from history import REPLY, _text, offline_window, open_by_click, rss_mb
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -52,19 +52,13 @@ def _alive(kind: type) -> int:
 
 
 def main(argv: list[str]) -> int:
-    from PySide6.QtWidgets import QApplication
 
-    from bedrock_chat.app import create_window
 
     quick = "--quick" in argv
     conversations, passes = (40, 2) if quick else (200, 3)
     work = Path(tempfile.mkdtemp())
     titles = _fill(work / "conversations.sqlite3", conversations)
-    window = create_window(["--offline", "--endpoint-url", "http://127.0.0.1:9", "--data-dir", str(work)])
-    app = QApplication.instance()
-    assert app is not None
-    window.show()
-    app.processEvents()
+    window = offline_window(work)
     after_pass = []
     for _ in range(passes):
         for title in titles:
