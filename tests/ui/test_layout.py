@@ -61,6 +61,9 @@ def test_at_800x560_nothing_leaves_the_window_and_the_chat_keeps_half(qtbot, mak
     _sized(qtbot, window, 800, 560)
     assert window.body.chat_column.width() >= window.width() / 2
     assert _outside(window, window) == []
+    # "Offline (local endpoint …)" stays in sight, at the status bar's right, not in the toolbar's overflow menu.
+    label = window.connection_label
+    assert label.parentWidget() is window.statusBar() and label.isVisible() and label.text().startswith("Offline")
     # Opening the side panel there makes room by hiding the conversation list, not by squeezing the chat.
     window.action_by_id["view.side_panel"].trigger()
     QApplication.processEvents()
