@@ -42,14 +42,14 @@ def cpu_of(function: Any) -> float:
 
 def through_host(url: str, prompt: str, deltas: int, runs: int) -> dict[str, Any]:
     """Turns run by the turn host process, reported into the worker's own buffer (``TurnRunner.deliver``)."""
-    from bedrock_chat.bedrock import turn_host
+    from bedrock_chat.bedrock import host_process, turn_host
     from bedrock_chat.bedrock.requests import TurnRequest
     from bedrock_chat.bedrock.session import BedrockClients, ConnectionSettings, connection_of
     from bedrock_chat.core.catalog import model_info
     from bedrock_chat.core.conversation import Role
     from bedrock_chat.core.params import GenerationParams, RequestOptions
 
-    host = turn_host.TurnHost()
+    host = host_process.TurnHost()
     host.start()
     assert host.ready.wait(60), "the turn host did not start"
     clients = BedrockClients(ConnectionSettings(endpoint_url=url, offline=True))

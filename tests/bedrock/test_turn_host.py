@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from bedrock_chat.bedrock import host_process, turn_host
 from bedrock_chat.bedrock import host_protocol as protocol
-from bedrock_chat.bedrock import turn_host
 from bedrock_chat.bedrock.error_context import context_for
 from bedrock_chat.bedrock.errors import describe_error
 from bedrock_chat.bedrock.requests import TurnRequest
@@ -57,7 +57,7 @@ def _request(prompt: str, api: str = "converse", streaming: bool = True) -> Turn
     return TurnRequest(NOVA, [(Role.USER, prompt)], GenerationParams(max_tokens=2000), RequestOptions(api, streaming))
 
 
-def _submit(host: turn_host.TurnHost, clients: BedrockClients, request: TurnRequest) -> tuple[int, _Sink]:
+def _submit(host: host_process.TurnHost, clients: BedrockClients, request: TurnRequest) -> tuple[int, _Sink]:
     info = connection_of(clients.runtime)
     assert info is not None
     number, sink = next(_numbers), _Sink()
@@ -67,7 +67,7 @@ def _submit(host: turn_host.TurnHost, clients: BedrockClients, request: TurnRequ
 
 @pytest.fixture
 def host():
-    fresh = turn_host.TurnHost()
+    fresh = host_process.TurnHost()
     fresh.start()
     assert fresh.ready.wait(60), "the turn host did not start"
     yield fresh
@@ -89,6 +89,19 @@ def test_a_turn_in_the_host_brings_the_same_reply_as_one_in_a_thread(host, local
     assert [event for event in sink.events if isinstance(event, Usage)] == \
         [event for event in here if isinstance(event, Usage)]
     assert len(sink.text) < 200  # the 800 deltas came in batches, not one report each
+    clients.close()
+
+
+def test_a_connection_prepared_ahead_has_its_client_built_before_its_first_turn(host, local_server):
+    clients = BedrockClients(ConnectionSettings(endpoint_url=local_server.url, offline=True))
+    host.prepare(clients.info)
+    deadline = time.monotonic() + 10
+    while clients.info.serial not in host.prepared:
+        assert time.monotonic() < deadline, "the host never reported the connection prepared"
+        time.sleep(0.01)
+    _, sink = _submit(host, clients, _request("Tell me about rivers"))
+    assert sink.released.wait(30) and sink.failure is None, sink.failure
+    assert protocol.FINISHED in sink.kinds and sink.text
     clients.close()
 
 
@@ -165,11 +178,11 @@ def test_a_host_that_dies_fails_its_turns_with_a_message(host, paced_server):
         time.sleep(0.01)
     os.kill(host.process.pid, 9)
     assert sink.released.wait(5)
-    assert sink.failure is turn_host.HOST_DIED
+    assert sink.failure is host_process.HOST_DIED
     assert "stopped unexpectedly" in str(sink.failure)
     assert not host.alive
     _, late = _submit(host, clients, _request("And about lakes?"))  # a turn given to a dead host fails at once
-    assert late.released.is_set() and late.failure is turn_host.HOST_DIED
+    assert late.released.is_set() and late.failure is host_process.HOST_DIED
     clients.close()
 
 

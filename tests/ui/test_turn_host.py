@@ -27,6 +27,10 @@ def _count_host_deliveries(monkeypatch) -> list[str]:
 
 def test_replies_come_from_the_host(qtbot, make_window, local_server, monkeypatch):
     window = make_window(local_server.url)
+    host = turn_host.ready_host()
+    assert host is not None
+    # Connecting had the host build its client, so the first turn does not wait for botocore to build one.
+    qtbot.waitUntil(lambda: window.clients.info.serial in host.prepared, timeout=10000)
     kinds = _count_host_deliveries(monkeypatch)
     reply = send_prompt(qtbot, window, "Write at length [tokens:400]")
     assert reply.state == MessageState.COMPLETE and reply.text
@@ -52,7 +56,10 @@ def test_a_host_that_dies_mid_reply_fails_it_with_a_message_and_a_new_one_takes_
 
     stop_sending_header(window.clients.runtime, FAULT_HEADER)
     wait_for_turn_host()
-    assert turn_host.ready_host() is not old
+    new = turn_host.ready_host()
+    assert new is not None and new is not old
+    # The new host builds the open connection's client as soon as it is ready, not in the next turn.
+    qtbot.waitUntil(lambda: window.clients.info.serial in new.prepared, timeout=10000)
     kinds = _count_host_deliveries(monkeypatch)
     follow_up = send_prompt(qtbot, window, "And about lakes?")
     assert follow_up.state == MessageState.COMPLETE and follow_up.text and "finished" in kinds

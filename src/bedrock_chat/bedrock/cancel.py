@@ -42,6 +42,8 @@ class CancelToken:
         self._socket: socket.socket | None = None
         self._stream: Any = None
         self._callbacks: list[Callable[[], None]] = []
+        self.is_cancelled: Callable[[], bool] = self._cancelled.is_set
+        """``cancelled`` as a bound call, for loops that check once per event."""
 
     @property
     def cancelled(self) -> bool:

@@ -1,8 +1,8 @@
 """What the app and its turn host process say to each other over their two pipes (pickled, never on disk).
 
-App -> host: ``StartTurn``, ``CancelTurn``, ``CloseConnection``. Host -> app: batches, each a list of
-``(turn, kind, payload)``; consecutive text of one turn arrives already joined, so the app handles a few
-hundred batches a second at most instead of one object per token.
+App -> host: ``PrepareConnection``, ``StartTurn``, ``CancelTurn``, ``CloseConnection``. Host -> app: batches,
+each a list of ``(turn, kind, payload)``; consecutive text of one turn arrives already joined, so the app
+handles a few hundred batches a second at most instead of one object per token.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ FAILED = "failed"  # payload: bedrock.user_error.UserError, described in the hos
 RELEASED = "released"  # payload: None; botocore has let go of the turn (after Stop too): nothing more will come
 READY = "ready"  # turn 0; payload: None; boto3 is loaded, turns can go out at once
 LOG = "log"  # turn 0; payload: (level, logger name, message), a record for the app's own log
+PREPARED = "prepared"  # turn 0; payload: the connection's serial, whose client the host has built
 
 Report = tuple[int, str, object]
 
@@ -56,6 +57,17 @@ class StartTurn:
 
 
 @dataclass(frozen=True)
+class PrepareConnection:
+    """A connection that will carry turns: the host builds its client now (botocore takes ~8 ms for one), so
+    the connection's first turn does not wait for it. A ``StartTurn`` brings the same and builds it if needed."""
+
+    connection: int
+    settings: ConnectionSettings
+    environment: dict[str, str] = field(repr=False)
+    api_key: str | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
 class CancelTurn:
     number: int
 
@@ -65,4 +77,4 @@ class CloseConnection:
     connection: int
 
 
-Command = StartTurn | CancelTurn | CloseConnection
+Command = PrepareConnection | StartTurn | CancelTurn | CloseConnection

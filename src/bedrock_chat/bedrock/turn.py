@@ -17,7 +17,7 @@ from bedrock_chat.bedrock.decoding import (
     native_stream_chunk,
 )
 from bedrock_chat.bedrock.requests import TurnRequest
-from bedrock_chat.core.events import ReasoningComplete, ReasoningDelta, ResponseStarted, StreamEvent
+from bedrock_chat.core.events import ReasoningComplete, ReasoningDelta, ResponseStarted, StreamEvent, TextDelta
 from bedrock_chat.core.reasoning import ReasoningAssembler, ReasoningSignature, RedactedReasoning
 
 EventSink = Callable[[StreamEvent], None]
@@ -43,6 +43,8 @@ def assemble_reasoning(emit: EventSink) -> EventSink:
 
     def sink(event: StreamEvent) -> None:
         emit(event)
+        if type(event) is TextDelta:  # nearly every event of a stream: one check instead of three
+            return
         if isinstance(event, ReasoningDelta):
             assembler.add_text(event.text)
         elif isinstance(event, ReasoningSignature):
@@ -97,12 +99,16 @@ def _emit_all(events: Iterable[StreamEvent], emit: EventSink) -> None:
 
 def _consume(stream: Any, decode: Callable[[dict[str, Any]], list[StreamEvent]], emit: EventSink,
              cancel: CancelToken) -> None:
+    # This loop runs once per event of a stream, 20,000 times for a long reply, beside botocore's ~16 us of
+    # decoding: it calls as little as it can (bench/decode_profile.py measures our share).
     cancel.attach(stream)
+    cancelled = cancel.is_cancelled
     try:
         for raw_event in stream:
-            if cancel.cancelled:
+            if cancelled():
                 raise TurnCancelled
-            _emit_all(decode(raw_event), emit)
+            for event in decode(raw_event):
+                emit(event)
     finally:
         with contextlib.suppress(Exception):
             stream.close()

@@ -17,21 +17,17 @@ from __future__ import annotations
 
 import atexit
 import logging
-import multiprocessing
 import os
-import pickle
-import queue
 import threading
 import time
 from dataclasses import replace
-from typing import Any, Protocol
+from typing import Any
 
 from bedrock_chat.bedrock import host_protocol as protocol
 from bedrock_chat.bedrock.error_context import context_for
+from bedrock_chat.bedrock.host_process import TurnHost
 from bedrock_chat.bedrock.requests import TurnRequest
 from bedrock_chat.bedrock.session import ConnectionInfo, on_close, request_headers
-from bedrock_chat.bedrock.turn_host_main import host_main
-from bedrock_chat.bedrock.user_error import UserError
 
 log = logging.getLogger(__name__)
 
@@ -39,132 +35,6 @@ SWITCH_VARIABLE = "BEDROCK_CHAT_TURN_PROCESS"
 """``0``: every turn runs on a thread of the app's process (how it was before the host; benchmarks compare)."""
 MAX_FAILED_STARTS = 3
 START_TIMEOUT_S = 60.0  # a host not ready by then (a machine thrashing, an import hanging) counts as failed
-
-HOST_DIED = UserError("The connection process stopped unexpectedly", "The text that arrived is kept.",
-                      "Retry; a new connection process has been started.", True)
-
-
-class TurnSink(Protocol):
-    """Whoever shows a turn: called on the host's reader thread with each report (``host_protocol`` kinds)."""
-
-    def deliver(self, kind: str, payload: object) -> None: ...
-
-
-class TurnHost:
-    """One child process and the two threads that talk to it."""
-
-    def __init__(self) -> None:
-        context = multiprocessing.get_context("spawn")
-        host_commands, self._commands = context.Pipe(duplex=False)
-        self._events, host_events = context.Pipe(duplex=False)
-        self.process: Any = context.Process(target=host_main, args=(host_commands, host_events),
-                                            name="bedrock-chat-turn-host", daemon=True)
-        self.ready = threading.Event()
-        self.started_at = time.monotonic()
-        self._lock = threading.Lock()
-        self._sinks: dict[int, TurnSink] = {}
-        self._dead = False
-        self._outgoing: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
-        self._host_ends = (host_commands, host_events)
-
-    def start(self) -> None:
-        """Starts the process (raises if it cannot) and the threads that talk to it."""
-        try:
-            self.process.start()
-        except BaseException:
-            for connection in (*self._host_ends, self._events, self._commands):
-                connection.close()
-            raise
-        finally:
-            for connection in self._host_ends:
-                connection.close()  # only the child holds these ends: its exit is our EOF, ours is its EOF
-        self.started_at = time.monotonic()
-        threading.Thread(target=self._write_forever, name="turn-host-writer", daemon=True).start()
-        threading.Thread(target=self._read_forever, name="turn-host-reader", daemon=True).start()
-
-    @property
-    def alive(self) -> bool:
-        return not self._dead
-
-    def submit(self, start: protocol.StartTurn, sink: TurnSink) -> None:
-        """Hands a turn to the host; its reports go to ``sink``. Raises if the request cannot be pickled."""
-        data = _pickled(start)  # here, on the turn's thread: a failure is that turn's, not the writer's
-        with self._lock:
-            dead = self._dead
-            if not dead:
-                self._sinks[start.number] = sink
-        if dead:
-            sink.deliver(protocol.FAILED, HOST_DIED)
-            sink.deliver(protocol.RELEASED, None)
-        else:
-            self._outgoing.put(data)
-
-    def cancel(self, number: int) -> None:
-        """Never blocks (called on the GUI thread by Stop): the writer thread sends it."""
-        self._outgoing.put(_pickled(protocol.CancelTurn(number)))
-
-    def close_connection(self, serial: int) -> None:
-        self._outgoing.put(_pickled(protocol.CloseConnection(serial)))
-
-    def kill(self) -> None:
-        self._outgoing.put(None)
-        self.process.kill()
-
-    def _write_forever(self) -> None:
-        while (data := self._outgoing.get()) is not None:
-            try:
-                self._commands.send_bytes(data)
-            except (OSError, ValueError):
-                return  # the host is gone; the reader sees it too and ends its turns
-
-    def _read_forever(self) -> None:
-        try:
-            while True:
-                for number, kind, payload in pickle.loads(self._events.recv_bytes()):
-                    if number:
-                        self._deliver(number, kind, payload)
-                    elif kind == protocol.READY:
-                        self.ready.set()
-                        log.info("turn host ready (pid %s) in %.2f s", self.process.pid,
-                                 time.monotonic() - self.started_at)
-                    elif kind == protocol.LOG:
-                        level, name, message = payload
-                        logging.getLogger(name).log(level, "turn host: %s", message)
-        except (EOFError, OSError):
-            pass  # the host exited or was killed
-        except Exception:  # a batch that makes no sense: the host cannot be trusted to report correctly any more
-            log.warning("the turn host sent something unreadable; stopping it", exc_info=True)
-            self.process.kill()
-        finally:
-            self._died()
-
-    def _deliver(self, number: int, kind: str, payload: object) -> None:
-        with self._lock:
-            sink = self._sinks.pop(number, None) if kind == protocol.RELEASED else self._sinks.get(number)
-        if sink is None:
-            return
-        try:
-            sink.deliver(kind, payload)
-        except Exception:  # one turn's receiver failing must not end every other turn
-            log.warning("a turn's report could not be delivered", exc_info=True)
-
-    def _died(self) -> None:
-        with self._lock:
-            self._dead = True
-            sinks, self._sinks = self._sinks, {}
-        self._outgoing.put(None)
-        for sink in sinks.values():  # each turn in flight ends with a message (ignored if it was stopped)
-            sink.deliver(protocol.FAILED, HOST_DIED)
-            sink.deliver(protocol.RELEASED, None)
-        self.process.join(5)
-        for connection in (self._events, self._commands):
-            connection.close()
-        _host_ended(self)
-
-
-def _pickled(command: protocol.Command) -> bytes:
-    return pickle.dumps(command, protocol=pickle.HIGHEST_PROTOCOL)
-
 
 # -- the one host of this process ------------------------------------------------------------------------
 
@@ -204,7 +74,7 @@ def _start() -> None:
     host: TurnHost | None = None
     failure: str | None = None
     try:
-        host = TurnHost()
+        host = TurnHost(on_ready=_prepare_open_connections, on_end=_host_ended)
         with _lock:
             _host = host  # before it runs: its end, however early, is then seen as this module's host's end
         host.start()
@@ -275,7 +145,31 @@ def _on_exit() -> None:
 atexit.register(_on_exit)
 
 
+_open_connections: dict[int, ConnectionInfo] = {}
+
+
+def prepare(info: ConnectionInfo) -> None:
+    """The connection will carry turns: the host builds its client now, or as soon as it is ready, so the
+    connection's first turn does not wait ~8 ms for botocore to build one."""
+    if not enabled():
+        return
+    with _lock:
+        _open_connections[info.serial] = info
+        host = _host
+    if host is not None and host.alive and host.ready.is_set():
+        host.prepare(info)
+
+
+def _prepare_open_connections(host: TurnHost) -> None:
+    with _lock:
+        connections = list(_open_connections.values())
+    for info in connections:
+        host.prepare(info)
+
+
 def _forget_connection(serial: int) -> None:
+    with _lock:
+        _open_connections.pop(serial, None)
     host = _host
     if host is not None and host.alive:
         host.close_connection(serial)

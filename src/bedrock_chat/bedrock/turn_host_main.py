@@ -44,6 +44,7 @@ class Outbox:
         self._events = events
         self._queue: deque[tuple[int, str, object, float]] = deque()
         self._wake = threading.Event()
+        self._last = threading.Event()  # a turn's last report: sent without waiting out the batch interval
         threading.Thread(target=self._send_forever, name="turn-host-sender", daemon=True).start()
 
     def put(self, number: int, kind: str, payload: object = None) -> None:
@@ -52,10 +53,17 @@ class Outbox:
         if not self._wake.is_set():
             self._wake.set()
 
+    def put_last(self, number: int) -> None:
+        """The turn is over (``RELEASED``): nothing more will join this batch from it, so the batch goes now and
+        the reply ends on screen without waiting out the batch interval."""
+        self.put(number, protocol.RELEASED)
+        self._last.set()
+
     def _send_forever(self) -> None:
         while True:
             self._wake.wait()
-            time.sleep(BATCH_S)
+            self._last.wait(BATCH_S)
+            self._last.clear()
             self._wake.clear()  # before taking the reports: one put after this wakes the next round
             batch = _joined(self._take_all())
             if not batch:
@@ -140,6 +148,7 @@ class Host:
         self._tokens: dict[int, CancelToken] = {}
         self._clients: dict[int, tuple[Any, HeldCredentials]] = {}
         self._clients_lock = threading.Lock()  # building a client takes a while; a Stop must not wait for it
+        self._closed: set[int] = set()
 
     def handle(self, command: protocol.Command) -> None:
         if isinstance(command, protocol.StartTurn):
@@ -155,32 +164,50 @@ class Host:
                 cancelled = self._tokens.get(command.number)
             if cancelled is not None:
                 cancelled.cancel()
+        elif isinstance(command, protocol.PrepareConnection):
+            threading.Thread(target=self._prepare, args=(command,), name="turn-host-prepare", daemon=True).start()
         elif isinstance(command, protocol.CloseConnection):
             with self._clients_lock:
+                self._closed.add(command.connection)  # a preparation still under way must not keep its client
                 entry = self._clients.pop(command.connection, None)
             if entry is not None:
                 entry[0].close()
 
     def _client(self, start: protocol.StartTurn) -> Any:
+        client, held = self._connection_client(protocol.PrepareConnection(
+            start.connection, start.settings, start.environment, start.secrets.api_key))
+        held.hold(start.secrets.credentials)
+        return client
+
+    def _prepare(self, command: protocol.PrepareConnection) -> None:
+        try:
+            self._connection_client(command)
+        except Exception as error:  # the connection's first turn builds it again and says what fails, and how
+            logging.getLogger(__name__).warning("turn host: a connection could not be prepared (%s)",
+                                                type(error).__name__)
+        else:
+            self._outbox.put(0, protocol.PREPARED, command.connection)
+
+    def _connection_client(self, spec: protocol.PrepareConnection) -> tuple[Any, HeldCredentials]:
         from bedrock_chat.bedrock.api_key import ApiKey
         from bedrock_chat.bedrock.session import HeldCredentials, host_runtime_client
 
         with self._clients_lock:
-            entry = self._clients.get(start.connection)
+            entry = self._clients.get(spec.connection)
             if entry is None:
                 # botocore reads proxies, the CA bundle and endpoint variables when a client is built: build it in
                 # the environment the app built its own in (only this lock's holder builds clients).
                 os.environ.clear()
-                os.environ.update(start.environment)
-                key = start.secrets.api_key
-                settings = replace(start.settings, api_key=ApiKey(key) if key else None)
+                os.environ.update(spec.environment)
+                key = spec.api_key
+                settings = replace(spec.settings, api_key=ApiKey(key) if key else None)
                 held = HeldCredentials()
                 client = host_runtime_client(settings, held)
                 client.meta.events.register("before-sign.*.*", _add_turn_headers, unique_id="turn-host-headers")
-                entry = self._clients[start.connection] = (client, held)
-        client, held = entry
-        held.hold(start.secrets.credentials)
-        return client
+                entry = (client, held)
+                if spec.connection not in self._closed:
+                    self._clients[spec.connection] = entry
+        return entry
 
     def _run(self, start: protocol.StartTurn, token: CancelToken) -> None:
         from bedrock_chat.bedrock.errors import describe_error
@@ -189,9 +216,9 @@ class Host:
 
         number, outbox = start.number, self._outbox
 
-        def emit(event: StreamEvent) -> None:  # once per event: nothing here that can be done once per turn
-            if token.cancelled:
-                return
+        def emit(event: StreamEvent) -> None:
+            # Once per event: nothing here that can be done once per turn. A cancelled turn is not checked here:
+            # run_turn checks before each event, and the app ignores what a stopped turn still reports.
             if isinstance(event, TextDelta):
                 if event.text:
                     outbox.put(number, protocol.TEXT, event.text)
@@ -215,7 +242,7 @@ class Host:
         finally:
             with self._lock:
                 self._tokens.pop(number, None)
-            outbox.put(number, protocol.RELEASED)
+            outbox.put_last(number)
 
 
 def _warm_up(outbox: Outbox) -> None:

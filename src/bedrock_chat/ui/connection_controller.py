@@ -74,6 +74,7 @@ def _connect_and_list(settings: ConnectionSettings, preferred: str | None) -> Co
     except BaseException:
         clients.close()
         raise
+    turn_host.prepare(clients.info)  # the connection works: its first turn need not build a client in the host
     models = list(listing.models)
     if resolved is not None and not resolved.listed:
         models.append(resolved.model)  # an id the list lacks is used as given, never replaced by another model

@@ -204,11 +204,12 @@ class TurnController(QObject):
     # -- showing and ending --------------------------------------------------------------------------
 
     def _end_when_shown(self, number: int, state: MessageState, at: float, error: object | None = None) -> None:
-        """The reply ends once the text that arrived before the end is on screen."""
+        """The reply ends once the text that arrived before the end is on screen: now, unless there is more of it
+        than a frame can show (waiting for the next frame's wake-up only made every reply end ~10 ms later)."""
         turn = self._current(number)
         if turn is not None and turn.pending_end is None:
             turn.pending_end = (state, at, error)
-            self._coalescer.request()
+            self._flush()
 
     def _flush(self, budget_s: float | None = FRAME_BUDGET_S) -> None:
         """Shows what arrived, in slices, for at most ``budget_s`` per frame; the rest waits for the next."""
