@@ -387,3 +387,15 @@ def test_in_compare_mode_the_columns_models_take_the_attachments_not_the_toolbar
     assert window.attachments.problem.text() == ""
     window.action_by_id["chat.compare"].trigger()  # off again: the toolbar's model is the one asked once more
     assert "Nova Micro does not take images" in window.attachments.problem.text()
+
+
+def test_the_invitation_to_keep_an_answer_leaves_with_its_conversation(qtbot, make_window, local_server):
+    window = make_window(local_server.url)
+    compare_on(window)
+    window.compare.panel.count.setValue(2)
+    finish_compare(qtbot, window, "Name a colour [tokens:20]")
+    status = window.statusBar()
+    assert status.currentMessage().startswith("Every column has ended: keep the answer")
+    QTest.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert not any(column.keep_button.isEnabled() for column in window.compare.panel.columns)
+    assert status.currentMessage() == ""  # no answer of the conversation on screen can be kept

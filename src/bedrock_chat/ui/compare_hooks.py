@@ -13,6 +13,7 @@ from bedrock_chat.core.conversation import Message, MessageState
 from bedrock_chat.core.stats import ReplyStats
 from bedrock_chat.ui import view_actions
 from bedrock_chat.ui.compare_mode import CompareMode
+from bedrock_chat.ui.window_conversation import withdraw_status
 
 if TYPE_CHECKING:
     from bedrock_chat.ui.main_window import MainWindow
@@ -32,6 +33,7 @@ def install_compare(window: MainWindow) -> CompareMode:
     # Clients of an earlier connection close once no column's turn uses them either.
     compare.controller.runtime_released.connect(lambda _runtime: window.connection_ctl.release_unused())
     compare.status_changed.connect(window.statusBar().showMessage)
+    window.session.switched.connect(lambda _conversation: withdraw_status(window.statusBar(), compare.outcome_status))
     compare.sidebar_changed.connect(window.history.refresh_sidebar)
     compare.compare_finished.connect(window.compare_finished)
     # The kept answer is part of the next request now: its estimate and its preview count it.

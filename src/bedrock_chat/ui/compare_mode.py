@@ -48,6 +48,8 @@ class CompareMode(QObject):
         self._parameters = parameters
         self._settings = settings
         self.controller = CompareController(self)
+        self.outcome_status = ""
+        """The status line the last compare ended with: about its conversation only."""
         self.panel = ComparePanel()
         self.panel.hide()
         splitter.insertWidget(1, self.panel)  # between the conversation and the prompt
@@ -211,8 +213,8 @@ class CompareMode(QObject):
             column.set_keepable(reply is not None and any(reply is answer for answer in answers)
                                 and bool(reply.text.strip()) and reply.state != MessageState.FAILED)
         self.sidebar_changed.emit()
-        self.status_changed.emit("Every column has ended: keep the answer you prefer as the conversation's reply.",
-                                 10000)
+        self.outcome_status = "Every column has ended: keep the answer you prefer as the conversation's reply."
+        self.status_changed.emit(self.outcome_status, 10000)
         self.compare_finished.emit(answers)
 
     def keep(self, row: int) -> None:

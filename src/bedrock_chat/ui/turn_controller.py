@@ -79,6 +79,8 @@ class TurnController(QObject):
         self._turn: _Turn | None = None
         self._threads: dict[int, TurnRunner] = {}  # every turn thread still alive, abandoned ones included
         self._coalescer = FrameCoalescer(self._flush, self)
+        self.outcome_status = ""
+        """The status line the last reply ended with ("Reply finished."): about its conversation only."""
         self._stats_timer = QTimer(self)
         self._stats_timer.setInterval(STATS_INTERVAL_MS)
         self._stats_timer.timeout.connect(self._emit_stats)
@@ -265,7 +267,8 @@ class TurnController(QObject):
         labels = {MessageState.COMPLETE: f"Reply {reason.label if reason else 'finished'}.",
                   MessageState.STOPPED: "Stopped; the partial reply is kept.",
                   MessageState.FAILED: "The reply failed; see the message above."}
-        self.status_changed.emit(labels.get(state, ""), 8000)
+        self.outcome_status = labels.get(state, "")
+        self.status_changed.emit(self.outcome_status, 8000)
 
     def _emit_stats(self) -> None:
         if (turn := self._turn) is not None:

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from bedrock_chat.ui.history_actions import HistoryActions
     from bedrock_chat.ui.sidebar import Sidebar
     from bedrock_chat.ui.stats_panel import StatsPanel
+    from bedrock_chat.ui.turn_controller import TurnController
 
 
 class ConversationScreen(Protocol):
@@ -36,6 +37,9 @@ class ConversationScreen(Protocol):
 
     @property
     def stats(self) -> StatsPanel: ...
+
+    @property
+    def turns(self) -> TurnController: ...
 
     def window(self) -> QWidget: ...
 
@@ -62,12 +66,19 @@ def wire_chat_and_sidebar(screen: ConversationScreen) -> None:
 
 
 def show_switched(screen: ConversationScreen, conversation: Conversation) -> None:
-    """Another conversation is on screen: no edit in progress, no error or reply statistics of the one before, and
-    none being opened that would replace it later."""
+    """Another conversation is on screen: no edit in progress, no error, reply statistics or "Reply finished." of
+    the one before, and none being opened that would replace it later."""
     screen.history.editing = None
     screen.history.loader.cancel()
     screen.chat.set_conversation(conversation)
     screen.error_banner.hide()
     screen.stats.clear_reply()
+    withdraw_status(screen.statusBar(), screen.turns.outcome_status)
     screen.schedule_preview()
     screen.history.refresh_sidebar()
+
+
+def withdraw_status(status: QStatusBar, said: str) -> None:
+    """Clears ``said`` (how a reply of the conversation just left ended) unless newer news replaced it."""
+    if said and status.currentMessage() == said:
+        status.clearMessage()
