@@ -399,3 +399,15 @@ def test_the_invitation_to_keep_an_answer_leaves_with_its_conversation(qtbot, ma
     QTest.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert not any(column.keep_button.isEnabled() for column in window.compare.panel.columns)
     assert status.currentMessage() == ""  # no answer of the conversation on screen can be kept
+
+
+def test_the_word_on_the_kept_answer_leaves_with_its_conversation(qtbot, make_window, local_server):
+    window = make_window(local_server.url)
+    compare_on(window)
+    window.compare.panel.count.setValue(2)
+    finish_compare(qtbot, window, "Name a colour [tokens:20]")
+    window.compare.panel.columns[1].keep_button.click()
+    status = window.statusBar()
+    assert status.currentMessage().startswith("Kept column 2's answer as the reply")
+    QTest.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert status.currentMessage() == ""  # the conversation on screen has no kept answer

@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 import logging
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtTest import QTest
 
 from bedrock_chat.core.conversation import MessageState, Role
 from tests.ui.conftest import send_prompt, wait_until_opened
@@ -90,6 +91,22 @@ def test_edit_an_earlier_prompt_branches_and_regenerate_supersedes(qtbot, make_w
     from PySide6.QtGui import QGuiApplication
 
     assert QGuiApplication.clipboard().text() == blocker.args[0].text
+
+
+def test_an_edit_left_for_another_conversation_takes_its_notice_along(qtbot, make_window, local_server):
+    window = make_window(local_server.url)
+    send_prompt(qtbot, window, "capital of France")
+    first_user = window.conversation.messages[0]
+    window.chat.anchorClicked.emit(QUrl(f"message:edit:{first_user.id}"))
+    status = window.statusBar()
+    assert status.currentMessage().startswith("Editing an earlier prompt: Send starts a branch")
+    QTest.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert window.history.editing is None  # Send now asks in the new conversation, no branch
+    assert status.currentMessage() == ""  # so nothing may still say it starts one
+
+    status.showMessage("Imported 3 conversations.", 8000)  # news of another kind stays when the view changes
+    QTest.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert status.currentMessage() == "Imported 3 conversations."
 
 
 def test_export_all_and_import_with_a_corrupt_file(qtbot, make_window, local_server, tmp_path, monkeypatch):

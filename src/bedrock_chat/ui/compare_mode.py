@@ -49,7 +49,7 @@ class CompareMode(QObject):
         self._settings = settings
         self.controller = CompareController(self)
         self.outcome_status = ""
-        """The status line the last compare ended with: about its conversation only."""
+        """The status line the last compare ended with (or the answer kept): about its conversation only."""
         self.panel = ComparePanel()
         self.panel.hide()
         splitter.insertWidget(1, self.panel)  # between the conversation and the prompt
@@ -231,8 +231,8 @@ class CompareMode(QObject):
         for column in self.panel.columns:
             column.set_kept(column.reply is reply)
         self.answer_kept.emit(reply)
-        self.status_changed.emit(f"Kept column {row + 1}'s answer as the reply; the others stay as alternatives.",
-                                 8000)
+        self.outcome_status = f"Kept column {row + 1}'s answer as the reply; the others stay as alternatives."
+        self.status_changed.emit(self.outcome_status, 8000)
 
     def _show_answers(self, scroll_to: str | None = None) -> None:
         if self._answers_unshown:

@@ -11,6 +11,10 @@ from bedrock_chat.ui.conversation_loader import ConversationLoader
 from bedrock_chat.ui.store_guard import reports_store_failure
 from bedrock_chat.ui.window_api import ChatWindow
 
+EDITING_NOTICE = ("Editing an earlier prompt: Send starts a branch from there; the original conversation keeps its "
+                  "later turns.")
+"""Said while an edit is in progress; withdrawn when another conversation comes on screen (the edit ends)."""
+
 
 class HistoryActions:
     """Acts on the window's store, sidebar and chat view; the window owns them and the reply in flight."""
@@ -130,8 +134,7 @@ class HistoryActions:
             window.attachments.clear()  # the prompt's attachments come back with it, to keep or remove
             window.attachments.add(list(message.attachments))
             window.prompt.setFocus()
-            window.statusBar().showMessage("Editing an earlier prompt: Send starts a branch from there; the "
-                                           "original conversation keeps its later turns.", 10000)
+            window.statusBar().showMessage(EDITING_NOTICE, 10000)
         elif action == "regenerate":
             self.regenerate(message_id)
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from bedrock_chat.core.conversation import Conversation
 from bedrock_chat.ui import view_actions
+from bedrock_chat.ui.history_actions import EDITING_NOTICE
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QStatusBar, QWidget
@@ -66,9 +67,11 @@ def wire_chat_and_sidebar(screen: ConversationScreen) -> None:
 
 
 def show_switched(screen: ConversationScreen, conversation: Conversation) -> None:
-    """Another conversation is on screen: no edit in progress, no error, reply statistics or "Reply finished." of
-    the one before, and none being opened that would replace it later."""
+    """Another conversation is on screen: no edit in progress (nor the notice saying Send starts a branch), no
+    error, reply statistics or "Reply finished." of the one before, and none being opened that would replace it
+    later."""
     screen.history.editing = None
+    withdraw_status(screen.statusBar(), EDITING_NOTICE)
     screen.history.loader.cancel()
     screen.chat.set_conversation(conversation)
     screen.error_banner.hide()
