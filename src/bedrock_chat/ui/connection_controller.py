@@ -71,6 +71,7 @@ def _connect_and_list(settings: ConnectionSettings, preferred: str | None) -> Co
     try:
         listing = load_model_list(clients.control, settings.region)
         resolved = resolve_model(clients.control, preferred, listing.models) if preferred else None
+        profiles = [] if settings.offline else available_profiles()
     except BaseException:
         clients.close()
         raise
@@ -78,9 +79,8 @@ def _connect_and_list(settings: ConnectionSettings, preferred: str | None) -> Co
     models = list(listing.models)
     if resolved is not None and not resolved.listed:
         models.append(resolved.model)  # an id the list lacks is used as given, never replaced by another model
-    return Connected(settings, clients, models, [] if settings.offline else available_profiles(), listing.notice,
-                     listing.details, resolved.model.invoke_id if resolved else None,
-                     resolved.note if resolved else None)
+    return Connected(settings, clients, models, profiles, listing.notice, listing.details,
+                     resolved.model.invoke_id if resolved else None, resolved.note if resolved else None)
 
 
 def _close_unused_clients(listing: Future[Connected]) -> None:
