@@ -109,7 +109,7 @@ def _pickled(batch: list[protocol.Report]) -> bytes:
     try:
         return pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL)
     except Exception as error:  # a report that cannot travel: its turn fails with a message, the rest go on
-        logging.getLogger(__name__).warning("turn host: a report could not be sent: %r", error)
+        logging.getLogger(__name__).warning("a report could not be sent: %r", error)
         kept: list[protocol.Report] = []
         for number, kind, payload in batch:
             try:
@@ -183,7 +183,7 @@ class Host:
         try:
             self._connection_client(command)
         except Exception as error:  # the connection's first turn builds it again and says what fails, and how
-            logging.getLogger(__name__).warning("turn host: a connection could not be prepared (%s)",
+            logging.getLogger(__name__).warning("a connection could not be prepared (%s)",
                                                 type(error).__name__)
         else:
             self._outbox.put(0, protocol.PREPARED, command.connection)
@@ -280,4 +280,4 @@ def host_main(commands: Connection, events: Connection) -> None:
         try:
             host.handle(command)
         except Exception:  # one bad command must not end every turn
-            logging.getLogger(__name__).warning("turn host: a command failed", exc_info=True)
+            logging.getLogger(__name__).warning("a command failed", exc_info=True)
