@@ -5,7 +5,20 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QTabBar, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QApplication,
+    QLineEdit,
+    QStyle,
+    QStyleOptionFrame,
+    QTabBar,
+    QToolButton,
+    QWidget,
+)
+
+from bedrock_chat.ui.side_panel import SIDE_PANEL_MIN_WIDTH
+
+LINE_EDIT_TEXT_MARGIN = 2  # QLineEdit's own horizontal margin inside its contents rectangle (qlineedit.cpp)
 
 
 def _sized(qtbot, window, width: int, height: int) -> None:
@@ -135,3 +148,30 @@ def test_the_parameter_sections_of_reasoning_models_fit_too(qtbot, make_window, 
         QApplication.processEvents()
         assert _outside(window, window.body.side_panel) == [], model
         window.close()
+
+
+def _shown_text_width(field: QLineEdit) -> int:
+    """The width a line edit draws its text and placeholder in (Qt elides the placeholder to it)."""
+    option = QStyleOptionFrame()
+    field.initStyleOption(option)
+    contents = field.style().subElementRect(QStyle.SubElement.SE_LineEditContents, option, field)
+    margins = field.textMargins()
+    return contents.width() - margins.left() - margins.right() - 2 * LINE_EDIT_TEXT_MARGIN
+
+
+def test_the_guardrail_field_shows_its_whole_placeholder_at_the_side_panels_narrowest(qtbot, make_window,
+                                                                                      local_server):
+    """At 900x600 the side panel is at its minimum width; the guardrail field's hint reads whole there (it read
+    "Id or A…"), and its tooltip says what goes in it."""
+    window = make_window(local_server.url)
+    field = next(edit for edit in window.body.side_panel.findChildren(QLineEdit)
+                 if edit.accessibleName() == "Guardrail id")
+    for width, height in ((900, 600), (1280, 820)):
+        _sized(qtbot, window, width, height)
+        window.body.side_panel.tabs.setCurrentIndex(0)
+        QApplication.processEvents()
+        if width == 900:
+            assert window.body.side_panel.width() == SIDE_PANEL_MIN_WIDTH
+        assert field.isVisible() and field.placeholderText()
+        assert field.fontMetrics().horizontalAdvance(field.placeholderText()) <= _shown_text_width(field), width
+        assert "id or ARN" in field.toolTip() and "Leave empty" in field.toolTip()
