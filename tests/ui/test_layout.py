@@ -5,7 +5,20 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QTabBar, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QApplication,
+    QLineEdit,
+    QStyle,
+    QStyleOptionFrame,
+    QTabBar,
+    QToolButton,
+    QWidget,
+)
+
+from bedrock_chat.ui.side_panel import SIDE_PANEL_MIN_WIDTH
+
+LINE_EDIT_TEXT_MARGIN = 2  # QLineEdit's own horizontal margin inside its contents rectangle (qlineedit.cpp)
 
 
 def _sized(qtbot, window, width: int, height: int) -> None:
@@ -135,3 +148,63 @@ def test_the_parameter_sections_of_reasoning_models_fit_too(qtbot, make_window, 
         QApplication.processEvents()
         assert _outside(window, window.body.side_panel) == [], model
         window.close()
+
+
+def _shown_text_width(field: QLineEdit) -> int:
+    """The width a line edit draws its text and placeholder in (Qt elides the placeholder to it)."""
+    option = QStyleOptionFrame()
+    field.initStyleOption(option)
+    contents = field.style().subElementRect(QStyle.SubElement.SE_LineEditContents, option, field)
+    margins = field.textMargins()
+    return contents.width() - margins.left() - margins.right() - 2 * LINE_EDIT_TEXT_MARGIN
+
+
+def test_the_guardrail_field_shows_its_whole_placeholder_at_the_side_panels_narrowest(qtbot, make_window,
+                                                                                      local_server):
+    """At 900x600 the side panel is at its minimum width; the guardrail field's hint reads whole there (it read
+    "Id or A…"), and its tooltip says what goes in it."""
+    window = make_window(local_server.url)
+    field = next(edit for edit in window.body.side_panel.findChildren(QLineEdit)
+                 if edit.accessibleName() == "Guardrail id")
+    for width, height in ((900, 600), (1280, 820)):
+        _sized(qtbot, window, width, height)
+        window.body.side_panel.tabs.setCurrentIndex(0)
+        QApplication.processEvents()
+        if width == 900:
+            assert window.body.side_panel.width() == SIDE_PANEL_MIN_WIDTH
+        assert field.isVisible() and field.placeholderText()
+        assert field.fontMetrics().horizontalAdvance(field.placeholderText()) <= _shown_text_width(field), width
+        assert "id or ARN" in field.toolTip() and "Leave empty" in field.toolTip()
+
+
+def _in_sight_on(bar: QWidget, widget: QWidget) -> bool:
+    """Shown in the toolbar itself, whole (a control that does not fit is hidden there and moves to the » menu)."""
+    return widget.isVisible() and widget.parentWidget() is bar and bar.rect().contains(_rect_in(widget, bar))
+
+
+def test_the_toolbar_keeps_compare_in_sight_on_a_narrow_window(qtbot, make_window, local_server):
+    """At 1280x820 every toolbar control shows its words. Narrower (900x600, 800x560), Reconnect and Connection…
+    show their icons only, with their names and tooltips, so nothing goes into the » menu: the Compare button
+    stays in sight with its word, and a click on it turns compare mode on."""
+    window = make_window(local_server.url)
+    bar = window.connection_bar
+    more = bar.findChild(QToolButton, "qt_toolbar_ext_button")
+    reconnect, connection, compare = bar.refresh_button, bar.connection_button, window.compare_button
+    for width, height in ((1280, 820), (900, 600), (800, 560)):
+        _sized(qtbot, window, width, height)
+        qtbot.wait(20)  # the toolbar fits its buttons on the next turn of the event loop
+        QApplication.processEvents()
+        for widget in (window.model_picker, window.region_box, window.profile_box, reconnect, connection, compare):
+            assert _in_sight_on(bar, widget), (width, widget.accessibleName())
+        assert not more.isVisible(), width
+        assert compare.text() == "Compare" and compare.accessibleName() == "Compare" and compare.toolTip()
+        assert reconnect.accessibleName() == "Reconnect" and reconnect.toolTip()
+        assert connection.accessibleName() == "Connection settings" and connection.toolTip()
+        assert not reconnect.icon().isNull() and not connection.icon().isNull()
+        if width >= 1280:
+            assert (reconnect.text(), connection.text()) == ("Reconnect", "Connection…")
+    qtbot.mouseClick(compare, Qt.MouseButton.LeftButton)
+    assert window.compare.active
+    _sized(qtbot, window, 1280, 820)  # wide again: the words come back
+    qtbot.wait(20)
+    assert (reconnect.text(), connection.text()) == ("Reconnect", "Connection…")

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFrame,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -23,6 +24,7 @@ from bedrock_chat.core.catalog import ModelInfo, custom_model, find_model
 from bedrock_chat.core.compare import ColumnSpec
 from bedrock_chat.core.conversation import Conversation, Message
 from bedrock_chat.ui.chat_view import ChatView
+from bedrock_chat.ui.elided_label import ElidedLabel
 from bedrock_chat.ui.message_html import palette
 from bedrock_chat.ui.model_choices import group_models
 from bedrock_chat.ui.model_picker import ModelPicker
@@ -100,23 +102,39 @@ class CompareColumn(QFrame):
         self.keep_button.setEnabled(False)
         self.keep_button.clicked.connect(self.keep_requested)
 
-        grid = QGridLayout()
+        # Shown on a short window instead of the statistics table: this column's row of it, as one line.
+        self.figures = ElidedLabel()
+        self.figures.setAccessibleName(f"Column {number} statistics")
+        self.figures.hide()
+
+        header = QHBoxLayout()
+        header.setContentsMargins(0, 0, 0, 0)
+        header.addWidget(self.title)
+        header.addWidget(self.model_picker, 1)
+        # The parameter overrides fold away together (ComparePanel's Parameters button).
+        self.parameters = QWidget()
+        grid = QGridLayout(self.parameters)
         grid.setContentsMargins(0, 0, 0, 0)
-        grid.addWidget(self.title, 0, 0)
-        grid.addWidget(self.model_picker, 0, 1, 1, 5)
         for position, (label, widget) in enumerate((("T", self.temperature), ("P", self.top_p),
                                                     ("Max", self.max_tokens))):
             tag = QLabel(label)
             tag.setToolTip(widget.toolTip())
-            grid.addWidget(tag, 1, position * 2)
-            grid.addWidget(widget, 1, position * 2 + 1)
-        grid.addWidget(self.system_prompt, 2, 0, 1, 6)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 6)
-        layout.addLayout(grid)
-        layout.addWidget(self.chat, 1)
-        layout.addWidget(self.fault)
-        layout.addWidget(self.keep_button)
+            grid.addWidget(tag, 0, position * 2)
+            grid.addWidget(widget, 0, position * 2 + 1)
+        grid.addWidget(self.system_prompt, 1, 0, 1, 6)
+        self.body = QVBoxLayout(self)
+        self.body.setContentsMargins(6, 6, 6, 6)
+        self.body.addLayout(header)
+        self.body.addWidget(self.parameters)
+        self.body.addWidget(self.chat, 1)
+        self.body.addWidget(self.fault)
+        footer = QHBoxLayout()  # the figures, when shown, take what "Keep this answer" leaves
+        footer.setContentsMargins(0, 0, 0, 0)
+        footer.addWidget(self.figures, 1)
+        footer.addWidget(self.keep_button)
+        self.body.addLayout(footer)
+        self._roomy_spacing = self.body.spacing()
+        self.compact = False
 
         self.model_picker.model_chosen.connect(self.changed)
         self.model_picker.id_typed.connect(self._on_id_typed)
@@ -230,3 +248,20 @@ class CompareColumn(QFrame):
 
     def set_kept(self, kept: bool) -> None:
         self.keep_button.setText("✓ Kept as the reply" if kept else "Keep this answer")
+
+    # -- a short window -------------------------------------------------------------------------------
+
+    def set_compact(self, compact: bool) -> None:
+        """Short of height, the answer comes first: the figures take the rest of the Keep button's line (the
+        panel hides the table) and the margins narrow."""
+        self.compact = compact
+        margin = 2 if compact else 6
+        self.body.setContentsMargins(margin, margin, margin, margin)
+        self.body.setSpacing(2 if compact else self._roomy_spacing)
+        self.figures.setVisible(compact and bool(self.figures.full_text))
+
+    def show_figures(self, line: str, tip: str) -> None:
+        self.figures.set_full_text(line)
+        self.figures.setToolTip(tip)
+        self.figures.setAccessibleDescription(line)  # whole, where the label may show it cut with "…"
+        self.figures.setVisible(self.compact and bool(line))

@@ -1,22 +1,31 @@
-"""The compare area: how many columns, the columns side by side, and their statistics table below them."""
+"""The compare area: how many columns, the columns side by side, and their statistics table below them.
+
+On a short window (900x600) the answers get the height first: the hint and the parameter overrides fold away
+(the Parameters button shows them), and each column shows its figures in one line beside "Keep this answer"
+instead of the table.
+"""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
     QScrollArea,
+    QSizePolicy,
     QSpinBox,
     QSplitter,
     QStyle,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from bedrock_chat.core.catalog import ModelInfo
 from bedrock_chat.core.compare import MAX_COLUMNS, MIN_COLUMNS, ColumnSpec
+from bedrock_chat.ui import icons
 from bedrock_chat.ui.compare_column import CompareColumn
 from bedrock_chat.ui.compare_stats import CompareStatsTable
 from bedrock_chat.ui.model_choices import group_models
@@ -24,6 +33,7 @@ from bedrock_chat.ui.model_choices import group_models
 COLUMN_WIDTH = 300  # a column's comfortable width: its answer reads without wrapping every few words
 HINT = ("One prompt goes to every column at once. Pick a model per column, or the same model twice with other "
         "settings; then keep the answer you prefer as the conversation's reply.")
+COMPACT_BELOW_LINES = 20  # a compare area shorter than this many lines of text keeps only the answers' essentials
 
 
 class ComparePanel(QWidget):
@@ -37,14 +47,29 @@ class ComparePanel(QWidget):
         self.count = QSpinBox()
         self.count.setRange(MIN_COLUMNS, MAX_COLUMNS)
         self.count.setAccessibleName("Compare columns")
-        self.count.setToolTip("How many columns answer the prompt: two or three.")
+        self.count.setToolTip(f"How many columns answer the prompt: two or three. {HINT}")
         self.count.setSuffix(" columns")
+        self.count.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)  # the hint takes the rest
+        self.parameters_button = QToolButton()
+        self.parameters_button.setText("Parameters")
+        self.parameters_button.setCheckable(True)
+        self.parameters_button.setChecked(True)
+        self.parameters_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        icons.set_icon(self.parameters_button, "settings")
+        self.parameters_button.setAccessibleName("Column parameters")
+        self.parameters_button.setToolTip("Show or hide each column's temperature, top P, max tokens and system "
+                                          "prompt.")
+        self.parameters_button.toggled.connect(self._show_parameters)
+        self.parameters_button.clicked.connect(self._parameters_chosen)
+        self._parameters_by_person = False  # once the person chose, a resize no longer folds them
         self.hint = QLabel(HINT)
         self.hint.setWordWrap(True)
         self.hint.setStyleSheet("color: #6b7280;")
         top = QHBoxLayout()
         top.addWidget(self.count)
+        top.addWidget(self.parameters_button)
         top.addWidget(self.hint, 1)
+        top.addStretch(0)  # with the hint folded away, the two buttons stay at the left
         self.columns = [CompareColumn(number + 1) for number in range(MAX_COLUMNS)]
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setChildrenCollapsible(False)
@@ -59,14 +84,49 @@ class ComparePanel(QWidget):
         self.columns_area.setAccessibleName("Compare columns area")
         self.columns_area.setWidget(self.splitter)
         self.stats = CompareStatsTable()
+        self.stats.row_changed.connect(self._show_figures)
+        self.compact = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
         layout.addWidget(self.columns_area, 1)
         layout.addWidget(self.stats)
+        self._roomy_spacing = layout.spacing()
         self.count.valueChanged.connect(self._show_count)
         self.count.valueChanged.connect(self.columns_changed)
         self._show_count(self.count.value())
+
+    # -- a short window -------------------------------------------------------------------------------
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        compact = self.height() < COMPACT_BELOW_LINES * self.fontMetrics().lineSpacing()
+        if compact == self.compact:
+            return
+        self.compact = compact
+        self.hint.setVisible(not compact)
+        if (layout := self.layout()) is not None:
+            layout.setSpacing(2 if compact else self._roomy_spacing)
+        self.stats.setVisible(not compact)
+        for column in self.columns:
+            column.set_compact(compact)
+        if not self._parameters_by_person:
+            self.parameters_button.setChecked(not compact)
+
+    def _parameters_chosen(self) -> None:
+        self._parameters_by_person = True
+
+    def _show_parameters(self, shown: bool) -> None:
+        for column in self.columns:
+            column.parameters.setVisible(shown)
+
+    def _show_figures(self, row: int) -> None:
+        shown = self.active_columns()
+        if 0 <= row < len(shown):
+            shown[row].show_figures(*self.stats.row_line(row))
 
     def _show_count(self, count: int) -> None:
         for column in self.columns:

@@ -5,12 +5,14 @@ into the overflow menu of a narrow window, and with it the word "Offline")."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QActionEvent, QResizeEvent
 from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QSizePolicy, QToolBar, QToolButton, QWidget
 
 from bedrock_chat.bedrock.connection import ConnectionSettings
 from bedrock_chat.core.catalog import ModelInfo, find_model
 from bedrock_chat.core.key_store import KeyStatus
 from bedrock_chat.core.regions import BEDROCK_REGIONS
+from bedrock_chat.ui.call_soon import call_soon
 from bedrock_chat.ui.connection_controller import Connected, ConnectionController, ConnectionFailure
 from bedrock_chat.ui.model_picker import ModelPicker
 
@@ -75,12 +77,42 @@ class ConnectionBar(QToolBar):
         for button in self.findChildren(QToolButton, "qt_toolbar_ext_button"):
             button.setAccessibleName("More toolbar controls")
             button.setToolTip("Show the toolbar controls that do not fit.")
+        # On a narrow window these two show their icons only (their names and tooltips stay), so the rest of
+        # the toolbar, the Compare button at its end most of all, stays in sight instead of in the » menu.
+        self._compactable = {self.refresh_button: "Reconnect", self.connection_button: "Connection…"}
+        self.compact = False
+        self._full_width = 0  # the toolbar's width with every word shown, measured when it stopped fitting
         self._key_in_memory_only = False
         controller.key_status_changed.connect(self._on_key_status)
         controller.connecting.connect(self._on_connecting)
         controller.connected.connect(self._on_connected)
         controller.failed.connect(self._on_failed)
         controller.model_resolved.connect(self._on_model_resolved)
+
+    # -- fitting a narrow window ----------------------------------------------------------------------
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def actionEvent(self, event: QActionEvent) -> None:
+        super().actionEvent(event)
+        if hasattr(self, "_compactable"):  # a button added later (Compare) counts once it is laid out
+            call_soon(self, self._fit)
+
+    def _fit(self) -> None:
+        if not self.compact and self.width() < self.sizeHint().width():
+            self._full_width = self.sizeHint().width()
+            self._set_compact(True)
+        elif self.compact and self.width() >= self._full_width:
+            self._set_compact(False)
+            if self.width() < self.sizeHint().width():  # something else grew meanwhile
+                self._fit()
+
+    def _set_compact(self, compact: bool) -> None:
+        self.compact = compact
+        for button, text in self._compactable.items():
+            button.setText("" if compact else text)
 
     # -- what the controller reports -------------------------------------------------------------------
 

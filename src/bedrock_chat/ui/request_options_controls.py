@@ -13,6 +13,8 @@ from bedrock_chat.core.catalog import ModelInfo
 from bedrock_chat.core.params import GenerationParams
 from bedrock_chat.ui.rich_text import verbatim
 
+GUARDRAIL_ID_TIP = ("A guardrail of your account that checks prompts and replies: its id or ARN, from the Bedrock "
+                    "console. Leave empty for none.")
 _TIER_LABELS = {"default": "Standard", "priority": "Priority (faster, costs more)",
                 "flex": "Flex (cheaper, may be slower)", "reserved": "Reserved"}
 
@@ -35,9 +37,8 @@ class RequestOptionsControls(QGroupBox):
         self.tier.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.guardrail_id = QLineEdit()
         self.guardrail_id.setAccessibleName("Guardrail id")
-        self.guardrail_id.setPlaceholderText("Id or ARN")
-        self.guardrail_id.setToolTip("A guardrail of your account that checks prompts and replies (its id or "
-                                     "ARN, from the Bedrock console). Leave empty for none.")
+        # Short enough to show whole in the narrowest side panel; the tooltip says the rest.
+        self.guardrail_id.setPlaceholderText("Id/ARN")
         self.guardrail_version = QLineEdit()
         self.guardrail_version.setAccessibleName("Guardrail version")
         self.guardrail_version.setPlaceholderText("Version")
@@ -98,9 +99,9 @@ class RequestOptionsControls(QGroupBox):
         guarded = bool(features and features.guardrails)
         for widget in (self.guardrail_id, self.guardrail_version):
             widget.setEnabled(guarded)
-        if not guarded:
-            self.guardrail_id.setToolTip(verbatim(f"{name} cannot be used with guardrails through Converse.",
-                                                  wrap=True))
+        # The explanation comes back with a model that takes a guardrail (the placeholder is only "Id/ARN").
+        self.guardrail_id.setToolTip(GUARDRAIL_ID_TIP if guarded else verbatim(
+            f"{name} cannot be used with guardrails through Converse.", wrap=True))
         self.blockSignals(False)
 
     def show_params(self, params: GenerationParams) -> None:
