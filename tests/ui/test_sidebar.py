@@ -21,12 +21,19 @@ def _summary(number: int, days_ago: float, pinned: bool = False, title: str | No
                                "us.anthropic.claude-3-7-sonnet-20250219-v1:0", 4)
 
 
+def _earlier_today() -> float:
+    """Days ago of a moment between local midnight and now: 14 minutes ago was yesterday at 00:05."""
+    now = datetime.now().astimezone()
+    since_midnight = now - now.replace(hour=0, minute=0, second=0, microsecond=0)
+    return since_midnight / timedelta(days=1) / 2
+
+
 def test_rows_are_two_short_lines_under_day_headings(qtbot):
     sidebar = Sidebar()
     qtbot.addWidget(sidebar)
     sidebar.resize(240, 600)
     sidebar.show()
-    summaries = [_summary(0, 30, pinned=True), _summary(1, 0, title=LONG), _summary(2, 0.01), _summary(3, 1),
+    summaries = [_summary(0, 30, pinned=True), _summary(1, 0, title=LONG), _summary(2, _earlier_today()), _summary(3, 1),
                  _summary(4, 4), _summary(5, 40)]
     sidebar.show_conversations(summaries, "c2")
     rows = sidebar.list
