@@ -7,7 +7,8 @@ import sqlite3
 
 import pytest
 
-from bedrock_chat.core.history_open import DATABASE_NAME, open_history, read_what_remains
+from bedrock_chat.core.history_open import DATABASE_NAME, open_history
+from bedrock_chat.core.history_salvage import read_what_remains
 from bedrock_chat.core.storage import ConversationStore
 from bedrock_chat.core.store_errors import StoreError, StoreProblemKind, describe_save_failure
 from tests.disk_helpers import database_with_a_damaged_page, digest, saved_conversation, tmpfs

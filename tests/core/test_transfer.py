@@ -177,3 +177,13 @@ def test_export_escapes_stats_that_are_not_numbers():
 
     markdown = to_markdown(conversation)  # texts stay verbatim Markdown; the metadata around them is escaped
     assert payload not in markdown and "## Assistant (&quot;&gt;&lt;img src=" in markdown
+
+
+def test_a_pin_travels_in_a_transcript_and_only_as_true_or_false():
+    pinned = Conversation(title="Kept on top", pinned=True)
+    document = json.loads(to_json(pinned))
+    assert document["conversation"]["pinned"] is True and from_json(to_json(pinned)).pinned
+    assert "pinned" not in json.loads(to_json(Conversation()))["conversation"]  # files without a pin read as before
+    document["conversation"]["pinned"] = "yes"
+    with pytest.raises(TranscriptError, match="pinned"):
+        from_json(json.dumps(document))

@@ -73,14 +73,29 @@ def load_attachments(db: sqlite3.Connection, conversation_id: str) -> dict[str, 
     found: dict[str, list[Attachment]] = {}
     for message_id, kind, fmt, name, data, blob in rows:
         try:
-            attachment = _checked(str(kind), str(fmt), str(name), bytes(data))
-        except (AttachmentError, TypeError, ValueError) as error:
+            attachment = attachment_from_row(kind, fmt, name, data, blob)
+        except AttachmentError as error:
             log.warning("left out a stored attachment of message %s: %s", message_id, error)
             continue
-        if isinstance(blob, str):  # sent again (an edited prompt, a branch), it names the same stored bytes
-            attachment = dataclasses.replace(attachment, digest=blob)
         found.setdefault(message_id, []).append(attachment)
     return {message_id: tuple(items) for message_id, items in found.items()}
+
+
+def attachment_from_row(kind: object, fmt: object, name: object, data: object, blob: object) -> Attachment:
+    """An attachment from its stored row (``data`` being the bytes, whether in the row or named by ``blob``),
+    through the checks of ``_checked``; AttachmentError, saying why, when it does not pass them."""
+    if not isinstance(data, bytes | bytearray | memoryview) or not all(isinstance(value, str)
+                                                                       for value in (kind, fmt, name)):
+        raise AttachmentError("its row does not hold the values an attachment is stored as")
+    if isinstance(blob, str) and not data:
+        raise AttachmentError("its stored bytes are missing")
+    try:
+        attachment = _checked(str(kind), str(fmt), str(name), bytes(data))
+    except (TypeError, ValueError) as error:  # AttachmentError is a ValueError
+        raise AttachmentError(str(error)) from error
+    if isinstance(blob, str):  # sent again (an edited prompt, a branch), it names the same stored bytes
+        attachment = dataclasses.replace(attachment, digest=blob)
+    return attachment
 
 
 def _checked(kind: str, fmt: str, name: str, data: bytes) -> Attachment:

@@ -72,6 +72,7 @@ class Conversation:
     id: str = field(default_factory=new_id)
     created_at: str = field(default_factory=utc_now)
     messages: list[Message] = field(default_factory=list)
+    pinned: bool = False  # kept at the top of the list; set from the sidebar, carried by transcripts
 
     def add_user_message(self, text: str, attachments: tuple[Attachment, ...] = ()) -> Message:
         message = Message(Role.USER, text, attachments=tuple(attachments))

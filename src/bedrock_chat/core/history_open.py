@@ -7,15 +7,14 @@ Everything the window reads first (the list of conversations and the latest one)
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import sqlite3
 import time
 import urllib.parse
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from bedrock_chat.core.conversation import Conversation, Message, MessageState, Role
+from bedrock_chat.core.conversation import Conversation
 from bedrock_chat.core.storage import ConversationStore
 from bedrock_chat.core.store_errors import StoreError, StoreProblemKind
 
@@ -142,67 +141,3 @@ def note_damage(data_dir: Path, problem: str) -> None:
     """Remembers damage found while running, for the next start to set the history aside."""
     with contextlib.suppress(OSError):
         (data_dir / DAMAGE_MARKER).write_text(problem + "\n", encoding="utf-8")
-
-
-@dataclass
-class Salvage:
-    conversations: list[Conversation] = field(default_factory=list)
-    unreadable: list[str] = field(default_factory=list)  # one sentence per conversation (or table) lost
-
-
-def read_what_remains(path: Path) -> Salvage:
-    """Every conversation of a damaged database that can still be read, opened read-only; never writes to it."""
-    result = Salvage()
-    uri = f"file:{urllib.parse.quote(str(path))}?mode=ro"
-    try:
-        db = sqlite3.connect(uri, uri=True)
-    except sqlite3.Error as error:
-        result.unreadable.append(f"{path.name} cannot be opened at all ({error}).")
-        return result
-    try:
-        heads = _conversation_heads(db, result)
-        for conversation_id, title, created_at in heads:
-            try:
-                messages = _messages(db, conversation_id)
-            except (sqlite3.Error, ValueError, TypeError) as error:
-                result.unreadable.append(f"“{title}”: its messages cannot be read ({error}).")
-                continue
-            result.conversations.append(Conversation(title=title, id=conversation_id, created_at=created_at,
-                                                     messages=messages))
-    finally:
-        db.close()
-    return result
-
-
-def _conversation_heads(db: sqlite3.Connection, result: Salvage) -> list[tuple[str, str, str]]:
-    try:
-        rows = db.execute("SELECT id, title, created_at FROM conversations ORDER BY updated_at").fetchall()
-        return [(str(row[0]), str(row[1]), str(row[2])) for row in rows]
-    except sqlite3.Error as error:
-        result.unreadable.append(f"The list of conversations is damaged ({error}); titles are lost.")
-    try:
-        rows = db.execute("SELECT DISTINCT conversation_id, MIN(created_at) FROM messages "
-                          "GROUP BY conversation_id").fetchall()
-    except sqlite3.Error as error:
-        result.unreadable.append(f"The messages are damaged too ({error}).")
-        return []
-    return [(str(row[0]), "Recovered conversation", str(row[1])) for row in rows]
-
-
-def _messages(db: sqlite3.Connection, conversation_id: str) -> list[Message]:
-    rows = db.execute(
-        "SELECT id, role, text, reasoning, model_id, api, parameters, stats, state, error, created_at,"
-        " finished_at FROM messages WHERE conversation_id = ? ORDER BY position", (conversation_id,)).fetchall()
-    return [
-        Message(role=Role(row[1]), text=str(row[2]), id=str(row[0]), reasoning=str(row[3] or ""), model_id=row[4],
-                api=row[5], parameters=_json_object(row[6]), stats=_json_object(row[7]),
-                state=MessageState(row[8]), error=row[9], created_at=str(row[10]), finished_at=row[11])
-        for row in rows
-    ]
-
-
-def _json_object(raw: object) -> dict[str, object] | None:
-    if not raw:
-        return None
-    value = json.loads(str(raw))
-    return value if isinstance(value, dict) else None

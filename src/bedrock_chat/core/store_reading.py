@@ -6,8 +6,10 @@ from __future__ import annotations
 import json
 import sqlite3
 import urllib.parse
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bedrock_chat.core.attachment_rows import load_attachments
 from bedrock_chat.core.conversation import Conversation, Message, MessageState, Role
@@ -59,38 +61,73 @@ def read_summaries(db: sqlite3.Connection) -> list[ConversationSummary]:
     return [ConversationSummary(row[0], row[1], row[2], row[3], bool(row[4]), row[5], row[6]) for row in rows]
 
 
+# A message row's columns, in the order ``message_from_row`` reads them. Those added by later schema versions
+# have the value a row of an older file stands for, so a salvage of any version decodes rows as this reader does.
+MESSAGE_COLUMNS = ("id", "role", "text", "reasoning", "model_id", "api", "parameters", "stats", "state", "error",
+                   "created_at", "finished_at", "compare_group", "alternative", "reasoning_blocks")
+LATER_MESSAGE_COLUMNS = {"reasoning": "''", "compare_group": "NULL", "alternative": "0", "reasoning_blocks": "NULL"}
+
+
 def read_conversation(db: sqlite3.Connection, conversation_id: str) -> Conversation:
     """One conversation, through any connection. KeyError when there is none of this id; a damaged row raises
     ValueError (or sqlite3.DatabaseError for a damaged page)."""
-    head = db.execute("SELECT title, created_at FROM conversations WHERE id = ?", (conversation_id,)).fetchone()
+    head = db.execute("SELECT title, created_at, pinned FROM conversations WHERE id = ?",
+                      (conversation_id,)).fetchone()
     if head is None:
         raise KeyError(conversation_id)
     rows = db.execute(
-        "SELECT id, role, text, reasoning, model_id, api, parameters, stats, state, error, created_at,"
-        " finished_at, compare_group, alternative, reasoning_blocks FROM messages WHERE conversation_id = ?"
-        " ORDER BY position",
+        f"SELECT {', '.join(MESSAGE_COLUMNS)} FROM messages WHERE conversation_id = ? ORDER BY position",
         (conversation_id,)
     ).fetchall()
-    messages = [
-        Message(role=Role(row[1]), text=row[2], id=row[0], reasoning=row[3], model_id=row[4], api=row[5],
-                parameters=json.loads(row[6]) if row[6] else None, stats=json.loads(row[7]) if row[7] else None,
-                state=MessageState(row[8]), error=row[9], created_at=row[10], finished_at=row[11],
-                compare_group=row[12], alternative=bool(row[13]), reasoning_blocks=_blocks_loaded(row[14]))
-        for row in rows
-    ]
+    messages = [message_from_row(row) for row in rows]
     attached = load_attachments(db, conversation_id)
     for message in messages:
         message.attachments = attached.get(message.id, ())
-    return Conversation(title=head[0], id=conversation_id, created_at=head[1], messages=messages)
+    return Conversation(title=head[0], id=conversation_id, created_at=head[1], messages=messages,
+                        pinned=bool(head[2]))
 
 
-def _blocks_loaded(raw: str | None) -> list[ReasoningBlock]:
-    """A damaged column loses only the blocks (the next turn is sent without them), never the conversation."""
+def message_from_row(row: Sequence[Any]) -> Message:
+    """A message from its row (``MESSAGE_COLUMNS``), every value checked: the file is outside input, and a value
+    of the wrong kind (a damaged or edited row) raises ValueError rather than reaching the window or an export."""
+    return Message(
+        role=Role(row[1]), text=_text(row[2], "text"), id=_text(row[0], "id"), reasoning=_text(row[3], "reasoning"),
+        model_id=_optional_text(row[4], "model_id"), api=_optional_text(row[5], "api"),
+        parameters=_json_map(row[6], "parameters"), stats=_json_map(row[7], "stats"), state=MessageState(row[8]),
+        error=_optional_text(row[9], "error"), created_at=_text(row[10], "created_at"),
+        finished_at=_optional_text(row[11], "finished_at"), compare_group=_optional_text(row[12], "compare_group"),
+        alternative=bool(row[13]), reasoning_blocks=_blocks_loaded(row[14]))
+
+
+def _text(value: Any, column: str) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"its {column} is not text")
+    return value
+
+
+def _optional_text(value: Any, column: str) -> str | None:
+    return None if value is None else _text(value, column)
+
+
+def _json_map(raw: Any, column: str) -> dict[str, Any] | None:
     if not raw:
+        return None
+    try:
+        value = json.loads(_text(raw, column))
+    except RecursionError as error:
+        raise ValueError(f"its {column} nest too deeply") from error
+    if not isinstance(value, dict):  # json.JSONDecodeError is a ValueError too
+        raise ValueError(f"its {column} are not a JSON object")
+    return value
+
+
+def _blocks_loaded(raw: Any) -> list[ReasoningBlock]:
+    """A damaged column loses only the blocks (the next turn is sent without them), never the conversation."""
+    if not raw or not isinstance(raw, str):
         return []
     try:
         return blocks_from_list(json.loads(raw))
-    except ValueError:
+    except (ValueError, RecursionError):
         return []
 
 

@@ -19,9 +19,10 @@ IMPORT_BATCH_CHARS = 2_000_000
 
 def upsert_conversation(db: sqlite3.Connection, conversation: Conversation) -> None:
     db.execute(
-        "INSERT INTO conversations (id, title, created_at, updated_at) VALUES (?, ?, ?, ?) "
+        # A new row takes the pin (an imported transcript's); an existing one keeps its own, which the sidebar sets.
+        "INSERT INTO conversations (id, title, created_at, updated_at, pinned) VALUES (?, ?, ?, ?, ?) "
         "ON CONFLICT(id) DO UPDATE SET title = excluded.title, updated_at = excluded.updated_at",
-        (conversation.id, conversation.title, conversation.created_at, utc_now()),
+        (conversation.id, conversation.title, conversation.created_at, utc_now(), int(conversation.pinned)),
     )
 
 
@@ -60,7 +61,8 @@ def fresh_import(db: sqlite3.Connection, conversation: Conversation) -> Conversa
     file's is taken, so an import can never change what is already here."""
     taken = db.execute("SELECT 1 FROM conversations WHERE id = ?", (conversation.id,)).fetchone()
     return Conversation(title=conversation.title, id=new_id() if taken else conversation.id,
-                        created_at=conversation.created_at, messages=with_new_ids(conversation.messages))
+                        created_at=conversation.created_at, messages=with_new_ids(conversation.messages),
+                        pinned=conversation.pinned)
 
 
 def import_in_background(path: Path, conversation: Conversation, progress: Callable[[float], None] | None = None,

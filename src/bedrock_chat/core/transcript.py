@@ -32,6 +32,7 @@ def to_json(conversation: Conversation) -> str:
             "id": conversation.id,
             "title": conversation.title,
             "createdAt": conversation.created_at,
+            **({"pinned": True} if conversation.pinned else {}),  # absent rather than false, as files were before
             "messages": [_message_to_dict(message) for message in conversation.messages],
         },
     }
@@ -218,11 +219,15 @@ def from_json(text: str) -> Conversation:
     if len(items) > MAX_MESSAGES:
         raise TranscriptError(f"The conversation has more than {MAX_MESSAGES:,} messages.")
     messages = [_message_from_dict(item, f"Message {index + 1}") for index, item in enumerate(items)]
+    pinned = body.get("pinned", False)
+    if not isinstance(pinned, bool):
+        raise TranscriptError("The conversation's “pinned” is not true or false.")
     return Conversation(
         title=_require_str(body, "title", "The conversation"),
         id=_require_str(body, "id", "The conversation"),
         created_at=_require_str(body, "createdAt", "The conversation"),
         messages=messages,
+        pinned=pinned,
     )
 
 

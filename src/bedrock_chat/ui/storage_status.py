@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 
 from bedrock_chat.core import storage
 from bedrock_chat.core.conversation import Message, MessageState
-from bedrock_chat.core.history_open import StoreProblem, check_pages, note_damage, read_what_remains
+from bedrock_chat.core.history_open import StoreProblem, check_pages, note_damage
+from bedrock_chat.core.history_salvage import export_what_remains
 from bedrock_chat.ui.call_soon import call_soon
 from bedrock_chat.ui.gui_thread import deliver, prepare_relay
 from bedrock_chat.ui.rich_text import verbatim
@@ -193,15 +194,12 @@ class StorageStatus(QObject):
         threading.Thread(target=self._salvage, args=(source, Path(directory)), name="salvage", daemon=True).start()
 
     def _salvage(self, source: Path, directory: Path) -> None:
-        from bedrock_chat.core.transfer import export_all
-
-        result = read_what_remains(source)
-        try:
-            written = export_all(result.conversations, directory)
+        try:  # each conversation is written as soon as it is read: the images of a large history are never all held
+            written, unreadable = export_what_remains(source, directory)
         except OSError as error:
             deliver(self, self.salvage_finished.emit, f"Could not write to {directory}: {error.strerror or error}.")
             return
-        lost = f" Not readable: {' '.join(result.unreadable)}" if result.unreadable else ""
+        lost = f" Not readable: {' '.join(unreadable)}" if unreadable else ""
         deliver(self, self.salvage_finished.emit,
                 f"Exported {len(written)} readable conversations from {source.name} to {directory} as JSON "
                 f"transcripts (File › Import transcripts brings them back).{lost}")
