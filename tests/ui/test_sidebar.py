@@ -33,8 +33,8 @@ def test_rows_are_two_short_lines_under_day_headings(qtbot):
     qtbot.addWidget(sidebar)
     sidebar.resize(240, 600)
     sidebar.show()
-    summaries = [_summary(0, 30, pinned=True), _summary(1, 0, title=LONG), _summary(2, _earlier_today()), _summary(3, 1),
-                 _summary(4, 4), _summary(5, 40)]
+    summaries = [_summary(0, 30, pinned=True), _summary(1, 0, title=LONG), _summary(2, _earlier_today()),
+                 _summary(3, 1), _summary(4, 4), _summary(5, 40)]
     sidebar.show_conversations(summaries, "c2")
     rows = sidebar.list
     headings = [rows.item(i).data(GROUP_ROLE) for i in range(rows.count())]
