@@ -196,7 +196,8 @@ class ConversationExporter(QObject):
 def _snapshot(conversation: Conversation) -> Conversation:
     """A copy the worker can read while a reply keeps growing in the original (attachments are shared: immutable)."""
     return Conversation(title=conversation.title, id=conversation.id, created_at=conversation.created_at,
-                        messages=[dataclasses.replace(message) for message in conversation.messages])
+                        messages=[dataclasses.replace(message) for message in conversation.messages],
+                        pinned=conversation.pinned)
 
 
 def _readable_elsewhere(store: ConversationStore) -> bool:

@@ -60,6 +60,8 @@ class HistoryActions:
             self.duplicator.duplicate(conversation_id)  # on a worker; the copy then opens like a click
         elif action in ("pin", "unpin"):
             store.set_pinned(conversation_id, action == "pin")
+            if conversation_id == self._window.conversation.id:  # Save transcript… writes the pin it has
+                self._window.conversation.pinned = action == "pin"
             self.refresh_sidebar()
         elif action == "delete":
             self.delete_conversation(conversation_id)
