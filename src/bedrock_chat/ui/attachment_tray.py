@@ -78,6 +78,7 @@ class AttachmentTray(QWidget):
         self._row_layout.setContentsMargins(0, 0, 0, 0)
         self._row_layout.addStretch(1)
         self._scroll = QScrollArea()
+        self._scroll.setAccessibleName("Attached files")  # it takes the focus, to scroll a long row by keys
         self._scroll.setWidget(self._row)
         self._scroll.setWidgetResizable(True)
         self._scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QActionEvent, QResizeEvent
-from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QSizePolicy, QToolBar, QToolButton, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPushButton, QSizePolicy, QToolBar, QToolButton, QWidget
 
 from bedrock_chat.bedrock.connection import ConnectionSettings
 from bedrock_chat.core.catalog import ModelInfo, find_model
@@ -42,6 +42,9 @@ class ConnectionBar(QToolBar):
         self.region_box.setAccessibleName("Region")
         self.region_box.setToolTip("The AWS region whose Bedrock endpoint is used.")
         self.region_box.setEditable(True)
+        region_editor = QLineEdit()
+        region_editor.setAccessibleName("Region")  # the focus is here while a region is typed
+        self.region_box.setLineEdit(region_editor)
         self.region_box.addItems(BEDROCK_REGIONS)
         self.region_box.setCurrentText(settings.region)
         self.profile_box = QComboBox()

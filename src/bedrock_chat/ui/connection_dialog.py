@@ -57,6 +57,9 @@ class ConnectionDialog(QDialog):
 
         self.region_box = QComboBox()
         self.region_box.setEditable(True)
+        region_editor = QLineEdit()
+        region_editor.setAccessibleName("Region")  # the focus is here while a region is typed
+        self.region_box.setLineEdit(region_editor)
         self.region_box.addItems(BEDROCK_REGIONS)
         self.region_box.setCurrentText(settings.region)
         self.profile_box = QComboBox()

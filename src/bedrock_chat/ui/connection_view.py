@@ -6,13 +6,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from bedrock_chat.core.catalog import ModelInfo
 from bedrock_chat.core.key_store import KeyStatus
 from bedrock_chat.ui.connection_bar import ConnectionBar
 from bedrock_chat.ui.connection_controller import Connected, ConnectionController, ConnectionFailure
 from bedrock_chat.ui.error_banner import ErrorBanner
+from bedrock_chat.ui.focus_return import return_focus
 
 if TYPE_CHECKING:
     from bedrock_chat.ui.connection_dialog import ConnectionDialog
@@ -34,6 +35,7 @@ class ConnectionView(QObject):
         self._banner = banner
         self._dialog_parent = parent
         self.dialog: ConnectionDialog | None = None
+        self._focus_before: QWidget | None = None  # where the focus goes back when the dialog closes
         self._notices_shown: set[str] = set()  # a model-list notice is said once per session, not per reconnect
         bar.dialog_requested.connect(self.open_dialog)
         banner.sso_login_requested.connect(self._run_sso_login)
@@ -56,10 +58,12 @@ class ConnectionView(QObject):
         self.dialog = ConnectionDialog(self._controller, model.invoke_id if model else None, self._dialog_parent)
         self.dialog.accepted.connect(lambda: self._bar.show_settings(self._controller.settings))
         self.dialog.finished.connect(self._on_dialog_closed)
+        self._focus_before = QApplication.focusWidget()
         self.dialog.open()
 
     def _on_dialog_closed(self) -> None:
         if self.dialog is not None:
+            return_focus(self._focus_before, self.dialog)
             self.dialog.deleteLater()
             self.dialog = None
 

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QApplication, QInputDialog
 from bedrock_chat.core.conversation import Conversation, MessageState, Role
 from bedrock_chat.ui.conversation_duplicate import ConversationDuplicator
 from bedrock_chat.ui.conversation_loader import ConversationLoader
+from bedrock_chat.ui.focus_return import focus_returns
 from bedrock_chat.ui.store_guard import reports_store_failure
 from bedrock_chat.ui.window_api import ChatWindow
 
@@ -53,7 +54,9 @@ class HistoryActions:
         store = self._window.store
         if action == "rename":
             current = next((s.title for s in store.summaries() if s.id == conversation_id), "")
-            title, accepted = QInputDialog.getText(self._window.window(), "Rename conversation", "Title:", text=current)
+            with focus_returns():
+                title, accepted = QInputDialog.getText(self._window.window(), "Rename conversation", "Title:",
+                                                       text=current)
             if accepted:
                 self.rename_conversation(conversation_id, title)
         elif action == "duplicate":

@@ -7,6 +7,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from bedrock_chat.ui.focus_return import focus_returns
+
 Button = QMessageBox.StandardButton
 
 
@@ -16,7 +18,9 @@ def _show(parent: QWidget | None, icon: QMessageBox.Icon, title: str, text: str,
     box.setTextFormat(Qt.TextFormat.PlainText)
     if default != Button.NoButton:
         box.setDefaultButton(default)
-    return Button(box.exec())
+    with focus_returns(box):
+        answer = box.exec()
+    return Button(answer)
 
 
 def warn(parent: QWidget | None, title: str, text: str) -> None:
@@ -43,4 +47,5 @@ def about(parent: QWidget | None, title: str, text: str) -> None:
     icon = parent.windowIcon() if parent is not None else QApplication.windowIcon()
     if not icon.isNull():
         box.setIconPixmap(icon.pixmap(64, 64))
-    box.exec()
+    with focus_returns(box):
+        box.exec()

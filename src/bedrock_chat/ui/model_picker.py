@@ -6,7 +6,7 @@ the models, Enter picks (or uses a typed id/ARN that is not listed), Escape clos
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QPoint, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QGuiApplication, QKeyEvent, QPainter, QPalette, QResizeEvent
+from PySide6.QtGui import QGuiApplication, QHideEvent, QKeyEvent, QPainter, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QLineEdit,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from bedrock_chat.core.catalog import ModelInfo
 from bedrock_chat.ui import icons
+from bedrock_chat.ui.focus_return import return_focus
 from bedrock_chat.ui.model_choices import ModelChoice, exact_model, group_models
 from bedrock_chat.ui.rich_text import verbatim
 
@@ -187,6 +188,12 @@ class ModelPopup(QFrame):
     def _pick(self, model: ModelInfo) -> None:
         self.hide()
         self.chosen.emit(model)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        # Closed by Esc, a pick or a click elsewhere: the keys go back to the button that opened the popup, not to
+        # its hidden filter field.
+        return_focus(self.parentWidget(), self)
 
 
 class ModelPicker(QPushButton):

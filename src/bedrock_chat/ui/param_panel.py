@@ -65,11 +65,13 @@ class ParameterPanel(QWidget):
         self.stop_sequences.setToolTip(TIPS["stops"])
         self.stop_sequences.setPlaceholderText("One per line")
         self.stop_sequences.setFixedHeight(52)
+        self.stop_sequences.setTabChangesFocus(True)  # Tab moves on; a tab character is no stop sequence
         self.system_prompt = QPlainTextEdit()
         self.system_prompt.setAccessibleName("System prompt")
         self.system_prompt.setToolTip("Instructions the model follows for the whole conversation.")
         self.system_prompt.setPlaceholderText("e.g. You are a concise assistant.")
         self.system_prompt.setMinimumHeight(70)
+        self.system_prompt.setTabChangesFocus(True)  # as in the prompt: Tab moves on, never traps the keyboard
         self.reasoning = QCheckBox("Extended thinking")
         self.reasoning.setAccessibleName("Extended thinking")
         self.reasoning.setToolTip(TIPS["reasoning"])

@@ -13,8 +13,9 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QLabel, QProgressDialog, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QProgressDialog, QWidget
 
+from bedrock_chat.ui.focus_return import return_focus
 from bedrock_chat.ui.gui_thread import deliver, prepare_relay
 
 log = logging.getLogger(__name__)
@@ -35,6 +36,7 @@ class ProgressJob(QObject):
         self._thread: threading.Thread | None = None
         self._cancel = threading.Event()
         self._dialog: QProgressDialog | None = None
+        self._focus_before: QWidget | None = None
         self._closed = False
         prepare_relay()  # the worker hands its progress and its result over through it
 
@@ -46,6 +48,7 @@ class ProgressJob(QObject):
               work: Callable[[], Any], done: Callable[[Any], None]) -> None:
         """``maximum`` 0 shows a busy bar, for work whose length is not known ahead."""
         self._cancel.clear()
+        self._focus_before = QApplication.focusWidget()
         self._dialog = dialog = QProgressDialog(label, "Cancel", 0, maximum, parent)
         line = QLabel(label)
         line.setTextFormat(Qt.TextFormat.PlainText)  # it may name a file: shown as it is, never read as markup
@@ -112,6 +115,7 @@ class ProgressJob(QObject):
         if self._dialog is not None:
             self._dialog.canceled.disconnect(self.cancel)
             self._dialog.close()
+            return_focus(self._focus_before, self._dialog)  # Esc (Cancel) or the end: the keys go back there
             self._dialog.deleteLater()
             self._dialog = None
         done(result)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
 
 from bedrock_chat.core.attachments import AttachmentError
 from bedrock_chat.ui.connection_bar import ConnectionBar
@@ -103,6 +103,9 @@ class PromptControls(QObject):
         self._session.store_message(message)
         self._column.chat.append_message(message)
         prompt.clear()
+        # Sent from the Send button (Tab, Space), the next prompt is typed at once, not into a button that is
+        # disabled while the reply runs.
+        prompt.setFocus(Qt.FocusReason.OtherFocusReason)
         self._column.attachments.clear()
         self.start_turn()
         self._history.refresh_sidebar()
