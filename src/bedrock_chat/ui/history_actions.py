@@ -31,8 +31,9 @@ class HistoryActions:
         self.editing: str | None = None  # the earlier prompt being edited; Send then starts a branch from it
         self.loader = ConversationLoader(window)  # reads a conversation on a worker; shows it here
         self.duplicator = ConversationDuplicator(window)  # copies one on a worker, then opens the copy
-        # Moves older rows' attachment bytes apart on a worker, so branching them writes no images again.
-        self.inline_attachments = InlineAttachmentPass(lambda: window.store)
+        # Moves older rows' attachment bytes apart on a worker, so branching them writes no images again. The
+        # window owns it (and its start timer), so Qt deletes it on this thread, never Python's GC on another.
+        self.inline_attachments = InlineAttachmentPass(lambda: window.store, window.window())
         self.inline_attachments.finished.connect(self._name_stored_attachments)
 
     def _name_stored_attachments(self, moved: int) -> None:
