@@ -8,6 +8,10 @@ Prints one JSON object of milliseconds (median of the runs): ``check_ms`` the he
 Saving a prompt with 20 images of 3.75 MB, what Send costs the GUI thread: ``send_inline_ms`` when the prompt's
 rows carry the bytes (as before, and still when they could not be stored ahead), ``send_staged_ms`` when the bytes
 were stored as the files were attached and the rows only name them; ``stage_ms`` that storing, on the worker.
+Branching (Edit an earlier prompt) a conversation whose prompt has those 20 images, what the GUI thread pays to
+save it and write the branch: ``branch_inline_ms`` when its rows carry the bytes (an older history before the pass
+that moves them apart), ``branch_imported_ms`` when it came in through File › Import transcripts (bytes stored
+apart as it is imported).
 
 ``--quick``: one run on images a tenth the size, no targets; it only proves the benchmark still works.
 """
@@ -17,9 +21,11 @@ from __future__ import annotations
 import json
 import os
 import statistics
+import struct
 import sys
 import tempfile
 import time
+import zlib
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -32,6 +38,7 @@ from bedrock_chat.core.attachment_rows import stage_attachment
 from bedrock_chat.core.attachments import MAX_IMAGE_BYTES, Attachment, AttachmentKind, make_attachment
 from bedrock_chat.core.conversation import Conversation
 from bedrock_chat.core.storage import ConversationStore
+from bedrock_chat.core.store_writing import import_in_background
 from bedrock_chat.ui.attachment_thumbnails import THUMBNAIL_SIDE, Thumbnails, decode_thumbnail, thumbnail_size
 
 
@@ -90,6 +97,41 @@ def _send_figures(image_bytes: int) -> dict[str, float]:
     return figures
 
 
+def _padded_png(size: int, seed: int) -> bytes:
+    """A valid 2×2 PNG made ``size`` bytes long by an ancillary chunk (what a stored row is read back through)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    head = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0))
+    tail = chunk(b"IDAT", zlib.compress((b"\x00" + b"\x10\x20\x30" * 2) * 2)) + chunk(b"IEND", b"")
+    padding = size - len(head) - len(tail) - 12 - 4
+    return head + chunk(b"tEXt", b"pad\x00" + str(seed).encode().ljust(max(0, padding), b"x")) + tail
+
+
+def _branch_figures(image_bytes: int) -> dict[str, float]:
+    """What ``HistoryActions.branch_from`` does on the GUI thread: save the conversation on screen, then its copy
+    up to the edited prompt (here the second, so the copy holds the first with its 20 images)."""
+    images = tuple(make_attachment(f"photo {n}.png", _padded_png(image_bytes, n)) for n in range(20))
+    source = Conversation(title="album")
+    source.add_user_message("twenty pictures", images)
+    edited = source.add_user_message("and now?")
+    figures = {}
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "conversations.sqlite3"
+        store = ConversationStore(path)
+        store.save_conversation(source)  # rows carrying their bytes
+        imported = import_in_background(path, source)
+        assert imported is not None
+        for name, conversation_id in (("branch_inline_ms", source.id), ("branch_imported_ms", imported.id)):
+            shown = store.load(conversation_id)
+            cut = shown.messages[[m.text for m in shown.messages].index(edited.text)].id
+            figures[name] = _ms(lambda shown=shown, cut=cut: (store.save_conversation(shown),
+                                                              store.save_copy(shown, upto_message=cut)))
+        store.close()
+    return figures
+
+
 def main() -> None:
     quick = "--quick" in sys.argv
     runs = 1 if quick else 5
@@ -99,7 +141,8 @@ def main() -> None:
     png = make_attachment("big.png", _encoded(8000 // scale, 8000 // scale, b"png"))
     figures: dict[str, list[float]] = {}
     for _ in range(runs):
-        for name, value in (_one_run(jpeg, png) | _send_figures(MAX_IMAGE_BYTES // scale)).items():
+        for name, value in (_one_run(jpeg, png) | _send_figures(MAX_IMAGE_BYTES // scale)
+                             | _branch_figures(MAX_IMAGE_BYTES // scale)).items():
             figures.setdefault(name, []).append(value)
     result = {name: round(statistics.median(values), 2) for name, values in figures.items()}
     result.update(jpeg_bytes=jpeg.size, png_bytes=png.size, runs=runs)

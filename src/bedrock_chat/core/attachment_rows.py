@@ -19,8 +19,12 @@ log = logging.getLogger(__name__)
 
 
 def save_attachments(db: sqlite3.Connection, message_id: str, attachments: tuple[Attachment, ...]) -> None:
+    """Writes a prompt's attachment rows with its first save; later saves of the same prompt leave them as they
+    are, since a prompt's attachments never change. So saving a conversation again (as a branch does first) never
+    writes its images again, nor turns rows the background pass moved into ``attachment_blobs`` back inline."""
+    if db.execute("SELECT 1 FROM attachments WHERE message_id = ? LIMIT 1", (message_id,)).fetchone():
+        return
     staged = _staged(db, {item.digest for item in attachments if item.digest is not None})
-    db.execute("DELETE FROM attachments WHERE message_id = ?", (message_id,))
     db.executemany(
         "INSERT INTO attachments (message_id, position, kind, format, name, width, height, data, blob)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -40,23 +44,55 @@ def _staged(db: sqlite3.Connection, digests: set[str]) -> set[str]:
     return {str(row[0]) for row in rows}
 
 
+def with_digest(attachment: Attachment) -> Attachment:
+    """The attachment carrying the SHA-256 of its bytes, the name ``attachment_blobs`` stores them under (hashed
+    before a transaction opens, so the lock is never held for it)."""
+    if attachment.digest is not None:
+        return attachment
+    return dataclasses.replace(attachment, digest=hashlib.sha256(attachment.data).hexdigest())
+
+
+def store_blobs(db: sqlite3.Connection, attachments: tuple[Attachment, ...]) -> None:
+    """Puts the bytes of those ``attachments`` that carry a digest into ``attachment_blobs`` (bytes stored already
+    under that digest are the same bytes, and stay), inside the caller's transaction."""
+    db.executemany("INSERT OR IGNORE INTO attachment_blobs (digest, data) VALUES (?, ?)",
+                   [(item.digest, item.data) for item in attachments if item.digest is not None])
+
+
+def with_stored_digests(db: sqlite3.Connection, message_id: str,
+                        attachments: tuple[Attachment, ...]) -> tuple[Attachment, ...]:
+    """``attachments`` of a saved prompt, each carrying the digest its row names when it has none (read before the
+    background pass moved that row's bytes apart), so a copy of the prompt names those bytes too. Rows whose
+    bytes are apart are small, so this reads little; a row that does not match in size is left alone."""
+    if all(item.digest is not None for item in attachments):
+        return attachments
+    named = {int(position): (str(blob), size) for position, blob, size in db.execute(
+        # A row naming its bytes holds none itself (length(a.data) comes from the row's header, read cheaply).
+        "SELECT a.position, a.blob, length(b.data) FROM attachments a JOIN attachment_blobs b ON b.digest = a.blob"
+        " WHERE a.message_id = ? AND length(a.data) = 0", (message_id,))}
+    return tuple(dataclasses.replace(item, digest=named[position][0])
+                 if item.digest is None and named.get(position, ("", -1))[1] == item.size else item
+                 for position, item in enumerate(attachments))
+
+
 def stage_attachment(database: Path, attachment: Attachment) -> Attachment:
     """Stores an attachment's bytes ahead of the prompt that will carry them, for a worker thread; returns it
     with its ``digest``, which ``save_attachments`` then writes instead of the bytes. One short transaction, so
     the window's own saves never wait long for the lock. Raises sqlite3.Error or OSError when the disk refuses."""
-    digest = hashlib.sha256(attachment.data).hexdigest()
+    hashed = with_digest(attachment)
     db = open_writer(database)  # synchronous=FULL: on disk before the chip shows, as Send then relies on it
     try:
         with immediate_transaction(db):
-            db.execute("INSERT OR IGNORE INTO attachment_blobs (digest, data) VALUES (?, ?)",
-                       (digest, attachment.data))
+            store_blobs(db, (hashed,))
     finally:
         db.close()
-    return dataclasses.replace(attachment, digest=digest)
+    return hashed
 
 
 def sweep_unused_blobs(db: sqlite3.Connection) -> int:
-    """Removes staged bytes no attachment names (files attached but never sent, or of purged conversations)."""
+    """Removes staged bytes no attachment names (files attached but never sent, or of purged conversations). A
+    row and the bytes it names are always committed together (``store_blobs`` and the row in one transaction, or
+    staged first), so this never takes bytes a committed row names."""
     return db.execute("DELETE FROM attachment_blobs WHERE digest NOT IN"
                       " (SELECT blob FROM attachments WHERE blob IS NOT NULL)").rowcount
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from bedrock_chat.core.attachment_rows import sweep_unused_blobs
+from bedrock_chat.core.attachment_rows import sweep_unused_blobs, with_stored_digests
 from bedrock_chat.core.conversation import Conversation, Message, MessageState, utc_now
 from bedrock_chat.core.store_errors import StoreError, StoreProblemKind, classify, describe_open_failure
 from bedrock_chat.core.store_reading import (
@@ -198,15 +198,24 @@ class ConversationStore:
     def save_copy(self, source: Conversation, upto_message: str | None = None,
                   title: str | None = None) -> Conversation:
         """``duplicate`` of a conversation already in memory (the one on screen, just saved), without reading it
-        back. The copy's rows only name attachment bytes stored apart (as attaching stores them); an older row
-        that carries its bytes itself is written again."""
+        back. The copy's rows only name attachment bytes stored apart (as attaching, an import or the background
+        pass stores them); a row that still carries its bytes itself is written again."""
         messages = source.messages
         if upto_message is not None:
             cut = next((index for index, message in enumerate(messages) if message.id == upto_message), len(messages))
             messages = messages[:cut]
+        self.name_stored_attachments(source)  # on screen since before the pass: its rows may name them by now
         copy = Conversation(title=title or f"{source.title} (copy)", messages=with_new_ids(messages))
         self.save_conversation(copy)
         return copy
+
+    def name_stored_attachments(self, conversation: Conversation) -> None:
+        """Gives the attachments of a conversation in memory the digests their saved rows name now (it was read
+        before the background pass moved their bytes apart), so a branch, or a prompt sent again with them, names
+        those bytes instead of writing them again. Reads only small rows: those whose bytes are apart."""
+        for message in conversation.messages:
+            if message.attachments:
+                message.attachments = with_stored_digests(self._db, message.id, message.attachments)
 
     def import_conversation(self, conversation: Conversation) -> Conversation:
         """Stores an imported transcript as a new conversation: fresh message ids always, and a fresh

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bedrock_chat.core.attachment_rows import save_attachments
+from bedrock_chat.core.attachment_rows import save_attachments, store_blobs, with_digest
 from bedrock_chat.core.conversation import Conversation, Message, new_id, utc_now
 from bedrock_chat.core.reasoning import blocks_to_list
 from bedrock_chat.core.store_transactions import immediate_transaction, open_writer
@@ -52,6 +52,14 @@ def _blocks_json(message: Message) -> str | None:
     return json.dumps(blocks_to_list(message.reasoning_blocks)) if message.reasoning_blocks else None
 
 
+def _with_digests(message: Message) -> Message:
+    """An imported message whose attachments carry their digests, so their rows name bytes stored once in
+    ``attachment_blobs``: a branch or a duplicate of it then writes small rows, not the images again."""
+    if not message.attachments:
+        return message
+    return Message(**{**message.__dict__, "attachments": tuple(with_digest(item) for item in message.attachments)})
+
+
 def with_new_ids(messages: list[Message]) -> list[Message]:
     return [Message(**{**message.__dict__, "id": new_id()}) for message in messages]
 
@@ -70,7 +78,9 @@ def import_in_background(path: Path, conversation: Conversation, progress: Calla
     """Stores an imported conversation through its own connection, for a worker thread (a 50 MB transcript
     takes seconds to index). Like ``ConversationStore.import_conversation`` it always gets fresh ids. It stays
     hidden (as if deleted, so a close purges a half-written one) until its last message is in, and is written in
-    batches so the window's own saves never wait long for the lock. Returns None when cancelled, leaving nothing."""
+    batches so the window's own saves never wait long for the lock. Attachment bytes go into ``attachment_blobs``
+    (hashed outside the transaction), so the returned conversation's attachments carry their digests. Returns
+    None when cancelled, leaving nothing."""
     db = open_writer(path)
     try:
         with immediate_transaction(db):
@@ -83,14 +93,17 @@ def import_in_background(path: Path, conversation: Conversation, progress: Calla
                 with immediate_transaction(db):
                     db.execute("DELETE FROM conversations WHERE id = ?", (fresh.id,))
                 return None
+            batch, size = [], 0
+            while position < len(fresh.messages) and size < IMPORT_BATCH_CHARS:
+                message = fresh.messages[position] = _with_digests(fresh.messages[position])
+                batch.append((position, message))
+                size += len(message.text) + len(message.reasoning) + 200 + \
+                    sum(item.size for item in message.attachments)
+                position += 1
             with immediate_transaction(db):
-                size = 0
-                while position < len(fresh.messages) and size < IMPORT_BATCH_CHARS:
-                    message = fresh.messages[position]
-                    upsert_message(db, fresh.id, position, message)
-                    size += len(message.text) + len(message.reasoning) + 200 + \
-                        sum(item.size for item in message.attachments)
-                    position += 1
+                for at, message in batch:
+                    store_blobs(db, message.attachments)  # in the transaction of the rows that name them
+                    upsert_message(db, fresh.id, at, message)
             if progress is not None:
                 progress(position / total)
         with immediate_transaction(db):

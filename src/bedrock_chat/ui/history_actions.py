@@ -3,14 +3,20 @@ and message actions (edit into a branch, regenerate, copy). Import is in ``ui/tr
 
 from __future__ import annotations
 
+import logging
+import sqlite3
+
 from PySide6.QtWidgets import QApplication, QInputDialog
 
 from bedrock_chat.core.conversation import Conversation, MessageState, Role
 from bedrock_chat.ui.conversation_duplicate import ConversationDuplicator
 from bedrock_chat.ui.conversation_loader import ConversationLoader
 from bedrock_chat.ui.focus_return import focus_returns
+from bedrock_chat.ui.inline_attachment_pass import InlineAttachmentPass
 from bedrock_chat.ui.store_guard import reports_store_failure
 from bedrock_chat.ui.window_api import ChatWindow
+
+log = logging.getLogger(__name__)
 
 EDITING_NOTICE = ("Editing an earlier prompt: Send starts a branch from there; the original conversation keeps its "
                   "later turns.")
@@ -26,6 +32,19 @@ class HistoryActions:
         self.editing: str | None = None  # the earlier prompt being edited; Send then starts a branch from it
         self.loader = ConversationLoader(window)  # reads a conversation on a worker; shows it here
         self.duplicator = ConversationDuplicator(window)  # copies one on a worker, then opens the copy
+        # Moves older rows' attachment bytes apart on a worker, so branching them writes no images again. The
+        # window owns it (and its start timer), so Qt deletes it on this thread, never Python's GC on another.
+        self.inline_attachments = InlineAttachmentPass(lambda: window.store, window.window())
+        self.inline_attachments.finished.connect(self._name_stored_attachments)
+
+    def _name_stored_attachments(self, moved: int) -> None:
+        """The conversation on screen was read before the pass: its prompts now name the bytes moved apart."""
+        if not moved:
+            return
+        try:
+            self._window.store.name_stored_attachments(self._window.conversation)
+        except (sqlite3.Error, OSError) as error:  # only a saving missed: a branch writes its images as before
+            log.info("attachments on screen not matched with their stored bytes: %s", error)
 
     def refresh_sidebar(self) -> None:
         self.search(self._window.sidebar.search.text().strip())

@@ -167,6 +167,7 @@ class MainWindow(QMainWindow):
         self.chat.set_conversation(self.conversation)
         self.connection_ctl.connect_to_bedrock()
         self.connection_ctl.executor.submit(warm_up_rendering)
+        self.history.inline_attachments.start_later()
 
     # -- connection and models ---------------------------------------------------------------------
 

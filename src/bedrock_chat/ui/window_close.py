@@ -1,7 +1,7 @@
 """What closing the window does, in the order that loses nothing: the replies in flight (compare's too) saved, the
-importer, exporter, duplicator and attachment reader stopped, what could not be saved kept as transcripts, the
-history closed, the layout kept, the folder unlocked, the connection closed. Nothing here waits for a turn's
-thread."""
+importer, exporter, duplicator, attachment reader and the pass moving attachment bytes apart stopped, what could
+not be saved kept as transcripts, the history closed, the layout kept, the folder unlocked, the connection closed.
+Nothing here waits for a turn's thread."""
 
 from __future__ import annotations
 
@@ -57,6 +57,7 @@ def close_down(window: ClosingWindow, folder_lock: FolderLock | None) -> None:
     window.attachment_intake.shutdown()  # it stores attachment bytes through its own connection
     window.history.duplicator.shutdown()  # it writes the copy through its own connection
     window.history.loader.shutdown()  # a conversation being opened is read through its own connection
+    window.history.inline_attachments.shutdown()  # it moves attachment bytes through its own connection
     window.storage.keep_unsaved_at_close(window.data_dir)
     try:
         window.store.purge_deleted()
