@@ -20,6 +20,20 @@ DEFAULT_PROFILE_LABEL = "(default credentials)"
 DEFAULT_MODEL = "amazon.nova-micro-v1:0"
 
 
+def region_box(region: str) -> QComboBox:
+    """The Bedrock regions to pick from, or one typed; named as a whole and in its text field, where the focus is
+    while a region is typed."""
+    box = QComboBox()
+    box.setAccessibleName("Region")
+    box.setEditable(True)
+    editor = QLineEdit()
+    editor.setAccessibleName("Region")
+    box.setLineEdit(editor)
+    box.addItems(BEDROCK_REGIONS)
+    box.setCurrentText(region)
+    return box
+
+
 class ConnectionBar(QToolBar):
     model_chosen = Signal(object)
     """The user (or a fresh model list) chose a model (``ModelInfo``)."""
@@ -38,15 +52,8 @@ class ConnectionBar(QToolBar):
         self.model_picker.model_chosen.connect(self._on_model_chosen)
         self.model_picker.id_typed.connect(self._on_model_typed)
         settings = controller.settings
-        self.region_box = QComboBox()
-        self.region_box.setAccessibleName("Region")
+        self.region_box = region_box(settings.region)
         self.region_box.setToolTip("The AWS region whose Bedrock endpoint is used.")
-        self.region_box.setEditable(True)
-        region_editor = QLineEdit()
-        region_editor.setAccessibleName("Region")  # the focus is here while a region is typed
-        self.region_box.setLineEdit(region_editor)
-        self.region_box.addItems(BEDROCK_REGIONS)
-        self.region_box.setCurrentText(settings.region)
         self.profile_box = QComboBox()
         self.profile_box.setAccessibleName("AWS profile")
         self.profile_box.setToolTip("A profile from your AWS config (SSO profiles included).")

@@ -26,8 +26,7 @@ from PySide6.QtWidgets import (
 from bedrock_chat.bedrock.api_key import ApiKey
 from bedrock_chat.bedrock.connection import ConnectionSettings
 from bedrock_chat.core.key_store import KeyStatus
-from bedrock_chat.core.regions import BEDROCK_REGIONS
-from bedrock_chat.ui.connection_bar import DEFAULT_PROFILE_LABEL
+from bedrock_chat.ui.connection_bar import DEFAULT_PROFILE_LABEL, region_box
 from bedrock_chat.ui.connection_controller import ConnectionController
 from bedrock_chat.ui.gui_thread import deliver, prepare_relay
 
@@ -55,13 +54,7 @@ class ConnectionDialog(QDialog):
         self.setAccessibleName("Connection")
         self.setMinimumWidth(560)
 
-        self.region_box = QComboBox()
-        self.region_box.setEditable(True)
-        region_editor = QLineEdit()
-        region_editor.setAccessibleName("Region")  # the focus is here while a region is typed
-        self.region_box.setLineEdit(region_editor)
-        self.region_box.addItems(BEDROCK_REGIONS)
-        self.region_box.setCurrentText(settings.region)
+        self.region_box = region_box(settings.region)
         self.profile_box = QComboBox()
         self.profile_box.addItem(DEFAULT_PROFILE_LABEL, None)
         for name in sorted({*controller.profiles, *([settings.profile] if settings.profile else [])}):
