@@ -141,6 +141,17 @@ def _large_history(data: Path, conversations: int = 8) -> None:
     _history(data, [_conversation(f"album {n}", pictures=4, picture_bytes=3_400_000) for n in range(conversations)])
 
 
+def _window_with_export_folder(make_window, url: str, tmp_path: Path, monkeypatch, conversations: int):
+    """A window on a large history whose Export all folder dialog answers with an empty folder ``all``."""
+    data = tmp_path / "data"
+    _large_history(data, conversations=conversations)
+    window = make_window(url, data_dir=data)
+    folder = tmp_path / "all"
+    folder.mkdir()
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: str(folder)))
+    return window, folder
+
+
 def test_the_window_keeps_running_its_timers_during_a_large_export(qtbot, make_window, local_server, tmp_path,
                                                                    monkeypatch):
     data = tmp_path / "data"
@@ -158,12 +169,7 @@ def test_the_window_keeps_running_its_timers_during_a_large_export(qtbot, make_w
 
 def test_cancel_from_the_progress_dialog_leaves_only_whole_files(qtbot, make_window, local_server, tmp_path,
                                                                 monkeypatch):
-    data = tmp_path / "data"
-    _large_history(data, conversations=10)
-    window = make_window(local_server.url, data_dir=data)
-    folder = tmp_path / "all"
-    folder.mkdir()
-    monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: str(folder)))
+    window, folder = _window_with_export_folder(make_window, local_server.url, tmp_path, monkeypatch, 10)
     with qtbot.waitSignal(window.exporter.finished, timeout=60000) as blocker:
         window.action_by_id["file.export_all"].trigger()
         qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(QProgressDialog)), timeout=20000)
@@ -182,12 +188,7 @@ def test_cancel_from_the_progress_dialog_leaves_only_whole_files(qtbot, make_win
 def test_closing_during_an_export_waits_for_the_worker(qtbot, make_window, local_server, tmp_path, monkeypatch):
     import threading
 
-    data = tmp_path / "data"
-    _large_history(data, conversations=4)
-    window = make_window(local_server.url, data_dir=data)
-    folder = tmp_path / "all"
-    folder.mkdir()
-    monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: str(folder)))
+    window, folder = _window_with_export_folder(make_window, local_server.url, tmp_path, monkeypatch, 4)
     window.action_by_id["file.export_all"].trigger()
     assert window.exporter.running
     window.close()
@@ -202,13 +203,8 @@ def test_save_transcript_chosen_while_export_all_runs_is_written_after_it(qtbot,
                                                                           monkeypatch):
     """The person answered the Save dialog while Export all was still writing: their file was never written, and
     only a status line ("An export is already running.") said so. It now waits its turn."""
-    data = tmp_path / "data"
-    _large_history(data, conversations=4)
-    window = make_window(local_server.url, data_dir=data)
-    folder = tmp_path / "all"
-    folder.mkdir()
+    window, _folder = _window_with_export_folder(make_window, local_server.url, tmp_path, monkeypatch, 4)
     target = tmp_path / "this one.md"
-    monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: str(folder)))
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "")))
     reports = []
     window.exporter.finished.connect(reports.append)
